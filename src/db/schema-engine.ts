@@ -9,6 +9,11 @@ import {
 } from '@prisma/driver-adapter-utils';
 
 const require = createRequire(import.meta.url);
+
+/** The slice of the WebAssembly API used here (the project's `lib` has no DOM types). */
+const wasmApi = (globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }> };
+}).WebAssembly;
 let loaded: Promise<void> | undefined;
 
 /**
@@ -20,7 +25,7 @@ function loadWasm(): Promise<void> {
     // The package's exports map does not list the .wasm file, so find it next to the entry point.
     const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm');
     const bytes = await readFile(wasmPath);
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
+    const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': bg });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();
@@ -38,6 +43,7 @@ export async function openSchemaEngine(
   try {
     return await bg.SchemaEngine.new({ datamodels: schema ? [[schema.path, schema.content]] : undefined }, onLog, bound);
   } catch (e) {
-    throw bound.errorRegistry.lookupError(e as Error)?.error ?? e;
+    const registry = bound.errorRegistry as unknown as { lookupError(e: unknown): { error: unknown } | undefined };
+    throw registry.lookupError(e)?.error ?? e;
   }
 }

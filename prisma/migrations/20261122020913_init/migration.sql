@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "inbound_event" (
-    "id" UUID NOT NULL,
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "source" TEXT NOT NULL,
     "external_id" TEXT NOT NULL,
     "event_type" TEXT NOT NULL,
@@ -19,7 +19,7 @@ CREATE TABLE "inbound_event" (
 
 -- CreateTable
 CREATE TABLE "notification" (
-    "id" UUID NOT NULL,
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "event_id" UUID,
     "dedupe_key" TEXT NOT NULL,
     "kind" TEXT NOT NULL,

@@ -1,0 +1,50 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Database } from './db/index.js';
+import type { Logger } from './logger.js';
+import { errorMiddleware } from './http/error-middleware.js';
+import { feishuEventReceiver, type FeishuReceiverDeps } from './receivers/feishu-http.js';
+
+export interface AppDeps extends FeishuReceiverDeps {
+  database: Database;
+  log: Logger;
+  /** False once shutdown has begun: new webhook requests get 503 so the sender retries elsewhere or later. */
+  accepting: () => boolean;
+}
+
+/** The HTTP surface: webhooks and the health check. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  const router = new Router();
+
+  router.get('/healthz', async (ctx) => {
+    try {
+      await deps.database.prisma.$queryRaw`SELECT 1`;
+      ctx.status = deps.accepting() ? 200 : 503;
+      ctx.body = { status: deps.accepting() ? 'ok' : 'stopping', database: deps.database.kind };
+    } catch {
+      ctx.status = 503;
+      ctx.body = { status: 'unavailable', database: deps.database.kind, error: 'database did not answer' };
+    }
+  });
+
+  const receiver = feishuEventReceiver(deps);
+  router.post('/webhook/event', async (ctx) => {
+    if (!deps.accepting()) {
+      ctx.status = 503;
+      ctx.set('Retry-After', '5');
+      ctx.body = { error: 'stopping', message: 'The bot is shutting down; retry later.' };
+      return;
+    }
+    await receiver(ctx);
+  });
+
+  app.use(errorMiddleware(deps.log));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(async (ctx) => {
+    ctx.status = 404;
+    ctx.body = { error: 'not_found', message: `No route for ${ctx.method} ${ctx.path}.` };
+  });
+  return app;
+}

@@ -1,0 +1,101 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { openDatabase, type Database } from './db/index.js';
+import { Inbox } from './inbox/inbox.js';
+import { InboxWorker } from './inbox/worker.js';
+import { defaultHandlers, type HandlerRegistry } from './handlers/registry.js';
+import { createFeishuClient } from './feishu/client.js';
+import { FeishuMessageSender } from './feishu/sender.js';
+import { OutboxDispatcher } from './outbox/dispatcher.js';
+import { SendRateLimiter } from './outbox/rate-limiter.js';
+import { createApp } from './app.js';
+
+export interface Bot {
+  url: string;
+  port: number;
+  database: Database;
+  inbox: Inbox;
+  worker: InboxWorker;
+  dispatcher: OutboxDispatcher | undefined;
+  /** Stops intake, finishes the work in hand, closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  log: Logger;
+  /** An already-open database (tests); otherwise opened from the config. */
+  database?: Database;
+  handlers?: HandlerRegistry;
+  /** Start the background worker and dispatcher (default true). */
+  background?: boolean;
+}
+
+/** Opens the database, starts the HTTP server, the inbox worker and the outbox dispatcher. */
+export async function startBot(opts: StartOptions): Promise<Bot> {
+  const { config, log } = opts;
+  const database =
+    opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger: log }));
+  const handlers = opts.handlers ?? defaultHandlers();
+  const inbox = new Inbox(database.prisma, { maxConcurrentWrites: database.kind === 'postgres' ? 4 : 1 });
+  const worker = new InboxWorker({ db: database.prisma, handlers, log, config });
+
+  const feishu = createFeishuClient(config, log);
+  const dispatcher = feishu
+    ? new OutboxDispatcher({
+        db: database.prisma,
+        sender: new FeishuMessageSender(feishu),
+        limiter: new SendRateLimiter({
+          perSecond: config.FEISHU_SEND_RATE_PER_SECOND,
+          perMinute: config.FEISHU_SEND_RATE_PER_MINUTE,
+          perRecipientPerSecond: config.FEISHU_RECIPIENT_RATE_PER_SECOND,
+        }),
+        log,
+        maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+        pollMs: config.WORKER_POLL_MS,
+        maxInFlight: Math.max(10, config.FEISHU_SEND_RATE_PER_SECOND * 2),
+      })
+    : undefined;
+  inbox.on('accepted', () => worker.wake());
+  worker.processedListener = () => dispatcher?.wake();
+
+  let accepting = true;
+  const app = createApp({ config, inbox, handlers, log, database, accepting: () => accepting });
+  const server: Server = createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  if (opts.background !== false) {
+    worker.start();
+    dispatcher?.start();
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    database,
+    inbox,
+    worker,
+    dispatcher,
+    stop() {
+      stopping ??= (async () => {
+        accepting = false;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await worker.stop();
+        await dispatcher?.stop();
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const schema = z.object({
+  PORT: int(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FEISHU_APP_ID: optionalString,
+  FEISHU_APP_SECRET: optionalString,
+  FEISHU_VERIFICATION_TOKEN: optionalString,
+  FEISHU_ENCRYPT_KEY: optionalString,
+  FEISHU_DOMAIN: z
+    .string()
+    .default('https://open.feishu.cn')
+    .transform((v) => v.replace(/\/+$/, '')),
+  ADMIN_OPEN_IDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  FEISHU_SEND_RATE_PER_SECOND: int(50, 1),
+  FEISHU_SEND_RATE_PER_MINUTE: int(1000, 0),
+  FEISHU_RECIPIENT_RATE_PER_SECOND: int(5, 1),
+  OUTBOX_MAX_ATTEMPTS: int(12, 1),
+  INBOX_MAX_ATTEMPTS: int(8, 1),
+  WORKER_POLL_MS: int(1000, 10),
+});
+
+export type Config = z.infer<typeof schema> & { dataDir: string };
+
+/** Reads the settings from the environment (see .env.example). Throws a readable error on a bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+}
+
+/** What is missing, in words an operator can act on. Empty when the bot is fully configured. */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (!config.FEISHU_APP_ID || !config.FEISHU_APP_SECRET) {
+    warnings.push(
+      'FEISHU_APP_ID / FEISHU_APP_SECRET are not set: events are still received and stored, but no card can be sent until they are set (pending notifications are kept and sent after a restart with credentials).',
+    );
+  }
+  if (!config.FEISHU_ENCRYPT_KEY) {
+    warnings.push(
+      'FEISHU_ENCRYPT_KEY is not set: request signatures on /webhook/event cannot be checked and encrypted events are refused. Set it to the Encrypt Key of the app.',
+    );
+  }
+  if (!config.FEISHU_VERIFICATION_TOKEN) {
+    warnings.push('FEISHU_VERIFICATION_TOKEN is not set: the event token is not checked.');
+  }
+  if (!config.FEISHU_ENCRYPT_KEY && !config.FEISHU_VERIFICATION_TOKEN) {
+    warnings.push('Neither FEISHU_ENCRYPT_KEY nor FEISHU_VERIFICATION_TOKEN is set: anyone who can reach /webhook/event can submit events.');
+  }
+  if (config.ADMIN_OPEN_IDS.length === 0) {
+    warnings.push('ADMIN_OPEN_IDS is empty: nobody can use admin commands until it is set.');
+  }
+  return warnings;
+}

@@ -1,0 +1,72 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../logger.js';
+import { applyMigrations } from './migrate.js';
+import { AwaitingPGliteFactory, openPGlite } from './pglite.js';
+
+export { PrismaClient };
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'pglite' | 'postgres';
+  /** Where the data lives, without credentials. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… for a PostgreSQL server; otherwise the embedded database. */
+  url?: string | undefined;
+  /** Directory of the embedded database, or `memory://` for an in-memory one. */
+  dataDir: string;
+  migrate?: boolean;
+  logger?: Logger;
+}
+
+/** Opens the database named by the settings and brings its schema up to date. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const { url, dataDir, migrate = true, logger } = opts;
+  let factory: SqlMigrationAwareDriverAdapterFactory;
+  let kind: Database['kind'];
+  let location: string;
+  let closeDriver: () => Promise<void>;
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
+    factory = new PrismaPg({ connectionString: url, max: 10 });
+    kind = 'postgres';
+    location = redactUrl(url);
+    closeDriver = async () => {};
+  } else {
+    const pg = await openPGlite(dataDir);
+    factory = new AwaitingPGliteFactory(pg);
+    kind = 'pglite';
+    location = dataDir;
+    closeDriver = () => pg.close();
+  }
+  if (migrate) {
+    const applied = await applyMigrations(factory);
+    logger?.info({ kind, location, applied }, applied.length ? 'database migrated' : 'database schema up to date');
+  }
+  const prisma = new PrismaClient({ adapter: factory });
+  return {
+    prisma,
+    kind,
+    location,
+    async close() {
+      await prisma.$disconnect();
+      await closeDriver();
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable)';
+  }
+}

@@ -1,0 +1,39 @@
+import type { FeishuClient } from './client.js';
+import { classifyFeishuError, classifyFeishuResponse, type FeishuFailure } from './errors.js';
+
+export interface OutgoingMessage {
+  receiveIdType: string;
+  receiveId: string;
+  msgType: string;
+  content: string;
+  uuid: string;
+}
+
+export type SendResult = { ok: true; messageId: string } | { ok: false; failure: FeishuFailure };
+
+export interface MessageSender {
+  send(message: OutgoingMessage): Promise<SendResult>;
+}
+
+/** Sends through the SDK's im.v1.message.create, passing the notification's uuid for Feishu's dedupe. */
+export class FeishuMessageSender implements MessageSender {
+  constructor(private readonly feishu: FeishuClient) {}
+
+  async send(m: OutgoingMessage): Promise<SendResult> {
+    try {
+      const res = await this.feishu.client.im.v1.message.create({
+        params: { receive_id_type: m.receiveIdType as 'open_id' },
+        data: { receive_id: m.receiveId, msg_type: m.msgType, content: m.content, uuid: m.uuid },
+      });
+      if (res.code === 0 && res.data?.message_id) return { ok: true, messageId: res.data.message_id };
+      return this.failed(classifyFeishuResponse(200, res));
+    } catch (err) {
+      return this.failed(classifyFeishuError(err));
+    }
+  }
+
+  private failed(failure: FeishuFailure): SendResult {
+    if (failure.tokenInvalid) this.feishu.tokens.clear();
+    return { ok: false, failure };
+  }
+}

@@ -1,0 +1,26 @@
+import type { Handler } from './types.js';
+import { onboardingFromV1, onboardingFromV2 } from './onboarding.js';
+
+/** Handlers by source and event type. An event type not listed here is stored as ignored. */
+export class HandlerRegistry {
+  private readonly handlers = new Map<string, Handler>();
+
+  on(source: string, eventType: string, handler: Handler): this {
+    this.handlers.set(`${source}:${eventType}`, handler);
+    return this;
+  }
+
+  get(source: string, eventType: string): Handler | undefined {
+    return this.handlers.get(`${source}:${eventType}`);
+  }
+
+  has(source: string, eventType: string): boolean {
+    return this.handlers.has(`${source}:${eventType}`);
+  }
+}
+
+export function defaultHandlers(): HandlerRegistry {
+  return new HandlerRegistry()
+    .on('feishu', 'p2p_chat_create', onboardingFromV1)
+    .on('feishu', 'im.chat.access_event.bot_p2p_chat_entered_v1', onboardingFromV2);
+}

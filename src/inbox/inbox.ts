@@ -1,0 +1,91 @@
+import { EventEmitter } from 'node:events';
+import { Prisma } from '../generated/prisma/client.js';
+import type { Db } from '../db/index.js';
+
+export type Source = 'feishu' | 'alm' | 'qingsuyun';
+
+export interface NewInboundEvent {
+  source: Source;
+  externalId: string;
+  eventType: string;
+  payload: unknown;
+  /** 'ignored' records an event the bot has no handler for; it is stored but never processed. */
+  status?: 'pending' | 'ignored';
+}
+
+export interface AcceptResult {
+  id: string | undefined;
+  duplicate: boolean;
+}
+
+interface Waiter {
+  event: NewInboundEvent;
+  resolve: (r: AcceptResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * The durable inbox. `accept` resolves only once the event is committed (or known to be a duplicate of one that
+ * is), so the caller may acknowledge it. Concurrent requests are group-committed: everything that arrives while
+ * one insert is running goes into the next single multi-row insert.
+ */
+export class Inbox extends EventEmitter {
+  private queue: Waiter[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { maxBatch?: number; maxConcurrentWrites?: number } = {},
+  ) {
+    super();
+  }
+
+  accept(event: NewInboundEvent): Promise<AcceptResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      this.pump();
+    });
+  }
+
+  acceptMany(events: NewInboundEvent[]): Promise<AcceptResult[]> {
+    return Promise.all(events.map((e) => this.accept(e)));
+  }
+
+  private pump(): void {
+    const maxConcurrent = this.opts.maxConcurrentWrites ?? 1;
+    const maxBatch = this.opts.maxBatch ?? 500;
+    while (this.queue.length > 0 && this.inFlight < maxConcurrent) {
+      const batch = this.queue.splice(0, maxBatch);
+      this.inFlight++;
+      this.write(batch)
+        .catch((e) => batch.forEach((w) => w.reject(e)))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
+  }
+
+  private async write(batch: Waiter[]): Promise<void> {
+    const rows = batch.map(
+      (w) =>
+        Prisma.sql`(${w.event.source}, ${w.event.externalId}, ${w.event.eventType}, ${JSON.stringify(w.event.payload)}::jsonb, ${w.event.status ?? 'pending'})`,
+    );
+    const inserted = await this.db.$queryRaw<{ id: string; source: string; external_id: string }[]>`
+      INSERT INTO inbound_event (source, external_id, event_type, payload, status)
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT (source, external_id) DO NOTHING
+      RETURNING id, source, external_id`;
+    const ids = new Map(inserted.map((r) => [`${r.source}\u0000${r.external_id}`, r.id]));
+    let wake = false;
+    for (const w of batch) {
+      const key = `${w.event.source}\u0000${w.event.externalId}`;
+      const id = ids.get(key);
+      // The same event twice in one batch: the first waiter gets the row, the others are duplicates.
+      if (id !== undefined) ids.delete(key);
+      if (id !== undefined && (w.event.status ?? 'pending') === 'pending') wake = true;
+      w.resolve({ id, duplicate: id === undefined });
+    }
+    if (wake) this.emit('accepted');
+  }
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import type { Logger } from '../logger.js';
+import type { HandlerRegistry } from '../handlers/registry.js';
+import type { StoredEvent } from '../handlers/types.js';
+import { enqueueNotifications } from '../outbox/enqueue.js';
+import { backoffDelay } from '../util/backoff.js';
+import { Waker } from '../util/sleep.js';
+
+const LEASE_SECONDS = 60;
+
+interface ClaimedRow {
+  id: string;
+  source: string;
+  external_id: string;
+  event_type: string;
+  payload: unknown;
+  attempts: number;
+  received_at: Date;
+}
+
+/**
+ * Processes stored events, never in the request. Each event is claimed with a lease (FOR UPDATE SKIP LOCKED, so
+ * several bot instances share one database), handled, and marked processed in the transaction that writes the
+ * handler's notifications. A handler that throws is retried with backoff, then marked failed with the reason.
+ */
+export class InboxWorker {
+  readonly workerId = `inbox-${randomUUID().slice(0, 8)}`;
+  private readonly waker = new Waker();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private onProcessed: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: { db: Db; handlers: HandlerRegistry; log: Logger; config: Config; batchSize?: number },
+  ) {}
+
+  /** Called after events were processed (the outbox dispatcher uses it to wake up). */
+  set processedListener(fn: () => void) {
+    this.onProcessed = fn;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.waker.wake();
+  }
+
+  /** Stops claiming; resolves when the events in hand are finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.waker.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let count = 0;
+      try {
+        count = await this.processBatch();
+      } catch (err) {
+        this.deps.log.error({ err }, 'inbox worker: batch failed');
+        await this.waker.wait(this.deps.config.WORKER_POLL_MS);
+        continue;
+      }
+      if (count === 0) await this.waker.wait(this.deps.config.WORKER_POLL_MS);
+    }
+  }
+
+  /** Claims and processes one batch; returns how many events it handled. */
+  async processBatch(): Promise<number> {
+    const rows = await this.claim(this.deps.batchSize ?? 50);
+    for (const row of rows) await this.processOne(row);
+    if (rows.length > 0) this.onProcessed?.();
+    return rows.length;
+  }
+
+  private claim(limit: number): Promise<ClaimedRow[]> {
+    return this.deps.db.$queryRaw<ClaimedRow[]>`
+      UPDATE inbound_event e
+         SET status = 'processing', locked_by = ${this.workerId},
+             locked_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = e.attempts + 1
+        FROM (SELECT id FROM inbound_event
+               WHERE (status = 'pending' AND available_at <= now())
+                  OR (status = 'processing' AND locked_until < now())
+               ORDER BY received_at
+               LIMIT ${limit}
+               FOR UPDATE SKIP LOCKED) c
+       WHERE e.id = c.id
+   RETURNING e.id, e.source, e.external_id, e.event_type, e.payload, e.attempts, e.received_at`;
+  }
+
+  private async processOne(row: ClaimedRow): Promise<void> {
+    const { db, handlers, config } = this.deps;
+    const event: StoredEvent = {
+      id: row.id,
+      source: row.source,
+      externalId: row.external_id,
+      eventType: row.event_type,
+      payload: row.payload,
+      receivedAt: row.received_at,
+    };
+    const log = this.deps.log.child({ source: event.source, eventId: event.externalId, eventType: event.eventType });
+    const handler = handlers.get(event.source, event.eventType);
+    try {
+      if (!handler) {
+        await this.finish(event.id, 'ignored', null);
+        return;
+      }
+      const outcome = await handler({ event, db, log, config });
+      const sent = await db.$transaction(async (tx) => {
+        const drafts = (await outcome.commit?.(tx)) ?? [];
+        const written = await enqueueNotifications(tx, event, drafts);
+        const marked = await tx.inboundEvent.updateMany({
+          where: { id: event.id, lockedBy: this.workerId },
+          data: { status: 'processed', processedAt: new Date(), lockedBy: null, lockedUntil: null, lastError: null },
+        });
+        if (marked.count !== 1) throw new LeaseLost(event.id);
+        return written;
+      });
+      log.info({ notifications: sent }, 'event processed');
+    } catch (err) {
+      if (err instanceof LeaseLost) {
+        log.warn('lease lost while processing; another worker owns the event now');
+        return;
+      }
+      await this.fail(event.id, row.attempts, err, log);
+    }
+  }
+
+  private async finish(id: string, status: 'ignored', lastError: string | null): Promise<void> {
+    await this.deps.db.inboundEvent.updateMany({
+      where: { id, lockedBy: this.workerId },
+      data: { status, processedAt: new Date(), lockedBy: null, lockedUntil: null, lastError },
+    });
+  }
+
+  private async fail(id: string, attempts: number, err: unknown, log: Logger): Promise<void> {
+    const reason = err instanceof Error ? err.message : String(err);
+    const giveUp = attempts >= this.deps.config.INBOX_MAX_ATTEMPTS;
+    const delay = backoffDelay(attempts, { baseMs: 1000, capMs: 10 * 60_000 });
+    await this.deps.db.inboundEvent.updateMany({
+      where: { id, lockedBy: this.workerId },
+      data: giveUp
+        ? { status: 'failed', lastError: reason.slice(0, 2000), lockedBy: null, lockedUntil: null, processedAt: new Date() }
+        : { status: 'pending', lastError: reason.slice(0, 2000), lockedBy: null, lockedUntil: null, availableAt: new Date(Date.now() + delay) },
+    });
+    if (giveUp) log.error({ err, attempts }, 'event failed for good');
+    else log.warn({ err, attempts, retryInMs: delay }, 'event processing failed; will retry');
+  }
+}
+
+class LeaseLost extends Error {
+  constructor(id: string) {
+    super(`lease lost on event ${id}`);
+  }
+}

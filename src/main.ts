@@ -1,0 +1,45 @@
+import { configWarnings, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startBot } from './bot.js';
+
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+})();
+const log = createLogger(config.LOG_LEVEL);
+
+for (const warning of configWarnings(config)) log.warn(warning);
+
+const bot = await startBot({ config, log }).catch((err: unknown) => {
+  log.fatal({ err }, 'the bot could not start');
+  process.exit(1);
+});
+log.info(
+  { port: bot.port, database: bot.database.kind, location: bot.database.location, feishuDomain: config.FEISHU_DOMAIN, sending: Boolean(bot.dispatcher) },
+  `bot listening on port ${bot.port}: POST /webhook/event, GET /healthz`,
+);
+
+let signals = 0;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (++signals > 1) {
+      log.warn('second signal: exiting now');
+      process.exit(1);
+    }
+    log.info({ signal }, 'stopping: no new requests, finishing the work in hand');
+    bot.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import type { Logger } from '../logger.js';
+import type { MessageSender } from '../feishu/sender.js';
+import type { FeishuFailure } from '../feishu/errors.js';
+import { backoffDelay } from '../util/backoff.js';
+import { Waker } from '../util/sleep.js';
+import type { SendRateLimiter } from './rate-limiter.js';
+
+interface ClaimedNotification {
+  id: string;
+  kind: string;
+  receive_id_type: string;
+  receive_id: string;
+  msg_type: string;
+  content: string;
+  uuid: string;
+  attempts: number;
+}
+
+export interface DispatcherOptions {
+  db: Db;
+  sender: MessageSender;
+  limiter: SendRateLimiter;
+  log: Logger;
+  maxAttempts: number;
+  pollMs: number;
+  /** How many notifications may be claimed and waiting or sending at once. */
+  maxInFlight?: number;
+  leaseSeconds?: number;
+  backoff?: { baseMs: number; capMs: number };
+}
+
+/**
+ * Sends the outbox. Rows are claimed with a lease (FOR UPDATE SKIP LOCKED), so several bot instances on one
+ * PostgreSQL database each send a notification once; if an instance dies, its lease expires and another resends
+ * with the same uuid, which Feishu deduplicates. Transient failures are retried with backoff and jitter,
+ * permanent ones mark the row failed with the reason, and nothing is retried past `maxAttempts`.
+ */
+export class OutboxDispatcher {
+  readonly dispatcherId = `outbox-${randomUUID().slice(0, 8)}`;
+  private readonly waker = new Waker();
+  private readonly inFlight = new Set<Promise<void>>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly abort = { aborted: false };
+
+  constructor(private readonly opts: DispatcherOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.abort.aborted = false;
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.waker.wake();
+  }
+
+  /** Stops claiming, hands back what has not started sending, and waits for the sends under way. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.aborted = true;
+    this.waker.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private get maxInFlight(): number {
+    return this.opts.maxInFlight ?? 100;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const free = this.maxInFlight - this.inFlight.size;
+      let claimed: ClaimedNotification[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.claim(free);
+        } catch (err) {
+          this.opts.log.error({ err }, 'outbox: claim failed');
+        }
+      }
+      for (const row of claimed) {
+        const task: Promise<void> = this.deliver(row)
+          .catch((err) => this.opts.log.error({ err, notificationId: row.id }, 'outbox: delivery crashed'))
+          .finally(() => {
+            this.inFlight.delete(task);
+            this.waker.wake();
+          });
+        this.inFlight.add(task);
+      }
+      if (claimed.length === 0 || this.inFlight.size >= this.maxInFlight) await this.waker.wait(this.opts.pollMs);
+    }
+  }
+
+  private claim(limit: number): Promise<ClaimedNotification[]> {
+    const lease = this.opts.leaseSeconds ?? 300;
+    return this.opts.db.$queryRaw<ClaimedNotification[]>`
+      UPDATE notification n
+         SET status = 'sending', locked_by = ${this.dispatcherId},
+             locked_until = now() + make_interval(secs => ${lease}), attempts = n.attempts + 1
+        FROM (SELECT id FROM notification
+               WHERE (status = 'pending' AND next_attempt_at <= now())
+                  OR (status = 'sending' AND locked_until < now())
+               ORDER BY next_attempt_at, created_at
+               LIMIT ${limit}
+               FOR UPDATE SKIP LOCKED) c
+       WHERE n.id = c.id
+   RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.msg_type, n.content, n.uuid, n.attempts`;
+  }
+
+  private async deliver(row: ClaimedNotification): Promise<void> {
+    let release: () => void;
+    try {
+      release = await this.opts.limiter.acquire(row.receive_id, this.abort);
+    } catch {
+      await this.handBack(row);
+      return;
+    }
+    let result;
+    try {
+      result = await this.opts.sender.send({
+        receiveIdType: row.receive_id_type,
+        receiveId: row.receive_id,
+        msgType: row.msg_type,
+        content: row.content,
+        uuid: row.uuid,
+      });
+    } finally {
+      release();
+    }
+    const log = this.opts.log.child({ notificationId: row.id, kind: row.kind, attempt: row.attempts });
+    if (result.ok) {
+      await this.opts.db.notification.updateMany({
+        where: { id: row.id, lockedBy: this.dispatcherId },
+        data: { status: 'sent', messageId: result.messageId, sentAt: new Date(), lockedBy: null, lockedUntil: null, lastError: null },
+      });
+      log.info('notification sent');
+      return;
+    }
+    await this.failed(row, result.failure, log);
+  }
+
+  private async failed(row: ClaimedNotification, failure: FeishuFailure, log: Logger): Promise<void> {
+    const giveUp = !failure.retryable || row.attempts >= this.opts.maxAttempts;
+    if (giveUp) {
+      const reason = failure.retryable ? `gave up after ${row.attempts} attempts: ${failure.reason}` : failure.reason;
+      await this.opts.db.notification.updateMany({
+        where: { id: row.id, lockedBy: this.dispatcherId },
+        data: { status: 'failed', lastError: reason.slice(0, 1000), lockedBy: null, lockedUntil: null },
+      });
+      log.error({ reason }, 'notification failed for good');
+      return;
+    }
+    const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelay(row.attempts, this.opts.backoff ?? { baseMs: 2000, capMs: 15 * 60_000 }));
+    await this.opts.db.notification.updateMany({
+      where: { id: row.id, lockedBy: this.dispatcherId },
+      data: { status: 'pending', lastError: failure.reason.slice(0, 1000), nextAttemptAt: new Date(Date.now() + delay), lockedBy: null, lockedUntil: null },
+    });
+    log.warn({ reason: failure.reason, retryInMs: delay }, 'notification send failed; will retry');
+  }
+
+  /** A claimed row that never reached Feishu goes back to pending, and the attempt is not counted. */
+  private async handBack(row: ClaimedNotification): Promise<void> {
+    await this.opts.db.$executeRaw`
+      UPDATE notification SET status = 'pending', attempts = attempts - 1, locked_by = NULL, locked_until = NULL
+       WHERE id = ${row.id}::uuid AND locked_by = ${this.dispatcherId}`;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Error codes and HTTP statuses the emulator answers with. Codes marked "chosen" are
+ * where shared/reference/feishu-protocol.md is silent; the comment says why.
+ */
+
+/** Every error is a JSON body {code, msg} with this HTTP status. */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly code: number;
+  readonly msg: string;
+}
+
+const e = (status: number, code: number, msg: string): ErrorSpec => ({ status, code, msg });
+
+export const ERR = {
+  // --- tenant_access_token (reference §4.2, §4.5) ---
+  /** Chosen: missing app_id/app_secret; Feishu's generic "invalid param" for this endpoint. */
+  tokenInvalidParam: e(200, 10003, 'invalid param'),
+  /**
+   * Chosen: wrong secret or unknown app_id. Observed on the real endpoint as HTTP 200 with
+   * code 10014, so the SDK throws "failed to get tenant_access_token, code: 10014, ...".
+   */
+  appSecretInvalid: e(200, 10014, 'app secret invalid'),
+  appIdNotExists: e(200, 10014, 'app id not exists'),
+  // --- Authorization header (reference §4.5) ---
+  tokenMissing: e(400, 99991661, 'Missing access token for authorization. Please make a request with token attached.'),
+  tokenInvalid: e(400, 99991663, 'Invalid access token for authorization. Please make a request with token attached.'),
+  // --- Gateway ---
+  rateLimited: e(429, 99991400, 'request trigger frequency limit'),
+  /** Chosen: a body that is not JSON. Feishu's gateway answers malformed JSON with 9499. */
+  badJson: e(400, 9499, 'Bad Request: request body is not valid JSON'),
+  /** Chosen: generic field-validation error for contact APIs (e.g. > 50 emails). */
+  fieldValidation: e(400, 99992402, 'field validation failed'),
+  notFound: e(404, 404, 'not found'),
+  // --- im/v1/messages (reference §4.3, §4.4) ---
+  invalidParam: e(400, 230001, 'Your request contains an invalid request parameter.'),
+  botNotInChat: e(400, 230002, 'Bot/User can NOT be out of the chat.'),
+  noAvailability: e(400, 230013, 'Bot has NO availability to this user.'),
+  tooFrequent: e(400, 230020, 'This operation triggers the frequency limit.'),
+  contentTooLong: e(400, 230025, 'The length of the message content reaches its limit.'),
+  /** Chosen: a receive_id that names no emulated user (reference table: invalid receive_id). */
+  invalidReceiveId: e(400, 230034, 'The receive_id is invalid.'),
+  /**
+   * Chosen: content is JSON but not a card Feishu accepts (2.0 without body.elements, more
+   * than 200 components, 1.0-only constructs in a 2.0 card, bad element_id).
+   */
+  cardContent: e(400, 230099, 'Failed to create card content'),
+  /** A card that was JSON 2.0 patched to a non-2.0 card (reference §2.3, §5). */
+  cardSchemaChanged: e(400, 200830, 'card schema 2.0 can not be updated to another schema'),
+  // --- contact/v3 ---
+  /**
+   * Chosen: an id that names no emulated user. Feishu answers ids outside the app's contact
+   * scope with 41050; for an app, "unknown" and "not visible" look the same.
+   */
+  noUserAuthority: e(400, 41050, 'no user authority error'),
+} as const;
+
+/** Message types message.create accepts. */
+export const MSG_TYPES = new Set([
+  'text', 'post', 'image', 'file', 'audio', 'media', 'sticker', 'interactive', 'share_chat', 'share_user', 'system',
+]);
+
+export const RECEIVE_ID_TYPES = new Set(['open_id', 'user_id', 'union_id', 'email', 'chat_id']);
+export const USER_ID_TYPES = new Set(['open_id', 'user_id', 'union_id']);
+
+/** Content size limits in bytes (reference §4.3): cards and posts 30 KB, text 150 KB. */
+export const CARD_MAX_BYTES = 30 * 1024;
+export const TEXT_MAX_BYTES = 150 * 1024;
+export const CARD_MAX_COMPONENTS = 200;
+export const UUID_MAX_LENGTH = 50;
+export const UUID_TTL_MS = 60 * 60 * 1000;
+export const PATCH_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+/** The token endpoint hands out a new token once less than this remains (reference §4.2). */
+export const TOKEN_REFRESH_BELOW_MS = 30 * 60 * 1000;

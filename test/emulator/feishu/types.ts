@@ -1,0 +1,113 @@
+/** Public types of the Feishu Open Platform emulator. */
+
+export interface EmulatedUser {
+  open_id: string;
+  user_id: string;
+  union_id?: string;
+  name: string;
+  en_name?: string;
+  email?: string;
+  mobile?: string;
+  /** The direct manager, given as an open_id. */
+  leader_user_id?: string;
+  /** Default true. false: the user is outside the bot's availability, sends get 230013. */
+  inAppScope?: boolean;
+}
+
+export interface EmulatedChat {
+  chat_id: string;
+  /** false: sends to this chat get 230002 (bot not in the chat). */
+  botIsMember: boolean;
+}
+
+export interface FeishuEmulatorOptions {
+  /** Default 'cli_0123456789abcdef' (the shape the SDK's WSClient insists on). */
+  appId?: string;
+  /** Default 'emulator-secret'. */
+  appSecret?: string;
+  /** Default 'emulator_tenant'; appears as sender.tenant_key. */
+  tenantKey?: string;
+  /** Message create, per app, sliding 1 s window. Default 50. */
+  appRatePerSecond?: number;
+  /** Message create, per app, sliding 60 s window. Default 1000; null disables. */
+  appRatePerMinute?: number | null;
+  /** Messages per recipient (user or chat), sliding 1 s window. Default 5. */
+  recipientRatePerSecond?: number;
+  /** Patches per message, sliding 1 s window. Default 5. */
+  patchRatePerSecond?: number;
+  /** tenant_access_token lifetime. Default 7200. */
+  tokenTtlSeconds?: number;
+  users?: EmulatedUser[];
+  /** Default 0 (a random free port). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Time source in ms (default Date.now). Tests move it to age tokens, uuids and messages. */
+  clock?: () => number;
+}
+
+export interface SentMessage {
+  message_id: string;
+  receive_id_type: string;
+  receive_id: string;
+  chat_id: string;
+  /** open_id of the recipient when the message went to a user (any id type). */
+  recipient_open_id?: string;
+  msg_type: string;
+  /** The current content: updated by a successful PATCH. */
+  content: string;
+  /** Parsed content, for interactive messages. */
+  card?: unknown;
+  uuid?: string;
+  create_time: string;
+  update_time: string;
+  updated: boolean;
+}
+
+export interface PatchRecord {
+  message_id: string;
+  content: string;
+  card: unknown;
+  at: number;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: string;
+  /** HTTP status sent; 0 when the socket was destroyed by a scripted networkError. */
+  status: number;
+  /** The `code` of the JSON body sent, when there was one. */
+  code?: number;
+  /** Arrival time (clock ms). */
+  at: number;
+  /** What a scripted failure did to this request, if one matched. */
+  scripted?: 'status' | 'networkError' | 'delay';
+}
+
+export interface FailureMatch {
+  /** Default 'POST'. */
+  method?: string;
+  /** Exact path or a RegExp tested against the path. Default '/open-apis/im/v1/messages'. */
+  path?: string | RegExp;
+  /** Only requests whose JSON body has this receive_id. */
+  receiveId?: string;
+}
+
+export type ScriptedFailure = {
+  match?: FailureMatch;
+  /** How many matching requests this failure applies to. Default 1. */
+  times?: number;
+} & (
+  | {
+      status: number;
+      /** Default: 99991400 for 429, otherwise the HTTP status itself. */
+      code?: number;
+      msg?: string;
+      /** For 429 the x-ogw-ratelimit-* headers are added unless given here. */
+      headers?: Record<string, string>;
+    }
+  | { networkError: true }
+  | { delayMs: number }
+);
