@@ -29,6 +29,8 @@ const schema = z.object({
   FEISHU_SEND_RATE_PER_MINUTE: int(1000, 0),
   FEISHU_RECIPIENT_RATE_PER_SECOND: int(5, 1),
   OUTBOX_MAX_ATTEMPTS: int(12, 1),
+  OUTBOX_RETRY_BASE_MS: int(2000, 1),
+  OUTBOX_RETRY_MAX_MS: int(15 * 60_000, 1),
   INBOX_MAX_ATTEMPTS: int(8, 1),
   WORKER_POLL_MS: int(1000, 10),
 });
@@ -42,7 +44,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+  const dir = parsed.data.DATA_DIR;
+  return { ...parsed.data, dataDir: dir.startsWith('memory://') ? dir : resolve(dir) };
 }
 
 /** What is missing, in words an operator can act on. Empty when the bot is fully configured. */
