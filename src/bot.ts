@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config.js';
+import { configWarnings, type Config } from './config.js';
 import type { Logger } from './logger.js';
 import { openDatabase, type Database } from './db/index.js';
 import { Inbox } from './inbox/inbox.js';
@@ -36,6 +36,7 @@ export interface StartOptions {
 /** Opens the database, starts the HTTP server, the inbox worker and the outbox dispatcher. */
 export async function startBot(opts: StartOptions): Promise<Bot> {
   const { config, log } = opts;
+  for (const warning of configWarnings(config)) log.warn(warning);
   const database =
     opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger: log }));
   const handlers = opts.handlers ?? defaultHandlers();

@@ -1,4 +1,4 @@
-import { configWarnings, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startBot } from './bot.js';
 
@@ -11,8 +11,6 @@ const config = (() => {
   }
 })();
 const log = createLogger(config.LOG_LEVEL);
-
-for (const warning of configWarnings(config)) log.warn(warning);
 
 const bot = await startBot({ config, log }).catch((err: unknown) => {
   log.fatal({ err }, 'the bot could not start');

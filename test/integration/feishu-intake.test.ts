@@ -15,6 +15,12 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
   });
   afterAll(() => h?.stop());
 
+  it('never writes secrets or request bodies to the log', () => {
+    const text = h.logs.text();
+    expect(text.length).toBeGreaterThan(0);
+    for (const secret of [ENCRYPT_KEY, h.emu!.appSecret, 'ajls384kdjx', 'User One']) expect(text).not.toContain(secret);
+  });
+
   describe('url_verification', () => {
     it('answers a plain challenge without a signature', async () => {
       const res = await postEvent(h.eventUrl, urlVerification('ajls384kdjx'));
