@@ -1,3 +1,4 @@
+/* global process */
 // Generates the Prisma client (src/generated/prisma) offline.
 // The Prisma CLI looks for a schema-engine binary on every command and would try to download one; `generate`
 // never runs it, so any existing file satisfies the check. Migrations run through the WebAssembly engine instead.

@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startBot } from './bot.js';
+
+// Settings may also come from a .env file in the working directory (see .env.example); the environment wins.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 const config = (() => {
   try {

@@ -26,94 +26,82 @@ interface Waiter {
 }
 
 export class FeishuEmulator {
-  readonly url: string;
   readonly appId: string;
   readonly appSecret: string;
   readonly tenantKey: string;
 
+  private readonly server: Server;
+  private readonly tokens: TokenStore;
+  private readonly directory: Directory;
+  private readonly messageService: MessageService;
+  private readonly failures = new FailureQueue();
+  private readonly limiters: SlidingWindowLimiter[];
   private readonly requestLog: RequestRecord[] = [];
   private waiters: Waiter[] = [];
   private readonly pendingDelays = new Set<() => void>();
+  private baseUrl = '';
 
-  private constructor(
-    private readonly server: Server,
-    private readonly parts: {
-      tokens: TokenStore;
-      directory: Directory;
-      messages: MessageService;
-      failures: FailureQueue;
-      limiters: SlidingWindowLimiter[];
-    },
-    ids: { url: string; appId: string; appSecret: string; tenantKey: string },
-  ) {
-    this.url = ids.url;
-    this.appId = ids.appId;
-    this.appSecret = ids.appSecret;
-    this.tenantKey = ids.tenantKey;
-  }
-
-  /** Start an emulator listening on 127.0.0.1 and a random port (unless `opts.port`). */
-  static async start(opts: FeishuEmulatorOptions = {}): Promise<FeishuEmulator> {
-    const appId = opts.appId ?? DEFAULT_APP_ID;
-    const appSecret = opts.appSecret ?? DEFAULT_APP_SECRET;
-    const tenantKey = opts.tenantKey ?? DEFAULT_TENANT_KEY;
-    const clock = opts.clock ?? Date.now;
+  private constructor(opts: FeishuEmulatorOptions) {
+    this.appId = opts.appId ?? DEFAULT_APP_ID;
+    this.appSecret = opts.appSecret ?? DEFAULT_APP_SECRET;
+    this.tenantKey = opts.tenantKey ?? DEFAULT_TENANT_KEY;
     const appLimits = [new SlidingWindowLimiter(opts.appRatePerSecond ?? 50, 1000)];
     const perMinute = opts.appRatePerMinute === undefined ? 1000 : opts.appRatePerMinute;
     if (perMinute !== null) appLimits.push(new SlidingWindowLimiter(perMinute, 60_000));
     const recipient = new SlidingWindowLimiter(opts.recipientRatePerSecond ?? 5, 1000);
     const patch = new SlidingWindowLimiter(opts.patchRatePerSecond ?? 5, 1000);
+    this.limiters = [...appLimits, recipient, patch];
 
-    const directory = new Directory(opts.users);
-    const tokens = new TokenStore(appId, appSecret, opts.tokenTtlSeconds ?? 7200);
-    const failures = new FailureQueue();
-    // `emulator` is assigned before the server can receive a request.
-    let emulator: FeishuEmulator | undefined;
-    const messages = new MessageService({
-      appId,
-      tenantKey,
-      directory,
+    this.directory = new Directory(opts.users);
+    this.tokens = new TokenStore(this.appId, this.appSecret, opts.tokenTtlSeconds ?? 7200);
+    this.messageService = new MessageService({
+      appId: this.appId,
+      tenantKey: this.tenantKey,
+      directory: this.directory,
       limits: { app: appLimits, recipient, patch },
-      onMessage: () => emulator?.wakeWaiters(),
+      onMessage: () => this.wakeWaiters(),
     });
-    const server = createServer();
-    server.on(
-      'request',
+    this.server = createServer(
       createRequestListener({
-        clock,
-        tokens,
-        directory,
-        messages,
-        failures,
+        clock: opts.clock ?? Date.now,
+        tokens: this.tokens,
+        directory: this.directory,
+        messages: this.messageService,
+        failures: this.failures,
         appRatePerSecond: appLimits[0]!.limit,
-        record: (r) => emulator?.requestLog.push(r),
-        delay: (ms) => emulator!.delay(ms),
+        record: (r) => this.requestLog.push(r),
+        delay: (ms) => this.delay(ms),
       }),
     );
+  }
+
+  /** Start an emulator listening on 127.0.0.1 and a random port (unless `opts.port`). */
+  static async start(opts: FeishuEmulatorOptions = {}): Promise<FeishuEmulator> {
+    const emulator = new FeishuEmulator(opts);
     const host = opts.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, host, () => {
-        server.off('error', reject);
+      emulator.server.once('error', reject);
+      emulator.server.listen(opts.port ?? 0, host, () => {
+        emulator.server.off('error', reject);
         resolve();
       });
     });
-    const { port } = server.address() as AddressInfo;
-    emulator = new FeishuEmulator(
-      server,
-      { tokens, directory, messages, failures, limiters: [...appLimits, recipient, patch] },
-      { url: `http://${host}:${port}`, appId, appSecret, tenantKey },
-    );
+    emulator.baseUrl = `http://${host}:${(emulator.server.address() as AddressInfo).port}`;
     return emulator;
+  }
+
+  /** 'http://127.0.0.1:PORT', what the bot uses as its Feishu domain. */
+  get url(): string {
+    return this.baseUrl;
   }
 
   /** Every message actually created, in order (uuid-deduplicated repeats are not here). */
   get messages(): ReadonlyArray<SentMessage> {
-    return this.parts.messages.messages;
+    return this.messageService.messages;
   }
 
   get patches(): ReadonlyArray<PatchRecord> {
-    return this.parts.messages.patches;
+    return this.messageService.patches;
   }
 
   /** Every request received, rejected ones included. */
@@ -129,27 +117,27 @@ export class FeishuEmulator {
   }
 
   addUser(user: EmulatedUser): void {
-    this.parts.directory.add(user);
+    this.directory.add(user);
   }
 
   /** Register a group chat. botIsMember false makes sends to it fail with 230002. */
   addChat(chatId: string, opts: { botIsMember?: boolean } = {}): void {
-    this.parts.messages.addChat({ chat_id: chatId, botIsMember: opts.botIsMember ?? true });
+    this.messageService.addChat({ chat_id: chatId, botIsMember: opts.botIsMember ?? true });
   }
 
   /** The p2p chat id the emulator uses for messages to this user. */
   p2pChatId(openId: string): string {
-    return this.parts.messages.p2pChatId(openId);
+    return this.messageService.p2pChatId(openId);
   }
 
   /** Queue a scripted failure for the next matching request(s). */
   failNext(failure: ScriptedFailure): void {
-    this.parts.failures.push(failure);
+    this.failures.push(failure);
   }
 
   /** Invalidate every tenant_access_token issued so far. */
   revokeTokens(): void {
-    this.parts.tokens.revokeAll();
+    this.tokens.revokeAll();
   }
 
   /** Resolves with all messages once at least `n` exist; rejects after `timeoutMs`. */
@@ -173,10 +161,10 @@ export class FeishuEmulator {
 
   /** Clear messages, patches, requests, uuids, rate-limit windows and queued failures. Users, chats and tokens stay. */
   reset(): void {
-    this.parts.messages.clear();
+    this.messageService.clear();
     this.requestLog.length = 0;
-    this.parts.failures.clear();
-    for (const l of this.parts.limiters) l.reset();
+    this.failures.clear();
+    for (const l of this.limiters) l.reset();
   }
 
   /** Close the server and every open connection; delayed replies are dropped. */

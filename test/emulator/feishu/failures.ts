@@ -39,6 +39,7 @@ function matches(match: FailureMatch | undefined, req: Pick<ApiRequest, 'method'
   const method = match?.method ?? DEFAULT_MATCH.method;
   const path = match?.path ?? DEFAULT_MATCH.path;
   if (method.toUpperCase() !== req.method) return false;
+  if (typeof path !== 'string') path.lastIndex = 0; // a /g or /y pattern must not carry state over
   if (typeof path === 'string' ? path !== req.path : !path.test(req.path)) return false;
   if (match?.receiveId !== undefined) {
     return isRecord(req.body) && req.body.receive_id === match.receiveId;
