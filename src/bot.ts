@@ -39,6 +39,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   for (const warning of configWarnings(config)) log.warn(warning);
   const database =
     opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger: log }));
+  if (database.kind === 'pglite') await releaseLeases(database, log);
   const handlers = opts.handlers ?? defaultHandlers();
   const inbox = new Inbox(database.prisma, { maxConcurrentWrites: database.kind === 'postgres' ? 4 : 1 });
   const worker = new InboxWorker({ db: database.prisma, handlers, log, config });
@@ -100,4 +101,23 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
       return stopping;
     },
   };
+}
+
+/**
+ * The embedded database belongs to this one process, so work still marked as claimed at start was claimed by a
+ * previous run that died (SIGKILL, power loss): it goes back to pending at once instead of waiting for its lease.
+ * On PostgreSQL other live instances may hold leases, so there they expire on their own.
+ */
+async function releaseLeases(database: Database, log: Logger): Promise<void> {
+  const events = await database.prisma.inboundEvent.updateMany({
+    where: { status: 'processing' },
+    data: { status: 'pending', lockedBy: null, lockedUntil: null },
+  });
+  const notifications = await database.prisma.notification.updateMany({
+    where: { status: 'sending' },
+    data: { status: 'pending', lockedBy: null, lockedUntil: null },
+  });
+  if (events.count || notifications.count) {
+    log.warn({ events: events.count, notifications: notifications.count }, 'resuming work interrupted by the previous run');
+  }
 }

@@ -44,6 +44,7 @@ export class OutboxDispatcher {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly abort = { aborted: false };
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DispatcherOptions) {}
 
@@ -52,6 +53,24 @@ export class OutboxDispatcher {
     this.running = true;
     this.abort.aborted = false;
     this.loop = this.run();
+    // Claimed rows keep a short lease, renewed while this dispatcher lives; if it dies, another takes over soon.
+    this.heartbeat = setInterval(() => void this.renewLeases(), (this.leaseSeconds * 1000) / 3);
+    this.heartbeat.unref();
+  }
+
+  private get leaseSeconds(): number {
+    return this.opts.leaseSeconds ?? 60;
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    try {
+      await this.opts.db.$executeRaw`
+        UPDATE notification SET locked_until = now() + make_interval(secs => ${this.leaseSeconds})
+         WHERE locked_by = ${this.dispatcherId} AND status = 'sending'`;
+    } catch (err) {
+      this.opts.log.warn({ err }, 'outbox: could not renew leases');
+    }
   }
 
   wake(): void {
@@ -65,6 +84,7 @@ export class OutboxDispatcher {
     this.waker.wake();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    clearInterval(this.heartbeat);
   }
 
   private get maxInFlight(): number {
@@ -96,7 +116,7 @@ export class OutboxDispatcher {
   }
 
   private claim(limit: number): Promise<ClaimedNotification[]> {
-    const lease = this.opts.leaseSeconds ?? 300;
+    const lease = this.leaseSeconds;
     return this.opts.db.$queryRaw<ClaimedNotification[]>`
       UPDATE notification n
          SET status = 'sending', locked_by = ${this.dispatcherId},
