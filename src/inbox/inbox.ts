@@ -32,6 +32,7 @@ interface Waiter {
 export class Inbox extends EventEmitter {
   private queue: Waiter[] = [];
   private inFlight = 0;
+  private scheduled = false;
 
   constructor(
     private readonly db: Db,
@@ -43,7 +44,15 @@ export class Inbox extends EventEmitter {
   accept(event: NewInboundEvent): Promise<AcceptResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      this.pump();
+      // Flush on the next turn of the event loop, so every request read in this turn shares one insert
+      // (PGlite answers synchronously; flushing at once would commit each request on its own).
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 

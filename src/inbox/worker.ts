@@ -75,7 +75,11 @@ export class InboxWorker {
   /** Claims and processes one batch; returns how many events it handled. */
   async processBatch(): Promise<number> {
     const rows = await this.claim(this.deps.batchSize ?? 50);
-    for (const row of rows) await this.processOne(row);
+    for (const row of rows) {
+      // Let intake run between events: on the embedded database each transaction holds the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.processOne(row);
+    }
     if (rows.length > 0) this.onProcessed?.();
     return rows.length;
   }

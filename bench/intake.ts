@@ -1,0 +1,157 @@
+/**
+ * Figure 1: intake throughput. The baseline (SDK sample receiver) and the bot (`src/main.ts`, embedded PGlite on
+ * disk, worker running) each run in a child process and get the same load from a generator in a third process.
+ * Afterwards the bot's database is opened and every event id answered 200 is looked up.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openDatabase } from '../src/db/index.js';
+import { cpuSeconds, freePort, spawnTs, stopChild, waitForHealth, type Child } from './child.js';
+import { eventBody, signedRequest, type SigningKeys } from './events.js';
+import type { LoadOptions, LoadResult } from './load.js';
+
+export interface IntakeOptions {
+  connections: number;
+  warmupMs: number;
+  durationMs: number;
+  encrypt: boolean;
+  prebuild: number;
+}
+
+export interface ReceiverRun {
+  load: LoadResult;
+  /** The receiver process's CPU use during the measured window, in cores. */
+  receiverCores: number;
+}
+
+export interface IntakeResult {
+  baseline: ReceiverRun & { handled: number; badSignatureHandled: boolean };
+  bot: ReceiverRun & { badSignatureStatus: number; startupSeconds: number };
+  stored: { acked: number; stored: number; missing: number; unacknowledgedStored: number; sampleMissing: string[] };
+  /** inbound_event rows by status when the bot had stopped: how far the worker got. */
+  workerStatus: Record<string, number>;
+  notifications: number;
+  dataDir: string;
+}
+
+const HOST = '127.0.0.1';
+const PATH = '/webhook/event';
+
+async function runLoad(port: number, receiver: Child, opts: IntakeOptions, keys: SigningKeys, tag: string, ackFile: string): Promise<ReceiverRun> {
+  const loadOpts: LoadOptions = {
+    host: HOST,
+    port,
+    path: PATH,
+    connections: opts.connections,
+    warmupMs: opts.warmupMs,
+    durationMs: opts.durationMs,
+    prebuild: opts.prebuild,
+    tag,
+    encrypt: opts.encrypt,
+    ackFile,
+    ...keys,
+  };
+  const gen = spawnTs('bench/load.ts', [JSON.stringify(loadOpts)], {});
+  let cpuStart = NaN;
+  let cpuEnd = NaN;
+  gen.onLine('BENCH_WINDOW', (edge) => {
+    if (edge === 'start') cpuStart = cpuSeconds(receiver.proc.pid);
+    else cpuEnd = cpuSeconds(receiver.proc.pid);
+  });
+  const resultLine = await gen.line('BENCH_RESULT', opts.prebuild / 10 + opts.warmupMs + opts.durationMs + 120_000);
+  const code = await gen.exited;
+  if (code !== 0) throw new Error(`load generator exited with ${code}\n${gen.tail()}`);
+  return { load: JSON.parse(resultLine) as LoadResult, receiverCores: (cpuEnd - cpuStart) / (opts.durationMs / 1000) };
+}
+
+/** One event with a wrong X-Lark-Signature; returns the HTTP status. */
+async function sendBadSignature(url: string, keys: SigningKeys, tag: string, encrypt: boolean): Promise<number> {
+  const req = signedRequest(eventBody(tag, 0, keys), keys, { encrypt, badSignature: true });
+  const res = await fetch(url, { method: 'POST', headers: req.headers, body: req.body });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function getHandled(port: number): Promise<number> {
+  const res = await fetch(`http://${HOST}:${port}/stats`);
+  return ((await res.json()) as { handled: number }).handled;
+}
+
+export async function runIntake(opts: IntakeOptions, progress: (msg: string) => void): Promise<IntakeResult> {
+  const keys: SigningKeys = { encryptKey: `bench-encrypt-${randomBytes(8).toString('hex')}`, verificationToken: `bench-token-${randomBytes(8).toString('hex')}` };
+  const work = mkdtempSync(join(tmpdir(), 'bench-intake-'));
+  const dataDir = join(work, 'data');
+
+  // --- baseline ---
+  progress('intake: baseline (SDK EventDispatcher + adaptKoa) ...');
+  const baseline = spawnTs('bench/baseline-receiver.ts', [], {
+    PORT: '0',
+    FEISHU_ENCRYPT_KEY: keys.encryptKey,
+    FEISHU_VERIFICATION_TOKEN: keys.verificationToken,
+  });
+  let baselineRun: IntakeResult['baseline'];
+  try {
+    const basePort = Number(await baseline.line('BENCH_READY', 30_000));
+    const before = await getHandled(basePort);
+    await sendBadSignature(`http://${HOST}:${basePort}${PATH}`, keys, 'badbad00', opts.encrypt);
+    const badSignatureHandled = (await getHandled(basePort)) !== before;
+    const run = await runLoad(basePort, baseline, opts, keys, 'ba5e0000', join(work, 'baseline-acks.txt'));
+    baselineRun = { ...run, handled: (await getHandled(basePort)) - before, badSignatureHandled };
+  } finally {
+    await stopChild(baseline);
+  }
+
+  // --- bot ---
+  progress('intake: bot (src/main.ts, embedded PGlite on disk, worker running) ...');
+  const port = await freePort();
+  const t0 = Date.now();
+  const bot = spawnTs('src/main.ts', [], {
+    PORT: String(port),
+    HOST,
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+    FEISHU_ENCRYPT_KEY: keys.encryptKey,
+    FEISHU_VERIFICATION_TOKEN: keys.verificationToken,
+    FEISHU_APP_ID: '',
+    FEISHU_APP_SECRET: '',
+  });
+  let botRun: IntakeResult['bot'];
+  const ackFile = join(work, 'bot-acks.txt');
+  try {
+    await waitForHealth(`http://${HOST}:${port}/healthz`, 120_000, bot);
+    const startupSeconds = (Date.now() - t0) / 1000;
+    const badSignatureStatus = await sendBadSignature(`http://${HOST}:${port}${PATH}`, keys, 'badbad00', opts.encrypt);
+    const run = await runLoad(port, bot, opts, keys, 'b0700000', ackFile);
+    botRun = { ...run, badSignatureStatus, startupSeconds };
+  } finally {
+    const code = await stopChild(bot);
+    if (code !== 0) progress(`intake: the bot exited with code ${code}\n${bot.tail()}`);
+  }
+
+  // --- every acknowledged event stored? ---
+  progress('intake: checking the bot database ...');
+  const acked = readFileSync(ackFile, 'utf8').split('\n').filter(Boolean);
+  const db = await openDatabase({ dataDir, migrate: false });
+  let storedIds: Set<string>;
+  let workerStatus: Record<string, number>;
+  let notifications: number;
+  try {
+    const rows = await db.prisma.$queryRaw<{ external_id: string }[]>`SELECT external_id FROM inbound_event WHERE source = 'feishu'`;
+    storedIds = new Set(rows.map((r) => r.external_id));
+    const byStatus = await db.prisma.$queryRaw<{ status: string; n: number }[]>`
+      SELECT status, count(*)::int AS n FROM inbound_event WHERE source = 'feishu' GROUP BY status ORDER BY status`;
+    workerStatus = Object.fromEntries(byStatus.map((r) => [r.status, r.n]));
+    notifications = await db.prisma.notification.count();
+  } finally {
+    await db.close();
+  }
+  const ackedSet = new Set(acked);
+  const missing = acked.filter((id) => !storedIds.has(id));
+  const unacknowledgedStored = [...storedIds].filter((id) => !ackedSet.has(id)).length;
+  const stored = { acked: acked.length, stored: storedIds.size, missing: missing.length, unacknowledgedStored, sampleMissing: missing.slice(0, 5) };
+  if (missing.length === 0) rmSync(work, { recursive: true, force: true });
+  return { baseline: baselineRun, bot: botRun, stored, workerStatus, notifications, dataDir };
+}
