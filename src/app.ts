@@ -1,11 +1,15 @@
-import Koa from 'koa';
+import Koa, { type Context } from 'koa';
 import Router from '@koa/router';
 import type { Database } from './db/index.js';
 import type { Logger } from './logger.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { feishuEventReceiver, type FeishuReceiverDeps } from './receivers/feishu-http.js';
+import { almReceiver, type AlmReceiverDeps } from './receivers/alm-http.js';
+import { qingsuyunReceiver, type QingsuyunReceiverDeps } from './receivers/qingsuyun-http.js';
+import { serviceUnavailable } from './http/errors.js';
 
-export interface AppDeps extends FeishuReceiverDeps {
+export interface AppDeps extends FeishuReceiverDeps, AlmReceiverDeps, QingsuyunReceiverDeps {
+  config: FeishuReceiverDeps['config'] & AlmReceiverDeps['config'] & QingsuyunReceiverDeps['config'];
   database: Database;
   log: Logger;
   /** False once shutdown has begun: new webhook requests get 503 so the sender retries elsewhere or later. */
@@ -28,16 +32,17 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
 
-  const receiver = feishuEventReceiver(deps);
-  router.post('/webhook/event', async (ctx) => {
+  // New webhook requests get 503 once shutdown has begun, so the sender retries later.
+  const whileAccepting = (receiver: (ctx: Context) => Promise<void>) => async (ctx: Context) => {
     if (!deps.accepting()) {
-      ctx.status = 503;
       ctx.set('Retry-After', '5');
-      ctx.body = { error: 'stopping', message: 'The bot is shutting down; retry later.' };
-      return;
+      throw serviceUnavailable('The bot is shutting down; retry later.', 'stopping');
     }
     await receiver(ctx);
-  });
+  };
+  router.post('/webhook/event', whileAccepting(feishuEventReceiver(deps)));
+  router.post('/webhook/alm', whileAccepting(almReceiver(deps)));
+  router.post('/webhook/qingsuyun', whileAccepting(qingsuyunReceiver(deps)));
 
   app.use(errorMiddleware(deps.log));
   app.use(router.routes());

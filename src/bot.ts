@@ -11,6 +11,8 @@ import { FeishuMessageSender } from './feishu/sender.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { SendRateLimiter } from './outbox/rate-limiter.js';
 import { createApp } from './app.js';
+import { createServices, type Services } from './services/index.js';
+import { WaitingResolver } from './identity/waiting.js';
 
 export interface Bot {
   url: string;
@@ -18,6 +20,8 @@ export interface Bot {
   database: Database;
   inbox: Inbox;
   worker: InboxWorker;
+  waiting: WaitingResolver;
+  services: Services;
   dispatcher: OutboxDispatcher | undefined;
   /** Stops intake, finishes the work in hand, closes the database. */
   stop(): Promise<void>;
@@ -42,9 +46,11 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   if (database.kind === 'pglite') await releaseLeases(database, log);
   const handlers = opts.handlers ?? defaultHandlers();
   const inbox = new Inbox(database.prisma, { maxConcurrentWrites: database.kind === 'postgres' ? 4 : 1 });
-  const worker = new InboxWorker({ db: database.prisma, handlers, log, config });
-
   const feishu = createFeishuClient(config, log);
+  const services = createServices({ db: database.prisma, config, log, feishu });
+  const worker = new InboxWorker({ db: database.prisma, handlers, log, config, services });
+  const waiting = new WaitingResolver({ db: database.prisma, resolver: services.resolver, log });
+
   const dispatcher = feishu
     ? new OutboxDispatcher({
         db: database.prisma,
@@ -63,6 +69,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     : undefined;
   inbox.on('accepted', () => worker.wake());
   worker.processedListener = () => dispatcher?.wake();
+  waiting.onResolved = () => dispatcher?.wake();
 
   let accepting = true;
   const app = createApp({ config, inbox, handlers, log, database, accepting: () => accepting });
@@ -77,6 +84,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   if (opts.background !== false) {
     worker.start();
     dispatcher?.start();
+    waiting.start();
   }
 
   let stopping: Promise<void> | undefined;
@@ -86,6 +94,8 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     database,
     inbox,
     worker,
+    waiting,
+    services,
     dispatcher,
     stop() {
       stopping ??= (async () => {
@@ -94,6 +104,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await waiting.stop();
         await worker.stop();
         await dispatcher?.stop();
         await database.close();

@@ -33,7 +33,40 @@ const schema = z.object({
   OUTBOX_RETRY_MAX_MS: int(15 * 60_000, 1),
   INBOX_MAX_ATTEMPTS: int(8, 1),
   WORKER_POLL_MS: int(1000, 10),
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+  IDENTITY_RETRY_MINUTES: int(30, 1),
+  ALM_WEBHOOK_USER: optionalString,
+  ALM_WEBHOOK_PASSWORD: optionalString,
+  ALM_CLIENT_ID: optionalString,
+  ALM_CLIENT_SECRET: optionalString,
+  ALM_REFRESH_TOKEN: optionalString,
+  ALM_API_BASE: z
+    .string()
+    .default('https://learningmanager.adobe.com')
+    .transform((v) => v.replace(/\/+$/, '')),
+  ALM_API_MAX_PER_HOUR: int(500, 1),
+  QINGSUYUN_SECRET_KEY: optionalString,
+  QINGSUYUN_USER_MATCH: z.enum(['user_id', 'email', 'mobile', 'none']).default('user_id'),
+  FEISHU_HELPDESK_ID: optionalString,
+  FEISHU_HELPDESK_TOKEN: optionalString,
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the ALM API can be used to find learners' emails and course names. */
+export function almApiConfigured(config: Config): boolean {
+  return Boolean(config.ALM_CLIENT_ID && config.ALM_CLIENT_SECRET && config.ALM_REFRESH_TOKEN);
+}
 
 export type Config = z.infer<typeof schema> & { dataDir: string };
 
@@ -66,6 +99,20 @@ export function configWarnings(config: Config): string[] {
   }
   if (!config.FEISHU_ENCRYPT_KEY && !config.FEISHU_VERIFICATION_TOKEN) {
     warnings.push('Neither FEISHU_ENCRYPT_KEY nor FEISHU_VERIFICATION_TOKEN is set: anyone who can reach /webhook/event can submit events.');
+  }
+  if (!config.ALM_WEBHOOK_USER || !config.ALM_WEBHOOK_PASSWORD) {
+    warnings.push('ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not set: /webhook/alm refuses every request (401) until they are.');
+  }
+  if (!almApiConfigured(config)) {
+    warnings.push(
+      'ALM_CLIENT_ID / ALM_CLIENT_SECRET / ALM_REFRESH_TOKEN are not set: ALM learners can only be found through `bind`, and ALM cards show ids instead of course names.',
+    );
+  }
+  if (!config.QINGSUYUN_SECRET_KEY) {
+    warnings.push('QINGSUYUN_SECRET_KEY is not set: /webhook/qingsuyun refuses every request (401) until it is.');
+  }
+  if (!config.FEISHU_HELPDESK_ID || !config.FEISHU_HELPDESK_TOKEN) {
+    warnings.push('FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN are not set: helpdesk ticket events must be subscribed by hand (helpdesk API event/subscribe).');
   }
   if (config.ADMIN_OPEN_IDS.length === 0) {
     warnings.push('ADMIN_OPEN_IDS is empty: nobody can use admin commands until it is set.');

@@ -1,5 +1,8 @@
 import type { Handler } from './types.js';
 import { onboardingFromV1, onboardingFromV2 } from './onboarding.js';
+import { elearningDeleted, elearningUpserted } from './elearning.js';
+import { registerAlm } from './alm.js';
+import { registerQingsuyun } from './qingsuyun.js';
 
 /** Handlers by source and event type. An event type not listed here is stored as ignored. */
 export class HandlerRegistry {
@@ -20,7 +23,13 @@ export class HandlerRegistry {
 }
 
 export function defaultHandlers(): HandlerRegistry {
-  return new HandlerRegistry()
+  const registry = new HandlerRegistry()
     .on('feishu', 'p2p_chat_create', onboardingFromV1)
-    .on('feishu', 'im.chat.access_event.bot_p2p_chat_entered_v1', onboardingFromV2);
+    .on('feishu', 'im.chat.access_event.bot_p2p_chat_entered_v1', onboardingFromV2)
+    .on('feishu', 'elearning.course_registration.created_v2', elearningUpserted)
+    .on('feishu', 'elearning.course_registration.updated_v2', elearningUpserted)
+    .on('feishu', 'elearning.course_registration.deleted_v2', elearningDeleted);
+  registerAlm(registry);
+  registerQingsuyun(registry);
+  return registry;
 }

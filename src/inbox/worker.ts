@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
+import type { Services } from '../services/index.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
-import type { StoredEvent } from '../handlers/types.js';
+import { RetryLater, type StoredEvent } from '../handlers/types.js';
 import { enqueueNotifications } from '../outbox/enqueue.js';
 import { backoffDelay } from '../util/backoff.js';
 import { Waker } from '../util/sleep.js';
@@ -33,7 +34,7 @@ export class InboxWorker {
   private onProcessed: (() => void) | undefined;
 
   constructor(
-    private readonly deps: { db: Db; handlers: HandlerRegistry; log: Logger; config: Config; batchSize?: number },
+    private readonly deps: { db: Db; handlers: HandlerRegistry; log: Logger; config: Config; services: Services; batchSize?: number },
   ) {}
 
   /** Called after events were processed (the outbox dispatcher uses it to wake up). */
@@ -100,7 +101,7 @@ export class InboxWorker {
   }
 
   private async processOne(row: ClaimedRow): Promise<void> {
-    const { db, handlers, config } = this.deps;
+    const { db, handlers, config, services } = this.deps;
     const event: StoredEvent = {
       id: row.id,
       source: row.source,
@@ -116,7 +117,7 @@ export class InboxWorker {
         await this.finish(event.id, 'ignored', null);
         return;
       }
-      const outcome = await handler({ event, db, log, config });
+      const outcome = await handler({ event, db, log, config, services });
       const sent = await db.$transaction(async (tx) => {
         const drafts = (await outcome.commit?.(tx)) ?? [];
         const written = await enqueueNotifications(tx, event, drafts);
@@ -133,6 +134,10 @@ export class InboxWorker {
         log.warn('lease lost while processing; another worker owns the event now');
         return;
       }
+      if (err instanceof RetryLater) {
+        await this.postpone(event.id, err, log);
+        return;
+      }
       await this.fail(event.id, row.attempts, err, log);
     }
   }
@@ -142,6 +147,15 @@ export class InboxWorker {
       where: { id, lockedBy: this.workerId },
       data: { status, processedAt: new Date(), lockedBy: null, lockedUntil: null, lastError },
     });
+  }
+
+  /** Waits for what the handler needs (an API budget), without counting it as a failed attempt. */
+  private async postpone(id: string, err: RetryLater, log: Logger): Promise<void> {
+    await this.deps.db.inboundEvent.updateMany({
+      where: { id, lockedBy: this.workerId },
+      data: { status: 'pending', lastError: err.message.slice(0, 2000), lockedBy: null, lockedUntil: null, availableAt: err.until, attempts: { decrement: 1 } },
+    });
+    log.info({ until: err.until.toISOString(), reason: err.message }, 'event postponed');
   }
 
   private async fail(id: string, attempts: number, err: unknown, log: Logger): Promise<void> {

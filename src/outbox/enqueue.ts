@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { assertCardSize } from '../../cards/kit.js';
 import type { NotificationDraft, StoredEvent, Tx } from '../handlers/types.js';
+import { applyPolicy } from './policy.js';
 
 /**
  * The `uuid` passed to im.v1.message.create: derived only from the notification's identity, so a resend
@@ -14,23 +15,34 @@ export function dedupeKeyFor(event: Pick<StoredEvent, 'source' | 'externalId'>, 
   return `${event.source}:${event.externalId}:${draft.key}`;
 }
 
-/** Writes drafts into the outbox inside the caller's transaction. A draft already written is skipped. */
+/** The outbox row for a draft (its dedupe key decides the Feishu uuid). */
+export function outboxRow(d: NotificationDraft, dedupeKey: string, eventId: string | null) {
+  if (d.card) assertCardSize(d.card);
+  else if (d.text === undefined) throw new Error(`notification ${d.key} has neither a card nor a text`);
+  return {
+    eventId,
+    dedupeKey,
+    kind: d.kind,
+    role: d.role ?? 'user',
+    receiveIdType: d.receiveIdType,
+    receiveId: d.receiveId,
+    waitFor: d.waitFor ?? null,
+    status: d.waitFor ? 'waiting' : 'pending',
+    subject: d.subject ?? null,
+    msgType: d.card ? 'interactive' : 'text',
+    content: d.card ? JSON.stringify(d.card) : JSON.stringify({ text: d.text }),
+    uuid: notificationUuid(dedupeKey),
+  };
+}
+
+/**
+ * Writes drafts into the outbox inside the caller's transaction, after the policy (switched-off kinds, mutes,
+ * languages, routed chats). A draft already written is skipped.
+ */
 export async function enqueueNotifications(tx: Tx, event: StoredEvent, drafts: NotificationDraft[]): Promise<number> {
   if (drafts.length === 0) return 0;
-  const data = drafts.map((d) => {
-    assertCardSize(d.card);
-    const dedupeKey = dedupeKeyFor(event, d);
-    return {
-      eventId: event.id,
-      dedupeKey,
-      kind: d.kind,
-      receiveIdType: d.receiveIdType,
-      receiveId: d.receiveId,
-      msgType: 'interactive',
-      content: JSON.stringify(d.card),
-      uuid: notificationUuid(dedupeKey),
-    };
-  });
+  const data = (await applyPolicy(tx, drafts)).map((d) => outboxRow(d, dedupeKeyFor(event, d), event.id));
+  if (data.length === 0) return 0;
   const { count } = await tx.notification.createMany({ data, skipDuplicates: true });
   return count;
 }

@@ -1,0 +1,45 @@
+import { COMMANDS, KIND_NAMES, NOTIFICATION_KINDS, type CommandInfo } from '../src/commands/catalog.js';
+import { card, divider, escapeMd, markdown, t, type I18nText } from './kit.js';
+
+export interface HelpCardInput {
+  /** Admins also see the admin commands. */
+  isAdmin: boolean;
+}
+
+/** "- **静音**（mute） <类型>：…" / "- **mute** (静音) <kind>: …"; the arguments escaped so `<kind>` is not read as a tag. */
+function commandLines(commands: readonly CommandInfo[]): I18nText {
+  const zh = commands.map((c) => `- **${c.zh}**（${c.name}）${escapeMd(c.usage.zh.slice(c.zh.length))}：${c.description.zh}`);
+  const en = commands.map((c) => `- **${c.name}** (${c.zh})${escapeMd(c.usage.en.slice(c.name.length))}: ${c.description.en}`);
+  return t(zh.join('\n'), en.join('\n'));
+}
+
+function section(title: I18nText, commands: readonly CommandInfo[], elementId: string) {
+  const lines = commandLines(commands);
+  return markdown(t(`**${title.zh}**\n${lines.zh}`, `**${title.en}**\n${lines.en}`), elementId);
+}
+
+/** Reply to `help`: the commands this user may use, from the catalog. */
+export function helpCard({ isAdmin }: HelpCardInput): Record<string, unknown> {
+  const elements: Record<string, unknown>[] = [
+    markdown(
+      t(
+        '私聊时直接发送命令；在群里请先 @我。命令前的 / 可以省略，中文和英文命令都可以用。',
+        'Send a command in a direct chat; in a group, @mention me first. The leading / is optional, and Chinese or English names both work.',
+      ),
+      'intro',
+    ),
+    section(t('学员命令', 'Learner commands'), COMMANDS.filter((c) => !c.adminOnly), 'learner_commands'),
+  ];
+  if (isAdmin) elements.push(divider(), section(t('管理员命令', 'Admin commands'), COMMANDS.filter((c) => c.adminOnly), 'admin_commands'));
+  elements.push(
+    divider(),
+    markdown(
+      t(
+        `通知类型：${NOTIFICATION_KINDS.map((k) => KIND_NAMES[k].zh).join('、')}`,
+        `Notification kinds: ${NOTIFICATION_KINDS.join(', ')}`,
+      ),
+      'kinds',
+    ),
+  );
+  return card({ title: t('命令帮助', 'Commands'), template: 'blue', summary: t('命令帮助', 'Commands'), elements });
+}

@@ -1,0 +1,121 @@
+import {
+  buttonRow,
+  callbackButton,
+  card,
+  clip,
+  fieldLines,
+  linkButton,
+  markdown,
+  note,
+  t,
+  timeText,
+  userText,
+  type HeaderTemplate,
+  type I18nText,
+} from './kit.js';
+
+/** Helpdesk ticket stages (`stage` in ticket events). */
+export const TICKET_STAGES: Readonly<Record<number, I18nText>> = {
+  1: t('机器人', 'Bot'),
+  2: t('人工', 'Human agent'),
+};
+
+/** Helpdesk ticket statuses (`status` in ticket events); 50–52 are closed. */
+export const TICKET_STATUSES: Readonly<Record<number, I18nText>> = {
+  1: t('已创建', 'Created'),
+  2: t('处理中', 'In progress'),
+  3: t('排队中', 'Queued'),
+  4: t('待定', 'Pending'),
+  5: t('待用户响应', 'Waiting for the user'),
+  50: t('被机器人关闭', 'Closed by the bot'),
+  51: t('被客服关闭', 'Closed by an agent'),
+  52: t('用户自己关闭', 'Closed by the user'),
+};
+
+/** Helpdesk ticket channels (`channel` in ticket events); any other number is "another channel". */
+export const TICKET_CHANNELS: Readonly<Record<number, I18nText>> = {
+  2: t('二维码', 'QR code'),
+  9: t('Open API', 'Open API'),
+  13: t('搜索', 'Search'),
+  14: t('分享', 'Share'),
+};
+
+/** Statuses that mean the ticket is closed. */
+export const CLOSED_TICKET_STATUSES: readonly number[] = [50, 51, 52];
+
+/** The callback value of the Claim button. */
+export interface ClaimTicketValue {
+  action: 'claim_ticket';
+  ticket: string;
+}
+
+export interface TicketCardInput {
+  ticketId: string;
+  helpdeskId?: string;
+  guestName?: string;
+  stage?: number;
+  status?: number;
+  channel?: number;
+  createdAt?: Date;
+  updatedAt?: Date;
+  ticketUrl?: string;
+  claimedBy?: { name?: string; openId: string };
+  claimedAt?: Date;
+  timeZone: string;
+}
+
+const code = (n: number) => t(String(n), String(n));
+
+/** A helpdesk ticket for agents: who, stage, status, channel and time, with Claim and Open buttons. */
+export function ticketCard(input: TicketCardInput): Record<string, unknown> {
+  const closed = input.status != null && CLOSED_TICKET_STATUSES.includes(input.status);
+  // The helpdesk sends "-" when it has no name.
+  const rawGuest = (input.guestName ?? '').replace(/\s+/g, ' ').trim();
+  const guest = rawGuest && rawGuest !== '-' ? userText(rawGuest, 60) : null;
+  const rows: (readonly [I18nText, I18nText])[] = [[t('用户', 'User'), guest ? t(guest, guest) : t('未知', 'Unknown')]];
+  if (input.stage != null) rows.push([t('阶段', 'Stage'), TICKET_STAGES[input.stage] ?? code(input.stage)]);
+  if (input.status != null) rows.push([t('状态', 'Status'), TICKET_STATUSES[input.status] ?? code(input.status)]);
+  if (input.channel != null) {
+    const other = t(`其他渠道（${input.channel}）`, `Other (${input.channel})`);
+    rows.push([t('渠道', 'Channel'), TICKET_CHANNELS[input.channel] ?? other]);
+  }
+  if (input.createdAt) rows.push([t('创建时间', 'Created'), timeText(input.createdAt, input.timeZone)]);
+  if (input.updatedAt) rows.push([t('更新时间', 'Updated'), timeText(input.updatedAt, input.timeZone)]);
+
+  const elements: Record<string, unknown>[] = [fieldLines(rows, 'details')];
+  const { claimedBy } = input;
+  if (claimedBy) {
+    // An open_id is [A-Za-z0-9_-]; anything else is not put inside a tag.
+    const mention = /^[A-Za-z0-9_-]+$/.test(claimedBy.openId) ? `<at id=${claimedBy.openId}></at>` : '';
+    const name = claimedBy.name?.trim() ? userText(claimedBy.name, 60) : '';
+    const who = { zh: [mention, name && `（${name}）`].join('') || '未知', en: [mention, name && ` (${name})`].join('') || 'someone' };
+    const when = input.claimedAt ? timeText(input.claimedAt, input.timeZone) : null;
+    elements.push(
+      markdown(
+        t(`✅ 已由 ${who.zh}${when ? ` 于 ${when.zh}` : ''} 认领`, `✅ Claimed by ${who.en}${when ? ` on ${when.en}` : ''}`),
+        'claimed',
+      ),
+    );
+  }
+  if (closed) elements.push(markdown(t('🔒 此工单已关闭。', '🔒 This ticket is closed.'), 'closed'));
+
+  const buttons: Record<string, unknown>[] = [];
+  if (!claimedBy && !closed) {
+    const value: ClaimTicketValue = { action: 'claim_ticket', ticket: input.ticketId };
+    buttons.push(callbackButton(t('认领', 'Claim'), { ...value }, 'primary'));
+  }
+  if (input.ticketUrl && /^https?:\/\//i.test(input.ticketUrl)) buttons.push(linkButton(t('查看工单', 'Open ticket'), input.ticketUrl));
+  if (buttons.length > 0) elements.push(buttonRow(buttons, 'actions'));
+
+  const id = userText(input.ticketId, 40);
+  const helpdesk = input.helpdeskId ? userText(input.helpdeskId, 40) : null;
+  elements.push(note(t(`工单 ID：${id}${helpdesk ? ` · 服务台 ID：${helpdesk}` : ''}`, `Ticket ${id}${helpdesk ? ` · helpdesk ${helpdesk}` : ''}`), 'ids'));
+
+  let [title, template]: [I18nText, HeaderTemplate] = [t('新工单', 'New ticket'), 'blue'];
+  if (input.stage === 2) [title, template] = [t('工单待人工处理', 'Ticket needs an agent'), 'orange'];
+  if (closed) [title, template] = [t('工单已关闭', 'Ticket closed'), 'grey'];
+  else if (claimedBy) [title, template] = [t('工单已认领', 'Ticket claimed'), 'green'];
+  const guestSummary = guest ? clip(rawGuest, 30) : null;
+  const summary = guestSummary ? t(`${title.zh}：${guestSummary}`, `${title.en}: ${guestSummary}`) : title;
+  return card({ title, template, summary, elements });
+}

@@ -1,0 +1,71 @@
+/** Adobe Learning Manager webhook events, one stored event each (see receivers/alm-http.ts). */
+import { seatsCard } from '../../cards/seats.js';
+import { applyCatalogEvent, applyCiStats } from '../alm/catalog.js';
+import { ALM_EVENT_NAMES, classifyAlmEvent, itemTypeOf, type AlmEvent } from '../learning/alm-events.js';
+import { almItemKey, reduceAlm } from '../learning/alm-reducer.js';
+import { learningOutcome } from './learning.js';
+import type { Handler, HandlerContext, NotificationDraft, Tx } from './types.js';
+import type { HandlerRegistry } from './registry.js';
+
+/** The stored payload: one element of the webhook's `events`, with the batch's accountId. */
+export function almEventOf(payload: unknown, fallbackTime: Date): AlmEvent {
+  const p = (payload ?? {}) as { eventId?: unknown; eventName?: unknown; timestamp?: unknown; data?: unknown };
+  const ts = typeof p.timestamp === 'string' || typeof p.timestamp === 'number' ? new Date(p.timestamp) : fallbackTime;
+  return {
+    eventId: String(p.eventId ?? ''),
+    eventName: String(p.eventName ?? ''),
+    timestamp: Number.isNaN(ts.getTime()) ? fallbackTime : ts,
+    data: typeof p.data === 'object' && p.data !== null ? (p.data as Record<string, unknown>) : {},
+  };
+}
+
+export const almHandler: Handler = async (ctx) => {
+  const event = almEventOf(ctx.event.payload, ctx.event.receivedAt);
+  const kind = classifyAlmEvent(event.eventName);
+  const d = event.data;
+  switch (kind.kind) {
+    case 'learner':
+    case 'progress': {
+      const userId = d.userId === undefined || d.userId === null ? '' : String(d.userId);
+      const itemKey = almItemKey(d);
+      if (!userId || !itemKey) {
+        ctx.log.warn('ALM learner event without userId or loInstanceId; nothing to record');
+        return {};
+      }
+      const loId = typeof d.loId === 'string' ? d.loId : undefined;
+      const catalog = ctx.services.catalog;
+      return learningOutcome(ctx, {
+        ref: { source: 'alm', externalUserId: userId },
+        itemKey,
+        itemType: itemTypeOf(d.loType, d.loId),
+        reduce: (prev) => reduceAlm(prev, event),
+        mayNotify: kind.kind === 'learner',
+        ...(loId && kind.kind === 'learner' ? { itemName: () => catalog.nameOf(loId) } : {}),
+      });
+    }
+    case 'ci_stats':
+      return { commit: (tx) => seatsNews(ctx, tx, event) };
+    case 'learning_object':
+    case 'instance':
+      return { commit: async (tx) => applyCatalogEvent(tx, event, kind.kind === 'learning_object' ? 'lo' : 'instance', kind.action) };
+    default:
+      return {};
+  }
+};
+
+async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<NotificationDraft[]> {
+  const change = await applyCiStats(tx, event);
+  if (!change) return [];
+  const routes = await tx.route.findMany({ where: { kind: 'seats' } });
+  if (routes.length === 0) return [];
+  const lo = change.loId ? await tx.almCatalog.findUnique({ where: { id: change.loId } }) : null;
+  const card = seatsCard({ ...change, courseName: lo?.name ?? change.loId ?? change.instanceId });
+  ctx.log.info({ change: change.change }, 'course instance seats changed');
+  return routes.map((r) => ({ key: `seats:${r.chatId}`, kind: 'seats', role: 'chat', receiveIdType: 'chat_id', receiveId: r.chatId, card }));
+}
+
+/** Every ALM event name in the guide goes to the handler; any other name is stored as ignored. */
+export function registerAlm(registry: HandlerRegistry): HandlerRegistry {
+  for (const name of ALM_EVENT_NAMES) registry.on('alm', name, almHandler);
+  return registry;
+}

@@ -1,0 +1,68 @@
+/**
+ * The shape every learning handler shares: look up who is concerned (before the transaction, since that talks to
+ * Feishu and ALM), then, in the transaction, lock the learner's record, fold the event into it with a pure
+ * reducer, save it and return the cards it calls for.
+ */
+import { AlmBudgetExhausted } from '../alm/api.js';
+import type { LearnerRef } from '../identity/resolver.js';
+import { learningDrafts, type Audience } from '../learning/deliver.js';
+import type { ItemType, RecordState, Reduction } from '../learning/record.js';
+import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
+import { RetryLater, type HandlerContext, type Outcome } from './types.js';
+
+export interface LearningWork {
+  ref: LearnerRef;
+  itemKey: string;
+  itemType: ItemType;
+  reduce: (prev: RecordState | undefined) => Reduction;
+  /** False when the event can never call for a card (progress): no lookups are made. */
+  mayNotify: boolean;
+  /** The item's display name when the event does not carry it (looked up before the transaction). */
+  itemName?: () => Promise<string | null>;
+}
+
+export async function learningOutcome(ctx: HandlerContext, work: LearningWork): Promise<Outcome> {
+  const { audience, itemName } = await deferOnBudget(async () => ({
+    audience: work.mayNotify ? await audienceFor(ctx, work.ref) : undefined,
+    itemName: work.itemName ? await work.itemName() : null,
+  }));
+  const key: RecordKey = { source: work.ref.source, externalUserId: work.ref.externalUserId, itemKey: work.itemKey };
+  return {
+    async commit(tx) {
+      const { id, prev } = await lockRecord(tx, key, work.itemType);
+      const { next, cards, note } = work.reduce(prev);
+      if (itemName) next.itemName = itemName;
+      if (note) ctx.log.info({ itemKey: work.itemKey, note }, 'learning event changed nothing');
+      await saveRecord(tx, id, next);
+      if (cards.length === 0) return [];
+      if (!audience) throw new Error(`event ${ctx.event.eventType} called for cards but no recipients were looked up`);
+      return learningDrafts(id, next, cards, audience);
+    },
+  };
+}
+
+/** The learner, their manager, names and time zones. */
+export async function audienceFor(ctx: HandlerContext, ref: LearnerRef): Promise<Audience> {
+  const { resolver } = ctx.services;
+  const resolution = await resolver.resolve(ref);
+  const learnerOpenId = resolution.resolved ? resolution.openId : null;
+  if (!resolution.resolved) ctx.log.info({ source: ref.source, reason: resolution.reason }, 'learner not found in Feishu; cards will wait');
+  const managerOpenId = learnerOpenId ? await resolver.managerOf(learnerOpenId) : null;
+  const learnerName = await resolver.displayName(ref, learnerOpenId);
+  const zones = await ctx.db.userPreference.findMany({
+    where: { openId: { in: [learnerOpenId, managerOpenId].filter((x): x is string => Boolean(x)) } },
+    select: { openId: true, timeZone: true },
+  });
+  const zoneOf = (openId: string | null) => zones.find((z) => z.openId === openId)?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE;
+  return { learner: ref, learnerOpenId, learnerName, managerOpenId, learnerTimeZone: zoneOf(learnerOpenId), managerTimeZone: zoneOf(managerOpenId) };
+}
+
+/** A spent API budget postpones the event until the budget allows; it is not a failure. */
+export async function deferOnBudget<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AlmBudgetExhausted) throw new RetryLater(err.retryAt, err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The cards a learner record calls for, as outbox drafts: the learner's card and, for completions and exam
+ * results, the manager's notice. A learner not found in Feishu gets drafts that wait for them (and so does the
+ * manager's notice, since the manager is only known once the learner is).
+ */
+import { checkinCard, completionCard, enrolledCard, examResultCard, SOURCE_LABELS, unenrolledCard } from '../../cards/learning.js';
+import { managerNoticeCard } from '../../cards/manager.js';
+import type { NotificationDraft } from '../handlers/types.js';
+import type { LearnerRef } from '../identity/resolver.js';
+import type { CardIntent, RecordState } from './record.js';
+
+/** Stands for the learner's open_id in a waiting manager notice; replaced once the learner is found. */
+export const PENDING_LEARNER = '{{learner_open_id}}';
+
+export interface Audience {
+  learner: LearnerRef;
+  /** The learner's open_id, or null while unresolved. */
+  learnerOpenId: string | null;
+  learnerName: string;
+  /** The manager's open_id; null when there is none (or the learner is unresolved). */
+  managerOpenId: string | null;
+  learnerTimeZone: string;
+  managerTimeZone: string;
+}
+
+export const KIND_OF: Record<CardIntent['type'], string> = {
+  completion: 'completions',
+  enrolled: 'enrollments',
+  unenrolled: 'enrollments',
+  exam: 'exams',
+  checkin: 'checkins',
+};
+
+type LearnerItemType = 'course' | 'learningProgram' | 'certification';
+const learnerItemType = (t: string): LearnerItemType => (t === 'learningProgram' || t === 'certification' ? t : 'course');
+const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+
+export function learningDrafts(recordId: string, record: RecordState, intents: CardIntent[], who: Audience): NotificationDraft[] {
+  const drafts: NotificationDraft[] = [];
+  const waitFor = who.learnerOpenId ? undefined : `${who.learner.source}:${who.learner.externalUserId}`;
+  const sourceLabel = SOURCE_LABELS[who.learner.source];
+  const itemName = record.itemName ?? record.itemId ?? '—';
+  const subject = `record:${recordId}`;
+  for (const intent of intents) {
+    const snap = { ...record, ...(intent.snapshot ?? {}) };
+    const kind = KIND_OF[intent.type];
+    const learnerCard = buildLearnerCard(intent, snap, itemName, sourceLabel, who.learnerTimeZone);
+    const notice = (timeZone: string, congratulate: boolean) =>
+      managerNoticeCard({
+        learnerName: who.learnerName,
+        itemName,
+        itemType: snap.itemType === 'exam' ? 'exam' : learnerItemType(snap.itemType),
+        outcome: outcomeOf(snap),
+        score: snap.score,
+        totalScore: opt(snap.totalScore),
+        passScore: opt(snap.passScore),
+        completedAt: opt(snap.completedAt),
+        sourceLabel,
+        timeZone,
+        ...(congratulate ? { congratulate: { recordId, learnerOpenId: who.learnerOpenId ?? PENDING_LEARNER } } : {}),
+      });
+    const feeds = intent.type === 'completion' || intent.type === 'exam' || intent.type === 'enrolled';
+    drafts.push({
+      key: `${intent.key}:learner`,
+      kind,
+      role: 'learner',
+      receiveIdType: 'open_id',
+      receiveId: who.learnerOpenId ?? '',
+      ...(waitFor ? { waitFor } : {}),
+      subject,
+      card: learnerCard,
+      ...(feeds ? { feedCard: intent.type === 'enrolled' ? learnerCard : notice(who.managerTimeZone, false) } : {}),
+    });
+    if (intent.toManager && (waitFor || who.managerOpenId)) {
+      drafts.push({
+        key: `${intent.key}:manager`,
+        kind,
+        role: 'manager',
+        receiveIdType: 'open_id',
+        receiveId: who.managerOpenId ?? '',
+        ...(waitFor ? { waitFor } : {}),
+        subject,
+        card: notice(who.managerTimeZone, true),
+      });
+    }
+  }
+  return drafts;
+}
+
+function outcomeOf(r: RecordState): 'passed' | 'failed' | 'completed' | 'awaiting_grading' {
+  if (r.state === 'passed' || r.state === 'failed' || r.state === 'awaiting_grading') return r.state;
+  return 'completed';
+}
+
+function buildLearnerCard(intent: CardIntent, r: RecordState, itemName: string, sourceLabel: string, timeZone: string): Record<string, unknown> {
+  const itemType = learnerItemType(r.itemType);
+  switch (intent.type) {
+    case 'completion': {
+      const outcome = outcomeOf(r);
+      return completionCard({
+        itemName,
+        itemType,
+        outcome: outcome === 'awaiting_grading' ? 'completed' : outcome,
+        completedAt: opt(r.completedAt),
+        score: opt(r.score),
+        totalScore: opt(r.totalScore),
+        durationSeconds: opt(r.durationSeconds),
+        sourceLabel,
+        timeZone,
+      });
+    }
+    case 'exam': {
+      const outcome = r.state === 'passed' || r.state === 'failed' ? r.state : 'awaiting_grading';
+      return examResultCard({
+        examName: itemName,
+        score: r.score,
+        totalScore: opt(r.totalScore),
+        passScore: opt(r.passScore),
+        outcome,
+        durationSeconds: opt(r.durationSeconds),
+        finishedAt: opt(r.completedAt),
+        sourceLabel,
+        timeZone,
+      });
+    }
+    case 'enrolled':
+      return enrolledCard({ itemName, itemType, enrolledBy: r.enrollSource ?? 'self', enrolledAt: opt(r.enrolledAt), sourceLabel, timeZone });
+    case 'unenrolled':
+      return unenrolledCard({ itemName, itemType, by: unenrolledBy(r), sourceLabel, timeZone });
+    case 'checkin':
+      return checkinCard({
+        taskName: itemName,
+        days: Number(r.facts.days ?? 0),
+        finishedAt: opt(r.completedAt),
+        rightRatio: typeof r.facts.rightRatio === 'string' ? r.facts.rightRatio : undefined,
+        sourceLabel,
+        timeZone,
+      });
+  }
+}
+
+function unenrolledBy(r: RecordState): 'self' | 'admin' {
+  const f = r.facts.unenroll as { source?: 'self' | 'admin' } | undefined;
+  return f?.source ?? 'self';
+}

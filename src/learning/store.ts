@@ -1,0 +1,71 @@
+/** Loading and saving learner records inside the processing transaction, one writer per record at a time. */
+import type { LearningRecord } from '../generated/prisma/client.js';
+import type { Tx } from '../handlers/types.js';
+import type { ItemType, RecordState } from './record.js';
+
+export interface RecordKey {
+  source: string;
+  externalUserId: string;
+  itemKey: string;
+}
+
+export interface LockedRecord {
+  id: string;
+  /** Undefined when the record did not exist before this event. */
+  prev: RecordState | undefined;
+}
+
+/**
+ * Locks the record (creating it if needed) until the transaction ends, so two events for one learner and item
+ * are folded one after the other even when two bot instances process them at once.
+ */
+export async function lockRecord(tx: Tx, key: RecordKey, itemType: ItemType): Promise<LockedRecord> {
+  const existing = await selectForUpdate(tx, key);
+  if (existing) return { id: existing.id, prev: toState(existing) };
+  const inserted = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO learning_record (source, external_user_id, item_key, item_type, state)
+    VALUES (${key.source}, ${key.externalUserId}, ${key.itemKey}, ${itemType}, 'unknown')
+    ON CONFLICT (source, external_user_id, item_key) DO NOTHING
+    RETURNING id`;
+  if (inserted[0]) return { id: inserted[0].id, prev: undefined };
+  const raced = await selectForUpdate(tx, key);
+  if (!raced) throw new Error('learning record vanished while being created');
+  return { id: raced.id, prev: toState(raced) };
+}
+
+async function selectForUpdate(tx: Tx, key: RecordKey): Promise<LearningRecord | null> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM learning_record
+     WHERE source = ${key.source} AND external_user_id = ${key.externalUserId} AND item_key = ${key.itemKey}
+     FOR UPDATE`;
+  if (!rows[0]) return null;
+  return tx.learningRecord.findUnique({ where: { id: rows[0].id } });
+}
+
+export async function saveRecord(tx: Tx, id: string, state: RecordState): Promise<void> {
+  await tx.learningRecord.update({
+    where: { id },
+    data: { ...state, facts: state.facts as object },
+  });
+}
+
+export function toState(r: LearningRecord): RecordState {
+  return {
+    itemType: r.itemType as ItemType,
+    itemId: r.itemId,
+    itemName: r.itemName,
+    state: r.state as RecordState['state'],
+    rawState: r.rawState,
+    progressPercent: r.progressPercent,
+    score: r.score,
+    totalScore: r.totalScore,
+    passScore: r.passScore,
+    enrolledAt: r.enrolledAt,
+    completedAt: r.completedAt,
+    enrollSource: r.enrollSource as RecordState['enrollSource'],
+    durationSeconds: r.durationSeconds,
+    facts: (r.facts ?? {}) as Record<string, unknown>,
+    notified: r.notified,
+    lastEventAt: r.lastEventAt,
+  };
+}

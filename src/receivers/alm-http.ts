@@ -1,0 +1,86 @@
+/**
+ * POST /webhook/alm: Adobe Learning Manager webhooks. HTTP Basic authentication with ALM_WEBHOOK_USER /
+ * ALM_WEBHOOK_PASSWORD; each event of the batch is stored on its own, unique on its eventId, before the
+ * 202 Accepted. ALM waits 5 s for the answer and holds the account's next events until then, so nothing else
+ * happens in the request.
+ */
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Inbox } from '../inbox/inbox.js';
+import type { HandlerRegistry } from '../handlers/registry.js';
+import { badRequest, unauthorized } from '../http/errors.js';
+import { readJson } from '../http/read-json.js';
+import { safeEqual } from '../verify/feishu.js';
+
+/** ALM batches can be large; they are still read whole before anything is stored. */
+const MAX_ALM_BODY_BYTES = 16 * 1024 * 1024;
+
+const batchSchema = z.object({
+  accountId: z.union([z.number(), z.string()]).optional(),
+  events: z.array(
+    z
+      .object({
+        eventId: z.string().min(1).max(200),
+        eventName: z.string().min(1).max(200),
+        timestamp: z.union([z.string(), z.number()]).optional(),
+        data: z.record(z.string(), z.unknown()).optional(),
+      })
+      .passthrough(),
+  ),
+});
+
+export interface AlmReceiverDeps {
+  config: Pick<Config, 'ALM_WEBHOOK_USER' | 'ALM_WEBHOOK_PASSWORD'>;
+  inbox: Inbox;
+  handlers: HandlerRegistry;
+  log: Logger;
+}
+
+/** Checks an `Authorization: Basic …` header against the configured pair, in constant time. Pure. */
+export function checkBasicAuth(header: string | undefined, user: string, password: string): boolean {
+  const m = header && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!m) return false;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const sep = decoded.indexOf(':');
+  if (sep < 0) return false;
+  // Both halves are compared whatever the first gives, so the timing says nothing about which one was wrong.
+  const userOk = safeEqual(decoded.slice(0, sep), user);
+  const passwordOk = safeEqual(decoded.slice(sep + 1), password);
+  return userOk && passwordOk;
+}
+
+export function almReceiver(deps: AlmReceiverDeps) {
+  const { ALM_WEBHOOK_USER: user, ALM_WEBHOOK_PASSWORD: password } = deps.config;
+  return async (ctx: Context) => {
+    if (!user || !password) {
+      deps.log.warn('refused an ALM webhook: ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not configured');
+      throw unauthorized('The ALM webhook is not configured on this bot (ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD).', 'not_configured');
+    }
+    if (!checkBasicAuth(ctx.get('authorization') || undefined, user, password)) {
+      ctx.set('WWW-Authenticate', 'Basic realm="alm-webhook"');
+      throw unauthorized('HTTP Basic credentials are missing or wrong.', 'bad_credentials');
+    }
+    const { body } = await readJson(ctx, MAX_ALM_BODY_BYTES);
+    const parsed = batchSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw badRequest(`Not an ALM webhook batch: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}.`, 'not_an_alm_batch');
+    }
+    const { accountId, events } = parsed.data;
+    const results = await deps.inbox.acceptMany(
+      events.map((e) => ({
+        source: 'alm' as const,
+        externalId: e.eventId,
+        eventType: e.eventName,
+        payload: { ...e, ...(accountId !== undefined ? { accountId } : {}) },
+        status: deps.handlers.has('alm', e.eventName) ? ('pending' as const) : ('ignored' as const),
+      })),
+    );
+    const duplicates = results.filter((r) => r.duplicate).length;
+    deps.log.debug({ source: 'alm', events: events.length, duplicates }, 'ALM batch accepted');
+    ctx.status = 202;
+    ctx.body = { accepted: events.length - duplicates, duplicates };
+  };
+}

@@ -1,0 +1,37 @@
+/** The shared services handlers use: identity resolution, the directory, the ALM API and catalog. */
+import type { Config } from '../config.js';
+import { almApiConfigured } from '../config.js';
+import type { Db } from '../db/index.js';
+import type { FeishuClient } from '../feishu/client.js';
+import type { Logger } from '../logger.js';
+import { AlmApi } from '../alm/api.js';
+import { ApiBudget } from '../alm/budget.js';
+import { AlmCatalog } from '../alm/catalog.js';
+import { FeishuDirectory } from '../identity/directory.js';
+import { IdentityResolver } from '../identity/resolver.js';
+
+export interface Services {
+  directory: FeishuDirectory;
+  resolver: IdentityResolver;
+  alm: AlmApi | undefined;
+  catalog: AlmCatalog;
+  feishu: FeishuClient | undefined;
+}
+
+export function createServices(deps: { db: Db; config: Config; log: Logger; feishu: FeishuClient | undefined; fetch?: typeof fetch }): Services {
+  const { db, config, log, feishu } = deps;
+  const directory = new FeishuDirectory(db, feishu);
+  const alm = almApiConfigured(config)
+    ? new AlmApi({
+        baseUrl: config.ALM_API_BASE,
+        clientId: config.ALM_CLIENT_ID!,
+        clientSecret: config.ALM_CLIENT_SECRET!,
+        refreshToken: config.ALM_REFRESH_TOKEN!,
+        budget: new ApiBudget(db, { api: 'alm', limit: config.ALM_API_MAX_PER_HOUR, windowMs: 60 * 60_000 }),
+        log,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      })
+    : undefined;
+  const resolver = new IdentityResolver({ db, directory, alm: alm && { getUser: (id) => alm.getUser(id) }, config });
+  return { directory, resolver, alm, catalog: new AlmCatalog(db, alm), feishu };
+}
