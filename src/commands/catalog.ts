@@ -1,0 +1,86 @@
+/**
+ * The chat commands the bot understands: names, Chinese aliases, who may use them, and their help text.
+ * The parser (`parse.ts`) and the help card (`cards/help.ts`) both read this table.
+ */
+import { t, type I18nText } from '../../cards/kit.js';
+
+/** Learning platforms whose accounts can be bound to Feishu users. */
+export const SOURCES = ['alm', 'qingsuyun'] as const;
+export type LearningSource = (typeof SOURCES)[number];
+
+/** Words accepted for each source (lower case), besides its own name. */
+export const SOURCE_ALIASES: Record<LearningSource, readonly string[]> = {
+  alm: ['adobe'],
+  qingsuyun: ['轻速云', 'qsy'],
+};
+
+/** Kinds of notification, as stored in preferences, settings and routes. */
+export const NOTIFICATION_KINDS = ['completions', 'exams', 'enrollments', 'checkins', 'tickets', 'seats', 'failures'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Kinds that `route` can send to a group chat (check-ins are personal only). */
+export const ROUTE_KINDS = ['tickets', 'completions', 'exams', 'enrollments', 'seats', 'failures'] as const satisfies readonly NotificationKind[];
+export type RouteKind = (typeof ROUTE_KINDS)[number];
+
+/** Each kind's display names; the parser also accepts the singular, the Chinese name and `extra`. */
+export const KIND_NAMES: Record<NotificationKind, I18nText & { singular: string; extra?: readonly string[] }> = {
+  completions: { zh: '完成', en: 'completions', singular: 'completion' },
+  exams: { zh: '考试', en: 'exams', singular: 'exam' },
+  enrollments: { zh: '报名', en: 'enrollments', singular: 'enrollment' },
+  checkins: { zh: '打卡', en: 'checkins', singular: 'checkin', extra: ['check-in', 'check-ins'] },
+  tickets: { zh: '工单', en: 'tickets', singular: 'ticket' },
+  seats: { zh: '名额', en: 'seats', singular: 'seat' },
+  failures: { zh: '失败', en: 'failures', singular: 'failure' },
+};
+
+interface CommandSpec {
+  /** English name, lower case. */
+  readonly name: string;
+  /** Chinese alias. */
+  readonly zh: string;
+  readonly adminOnly: boolean;
+  /** Usage line, starting with the name in that language; `<x>` is required, `[x]` optional. */
+  readonly usage: I18nText;
+  readonly description: I18nText;
+}
+
+/** In the order the help card lists them. */
+export const COMMANDS = [
+  { name: 'help', zh: '帮助', adminOnly: false, usage: t('帮助', 'help'), description: t('显示你可以使用的命令', 'Show the commands you can use') },
+  { name: 'progress', zh: '进度', adminOnly: false, usage: t('进度', 'progress'), description: t('查看你在各平台的课程和考试', 'See your courses and exams across platforms') },
+  { name: 'mute', zh: '静音', adminOnly: false, usage: t('静音 <类型>', 'mute <kind>'), description: t('不再接收某类通知', 'Stop receiving one kind of notification') },
+  { name: 'unmute', zh: '取消静音', adminOnly: false, usage: t('取消静音 <类型>', 'unmute <kind>'), description: t('重新接收某类通知', 'Receive a muted kind of notification again') },
+  { name: 'lang', zh: '语言', adminOnly: false, usage: t('语言 <zh|en>', 'lang <zh|en>'), description: t('设置发给你的消息的语言', 'Choose the language of messages sent to you') },
+  {
+    name: 'bind',
+    zh: '绑定',
+    adminOnly: true,
+    usage: t('绑定 <alm|轻速云> <外部用户ID> <@用户|邮箱|open_id>', 'bind <alm|qingsuyun> <external user id> <@user|email|open_id>'),
+    description: t('把学习平台账号绑定到飞书用户', 'Link a learning-platform account to a Feishu user'),
+  },
+  { name: 'unbind', zh: '解绑', adminOnly: true, usage: t('解绑 <alm|轻速云> <外部用户ID>', 'unbind <alm|qingsuyun> <external user id>'), description: t('解除一个账号绑定', 'Remove an account binding') },
+  { name: 'bindings', zh: '绑定列表', adminOnly: true, usage: t('绑定列表 [alm|轻速云]', 'bindings [alm|qingsuyun]'), description: t('查看已绑定的账号', 'List bound accounts') },
+  { name: 'manager', zh: '经理', adminOnly: true, usage: t('经理 <@学员> <@经理|清除>', 'manager <@learner> <@manager|clear>'), description: t('设置或清除学员的经理', "Set or clear a learner's manager") },
+  {
+    name: 'route',
+    zh: '路由',
+    adminOnly: true,
+    usage: t('路由 <工单|完成|考试|报名|名额|失败> <这里|关闭>', 'route <tickets|completions|exams|enrollments|seats|failures> <here|off>'),
+    description: t('把某类通知发到本群，或停止发送', 'Send one kind of notification to this chat, or stop'),
+  },
+  { name: 'notify', zh: '通知', adminOnly: true, usage: t('通知 <类型> <开|关>', 'notify <kind> <on|off>'), description: t('为所有人开启或关闭某类通知', 'Turn one kind of notification on or off for everyone') },
+  { name: 'settings', zh: '设置', adminOnly: true, usage: t('设置', 'settings'), description: t('查看当前设置', 'Show the current settings') },
+  { name: 'admin', zh: '管理员', adminOnly: true, usage: t('管理员 <添加|移除> <@用户>', 'admin <add|remove> <@user>'), description: t('添加或移除管理员', 'Add or remove an admin') },
+  { name: 'admins', zh: '管理员列表', adminOnly: true, usage: t('管理员列表', 'admins'), description: t('查看管理员', 'List the admins') },
+  { name: 'status', zh: '状态', adminOnly: true, usage: t('状态', 'status'), description: t('查看运行状态', 'Show how the bot is doing') },
+  { name: 'unresolved', zh: '未绑定', adminOnly: true, usage: t('未绑定', 'unresolved'), description: t('查看没能对应到飞书用户的学习平台账号', 'List learning-platform accounts not matched to a Feishu user') },
+  { name: 'retry', zh: '重试', adminOnly: true, usage: t('重试', 'retry'), description: t('重新发送失败的通知', 'Send failed notifications again') },
+] as const satisfies readonly CommandSpec[];
+
+export type CommandName = (typeof COMMANDS)[number]['name'];
+export type CommandInfo = (typeof COMMANDS)[number];
+
+/** The catalog entry for a command. */
+export function commandInfo(name: CommandName): CommandInfo {
+  return COMMANDS.find((c) => c.name === name)!;
+}
