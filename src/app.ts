@@ -7,6 +7,7 @@ import { feishuEventReceiver, type FeishuReceiverDeps } from './receivers/feishu
 import { almReceiver, type AlmReceiverDeps } from './receivers/alm-http.js';
 import { qingsuyunReceiver, type QingsuyunReceiverDeps } from './receivers/qingsuyun-http.js';
 import { serviceUnavailable } from './http/errors.js';
+import { cardReceiver } from './receivers/card-http.js';
 
 export interface AppDeps extends FeishuReceiverDeps, AlmReceiverDeps, QingsuyunReceiverDeps {
   config: FeishuReceiverDeps['config'] & AlmReceiverDeps['config'] & QingsuyunReceiverDeps['config'];
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/webhook/event', whileAccepting(feishuEventReceiver(deps)));
   router.post('/webhook/alm', whileAccepting(almReceiver(deps)));
   router.post('/webhook/qingsuyun', whileAccepting(qingsuyunReceiver(deps)));
+  router.post('/webhook/card', whileAccepting(cardReceiver(deps)));
 
   app.use(errorMiddleware(deps.log));
   app.use(router.routes());

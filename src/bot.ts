@@ -13,6 +13,9 @@ import { SendRateLimiter } from './outbox/rate-limiter.js';
 import { createApp } from './app.js';
 import { createServices, type Services } from './services/index.js';
 import { WaitingResolver } from './identity/waiting.js';
+import { CardActions } from './actions/handler.js';
+import { reportFailures } from './outbox/failures.js';
+import { fetchBotOpenId, subscribeTicketEvents } from './feishu/startup.js';
 
 export interface Bot {
   url: string;
@@ -65,14 +68,17 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
         backoff: { baseMs: config.OUTBOX_RETRY_BASE_MS, capMs: config.OUTBOX_RETRY_MAX_MS },
         pollMs: config.WORKER_POLL_MS,
         maxInFlight: Math.max(10, config.FEISHU_SEND_RATE_PER_SECOND * 2),
+        onFailedForGood: reportFailures(database.prisma),
       })
     : undefined;
   inbox.on('accepted', () => worker.wake());
   worker.processedListener = () => dispatcher?.wake();
   waiting.onResolved = () => dispatcher?.wake();
+  services.wakeWaiting = () => waiting.wake();
+  const cardActions = new CardActions({ db: database.prisma, config, log, services, onQueued: () => dispatcher?.wake() });
 
   let accepting = true;
-  const app = createApp({ config, inbox, handlers, log, database, accepting: () => accepting });
+  const app = createApp({ config, inbox, handlers, log, database, cardActions, accepting: () => accepting });
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -81,6 +87,13 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   });
   const port = (server.address() as AddressInfo).port;
 
+  if (feishu && opts.background !== false) {
+    // Best effort, in the background: the bot works without either (and says so in the log).
+    void fetchBotOpenId(feishu, log).then((openId) => {
+      if (openId) services.bot.openId = openId;
+    });
+    void subscribeTicketEvents(feishu, config, log);
+  }
   if (opts.background !== false) {
     worker.start();
     dispatcher?.start();

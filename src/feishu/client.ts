@@ -61,6 +61,9 @@ export function createFeishuClient(config: Config, log: Logger): FeishuClient | 
     cache: tokens,
     logger: sdkLogger(log),
     loggerLevel: lark.LoggerLevel.error,
+    ...(config.FEISHU_HELPDESK_ID && config.FEISHU_HELPDESK_TOKEN
+      ? { helpDeskId: config.FEISHU_HELPDESK_ID, helpDeskToken: config.FEISHU_HELPDESK_TOKEN }
+      : {}),
   });
   return { client, tokens };
 }

@@ -11,8 +11,12 @@ export interface OutgoingMessage {
 
 export type SendResult = { ok: true; messageId: string } | { ok: false; failure: FeishuFailure };
 
+export type PatchResult = { ok: true } | { ok: false; failure: FeishuFailure };
+
 export interface MessageSender {
   send(message: OutgoingMessage): Promise<SendResult>;
+  /** Replaces the card of a message sent earlier (im.v1.message.patch). */
+  patch?(messageId: string, content: string): Promise<PatchResult>;
 }
 
 /** Sends through the SDK's im.v1.message.create, passing the notification's uuid for Feishu's dedupe. */
@@ -32,7 +36,17 @@ export class FeishuMessageSender implements MessageSender {
     }
   }
 
-  private failed(failure: FeishuFailure): SendResult {
+  async patch(messageId: string, content: string): Promise<PatchResult> {
+    try {
+      const res = await this.feishu.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } });
+      if (res.code === 0) return { ok: true };
+      return this.failed(classifyFeishuResponse(200, res));
+    } catch (err) {
+      return this.failed(classifyFeishuError(err));
+    }
+  }
+
+  private failed(failure: FeishuFailure): { ok: false; failure: FeishuFailure } {
     if (failure.tokenInvalid) this.feishu.tokens.clear();
     return { ok: false, failure };
   }

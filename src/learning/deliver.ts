@@ -46,19 +46,7 @@ export function learningDrafts(recordId: string, record: RecordState, intents: C
     const kind = KIND_OF[intent.type];
     const learnerCard = buildLearnerCard(intent, snap, itemName, sourceLabel, who.learnerTimeZone);
     const notice = (timeZone: string, congratulate: boolean) =>
-      managerNoticeCard({
-        learnerName: who.learnerName,
-        itemName,
-        itemType: snap.itemType === 'exam' ? 'exam' : learnerItemType(snap.itemType),
-        outcome: outcomeOf(snap),
-        score: snap.score,
-        totalScore: opt(snap.totalScore),
-        passScore: opt(snap.passScore),
-        completedAt: opt(snap.completedAt),
-        sourceLabel,
-        timeZone,
-        ...(congratulate ? { congratulate: { recordId, learnerOpenId: who.learnerOpenId ?? PENDING_LEARNER } } : {}),
-      });
+      managerNotice({ recordId, record: snap, learnerName: who.learnerName, learnerOpenId: congratulate ? (who.learnerOpenId ?? PENDING_LEARNER) : null, source: who.learner.source, timeZone });
     const feeds = intent.type === 'completion' || intent.type === 'exam' || intent.type === 'enrolled';
     drafts.push({
       key: `${intent.key}:learner`,
@@ -85,6 +73,32 @@ export function learningDrafts(recordId: string, record: RecordState, intents: C
     }
   }
   return drafts;
+}
+
+/** The manager's notice about a record; with `learnerOpenId` it carries the "Send congratulations" button. */
+export function managerNotice(input: {
+  recordId: string;
+  record: RecordState;
+  learnerName: string;
+  learnerOpenId: string | null;
+  source: LearnerRef['source'];
+  timeZone: string;
+  sentAt?: Date;
+}): Record<string, unknown> {
+  const r = input.record;
+  return managerNoticeCard({
+    learnerName: input.learnerName,
+    itemName: r.itemName ?? r.itemId ?? '—',
+    itemType: r.itemType === 'exam' ? 'exam' : learnerItemType(r.itemType),
+    outcome: outcomeOf(r),
+    score: r.score,
+    totalScore: opt(r.totalScore),
+    passScore: opt(r.passScore),
+    completedAt: opt(r.completedAt),
+    sourceLabel: SOURCE_LABELS[input.source],
+    timeZone: input.timeZone,
+    ...(input.learnerOpenId ? { congratulate: { recordId: input.recordId, learnerOpenId: input.learnerOpenId, ...(input.sentAt ? { sentAt: input.sentAt } : {}) } } : {}),
+  });
 }
 
 function outcomeOf(r: RecordState): 'passed' | 'failed' | 'completed' | 'awaiting_grading' {

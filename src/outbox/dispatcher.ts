@@ -16,7 +16,12 @@ interface ClaimedNotification {
   content: string;
   uuid: string;
   attempts: number;
+  operation: string;
+  patch_of: string | null;
 }
+
+/** What to do with a row that failed for good, besides marking it (e.g. tell the chats routed for failures). */
+export type FailedForGood = (row: { id: string; kind: string; receiveIdType: string; reason: string }) => Promise<void>;
 
 export interface DispatcherOptions {
   db: Db;
@@ -29,6 +34,7 @@ export interface DispatcherOptions {
   maxInFlight?: number;
   leaseSeconds?: number;
   backoff?: { baseMs: number; capMs: number };
+  onFailedForGood?: FailedForGood;
 }
 
 /**
@@ -128,10 +134,11 @@ export class OutboxDispatcher {
                LIMIT ${limit}
                FOR UPDATE SKIP LOCKED) c
        WHERE n.id = c.id
-   RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.msg_type, n.content, n.uuid, n.attempts`;
+   RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.msg_type, n.content, n.uuid, n.attempts, n.operation, n.patch_of`;
   }
 
   private async deliver(row: ClaimedNotification): Promise<void> {
+    if (row.operation === 'patch') return this.deliverPatch(row);
     let release: () => void;
     try {
       release = await this.opts.limiter.acquire(row.receive_id, this.abort);
@@ -163,6 +170,51 @@ export class OutboxDispatcher {
     await this.failed(row, result.failure, log);
   }
 
+  /**
+   * A card update: replaces the card of the message sent for `patch_of`. It waits while that message is not sent
+   * yet, and is dropped if the message never will be. Patches are idempotent, so a resend after a crash is safe.
+   */
+  private async deliverPatch(row: ClaimedNotification): Promise<void> {
+    const log = this.opts.log.child({ notificationId: row.id, kind: row.kind, operation: 'patch' });
+    const target = row.patch_of ? await this.opts.db.notification.findUnique({ where: { id: row.patch_of } }) : null;
+    if (!target || target.status === 'failed' || target.status === 'skipped' || !this.opts.sender.patch) {
+      await this.settle(row, { status: 'skipped', lastError: target ? `the message was not sent (${target.status})` : 'nothing to update' });
+      return;
+    }
+    if (target.status !== 'sent' || !target.messageId) {
+      // Not sent yet: look again shortly, without counting an attempt.
+      await this.opts.db.$executeRaw`
+        UPDATE notification SET status = 'pending', attempts = attempts - 1, locked_by = NULL, locked_until = NULL,
+               next_attempt_at = now() + interval '2 seconds'
+         WHERE id = ${row.id}::uuid AND locked_by = ${this.dispatcherId}`;
+      return;
+    }
+    let release: () => void;
+    try {
+      // Feishu allows 5 updates per second per message: the message id is the "recipient" of a patch.
+      release = await this.opts.limiter.acquire(target.messageId, this.abort);
+    } catch {
+      await this.handBack(row);
+      return;
+    }
+    let result;
+    try {
+      result = await this.opts.sender.patch(target.messageId, row.content);
+    } finally {
+      release();
+    }
+    if (result.ok) {
+      await this.settle(row, { status: 'sent', messageId: target.messageId, sentAt: new Date(), lastError: null });
+      log.info('card updated');
+      return;
+    }
+    await this.failed(row, result.failure, log);
+  }
+
+  private async settle(row: ClaimedNotification, data: { status: string; lastError: string | null; messageId?: string; sentAt?: Date }): Promise<void> {
+    await this.opts.db.notification.updateMany({ where: { id: row.id, lockedBy: this.dispatcherId }, data: { ...data, lockedBy: null, lockedUntil: null } });
+  }
+
   private async failed(row: ClaimedNotification, failure: FeishuFailure, log: Logger): Promise<void> {
     const giveUp = !failure.retryable || row.attempts >= this.opts.maxAttempts;
     if (giveUp) {
@@ -172,6 +224,9 @@ export class OutboxDispatcher {
         data: { status: 'failed', lastError: reason.slice(0, 1000), lockedBy: null, lockedUntil: null },
       });
       log.error({ reason }, 'notification failed for good');
+      await this.opts.onFailedForGood?.({ id: row.id, kind: row.kind, receiveIdType: row.receive_id_type, reason }).catch((err: unknown) =>
+        log.error({ err }, 'could not report the failed notification'),
+      );
       return;
     }
     const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelay(row.attempts, this.opts.backoff ?? { baseMs: 2000, capMs: 15 * 60_000 }));

@@ -40,8 +40,13 @@ export function outboxRow(d: NotificationDraft, dedupeKey: string, eventId: stri
  * languages, routed chats). A draft already written is skipped.
  */
 export async function enqueueNotifications(tx: Tx, event: StoredEvent, drafts: NotificationDraft[]): Promise<number> {
+  return enqueueDrafts(tx, `${event.source}:${event.externalId}`, event.id, drafts);
+}
+
+/** The same for work that does not come from a stored event (card actions, failure reports): `scope` names it. */
+export async function enqueueDrafts(tx: Tx, scope: string, eventId: string | null, drafts: NotificationDraft[]): Promise<number> {
   if (drafts.length === 0) return 0;
-  const data = (await applyPolicy(tx, drafts)).map((d) => outboxRow(d, dedupeKeyFor(event, d), event.id));
+  const data = (await applyPolicy(tx, drafts)).map((d) => outboxRow(d, `${scope}:${d.key}`, eventId));
   if (data.length === 0) return 0;
   const { count } = await tx.notification.createMany({ data, skipDuplicates: true });
   return count;

@@ -16,6 +16,10 @@ export interface Services {
   alm: AlmApi | undefined;
   catalog: AlmCatalog;
   feishu: FeishuClient | undefined;
+  /** The bot's own open_id (from bot/v3/info at start), to tell its mentions and its own messages apart. */
+  bot: { openId?: string };
+  /** Wakes the resolver that releases notifications waiting for a learner (set when the bot starts). */
+  wakeWaiting: () => void;
 }
 
 export function createServices(deps: { db: Db; config: Config; log: Logger; feishu: FeishuClient | undefined; fetch?: typeof fetch }): Services {
@@ -33,5 +37,5 @@ export function createServices(deps: { db: Db; config: Config; log: Logger; feis
       })
     : undefined;
   const resolver = new IdentityResolver({ db, directory, alm: alm && { getUser: (id) => alm.getUser(id) }, config });
-  return { directory, resolver, alm, catalog: new AlmCatalog(db, alm), feishu };
+  return { directory, resolver, alm, catalog: new AlmCatalog(db, alm), feishu, bot: {}, wakeWaiting: () => {} };
 }

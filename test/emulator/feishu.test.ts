@@ -81,13 +81,14 @@ async function rawFetch(
   emu: FeishuEmulator,
   method: string,
   path: string,
-  opts: { token?: string; body?: unknown; rawBody?: string } = {},
+  opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(emu.url + path, {
     method,
     headers: {
       'content-type': 'application/json',
       ...(opts.token !== undefined && { authorization: `Bearer ${opts.token}` }),
+      ...opts.headers,
     },
     ...(method !== 'GET' && { body: opts.rawBody ?? JSON.stringify(opts.body ?? {}) }),
   });
@@ -578,6 +579,205 @@ describe('contact', () => {
     );
     expect(tooMany.response?.status).toBe(400);
     expect(tooMany.response?.data.code).toBe(99992402);
+  });
+});
+
+describe('bot/v3/info', () => {
+  it('returns the configured bot at top level (not under data), as the SDK channel reads it', async () => {
+    const { emu, client } = await start({ botOpenId: 'ou_learning_bot', botName: 'Learning Bot' });
+    expect(emu.botOpenId).toBe('ou_learning_bot');
+    const res = await client.request({ url: '/open-apis/bot/v3/info', method: 'GET' });
+    expect(res).toEqual({
+      code: 0,
+      msg: 'ok',
+      bot: {
+        activate_status: 2,
+        app_name: 'Learning Bot',
+        avatar_url: expect.any(String),
+        ip_white_list: [],
+        open_id: 'ou_learning_bot',
+      },
+    });
+    expect(res).not.toHaveProperty('data');
+    const { token } = await fetchToken(emu);
+    const slash = await rawFetch(emu, 'GET', '/open-apis/bot/v3/info/', { token });
+    expect((slash.body.bot as { open_id: string }).open_id).toBe('ou_learning_bot');
+  });
+
+  it('defaults to ou_bot_emulator and needs a tenant token', async () => {
+    const { emu, client } = await start();
+    expect(emu.botOpenId).toBe('ou_bot_emulator');
+    const res = await client.request<{ bot: { open_id: string; app_name: string } }>({ url: '/open-apis/bot/v3/info', method: 'GET' });
+    expect(res.bot.open_id).toBe('ou_bot_emulator');
+    expect(res.bot.app_name).toBe('Emulator Bot');
+    const anonymous = await rawFetch(emu, 'GET', '/open-apis/bot/v3/info');
+    expect(anonymous).toMatchObject({ status: 400, body: { code: 99991661 } });
+  });
+});
+
+describe('helpdesk', () => {
+  const SUBSCRIBE = '/open-apis/helpdesk/v1/events/subscribe';
+  const HELPDESKS = [
+    { id: '7001', token: 'ht-learning' },
+    { id: '7002', token: 'ht-it' },
+  ];
+  const CREATED = { type: 'helpdesk.ticket', subtype: 'ticket.created_v1' };
+  const UPDATED = { type: 'helpdesk.ticket', subtype: 'ticket.updated_v1' };
+
+  /** A client configured with a helpdesk credential, as lark.withHelpDeskCredential() needs. */
+  function helpdeskClient(emu: FeishuEmulator, helpDeskId?: string, helpDeskToken?: string): lark.Client {
+    return new lark.Client({
+      appId: emu.appId,
+      appSecret: emu.appSecret,
+      domain: emu.url,
+      cache: memoryCache(),
+      logger: silent,
+      loggerLevel: lark.LoggerLevel.error,
+      ...(helpDeskId !== undefined && { helpDeskId }),
+      ...(helpDeskToken !== undefined && { helpDeskToken }),
+    });
+  }
+
+  const subscribe = (client: lark.Client, events: Array<{ type: string; subtype: string }>, opts = lark.withHelpDeskCredential()) =>
+    client.helpdesk.v1.event.subscribe({ data: { events } }, opts);
+
+  const credential = (id: string, token: string) => Buffer.from(`${id}:${token}`).toString('base64');
+
+  it('subscribes with the SDK helpdesk credential, idempotently, per helpdesk', async () => {
+    const { emu } = await start({ helpdesks: HELPDESKS });
+    const client = helpdeskClient(emu, '7001', 'ht-learning');
+    expect(await subscribe(client, [CREATED])).toEqual({ code: 0, msg: 'success', data: {} });
+    expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.created_v1']);
+
+    expect((await subscribe(client, [CREATED])).code).toBe(0);
+    expect((await subscribe(client, [UPDATED, CREATED])).code).toBe(0);
+    expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.created_v1', 'helpdesk.ticket/ticket.updated_v1']);
+    expect(emu.helpdeskSubscriptions('7002')).toEqual([]);
+
+    // One client for several helpdesks: pass the header per call instead.
+    const perCall = { headers: { 'X-Lark-Helpdesk-Authorization': `Bearer ${credential('7002', 'ht-it')}` } };
+    expect((await subscribe(client, [UPDATED], perCall)).code).toBe(0);
+    expect(emu.helpdeskSubscriptions('7002')).toEqual(['helpdesk.ticket/ticket.updated_v1']);
+
+    const unsub = await client.helpdesk.v1.event.unsubscribe({ data: { events: [CREATED] } }, lark.withHelpDeskCredential());
+    expect(unsub).toEqual({ code: 0, msg: 'success', data: {} });
+    expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.updated_v1']);
+    // Unsubscribing what is not subscribed is not an error.
+    expect((await client.helpdesk.v1.event.unsubscribe({ data: { events: [CREATED] } }, lark.withHelpDeskCredential())).code).toBe(0);
+    expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.updated_v1']);
+  });
+
+  it('refuses a missing or wrong helpdesk credential with HTTP 401 / 154001', async () => {
+    const { emu } = await start({ helpdesks: HELPDESKS });
+    const refused = async (p: Promise<unknown>) => {
+      const e = await failure(p);
+      expect(e.response?.status).toBe(401);
+      expect(e.response?.data.code).toBe(154001);
+    };
+    const good = helpdeskClient(emu, '7001', 'ht-learning');
+    await refused(good.helpdesk.v1.event.subscribe({ data: { events: [CREATED] } })); // no withHelpDeskCredential()
+    await refused(subscribe(helpdeskClient(emu, '7001', 'ht-it'), [CREATED])); // another helpdesk's token
+    await refused(subscribe(helpdeskClient(emu, '7999', 'ht-learning'), [CREATED])); // unknown helpdesk
+    await refused(subscribe(helpdeskClient(emu), [CREATED])); // Client without helpDeskId/helpDeskToken
+    await refused(good.helpdesk.v1.event.unsubscribe({ data: { events: [CREATED] } }));
+    expect(emu.helpdeskSubscriptions('7001')).toEqual([]);
+    expect(emu.requests.filter((r) => r.path === SUBSCRIBE).map((r) => r.code)).toEqual([154001, 154001, 154001, 154001]);
+
+    // The tenant token is checked first; the base64 value without "Bearer " is accepted too.
+    const body = { events: [CREATED] };
+    const helpdeskHeader = { 'x-lark-helpdesk-authorization': credential('7001', 'ht-learning') };
+    const noTenant = await rawFetch(emu, 'POST', SUBSCRIBE, { body, headers: helpdeskHeader });
+    expect(noTenant).toMatchObject({ status: 400, body: { code: 99991661 } });
+    const { token } = await fetchToken(emu);
+    expect((await rawFetch(emu, 'POST', SUBSCRIBE, { token, body, headers: helpdeskHeader })).body).toEqual({ code: 0, msg: 'success', data: {} });
+    const notBase64 = await rawFetch(emu, 'POST', SUBSCRIBE, { token, body, headers: { 'x-lark-helpdesk-authorization': 'Bearer 7001:ht-learning' } });
+    expect(notBase64).toMatchObject({ status: 401, body: { code: 154001 } });
+    expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.created_v1']);
+  });
+
+  it('refuses empty, malformed or unknown events with 400 / 154000, subscribing none of them', async () => {
+    const { emu } = await start({ helpdesks: HELPDESKS });
+    const client = helpdeskClient(emu, '7001', 'ht-learning');
+    const code = async (p: Promise<unknown>) => {
+      const e = await failure(p);
+      expect(e.response?.status).toBe(400);
+      return e.response?.data.code;
+    };
+    expect(await code(subscribe(client, []))).toBe(154000);
+    expect(await code(subscribe(client, [CREATED, { type: 'helpdesk.ticket', subtype: 'ticket.create_v1' }]))).toBe(154000);
+    expect(await code(subscribe(client, [{ type: 'helpdesk.ticket' } as never]))).toBe(154000);
+    expect(emu.helpdeskSubscriptions('7001')).toEqual([]);
+    const message = { type: 'helpdesk.ticket_message', subtype: 'ticket_message.created_v1' };
+    expect((await subscribe(client, [message])).code).toBe(0);
+    expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket_message/ticket_message.created_v1']);
+  });
+
+  it('applies scripted failures to events/subscribe', async () => {
+    const { emu } = await start({ helpdesks: HELPDESKS });
+    const client = helpdeskClient(emu, '7001', 'ht-learning');
+    emu.failNext({ status: 500 }); // default match: message create, not subscribe
+    emu.failNext({ match: { path: SUBSCRIBE }, status: 500, code: 155000, msg: 'Internal error' });
+    const e = await failure(subscribe(client, [CREATED]));
+    expect(e.response?.status).toBe(500);
+    expect(e.response?.data).toEqual({ code: 155000, msg: 'Internal error' });
+    expect(emu.helpdeskSubscriptions('7001')).toEqual([]);
+
+    emu.failNext({ match: { path: /\/helpdesk\/v1\/events\// }, networkError: true });
+    const dropped = await failure(subscribe(client, [CREATED]));
+    expect(dropped.response).toBeUndefined();
+    expect(emu.helpdeskSubscriptions('7001')).toEqual([]);
+
+    emu.failNext({ match: { path: SUBSCRIBE }, status: 429 });
+    expect((await failure(subscribe(client, [CREATED]))).response?.data.code).toBe(99991400);
+
+    expect((await subscribe(client, [CREATED])).code).toBe(0);
+    expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.created_v1']);
+    expect(emu.requests.filter((r) => r.path === SUBSCRIBE).map((r) => [r.status, r.scripted])).toEqual([
+      [500, 'status'],
+      [0, 'networkError'],
+      [429, 'status'],
+      [200, undefined],
+    ]);
+  });
+
+  it('gets tickets only with their own helpdesk credential', async () => {
+    const now = 1_700_000_000_000;
+    const { emu } = await start({ helpdesks: HELPDESKS, clock: () => now });
+    emu.addTicket({ ticket_id: 'tk_1', helpdesk_id: '7001', guest: { id: 'ou_alice', name: 'Alice' }, status: 2 });
+    const client = helpdeskClient(emu, '7001', 'ht-learning');
+    const res = await client.helpdesk.v1.ticket.get({ path: { ticket_id: 'tk_1' } }, lark.withHelpDeskCredential());
+    expect(res.code).toBe(0);
+    expect(res.data?.ticket).toMatchObject({
+      ticket_id: 'tk_1',
+      helpdesk_id: '7001',
+      guest: { id: 'ou_alice', name: 'Alice' },
+      status: 2,
+      ticket_type: 1,
+      created_at: now,
+      updated_at: -1,
+      agents: [],
+    });
+    const notFound = async (c: lark.Client, id: string) => {
+      const e = await failure(c.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, lark.withHelpDeskCredential()));
+      expect(e.response?.status).toBe(404);
+      expect(e.response?.data.code).toBe(154004);
+    };
+    await notFound(client, 'tk_missing');
+    await notFound(helpdeskClient(emu, '7002', 'ht-it'), 'tk_1');
+    const wrong = await failure(helpdeskClient(emu, '7001', 'nope').helpdesk.v1.ticket.get({ path: { ticket_id: 'tk_1' } }, lark.withHelpDeskCredential()));
+    expect(wrong.response?.data.code).toBe(154001);
+  });
+
+  it('reset clears subscriptions but keeps helpdesk credentials and tickets', async () => {
+    const { emu } = await start({ helpdesks: HELPDESKS });
+    emu.addTicket({ ticket_id: 'tk_1', helpdesk_id: '7001' });
+    const client = helpdeskClient(emu, '7001', 'ht-learning');
+    await subscribe(client, [CREATED, UPDATED]);
+    emu.reset();
+    expect(emu.helpdeskSubscriptions('7001')).toEqual([]);
+    expect((await subscribe(client, [UPDATED])).code).toBe(0);
+    expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.updated_v1']);
+    expect((await client.helpdesk.v1.ticket.get({ path: { ticket_id: 'tk_1' } }, lark.withHelpDeskCredential())).code).toBe(0);
   });
 });
 

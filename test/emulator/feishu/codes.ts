@@ -53,7 +53,33 @@ export const ERR = {
    * scope with 41050; for an app, "unknown" and "not visible" look the same.
    */
   noUserAuthority: e(400, 41050, 'no user authority error'),
+  // --- helpdesk/v1 (reference §4.7; codes from Feishu's helpdesk API docs) ---
+  /**
+   * A request body the helpdesk API cannot use: events missing or empty, an event without
+   * type/subtype, or (chosen) a type/subtype pair that is not one of Feishu's helpdesk events.
+   */
+  helpdeskBadRequest: e(400, 154000, 'Bad request, please check your request body'),
+  /**
+   * Chosen: X-Lark-Helpdesk-Authorization missing, malformed, naming an unknown helpdesk or
+   * carrying the wrong token. Feishu documents 401/154001 for exactly this on ticket.get
+   * ("check Authorization and X-Lark-Helpdesk-Authorization"); the subscribe/unsubscribe
+   * docs list only 154000/154003/155000, so the same answer is used there too.
+   */
+  helpdeskUnauthorized: e(401, 154001, 'Unauthorized, please check you have the correct access'),
+  /** ticket.get on an id the authenticated helpdesk does not have (tickets of other helpdesks included). */
+  helpdeskNotFound: e(404, 154004, 'Resource not found'),
 } as const;
+
+/**
+ * The helpdesk events that events/subscribe accepts, as "type/subtype" (Feishu's helpdesk
+ * event docs: ticket created/updated, ticket message created, notification approved).
+ */
+export const HELPDESK_EVENTS = new Set([
+  'helpdesk.ticket/ticket.created_v1',
+  'helpdesk.ticket/ticket.updated_v1',
+  'helpdesk.ticket_message/ticket_message.created_v1',
+  'helpdesk.notification/notification.approve_v1',
+]);
 
 /** Message types message.create accepts. */
 export const MSG_TYPES = new Set([

@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { TokenStore } from './auth.js';
 import { Directory } from './contact.js';
 import { FailureQueue } from './failures.js';
+import { HelpdeskService } from './helpdesk.js';
 import { MessageService } from './messages.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { createRequestListener } from './server.js';
 import type {
+  EmulatedTicket,
   EmulatedUser,
   FeishuEmulatorOptions,
   PatchRecord,
@@ -19,6 +21,8 @@ import type {
 export const DEFAULT_APP_ID = 'cli_0123456789abcdef';
 export const DEFAULT_APP_SECRET = 'emulator-secret';
 export const DEFAULT_TENANT_KEY = 'emulator_tenant';
+export const DEFAULT_BOT_OPEN_ID = 'ou_bot_emulator';
+export const DEFAULT_BOT_NAME = 'Emulator Bot';
 
 interface Waiter {
   n: number;
@@ -29,11 +33,16 @@ export class FeishuEmulator {
   readonly appId: string;
   readonly appSecret: string;
   readonly tenantKey: string;
+  /** The open_id GET /open-apis/bot/v3/info reports for the bot. */
+  readonly botOpenId: string;
+  readonly botName: string;
 
   private readonly server: Server;
   private readonly tokens: TokenStore;
   private readonly directory: Directory;
   private readonly messageService: MessageService;
+  private readonly helpdesk: HelpdeskService;
+  private readonly clock: () => number;
   private readonly failures = new FailureQueue();
   private readonly limiters: SlidingWindowLimiter[];
   private readonly requestLog: RequestRecord[] = [];
@@ -45,6 +54,9 @@ export class FeishuEmulator {
     this.appId = opts.appId ?? DEFAULT_APP_ID;
     this.appSecret = opts.appSecret ?? DEFAULT_APP_SECRET;
     this.tenantKey = opts.tenantKey ?? DEFAULT_TENANT_KEY;
+    this.botOpenId = opts.botOpenId ?? DEFAULT_BOT_OPEN_ID;
+    this.botName = opts.botName ?? DEFAULT_BOT_NAME;
+    this.clock = opts.clock ?? Date.now;
     const appLimits = [new SlidingWindowLimiter(opts.appRatePerSecond ?? 50, 1000)];
     const perMinute = opts.appRatePerMinute === undefined ? 1000 : opts.appRatePerMinute;
     if (perMinute !== null) appLimits.push(new SlidingWindowLimiter(perMinute, 60_000));
@@ -54,6 +66,7 @@ export class FeishuEmulator {
 
     this.directory = new Directory(opts.users);
     this.tokens = new TokenStore(this.appId, this.appSecret, opts.tokenTtlSeconds ?? 7200);
+    this.helpdesk = new HelpdeskService(opts.helpdesks);
     this.messageService = new MessageService({
       appId: this.appId,
       tenantKey: this.tenantKey,
@@ -63,10 +76,12 @@ export class FeishuEmulator {
     });
     this.server = createServer(
       createRequestListener({
-        clock: opts.clock ?? Date.now,
+        clock: this.clock,
         tokens: this.tokens,
         directory: this.directory,
         messages: this.messageService,
+        helpdesk: this.helpdesk,
+        bot: { openId: this.botOpenId, appName: this.botName },
         failures: this.failures,
         appRatePerSecond: appLimits[0]!.limit,
         record: (r) => this.requestLog.push(r),
@@ -130,6 +145,19 @@ export class FeishuEmulator {
     return this.messageService.p2pChatId(openId);
   }
 
+  /**
+   * The helpdesk events ("type/subtype", e.g. 'helpdesk.ticket/ticket.created_v1') that
+   * `helpdeskId` is subscribed to, in subscription order; [] when none.
+   */
+  helpdeskSubscriptions(helpdeskId: string): string[] {
+    return this.helpdesk.subscriptions(helpdeskId);
+  }
+
+  /** Add or replace a helpdesk ticket, readable only with its helpdesk's credential. */
+  addTicket(ticket: EmulatedTicket): void {
+    this.helpdesk.addTicket(ticket, this.clock());
+  }
+
   /** Queue a scripted failure for the next matching request(s). */
   failNext(failure: ScriptedFailure): void {
     this.failures.push(failure);
@@ -159,9 +187,13 @@ export class FeishuEmulator {
     });
   }
 
-  /** Clear messages, patches, requests, uuids, rate-limit windows and queued failures. Users, chats and tokens stay. */
+  /**
+   * Clear messages, patches, requests, uuids, rate-limit windows, queued failures and helpdesk
+   * event subscriptions. Users, chats, tokens, helpdesk credentials and tickets stay.
+   */
   reset(): void {
     this.messageService.clear();
+    this.helpdesk.clearSubscriptions();
     this.requestLog.length = 0;
     this.failures.clear();
     for (const l of this.limiters) l.reset();

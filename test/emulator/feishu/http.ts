@@ -12,6 +12,8 @@ export interface ApiRequest {
   body: unknown;
   /** Arrival time (clock ms). */
   at: number;
+  /** The helpdesk named by a valid X-Lark-Helpdesk-Authorization, on helpdesk routes only. */
+  helpdeskId?: string;
 }
 
 /** What a route handler returns. */

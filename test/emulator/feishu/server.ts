@@ -1,12 +1,16 @@
 /**
- * Request pipeline: route -> auth -> JSON body -> scripted failure -> handler, then one
- * RequestRecord per request. Unknown routes get 404 before auth is looked at.
+ * Request pipeline: route -> tenant token -> helpdesk credential (helpdesk routes only) ->
+ * JSON body -> scripted failure -> handler, then one RequestRecord per request. Unknown
+ * routes get 404 before auth is looked at; a scripted failure only replaces the answer to a
+ * request that passed both credential checks.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { TokenStore } from './auth.js';
+import { botInfoReply, type BotIdentity } from './bot.js';
 import { ERR } from './codes.js';
 import type { Directory } from './contact.js';
 import type { FailureQueue } from './failures.js';
+import { HELPDESK_AUTH_HEADER, type HelpdeskService } from './helpdesk.js';
 import { ApiError, parseJsonBody, readBody, sendJson, type ApiReply, type ApiRequest } from './http.js';
 import type { MessageService } from './messages.js';
 import type { RequestRecord, ScriptedFailure } from './types.js';
@@ -16,6 +20,8 @@ export interface ServerDeps {
   tokens: TokenStore;
   directory: Directory;
   messages: MessageService;
+  helpdesk: HelpdeskService;
+  bot: BotIdentity;
   failures: FailureQueue;
   /** x-ogw-ratelimit-limit for scripted 429s that give no headers of their own. */
   appRatePerSecond: number;
@@ -28,6 +34,8 @@ interface Route {
   method: string;
   pattern: RegExp;
   auth: boolean;
+  /** Also needs X-Lark-Helpdesk-Authorization (checked after the tenant token). */
+  helpdesk?: boolean;
   handle: (req: ApiRequest, param: string) => ApiReply;
 }
 
@@ -57,6 +65,29 @@ function routes(d: ServerDeps): Route[] {
       pattern: /^\/open-apis\/contact\/v3\/users\/([^/]+)$/,
       auth: true,
       handle: (req, id) => d.directory.handleGet(req, id),
+    },
+    // Some clients call it with a trailing slash.
+    { method: 'GET', pattern: /^\/open-apis\/bot\/v3\/info\/?$/, auth: true, handle: () => botInfoReply(d.bot) },
+    {
+      method: 'POST',
+      pattern: /^\/open-apis\/helpdesk\/v1\/events\/subscribe$/,
+      auth: true,
+      helpdesk: true,
+      handle: (req) => d.helpdesk.handleSubscribe(req),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/open-apis\/helpdesk\/v1\/events\/unsubscribe$/,
+      auth: true,
+      helpdesk: true,
+      handle: (req) => d.helpdesk.handleUnsubscribe(req),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/open-apis\/helpdesk\/v1\/tickets\/([^/]+)$/,
+      auth: true,
+      helpdesk: true,
+      handle: (req, id) => d.helpdesk.handleGetTicket(req, id),
     },
   ];
 }
@@ -91,7 +122,16 @@ async function handle(deps: ServerDeps, table: Route[], req: IncomingMessage, re
     });
     if (!route) throw new ApiError(ERR.notFound);
     if (route.auth) deps.tokens.check(req.headers.authorization, at);
-    const apiReq: ApiRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: parseJsonBody(raw), at };
+    const helpdeskId = route.helpdesk ? deps.helpdesk.authenticate(req.headers[HELPDESK_AUTH_HEADER]) : undefined;
+    const apiReq: ApiRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: parseJsonBody(raw),
+      at,
+      ...(helpdeskId !== undefined && { helpdeskId }),
+    };
     const failure = deps.failures.take(apiReq);
     if (failure && 'networkError' in failure) {
       rec.scripted = 'networkError';

@@ -38,12 +38,46 @@ export interface FeishuEmulatorOptions {
   /** tenant_access_token lifetime. Default 7200. */
   tokenTtlSeconds?: number;
   users?: EmulatedUser[];
+  /** The bot's open_id, as GET /open-apis/bot/v3/info reports it. Default 'ou_bot_emulator'. */
+  botOpenId?: string;
+  /** bot.app_name in GET /open-apis/bot/v3/info. Default 'Emulator Bot'. */
+  botName?: string;
+  /**
+   * Helpdesks whose API credentials (X-Lark-Helpdesk-Authorization) the emulator accepts.
+   * Default none: every helpdesk call is then refused with 401/154001.
+   */
+  helpdesks?: EmulatedHelpdesk[];
   /** Default 0 (a random free port). */
   port?: number;
   /** Default '127.0.0.1'. */
   host?: string;
   /** Time source in ms (default Date.now). Tests move it to age tokens, uuids and messages. */
   clock?: () => number;
+}
+
+/** A helpdesk's API credential (Feishu: helpdesk admin > settings > API credentials). */
+export interface EmulatedHelpdesk {
+  id: string;
+  token: string;
+}
+
+/**
+ * A helpdesk ticket for GET /open-apis/helpdesk/v1/tickets/:ticket_id (reference §4.7).
+ * Fields not given get defaults (status 1, ticket_type 1, updated_at -1, empty lists...);
+ * any other field is returned as given.
+ */
+export interface EmulatedTicket {
+  ticket_id: string;
+  /** Only this helpdesk's credential can read the ticket. */
+  helpdesk_id: string;
+  guest?: { id: string; name?: string; email?: string; avatar_url?: string; department?: string };
+  /** 1 created, 2 processing, 3 queued, 4 pending, 5 waiting for the user, 50/51/52 closed. */
+  status?: number;
+  /** 1 bot, 2 human agent. */
+  ticket_type?: number;
+  /** ms; default the emulator clock when addTicket was called. */
+  created_at?: number;
+  [field: string]: unknown;
 }
 
 export interface SentMessage {

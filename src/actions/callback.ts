@@ -1,0 +1,63 @@
+/**
+ * Card callbacks as Feishu sends them: the new `card.action.trigger` (schema 2.0) and the older flat callback
+ * (reference §2.2–2.4), brought to one shape, and the answer Feishu expects within 3 s. Pure.
+ */
+import type { Toast } from '../../cards/reply.js';
+
+export interface CardAction {
+  style: 'v2' | 'v1';
+  /** Identifies this delivery of the click: the event id (v2) or the callback token (v1). */
+  id: string;
+  operatorOpenId: string;
+  value: Record<string, unknown>;
+  messageId: string | undefined;
+  chatId: string | undefined;
+}
+
+export interface CardActionResult {
+  toast: Toast;
+  /** The clicked card as it should now look, when it changed. */
+  card?: Record<string, unknown>;
+}
+
+export interface CardActionHandler {
+  handle(action: CardAction): Promise<CardActionResult>;
+}
+
+const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+
+/** `{schema:'2.0', header, event:{operator, token, action:{value}, context:{open_message_id, open_chat_id}}}`. */
+export function cardActionFromV2(eventId: string, body: Record<string, unknown>): CardAction {
+  const event = obj(body.event);
+  const context = obj(event.context);
+  return {
+    style: 'v2',
+    id: eventId,
+    operatorOpenId: str(obj(event.operator).open_id) ?? '',
+    value: obj(obj(event.action).value),
+    messageId: str(context.open_message_id),
+    chatId: str(context.open_chat_id),
+  };
+}
+
+/** `{open_id, user_id, open_message_id, open_chat_id?, token, action:{value}}`. */
+export function cardActionFromV1(body: Record<string, unknown>): CardAction {
+  return {
+    style: 'v1',
+    id: str(body.token) ?? '',
+    operatorOpenId: str(body.open_id) ?? '',
+    value: obj(obj(body.action).value),
+    messageId: str(body.open_message_id),
+    chatId: str(body.open_chat_id),
+  };
+}
+
+/**
+ * The response body. A new-style callback gets the toast and the new card (`{type:'raw', data}`); the older
+ * callback only takes a 1.0 card in its answer, so it gets the toast and its card is updated by a patch.
+ */
+export function respondToCardAction(result: CardActionResult, action: CardAction): Record<string, unknown> {
+  if (action.style === 'v2' && result.card) return { toast: result.toast, card: { type: 'raw', data: result.card } };
+  return { toast: result.toast };
+}

@@ -1,0 +1,44 @@
+/**
+ * im.message.receive_v1: what people type to the bot. In a direct chat every text is for the bot; in a group only
+ * messages that @mention it. Messages sent by apps (the bot's own included) are ignored. The reply goes to the
+ * chat the message came from, through the outbox like every other message.
+ */
+import { executeCommand } from '../commands/execute.js';
+import { extractText, parseCommand, type Mention } from '../commands/parse.js';
+import type { Handler } from './types.js';
+
+interface MessageBody {
+  event?: {
+    sender?: { sender_id?: { open_id?: string }; sender_type?: string };
+    message?: { message_id?: string; chat_id?: string; chat_type?: string; message_type?: string; content?: string; mentions?: Mention[] };
+  };
+}
+
+export const messageReceived: Handler = async (ctx) => {
+  const { sender, message } = (ctx.event.payload as MessageBody).event ?? {};
+  const openId = sender?.sender_id?.open_id;
+  const botOpenId = ctx.services.bot.openId;
+  if (!message?.chat_id || !openId) return {};
+  if (sender?.sender_type !== 'user' || openId === botOpenId) return {};
+  const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
+  const text = message.message_type === 'text' ? (extractText(message.content ?? '') ?? '') : '';
+  const parsed = parseCommand({ text, mentions: message.mentions ?? [], ...(botOpenId ? { botOpenId } : {}), chatType });
+  if (parsed.type === 'ignore') return {};
+  const reply = await executeCommand(
+    {
+      db: ctx.db,
+      config: ctx.config,
+      services: ctx.services,
+      actor: { openId },
+      chat: { chatId: message.chat_id, chatType },
+      wakeWaiting: () => ctx.services.wakeWaiting(),
+      log: ctx.log,
+    },
+    parsed,
+  );
+  if (!reply) return {};
+  const chatId = message.chat_id;
+  return {
+    commit: async () => [{ key: 'reply', kind: 'reply', role: 'chat', receiveIdType: 'chat_id', receiveId: chatId, card: reply.card }],
+  };
+};

@@ -1,0 +1,202 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadFixture } from '../fixtures/index.js';
+import { postEvent, v2Event } from '../helpers/feishu-events.js';
+import { ENCRYPT_KEY, VERIFICATION_TOKEN, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { LANES } from '../helpers/databases.js';
+import { ALM_PASSWORD, ALM_USER, almBatch, postAlm } from '../helpers/sources.js';
+import { click, clickOldStyle, say, textMessage } from '../helpers/chat.js';
+
+const ADMIN = { open_id: 'ou_admin', user_id: 'admin', name: 'Ada Admin' };
+const AGENT1 = { open_id: 'ou_agent1', user_id: 'agent1', name: 'Agent One' };
+const AGENT2 = { open_id: 'ou_agent2', user_id: 'agent2', name: 'Agent Two' };
+const BOSS = { open_id: 'ou_boss', user_id: 'boss', name: '王经理' };
+const LEARNER = { open_id: 'ou_learner', user_id: 'learner', name: '李雷', leader_user_id: 'ou_boss' };
+const NOBODY = { open_id: 'ou_nobody', user_id: 'nobody', name: 'Nobody' };
+const OPS = 'oc_ops';
+const BOT = 'ou_bot_emulator';
+
+const ticketSeed = loadFixture<{ header: Record<string, string>; event: Record<string, unknown> }>('feishu/helpdesk.ticket.created_v1.json');
+const ticketCreated = (ticketId: string, extra: Record<string, unknown> = {}) =>
+  v2Event('helpdesk.ticket.created_v1', { ...ticketSeed.event, ticket_id: ticketId, chat_id: 'oc_ticketchat', ...extra });
+const ticketUpdated = (ticketId: string, object: Record<string, unknown>, old: Record<string, unknown>) =>
+  v2Event('helpdesk.ticket.updated_v1', { object: { ...ticketSeed.event, ticket_id: ticketId, ...object }, old_object: old });
+const text = (x: unknown) => JSON.stringify(x);
+
+describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => {
+  let h: Harness;
+  const prisma = () => h.db.prisma;
+  const processed = () =>
+    eventually(async () => (await prisma().inboundEvent.count({ where: { status: { in: ['pending', 'processing'] }, availableAt: { lte: new Date() } } })) === 0);
+  const drained = () => eventually(async () => (await prisma().notification.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0);
+  const admin = (text: string, mentions?: Record<string, { open_id: string; name?: string }>) =>
+    say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: h.emu!.p2pChatId(ADMIN.open_id), chatType: 'p2p', text, ...(mentions ? { mentions } : {}) }));
+  const repliesIn = (chatId: string) => h.emu!.messages.filter((m) => m.chat_id === chatId).map((m) => text(m.card));
+
+  beforeAll(async () => {
+    h = await startHarness({
+      lane,
+      emulator: { users: [ADMIN, AGENT1, AGENT2, BOSS, LEARNER, NOBODY], helpdesks: [{ id: 'hd-1', token: 'hd-token' }] },
+      env: {
+        ADMIN_OPEN_IDS: ADMIN.open_id,
+        ALM_WEBHOOK_USER: ALM_USER,
+        ALM_WEBHOOK_PASSWORD: ALM_PASSWORD,
+        FEISHU_HELPDESK_ID: 'hd-1',
+        FEISHU_HELPDESK_TOKEN: 'hd-token',
+      },
+    });
+    h.emu!.addChat(OPS);
+  });
+  afterAll(() => h?.stop());
+  afterEach(async () => {
+    await processed();
+    await drained();
+    h.emu!.reset();
+  });
+
+  it('subscribes the helpdesk ticket events at start, with the helpdesk credential', async () => {
+    await eventually(() => h.emu!.helpdeskSubscriptions('hd-1').length === 2, 10_000, 'subscription');
+    expect(h.emu!.helpdeskSubscriptions('hd-1')).toEqual(['helpdesk.ticket/ticket.created_v1', 'helpdesk.ticket/ticket.updated_v1']);
+    expect(h.logs.text()).toContain('helpdesk ticket events subscribed');
+    expect(h.logs.text()).not.toContain('hd-token');
+  });
+
+  it('without a route, a new ticket goes to every admin by direct message', async () => {
+    await postEvent(h.eventUrl, { ...ticketSeed, header: { ...ticketSeed.header, token: VERIFICATION_TOKEN } }, { encryptKey: ENCRYPT_KEY });
+    await eventually(() => h.emu!.messagesTo(ADMIN.open_id).length === 1, 10_000, 'ticket DM');
+    const card = text(h.emu!.messagesTo(ADMIN.open_id)[0]!.card);
+    expect(card).toContain('"action":"claim_ticket","ticket":"6626871355780366331"');
+  });
+
+  it('an admin routes tickets to a group; the ticket card goes there with Claim; claims: first wins, the second is told who', async () => {
+    await say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: OPS, chatType: 'group', text: '@_user_1 route tickets here', mentions: { '@_user_1': { open_id: BOT, name: 'bot' } } }));
+    await eventually(() => repliesIn(OPS).length === 1, 10_000, 'route receipt');
+    expect(await prisma().route.findMany({ where: { kind: 'tickets' } })).toMatchObject([{ chatId: OPS }]);
+    expect(await prisma().auditLog.count({ where: { command: 'route' } })).toBe(1);
+    h.emu!.reset();
+
+    await postEvent(h.eventUrl, ticketCreated('T-100'), { encryptKey: ENCRYPT_KEY });
+    await eventually(() => repliesIn(OPS).length === 1, 10_000, 'ticket card');
+    const [message] = h.emu!.messages.filter((m) => m.chat_id === OPS);
+    expect(h.emu!.messagesTo(ADMIN.open_id)).toHaveLength(0);
+    const value = { action: 'claim_ticket', ticket: 'T-100' };
+
+    const first = await click(h.bot.url, { openId: AGENT1.open_id, value, messageId: message!.message_id, chatId: OPS });
+    expect(first.status).toBe(200);
+    expect(first.body.toast?.type).toBe('success');
+    expect(first.body.card?.type).toBe('raw');
+    expect(text(first.body.card!.data)).toContain(`<at id=${AGENT1.open_id}></at>`);
+    expect(text(first.body.card!.data)).not.toContain('claim_ticket');
+
+    const second = await click(h.bot.url, { openId: AGENT2.open_id, value, messageId: message!.message_id, chatId: OPS });
+    expect(second.body.toast?.type).toBe('warning');
+    expect(second.body.toast?.i18n?.en_us).toContain('Agent One');
+    expect(await prisma().helpdeskTicket.findUnique({ where: { ticketId: 'T-100' } })).toMatchObject({ claimedBy: AGENT1.open_id });
+    expect(await prisma().cardAction.count({ where: { subject: 'ticket:T-100' } })).toBe(2);
+
+    // The update: the card already sent is patched, no new card is sent.
+    await postEvent(h.eventUrl, ticketUpdated('T-100', { stage: 2, status: 2, updated_at: 1616920529000 }, { stage: 1, status: 1, updated_at: 1616920429000 }), { encryptKey: ENCRYPT_KEY });
+    await eventually(() => h.emu!.patches.length === 1, 10_000, 'patched card');
+    const patched = text(h.emu!.patches[0]!.card);
+    expect(h.emu!.patches[0]!.message_id).toBe(message!.message_id);
+    expect(patched).toContain(`<at id=${AGENT1.open_id}></at>`); // still shows who claimed it
+    expect(patched).not.toContain('claim_ticket');
+    await drained();
+    expect(h.emu!.messages.filter((m) => m.chat_id === OPS)).toHaveLength(1);
+  });
+
+  it('two simultaneous claims produce exactly one winner, and an update for an unknown ticket creates it', async () => {
+    await postEvent(h.eventUrl, ticketUpdated('T-200', { status: 2, updated_at: 1616920529000 }, { status: 1 }), { encryptKey: ENCRYPT_KEY });
+    await eventually(() => repliesIn(OPS).length === 1, 10_000, 'ticket card from an update');
+    const value = { action: 'claim_ticket', ticket: 'T-200' };
+    const results = await Promise.all([AGENT1, AGENT2].map((a) => click(h.bot.url, { openId: a.open_id, value })));
+    expect(results.map((r) => r.body.toast?.type).sort()).toEqual(['success', 'warning']);
+    const winner = results.find((r) => r.body.toast?.type === 'success')!;
+    const ticket = await prisma().helpdeskTicket.findUnique({ where: { ticketId: 'T-200' } });
+    expect(text(winner.body.card!.data)).toContain(`<at id=${ticket!.claimedBy}></at>`);
+  });
+
+  it('the older card callback is verified with the verification token and answered with a toast', async () => {
+    await postEvent(h.eventUrl, ticketCreated('T-300'), { encryptKey: ENCRYPT_KEY });
+    await eventually(() => repliesIn(OPS).length === 1, 10_000, 'ticket card');
+    const [message] = h.emu!.messages.filter((m) => m.chat_id === OPS);
+    const res = await clickOldStyle(h.bot.url, { openId: AGENT2.open_id, value: { action: 'claim_ticket', ticket: 'T-300' }, messageId: message!.message_id });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ toast: { type: 'success' } });
+    // Its own card is brought up to date by a patch.
+    await eventually(() => h.emu!.patches.some((p) => p.message_id === message!.message_id), 10_000, 'patch of the clicked card');
+    const forged = await fetch(`${h.bot.url}/webhook/card`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-lark-request-timestamp': '1', 'x-lark-request-nonce': 'n', 'x-lark-signature': 'bad' },
+      body: JSON.stringify({ open_id: AGENT1.open_id, token: 'c-1', action: { value: { action: 'claim_ticket', ticket: 'T-300' } } }),
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it('a card callback on /webhook/event is handled the same way', async () => {
+    const res = await click(h.bot.url, { openId: AGENT1.open_id, value: { action: 'claim_ticket', ticket: 'no-such-ticket' }, path: '/webhook/event' });
+    expect(res.status).toBe(200);
+    expect(res.body.toast?.type).toBe('error');
+  });
+
+  it('Send congratulations: the learner gets one message from the manager, the button turns into Sent, a second click sends nothing', async () => {
+    const passed = v2Event('elearning.course_registration.updated_v2', {
+      course_id: 'course-x',
+      learner: { user_id: { open_id: LEARNER.open_id, user_id: 'learner', union_id: 'on_l' } },
+      learning_state: 2,
+      finished_at: 1708428972,
+    });
+    await postEvent(h.eventUrl, passed, { encryptKey: ENCRYPT_KEY });
+    await eventually(() => h.emu!.messagesTo(BOSS.open_id).length === 1, 10_000, 'manager notice');
+    const notice = h.emu!.messagesTo(BOSS.open_id)[0]!;
+    const value = JSON.parse(/"value":(\{"action":"congratulate"[^}]*\})/.exec(text(notice.card))![1]!) as Record<string, unknown>;
+    expect(value).toMatchObject({ action: 'congratulate', learner: LEARNER.open_id });
+    h.emu!.reset();
+
+    // Someone else cannot use the manager's button.
+    const intruder = await click(h.bot.url, { openId: NOBODY.open_id, value, messageId: notice.message_id });
+    expect(intruder.body.toast?.type).toBe('error');
+
+    const first = await click(h.bot.url, { openId: BOSS.open_id, value, messageId: notice.message_id });
+    expect(first.body.toast?.type).toBe('success');
+    expect(text(first.body.card!.data)).toContain('Congratulations sent');
+    expect(text(first.body.card!.data)).not.toContain('"action":"congratulate"');
+    await eventually(() => h.emu!.messagesTo(LEARNER.open_id).length === 1, 10_000, 'congratulations');
+    expect(text(h.emu!.messagesTo(LEARNER.open_id)[0]!.card)).toContain('王经理');
+
+    const second = await click(h.bot.url, { openId: BOSS.open_id, value, messageId: notice.message_id });
+    expect(second.body.toast?.type).toBe('info');
+    await drained();
+    expect(h.emu!.messagesTo(LEARNER.open_id)).toHaveLength(1);
+  });
+
+  it('binding an unresolved learner by command delivers the card that waited for them', async () => {
+    const completed = { eventId: 'c-bind', eventName: 'COURSE_COMPLETED', timestamp: '2024-11-08T03:00:00.000Z', data: { userId: 5050, loId: 'course:9', loInstanceId: 'course:9_1', loType: 'course', hasPassed: true } };
+    expect((await postAlm(h.bot.url, almBatch(completed))).status).toBe(202);
+    await eventually(async () => (await prisma().notification.count({ where: { waitFor: 'alm:5050', status: 'waiting' } })) === 2);
+
+    await admin('unresolved');
+    await eventually(() => h.emu!.messagesTo(ADMIN.open_id).length === 1, 10_000, 'unresolved list');
+    expect(text(h.emu!.messagesTo(ADMIN.open_id)[0]!.card)).toContain('bind alm 5050');
+
+    await admin('绑定 alm 5050 @_user_1', { '@_user_1': { open_id: LEARNER.open_id, name: '李雷' } });
+    await eventually(() => h.emu!.messagesTo(LEARNER.open_id).length === 1 && h.emu!.messagesTo(BOSS.open_id).length === 1, 10_000, 'released cards');
+    expect(await prisma().learnerIdentity.findFirst({ where: { source: 'alm', externalUserId: '5050' } })).toMatchObject({ origin: 'binding', openId: LEARNER.open_id, boundBy: ADMIN.open_id });
+    expect(await prisma().auditLog.count({ where: { command: 'bind' } })).toBe(1);
+  });
+
+  it('non-admins are told politely; non-commands get a hint; apps and unmentioned group messages are ignored', async () => {
+    const p2p = h.emu!.p2pChatId(NOBODY.open_id);
+    await say(h.bot.url, textMessage({ from: NOBODY.open_id, chatId: p2p, chatType: 'p2p', text: '/notify completions off' }));
+    await say(h.bot.url, textMessage({ from: NOBODY.open_id, chatId: p2p, chatType: 'p2p', text: 'hello there' }));
+    await say(h.bot.url, textMessage({ from: NOBODY.open_id, chatId: OPS, chatType: 'group', text: 'status' }));
+    await say(h.bot.url, textMessage({ from: BOT, chatId: p2p, chatType: 'p2p', text: 'help', senderType: 'app' }));
+    await processed();
+    await drained();
+    const replies = repliesIn(p2p);
+    expect(replies).toHaveLength(2);
+    expect(replies.some((r) => /admin/i.test(r))).toBe(true);
+    expect(replies.some((r) => r.includes('help'))).toBe(true);
+    expect(await prisma().setting.count()).toBe(0);
+    expect(repliesIn(OPS)).toHaveLength(0);
+  });
+});
