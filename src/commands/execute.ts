@@ -1,0 +1,113 @@
+/**
+ * Runs a parsed chat command for one person: checks who may run it, does it, and answers with a card.
+ * Admin changes are written in one transaction with their audit log row. It never throws: an unexpected failure
+ * is logged (without the message text) and answered with a generic card.
+ */
+import { localize, type Lang } from '../../cards/kit.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import type { Logger } from '../logger.js';
+import type { Services } from '../services/index.js';
+import { isAdmin } from './admins.js';
+import { commandInfo } from './catalog.js';
+import type { ParseResult, ParsedCommand } from './parse.js';
+import { runAdmin, runAdmins } from './run/admins.js';
+import { runBind, runBindings, runUnbind } from './run/bindings.js';
+import { runHelp, runLang, runMute } from './run/learner.js';
+import { runManager } from './run/manager.js';
+import { runProgress } from './run/progress.js';
+import { needsAdminCard, notCommandCard, somethingWrongCard, usageCard, type Card } from './run/replies.js';
+import { runRetry } from './run/retry.js';
+import { runRoute } from './run/routes.js';
+import { runNotify, runSettings } from './run/settings.js';
+import { runStatus } from './run/status.js';
+import { runUnresolved } from './run/unresolved.js';
+
+export interface CommandContext {
+  db: Db;
+  config: Config;
+  services: Services;
+  actor: { openId: string };
+  chat: { chatId: string; chatType: 'p2p' | 'group' };
+  /** Called after a binding is committed: wakes the resolver that releases waiting notifications. */
+  wakeWaiting: () => void;
+  now?: () => Date;
+  /** Unexpected failures are logged here at error level (never with what the user typed). */
+  log?: Logger;
+}
+
+export interface CommandReply {
+  card: Record<string, unknown>;
+}
+
+type Runners = { [K in ParsedCommand['name']]: (ctx: CommandContext, command: Extract<ParsedCommand, { name: K }>) => Promise<Card> };
+
+const RUNNERS: Runners = {
+  help: runHelp,
+  progress: runProgress,
+  mute: runMute,
+  unmute: runMute,
+  lang: runLang,
+  bind: runBind,
+  unbind: runUnbind,
+  bindings: runBindings,
+  manager: runManager,
+  route: runRoute,
+  notify: runNotify,
+  settings: runSettings,
+  admin: runAdmin,
+  admins: runAdmins,
+  status: runStatus,
+  unresolved: runUnresolved,
+  retry: runRetry,
+};
+
+/**
+ * The reply to one parsed message, or null when the message is not for the bot (`ignore`).
+ * Replies are in the actor's chosen card language when they set one (`lang`), else in both.
+ */
+export async function executeCommand(ctx: CommandContext, parsed: ParseResult): Promise<CommandReply | null> {
+  if (parsed.type === 'ignore') return null;
+  const label = parsed.type === 'command' ? parsed.command.name : parsed.type;
+  try {
+    const card = await replyFor(ctx, parsed);
+    return card ? { card: await inActorLanguage(ctx, card) } : null;
+  } catch (err) {
+    ctx.log?.error({ command: label, error: errorName(err) }, 'command failed');
+    return { card: somethingWrongCard() };
+  }
+}
+
+async function replyFor(ctx: CommandContext, parsed: ParseResult): Promise<Card | null> {
+  switch (parsed.type) {
+    case 'ignore':
+      return null;
+    case 'not_command':
+      return notCommandCard();
+    case 'usage':
+      if (commandInfo(parsed.command).adminOnly && !(await isAdmin(ctx.db, ctx.config, ctx.actor.openId))) return needsAdminCard();
+      return usageCard(parsed.usage, parsed.problem);
+    case 'command': {
+      const command = parsed.command;
+      if (commandInfo(command.name).adminOnly && !(await isAdmin(ctx.db, ctx.config, ctx.actor.openId))) return needsAdminCard();
+      const run = RUNNERS[command.name] as (ctx: CommandContext, command: ParsedCommand) => Promise<Card>;
+      return run(ctx, command);
+    }
+  }
+}
+
+/** Applies the actor's card language, if they chose one; a failure to read it keeps both languages. */
+async function inActorLanguage(ctx: CommandContext, card: Card): Promise<Card> {
+  const pref = await ctx.db.userPreference.findUnique({ where: { openId: ctx.actor.openId }, select: { lang: true } }).catch(() => null);
+  const lang = pref?.lang;
+  return lang === 'zh' || lang === 'en' ? localize(card, lang as Lang) : card;
+}
+
+/** The error's class and code, never its message (it may quote user data). */
+function errorName(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' || typeof code === 'number' ? `${err.name} (${code})` : err.name;
+  }
+  return typeof err;
+}
