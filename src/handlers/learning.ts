@@ -32,7 +32,7 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
       const { id, prev } = await lockRecord(tx, key, work.itemType);
       const { next, cards, note } = work.reduce(prev);
       if (itemName) next.itemName = itemName;
-      if (note) ctx.log.info({ itemKey: work.itemKey, note }, 'learning event changed nothing');
+      if (note) ctx.log.info({ itemKey: work.itemKey, note }, 'learning event noted');
       await saveRecord(tx, id, next);
       if (cards.length === 0) return [];
       if (!audience) throw new Error(`event ${ctx.event.eventType} called for cards but no recipients were looked up`);

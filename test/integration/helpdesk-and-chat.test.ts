@@ -185,6 +185,39 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     expect(await prisma().auditLog.count({ where: { command: 'bind' } })).toBe(1);
   });
 
+  it('routed groups get the team feed, seat changes and failed deliveries', async () => {
+    const inOps = (text: string) => say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: OPS, chatType: 'group', text: `@_user_1 ${text}`, mentions: { '@_user_1': { open_id: BOT, name: 'bot' } } }));
+    for (const kind of ['completions', 'seats', 'failures']) await inOps(`route ${kind} here`);
+    await eventually(() => repliesIn(OPS).length === 3, 10_000, 'route receipts');
+    h.emu!.reset();
+
+    // A completion: the learner's card, the manager's notice, and a feed copy in the group (without the button).
+    const passed = v2Event('elearning.course_registration.created_v2', {
+      course_id: 'course-feed',
+      learner: { user_id: { open_id: LEARNER.open_id, user_id: 'learner', union_id: 'on_l' } },
+      learning_state: 2,
+    });
+    await postEvent(h.eventUrl, passed, { encryptKey: ENCRYPT_KEY });
+    await eventually(() => repliesIn(OPS).length === 1 && h.emu!.messagesTo(BOSS.open_id).length === 1, 10_000, 'feed copy');
+    expect(repliesIn(OPS)[0]).not.toContain('"action":"congratulate"');
+    h.emu!.reset();
+
+    // CI_STATS: an instance becomes full.
+    const stats = (id: string, enrolled: number, at: string) => ({ eventId: id, eventName: 'CI_STATS', timestamp: at, data: { loInstanceId: 'course:5_1', waitlistCount: 2, enrollmentCount: enrolled, seatLimit: 30 } });
+    await postAlm(h.bot.url, almBatch(stats('s1', 10, '2024-11-08T01:00:00.000Z')));
+    await processed();
+    await postAlm(h.bot.url, almBatch(stats('s2', 30, '2024-11-08T02:00:00.000Z')));
+    await eventually(() => repliesIn(OPS).length === 1, 10_000, 'seats card');
+    expect(repliesIn(OPS)[0]).toContain('30 / 30');
+    h.emu!.reset();
+
+    // A delivery that fails for good (the user is outside the app's availability) is reported to the group.
+    h.emu!.addUser({ open_id: 'ou_outside', user_id: 'outside', name: 'Out', inAppScope: false });
+    await say(h.bot.url, v2Event('im.chat.access_event.bot_p2p_chat_entered_v1', { chat_id: 'oc_p', operator_id: { open_id: 'ou_outside', user_id: 'x', union_id: 'on' } }));
+    await eventually(() => repliesIn(OPS).length === 1, 10_000, 'failure report');
+    expect(repliesIn(OPS)[0]).toContain('230013');
+  });
+
   it('non-admins are told politely; non-commands get a hint; apps and unmentioned group messages are ignored', async () => {
     const p2p = h.emu!.p2pChatId(NOBODY.open_id);
     await say(h.bot.url, textMessage({ from: NOBODY.open_id, chatId: p2p, chatType: 'p2p', text: '/notify completions off' }));
