@@ -65,7 +65,7 @@ export const COMMANDS = [
     name: 'route',
     zh: '路由',
     adminOnly: true,
-    usage: t('路由 <工单|完成|考试|报名|名额|失败> <这里|关闭>', 'route <tickets|completions|exams|enrollments|seats|failures> <here|off>'),
+    usage: t('路由 <工单|完成|考试|报名|名额|失败> <这里|关闭> [服务台 ID]', 'route <tickets|completions|exams|enrollments|seats|failures> <here|off> [helpdesk id]'),
     description: t('把某类通知发到本群，或停止发送', 'Send one kind of notification to this chat, or stop'),
   },
   { name: 'notify', zh: '通知', adminOnly: true, usage: t('通知 <类型> <开|关>', 'notify <kind> <on|off>'), description: t('为所有人开启或关闭某类通知', 'Turn one kind of notification on or off for everyone') },

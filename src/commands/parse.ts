@@ -41,7 +41,7 @@ export type ParsedCommand =
   | { name: 'unbind'; source: LearningSource; externalUserId: string }
   | { name: 'bindings'; source: LearningSource | null }
   | { name: 'manager'; learner: UserRef; manager: UserRef | null }
-  | { name: 'route'; kind: RouteKind; on: boolean }
+  | { name: 'route'; kind: RouteKind; on: boolean; /** For tickets: only this helpdesk's tickets (null: all). */ helpdesk: string | null }
   | { name: 'notify'; kind: NotificationKind; on: boolean }
   | { name: 'settings' }
   | { name: 'admin'; action: 'add' | 'remove'; user: UserRef }
@@ -314,7 +314,13 @@ const PARSERS: Parsers = {
     if (KIND.words.get(tok.toLowerCase()) === 'checkins') {
       throw new ArgProblem({ zh: '打卡通知只发给本人，不能发到群里', en: 'Check-ins go to each person only and cannot be routed to a chat' });
     }
-    return done(a, { name: 'route', kind: a.oneOf(ROUTE_KIND, tok), on: a.oneOf(HERE_OFF) });
+    const kind = a.oneOf(ROUTE_KIND, tok);
+    const on = a.oneOf(HERE_OFF);
+    const scope = kind === 'tickets' && on ? a.maybe() : undefined;
+    if (scope !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(scope)) {
+      throw new ArgProblem({ zh: '服务台 ID 只能包含字母、数字、_ 和 -', en: 'A helpdesk id has only letters, digits, _ and -' });
+    }
+    return done(a, { name: 'route', kind, on, helpdesk: scope ?? null });
   },
   notify: (a) => done(a, { name: 'notify', kind: a.oneOf(KIND), on: a.oneOf(ON_OFF) }),
   settings: (a) => (a.end(), { name: 'settings' }),

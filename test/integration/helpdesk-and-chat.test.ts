@@ -115,6 +115,18 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     expect(text(winner.body.card!.data)).toContain(`<at id=${ticket!.claimedBy}></at>`);
   });
 
+  it('tickets can be routed per helpdesk: a chat routed for one helpdesk gets only its tickets', async () => {
+    h.emu!.addChat('oc_hd2');
+    await say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: 'oc_hd2', chatType: 'group', text: '@_user_1 route tickets here hd-two', mentions: { '@_user_1': { open_id: BOT, name: 'bot' } } }));
+    await eventually(() => repliesIn('oc_hd2').length === 1, 10_000, 'route receipt');
+    expect(await prisma().route.findFirst({ where: { chatId: 'oc_hd2' } })).toMatchObject({ kind: 'tickets', scope: 'hd-two' });
+    h.emu!.reset();
+    await postEvent(h.eventUrl, ticketCreated('T-400', { helpdesk_id: 'hd-two' }), { encryptKey: ENCRYPT_KEY });
+    await postEvent(h.eventUrl, ticketCreated('T-401', { helpdesk_id: 'hd-one' }), { encryptKey: ENCRYPT_KEY });
+    await eventually(() => repliesIn(OPS).length === 2 && repliesIn('oc_hd2').length === 1, 10_000, 'ticket cards');
+    expect(repliesIn('oc_hd2')[0]).toContain('T-400');
+  });
+
   it('the older card callback is verified with the verification token and answered with a toast', async () => {
     await postEvent(h.eventUrl, ticketCreated('T-300'), { encryptKey: ENCRYPT_KEY });
     await eventually(() => repliesIn(OPS).length === 1, 10_000, 'ticket card');

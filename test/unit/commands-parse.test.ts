@@ -38,8 +38,9 @@ const ROWS: [string, ParsedCommand][] = [
   ['绑定列表 qsy', { name: 'bindings', source: 'qingsuyun' }],
   ['manager @_user_2 @_user_3', { name: 'manager', learner: alice, manager: bob }],
   ['经理 @_user_2 清除', { name: 'manager', learner: alice, manager: null }],
-  ['route tickets here', { name: 'route', kind: 'tickets', on: true }],
-  ['路由 失败 关闭', { name: 'route', kind: 'failures', on: false }],
+  ['route tickets here', { name: 'route', kind: 'tickets', on: true, helpdesk: null }],
+  ['route tickets here 6626871355780366330', { name: 'route', kind: 'tickets', on: true, helpdesk: '6626871355780366330' }],
+  ['路由 失败 关闭', { name: 'route', kind: 'failures', on: false, helpdesk: null }],
   ['notify seats on', { name: 'notify', kind: 'seats', on: true }],
   ['通知 名额 关', { name: 'notify', kind: 'seats', on: false }],
   ['settings', { name: 'settings' }],
@@ -119,7 +120,7 @@ describe('parseCommand: argument values', () => {
     for (const kind of NOTIFICATION_KINDS) {
       const result = p2p(`route ${kind} here`);
       if (kind === 'checkins') expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/Check-ins/) } });
-      else expect(result).toEqual(command({ name: 'route', kind, on: true }));
+      else expect(result).toEqual(command({ name: 'route', kind, on: true, helpdesk: null }));
     }
   });
 
@@ -138,7 +139,7 @@ describe('parseCommand: argument values', () => {
   });
 
   it.each([['here', true], ['HERE', true], ['这里', true], ['off', false], ['关闭', false]] as const)('route … %s', (word, on) => {
-    expect(p2p(`route exams ${word}`)).toEqual(command({ name: 'route', kind: 'exams', on }));
+    expect(p2p(`route exams ${word}`)).toEqual(command({ name: 'route', kind: 'exams', on, helpdesk: null }));
   });
 
   it('keeps the case of external user ids and reads 添加/删除 and CLEAR', () => {
@@ -214,7 +215,9 @@ describe('parseCommand: usage errors', () => {
     ['route tickets', 'route', /Missing here or off/],
     ['route tickets on', 'route', /"on" is not a valid here or off/],
     ['route bogus here', 'route', /"bogus" is not a valid notification kind; use tickets, completions/],
-    ['route tickets here now', 'route', /extra/],
+    ['route exams here now', 'route', /extra/],
+    ['route tickets off now', 'route', /extra/],
+    ['route tickets here bad!id', 'route', /helpdesk id/],
     ['notify', 'notify', /Missing notification kind/],
     ['notify exams', 'notify', /Missing on or off/],
     ['notify exams maybe', 'notify', /"maybe" is not a valid on or off/],

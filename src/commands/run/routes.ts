@@ -27,17 +27,19 @@ export async function runRoute(ctx: CommandContext, command: Extract<ParsedComma
   }
   const chatId = ctx.chat.chatId;
   const { card } = await audited(ctx, 'route', async (tx, now) => {
-    const detail = { kind: command.kind, chatId, on: command.on };
+    const detail = { kind: command.kind, chatId, on: command.on, ...(command.helpdesk ? { helpdesk: command.helpdesk } : {}) };
     if (!command.on) {
       const { count } = await tx.route.deleteMany({ where: { kind: command.kind, chatId } });
       const body = count > 0 ? t(`本群将不再收到「${kind.zh}」通知。`, `This chat will no longer receive ${kind.en}.`) : t(`本群没有路由「${kind.zh}」通知，没有改变。`, `${capital(kind.en)} were not routed to this chat; nothing changed.`);
       return { card: receiptCard(t('路由已关闭', 'Route off'), body), detail: { ...detail, removed: count } };
     }
-    const key = { kind: command.kind, chatId, scope: '*' };
+    // Tickets may be routed per helpdesk; everything else (and tickets without an id) for all.
+    const key = { kind: command.kind, chatId, scope: command.helpdesk ?? '*' };
     const existed = (await tx.route.findUnique({ where: { kind_chatId_scope: key } })) !== null;
     if (!existed) await tx.route.create({ data: { ...key, createdBy: ctx.actor.openId, createdAt: now } });
     const off = (await tx.setting.findUnique({ where: { key: notifySettingKey(command.kind) } }))?.value === false;
     const lines = [existed ? t(`本群已经在接收「${kind.zh}」通知，没有改变。`, `This chat already receives ${kind.en}; nothing changed.`) : ROUTE_EFFECT[command.kind]];
+    if (command.helpdesk) lines.push(t(`仅限服务台 ${command.helpdesk} 的工单。`, `Only tickets of helpdesk ${command.helpdesk}.`));
     if (off) lines.push(t(`注意：「${kind.zh}」通知目前对所有人关闭，发送「通知 ${kind.zh} 开」开启。`, `Note: ${kind.en} are turned off for everyone; send "notify ${kind.en} on" to turn them on.`));
     return {
       card: receiptCard(t('路由已开启', 'Route on'), join(lines)),
