@@ -2,7 +2,7 @@
  * `npm run bench`: measures and prints two figures (it is not a test; only missing stored events fail it).
  *
  *   npm run bench                      both figures, 50 connections, 2 s warm-up + 10 s measured
- *   npm run bench -- --only intake     or --only outbox
+ *   npm run bench -- --only intake     or --only outbox, --only alm (ALM batch acknowledgement times)
  *   npm run bench -- --encrypt         encrypted {"encrypt": ...} bodies instead of plaintext signed ones
  *   npm run bench -- --duration 5 --warmup 1 --connections 20 --count 1000
  */
@@ -10,6 +10,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runIntake, type IntakeResult, type ReceiverRun } from './intake.js';
 import { runOutboxDrain, type DrainResult } from './outbox-drain.js';
+import { runAlmBatch } from './alm-batch.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -96,5 +97,16 @@ if (args.only === undefined || args.only === 'outbox') {
   const count = Number(args.count);
   const result = await runOutboxDrain({ count, ratePerSecond: 50, timeoutMs: (count / 50) * 1000 * 2 + 30_000 }, progress);
   printDrain(result); // a missed drain target is reported, not a failure of the run
+}
+if (args.only === undefined || args.only === 'alm') {
+  progress('alm: posting batches of 100, 1000 and 5000 events, 3 times each');
+  const rows = await runAlmBatch([100, 1000, 5000], 3);
+  const lines = ['', 'ALM webhook batches (bot in this process on a fresh embedded database, worker running; ALM waits 5 s for the 202)'];
+  lines.push(`${'events'.padStart(8)}${'202 after ms (each run)'.padStart(28)}${'stored'.padStart(10)}`);
+  for (const r of rows) {
+    lines.push(`${String(r.events).padStart(8)}${r.ackMs.map((x) => f(x, 0)).join(' / ').padStart(28)}${`${r.stored}/${r.events * r.ackMs.length}`.padStart(10)}`);
+    if (r.stored !== r.events * r.ackMs.length) exitCode = 1;
+  }
+  console.log(lines.join('\n'));
 }
 process.exit(exitCode);
