@@ -102,9 +102,9 @@ if (args.only === undefined || args.only === 'alm') {
   progress('alm: posting batches of 100, 1000 and 5000 events, 3 times each');
   const rows = await runAlmBatch([100, 1000, 5000], 3);
   const lines = ['', 'ALM webhook batches (bot in this process on a fresh embedded database, worker running; ALM waits 5 s for the 202)'];
-  lines.push(`${'events'.padStart(8)}${'202 after ms (each run)'.padStart(28)}${'stored'.padStart(10)}`);
+  lines.push(`${'events'.padStart(8)}${'202 after ms (each run)'.padStart(28)}${'stored'.padStart(14)}`);
   for (const r of rows) {
-    lines.push(`${String(r.events).padStart(8)}${r.ackMs.map((x) => f(x, 0)).join(' / ').padStart(28)}${`${r.stored}/${r.events * r.ackMs.length}`.padStart(10)}`);
+    lines.push(`${String(r.events).padStart(8)}${r.ackMs.map((x) => f(x, 0)).join(' / ').padStart(28)}${`  ${r.stored}/${r.events * r.ackMs.length}`.padStart(14)}`);
     if (r.stored !== r.events * r.ackMs.length) exitCode = 1;
   }
   console.log(lines.join('\n'));
