@@ -19,7 +19,9 @@ export interface Child {
 
 /** `node --import tsx <script> ...args`, from the repository root, with `env` added to this process's environment. */
 export function spawnTs(script: string, args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // BENCH_CPU_PROF_DIR=dir writes a V8 CPU profile of the bot process (src/main.ts) there, for `--cpu-prof` analysis.
+  const profile = process.env.BENCH_CPU_PROF_DIR && script === 'src/main.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const proc = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,6 +18,8 @@ export interface IntakeOptions {
   durationMs: number;
   encrypt: boolean;
   prebuild: number;
+  /** Alternating baseline/bot rounds. */
+  rounds: number;
 }
 
 export interface ReceiverRun {
@@ -27,8 +29,9 @@ export interface ReceiverRun {
 }
 
 export interface IntakeResult {
-  baseline: ReceiverRun & { handled: number; badSignatureHandled: boolean };
-  bot: ReceiverRun & { badSignatureStatus: number; startupSeconds: number };
+  /** One entry per round. */
+  baseline: (ReceiverRun & { handled: number; badSignatureHandled: boolean })[];
+  bot: (ReceiverRun & { badSignatureStatus: number; startupSeconds: number })[];
   stored: { acked: number; stored: number; missing: number; unacknowledgedStored: number; sampleMissing: string[] };
   /** inbound_event rows by status when the bot had stopped: how far the worker got. */
   workerStatus: Record<string, number>;
@@ -83,57 +86,25 @@ export async function runIntake(opts: IntakeOptions, progress: (msg: string) => 
   const keys: SigningKeys = { encryptKey: `bench-encrypt-${randomBytes(8).toString('hex')}`, verificationToken: `bench-token-${randomBytes(8).toString('hex')}` };
   const work = mkdtempSync(join(tmpdir(), 'bench-intake-'));
   const dataDir = join(work, 'data');
+  const baselineRounds: IntakeResult['baseline'] = [];
+  const botRounds: IntakeResult['bot'] = [];
+  const ackFiles: string[] = [];
 
-  // --- baseline ---
-  progress('intake: baseline (SDK EventDispatcher + adaptKoa) ...');
-  const baseline = spawnTs('bench/baseline-receiver.ts', [], {
-    PORT: '0',
-    FEISHU_ENCRYPT_KEY: keys.encryptKey,
-    FEISHU_VERIFICATION_TOKEN: keys.verificationToken,
-  });
-  let baselineRun: IntakeResult['baseline'];
-  try {
-    const basePort = Number(await baseline.line('BENCH_READY', 30_000));
-    const before = await getHandled(basePort);
-    await sendBadSignature(`http://${HOST}:${basePort}${PATH}`, keys, 'badbad00', opts.encrypt);
-    const badSignatureHandled = (await getHandled(basePort)) !== before;
-    const run = await runLoad(basePort, baseline, opts, keys, 'ba5e0000', join(work, 'baseline-acks.txt'));
-    baselineRun = { ...run, handled: (await getHandled(basePort)) - before, badSignatureHandled };
-  } finally {
-    await stopChild(baseline);
-  }
-
-  // --- bot ---
-  progress('intake: bot (src/main.ts, embedded PGlite on disk, worker running) ...');
-  const port = await freePort();
-  const t0 = Date.now();
-  const bot = spawnTs('src/main.ts', [], {
-    PORT: String(port),
-    HOST,
-    DATA_DIR: dataDir,
-    DATABASE_URL: '',
-    LOG_LEVEL: 'warn',
-    FEISHU_ENCRYPT_KEY: keys.encryptKey,
-    FEISHU_VERIFICATION_TOKEN: keys.verificationToken,
-    FEISHU_APP_ID: '',
-    FEISHU_APP_SECRET: '',
-  });
-  let botRun: IntakeResult['bot'];
-  const ackFile = join(work, 'bot-acks.txt');
-  try {
-    await waitForHealth(`http://${HOST}:${port}/healthz`, 120_000, bot);
-    const startupSeconds = (Date.now() - t0) / 1000;
-    const badSignatureStatus = await sendBadSignature(`http://${HOST}:${port}${PATH}`, keys, 'badbad00', opts.encrypt);
-    const run = await runLoad(port, bot, opts, keys, 'b0700000', ackFile);
-    botRun = { ...run, badSignatureStatus, startupSeconds };
-  } finally {
-    const code = await stopChild(bot);
-    if (code !== 0) progress(`intake: the bot exited with code ${code}\n${bot.tail()}`);
+  // The machine's speed drifts over minutes (shared CPUs), so the receivers take turns: baseline, bot, baseline, bot...
+  // and each figure is the sum over its rounds. Only one receiver process is alive at a time.
+  for (let round = 0; round < opts.rounds; round++) {
+    const label = `round ${round + 1}/${opts.rounds}`;
+    progress(`intake ${label}: baseline (SDK EventDispatcher + adaptKoa) ...`);
+    baselineRounds.push(await baselineRound(opts, keys, `ba5e${round}000`, join(work, `baseline-acks-${round}.txt`)));
+    progress(`intake ${label}: bot (src/main.ts, embedded PGlite on disk, worker running) ...`);
+    const ackFile = join(work, `bot-acks-${round}.txt`);
+    ackFiles.push(ackFile);
+    botRounds.push(await botRound(opts, keys, `b070${round}000`, ackFile, dataDir, progress));
   }
 
   // --- every acknowledged event stored? ---
   progress('intake: checking the bot database ...');
-  const acked = readFileSync(ackFile, 'utf8').split('\n').filter(Boolean);
+  const acked = ackFiles.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter(Boolean));
   const db = await openDatabase({ dataDir, migrate: false });
   let storedIds: Set<string>;
   let workerStatus: Record<string, number>;
@@ -153,5 +124,57 @@ export async function runIntake(opts: IntakeOptions, progress: (msg: string) => 
   const unacknowledgedStored = [...storedIds].filter((id) => !ackedSet.has(id)).length;
   const stored = { acked: acked.length, stored: storedIds.size, missing: missing.length, unacknowledgedStored, sampleMissing: missing.slice(0, 5) };
   if (missing.length === 0) rmSync(work, { recursive: true, force: true });
-  return { baseline: baselineRun, bot: botRun, stored, workerStatus, notifications, dataDir };
+  return { baseline: baselineRounds, bot: botRounds, stored, workerStatus, notifications, dataDir };
+}
+
+async function baselineRound(opts: IntakeOptions, keys: SigningKeys, tag: string, ackFile: string): Promise<IntakeResult['baseline'][number]> {
+  const baseline = spawnTs('bench/baseline-receiver.ts', [], {
+    PORT: '0',
+    FEISHU_ENCRYPT_KEY: keys.encryptKey,
+    FEISHU_VERIFICATION_TOKEN: keys.verificationToken,
+  });
+  try {
+    const basePort = Number(await baseline.line('BENCH_READY', 30_000));
+    const before = await getHandled(basePort);
+    await sendBadSignature(`http://${HOST}:${basePort}${PATH}`, keys, 'badbad00', opts.encrypt);
+    const badSignatureHandled = (await getHandled(basePort)) !== before;
+    const run = await runLoad(basePort, baseline, opts, keys, tag, ackFile);
+    return { ...run, handled: (await getHandled(basePort)) - before, badSignatureHandled };
+  } finally {
+    await stopChild(baseline);
+  }
+}
+
+/** The bot on `dataDir`: the first round migrates a fresh database, later ones start on the previous rounds' data. */
+async function botRound(
+  opts: IntakeOptions,
+  keys: SigningKeys,
+  tag: string,
+  ackFile: string,
+  dataDir: string,
+  progress: (msg: string) => void,
+): Promise<IntakeResult['bot'][number]> {
+  const port = await freePort();
+  const t0 = Date.now();
+  const bot = spawnTs('src/main.ts', [], {
+    PORT: String(port),
+    HOST,
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+    FEISHU_ENCRYPT_KEY: keys.encryptKey,
+    FEISHU_VERIFICATION_TOKEN: keys.verificationToken,
+    FEISHU_APP_ID: '',
+    FEISHU_APP_SECRET: '',
+  });
+  try {
+    await waitForHealth(`http://${HOST}:${port}/healthz`, 120_000, bot);
+    const startupSeconds = (Date.now() - t0) / 1000;
+    const badSignatureStatus = await sendBadSignature(`http://${HOST}:${port}${PATH}`, keys, `bad0${tag}`.slice(0, 8), opts.encrypt);
+    const run = await runLoad(port, bot, opts, keys, tag, ackFile);
+    return { ...run, badSignatureStatus, startupSeconds };
+  } finally {
+    const code = await stopChild(bot);
+    if (code !== 0) progress(`intake: the bot exited with code ${code}\n${bot.tail()}`);
+  }
 }

@@ -48,10 +48,16 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger: log }));
   if (database.kind === 'pglite') await releaseLeases(database, log);
   const handlers = opts.handlers ?? defaultHandlers();
-  const inbox = new Inbox(database.prisma, { maxConcurrentWrites: database.kind === 'postgres' ? 4 : 1 });
+  // On the embedded database, writes of at most 25 events with up to 4 in flight keep its thread busy while this one
+  // reads the next requests (one large batch would leave each thread waiting for the other in turn).
+  const inbox = new Inbox(database.prisma, { maxConcurrentWrites: 4, maxBatch: database.kind === 'postgres' ? 500 : 25 });
   const feishu = createFeishuClient(config, log);
   const services = createServices({ db: database.prisma, config, log, feishu });
-  const worker = new InboxWorker({ db: database.prisma, handlers, log, config, services });
+  // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for.
+  // While events keep arriving, the worker waits up to 100 ms for a 50 ms lull, then works for a 20 ms slice:
+  // acknowledgements come first, processing keeps going, and after the burst it runs at full speed.
+  const pace = database.kind === 'pglite' ? () => inbox.quiet(50, 100) : undefined;
+  const worker = new InboxWorker({ db: database.prisma, handlers, log, config, services, pace });
   const waiting = new WaitingResolver({ db: database.prisma, resolver: services.resolver, log });
 
   const dispatcher = feishu

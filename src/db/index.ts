@@ -3,7 +3,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { applyMigrations } from './migrate.js';
-import { AwaitingPGliteFactory, openPGlite } from './pglite.js';
+import { PGliteThread } from './pglite-remote.js';
 
 export { PrismaClient };
 export type Db = PrismaClient;
@@ -39,11 +39,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     location = redactUrl(url);
     closeDriver = async () => {};
   } else {
-    const pg = await openPGlite(dataDir);
-    factory = new AwaitingPGliteFactory(pg);
+    const thread = await PGliteThread.start(dataDir, (err) => logger?.fatal({ err }, 'the embedded database stopped'));
+    factory = thread;
     kind = 'pglite';
     location = dataDir;
-    closeDriver = () => pg.close();
+    closeDriver = () => thread.close();
   }
   if (migrate) {
     const applied = await applyMigrations(factory);

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/index.js';
 
 export type Source = 'feishu' | 'alm' | 'qingsuyun';
@@ -33,6 +32,7 @@ export class Inbox extends EventEmitter {
   private queue: Waiter[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private lastAcceptAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -42,6 +42,7 @@ export class Inbox extends EventEmitter {
   }
 
   accept(event: NewInboundEvent): Promise<AcceptResult> {
+    this.lastAcceptAt = Date.now();
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       // Flush on the next turn of the event loop, so every request read in this turn shares one insert
@@ -53,6 +54,24 @@ export class Inbox extends EventEmitter {
           this.pump();
         });
       }
+    });
+  }
+
+  /**
+   * Resolves once no event has arrived for `quietMs`, or after `maxWaitMs` at the latest. The inbox worker awaits
+   * it before each slice of its work on a single-session database: during a burst acknowledgements come first, and
+   * processing still gets a share of the database; once the burst is over it runs at full speed.
+   */
+  quiet(quietMs: number, maxWaitMs: number): Promise<void> {
+    const deadline = Date.now() + maxWaitMs;
+    return new Promise((resolve) => {
+      const check = () => {
+        const now = Date.now();
+        const quietAt = this.lastAcceptAt + quietMs;
+        if (now >= quietAt || now >= deadline) return resolve();
+        setTimeout(check, Math.min(quietAt, deadline) - now);
+      };
+      check();
     });
   }
 
@@ -76,13 +95,19 @@ export class Inbox extends EventEmitter {
   }
 
   private async write(batch: Waiter[]): Promise<void> {
-    const rows = batch.map(
-      (w) =>
-        Prisma.sql`(${w.event.source}, ${w.event.externalId}, ${w.event.eventType}, ${JSON.stringify(w.event.payload)}::jsonb, ${w.event.status ?? 'pending'})`,
-    );
+    // One parameter for the whole batch (a JSON array), so the cost of a write barely grows with its size.
+    const rows = batch.map((w) => ({
+      source: w.event.source,
+      external_id: w.event.externalId,
+      event_type: w.event.eventType,
+      payload: w.event.payload,
+      status: w.event.status ?? 'pending',
+    }));
     const inserted = await this.db.$queryRaw<{ id: string; source: string; external_id: string }[]>`
       INSERT INTO inbound_event (source, external_id, event_type, payload, status)
-      VALUES ${Prisma.join(rows)}
+      SELECT source, external_id, event_type, payload, status
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS r(source text, external_id text, event_type text, payload jsonb, status text)
       ON CONFLICT (source, external_id) DO NOTHING
       RETURNING id, source, external_id`;
     const ids = new Map(inserted.map((r) => [`${r.source}\u0000${r.external_id}`, r.id]));

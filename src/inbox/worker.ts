@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
@@ -10,6 +11,8 @@ import { backoffDelay } from '../util/backoff.js';
 import { Waker } from '../util/sleep.js';
 
 const LEASE_SECONDS = 60;
+/** How long the worker processes events before it gives way to intake again (when it has a `pace`). */
+const SLICE_MS = 20;
 
 interface ClaimedRow {
   id: string;
@@ -34,7 +37,19 @@ export class InboxWorker {
   private onProcessed: (() => void) | undefined;
 
   constructor(
-    private readonly deps: { db: Db; handlers: HandlerRegistry; log: Logger; config: Config; services: Services; batchSize?: number },
+    private readonly deps: {
+      db: Db;
+      handlers: HandlerRegistry;
+      log: Logger;
+      config: Config;
+      services: Services;
+      batchSize?: number;
+      /**
+       * Awaited before each slice of work (see SLICE_MS). On the embedded database, which has one session, it waits
+       * (for a bounded time) while events keep arriving, so acknowledgements are not held up by processing.
+       */
+      pace?: () => Promise<void>;
+    },
   ) {}
 
   /** Called after events were processed (the outbox dispatcher uses it to wake up). */
@@ -75,27 +90,41 @@ export class InboxWorker {
 
   /** Claims and processes one batch; returns how many events it handled. */
   async processBatch(): Promise<number> {
+    const { pace } = this.deps;
+    await pace?.();
     const rows = await this.claim(this.deps.batchSize ?? 50);
+    let slice = Date.now();
     for (const row of rows) {
-      // Let intake run between events: on the embedded database each transaction holds the event loop.
-      await new Promise((resolve) => setImmediate(resolve));
+      if (pace && Date.now() - slice >= SLICE_MS) {
+        await pace();
+        slice = Date.now();
+      } else {
+        // Let intake run between events.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       await this.processOne(row);
     }
     if (rows.length > 0) this.onProcessed?.();
     return rows.length;
   }
 
-  private claim(limit: number): Promise<ClaimedRow[]> {
+  /**
+   * Claims up to `limit` events: first any whose lease expired (their worker died), then the oldest due pending
+   * ones. Each lookup follows the (status, available_at) index, so a large backlog costs no sort.
+   */
+  private async claim(limit: number): Promise<ClaimedRow[]> {
+    const expired = await this.claimWhere(Prisma.sql`status = 'processing' AND locked_until < now()`, Prisma.sql`locked_until`, limit);
+    if (expired.length >= limit) return expired;
+    const due = await this.claimWhere(Prisma.sql`status = 'pending' AND available_at <= now()`, Prisma.sql`available_at`, limit - expired.length);
+    return [...expired, ...due];
+  }
+
+  private claimWhere(where: Prisma.Sql, order: Prisma.Sql, limit: number): Promise<ClaimedRow[]> {
     return this.deps.db.$queryRaw<ClaimedRow[]>`
       UPDATE inbound_event e
          SET status = 'processing', locked_by = ${this.workerId},
              locked_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = e.attempts + 1
-        FROM (SELECT id FROM inbound_event
-               WHERE (status = 'pending' AND available_at <= now())
-                  OR (status = 'processing' AND locked_until < now())
-               ORDER BY received_at
-               LIMIT ${limit}
-               FOR UPDATE SKIP LOCKED) c
+        FROM (SELECT id FROM inbound_event WHERE ${where} ORDER BY ${order} LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
        WHERE e.id = c.id
    RETURNING e.id, e.source, e.external_id, e.event_type, e.payload, e.attempts, e.received_at`;
   }
