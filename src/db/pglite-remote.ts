@@ -61,9 +61,11 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
     }
     const thread = new PGliteThread(worker, port1, String(first.result));
     port1.on('message', (m: Reply) => thread.settle(m));
+    // An error in the thread is followed by its exit: the first of the two ends it, once.
     const end = (err: Error) => {
+      if (thread.ended) return;
       thread.pump();
-      thread.ended ??= err;
+      thread.ended = err;
       for (const p of thread.pending.values()) p.reject(thread.ended);
       thread.pending.clear();
       port1.close();
