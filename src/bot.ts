@@ -50,7 +50,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   const handlers = opts.handlers ?? defaultHandlers();
   // On the embedded database, writes of at most 25 events with up to 4 in flight keep its thread busy while this one
   // reads the next requests (one large batch would leave each thread waiting for the other in turn).
-  const inbox = new Inbox(database.prisma, { maxConcurrentWrites: 4, maxBatch: database.kind === 'postgres' ? 500 : 25 });
+  const inbox = new Inbox(database, { maxConcurrentWrites: 4, maxBatch: database.kind === 'postgres' ? 500 : 25 });
   const feishu = createFeishuClient(config, log);
   const services = createServices({ db: database.prisma, config, log, feishu });
   // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for.

@@ -4,8 +4,8 @@
 //
 // Plain JavaScript on purpose: a worker thread's entry point does not go through the tsx loader on Node 20.
 //
-//   workerData   { dataDir, replies: MessagePort }
-//   main → here  (parentPort) { id, op, tx?, query?, script?, isolationLevel? }
+//   workerData   { dataDir, replies: MessagePort, signal: SharedArrayBuffer (an Int32 counting the replies posted) }
+//   main → here  (parentPort) { id, op, tx?, query?, sql?, params?, script?, isolationLevel? }
 //   here → main  (replies)    { id, result } | { id, error: { driver?: cause, message, name } }
 //   id 0 answers the start: the adapter's name once the database is open, or why it could not be opened.
 //
@@ -16,7 +16,15 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
-const { dataDir, replies } = workerData;
+const { dataDir, replies, signal } = workerData;
+const replied = new Int32Array(signal);
+
+/** Posts a reply and counts it in `signal`, which the main thread may be blocked on (Atomics.wait). */
+function reply(message) {
+  replies.postMessage(message);
+  Atomics.add(replied, 0, 1);
+  Atomics.notify(replied, 0);
+}
 
 const toWire = (e) =>
   e && e.name === 'DriverAdapterError'
@@ -33,6 +41,9 @@ try {
   const ops = {
     queryRaw: (m) => (m.tx ? tx(m.tx) : adapter).queryRaw(m.query),
     executeRaw: (m) => (m.tx ? tx(m.tx) : adapter).executeRaw(m.query),
+    // A plain statement, without the Prisma adapter's conversions: the intake's hot path (src/inbox/inbox.ts).
+    // Like the adapter's own statements outside a transaction, it waits for an open transaction to end.
+    query: async (m) => (await pg.query(m.sql, m.params)).rows,
     // pglite-prisma-adapter 0.7.2 does not await its script, so a failing migration would be reported as applied.
     executeScript: async (m) => {
       await pg.exec(m.script);
@@ -71,12 +82,12 @@ try {
       p = Promise.reject(e);
     }
     p.then(
-      (result) => replies.postMessage({ id: m.id, result }),
-      (e) => replies.postMessage({ id: m.id, error: toWire(e) }),
+      (result) => reply({ id: m.id, result }),
+      (e) => reply({ id: m.id, error: toWire(e) }),
     );
   });
-  replies.postMessage({ id: 0, result: adapter.adapterName });
+  reply({ id: 0, result: adapter.adapterName });
 } catch (e) {
-  replies.postMessage({ id: 0, error: toWire(e) });
+  reply({ id: 0, error: toWire(e) });
   parentPort.close();
 }

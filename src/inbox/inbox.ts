@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Db } from '../db/index.js';
+import type { Database } from '../db/index.js';
 
 export type Source = 'feishu' | 'alm' | 'qingsuyun';
 
@@ -16,6 +16,14 @@ export interface AcceptResult {
   id: string | undefined;
   duplicate: boolean;
 }
+
+const INSERT_BATCH = `
+  INSERT INTO inbound_event (source, external_id, event_type, payload, status)
+  SELECT source, external_id, event_type, payload, status
+    FROM jsonb_to_recordset($1::jsonb)
+      AS r(source text, external_id text, event_type text, payload jsonb, status text)
+  ON CONFLICT (source, external_id) DO NOTHING
+  RETURNING id, source, external_id`;
 
 interface Waiter {
   event: NewInboundEvent;
@@ -35,7 +43,7 @@ export class Inbox extends EventEmitter {
   private lastAcceptAt = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Pick<Database, 'query'>,
     private readonly opts: { maxBatch?: number; maxConcurrentWrites?: number } = {},
   ) {
     super();
@@ -103,13 +111,7 @@ export class Inbox extends EventEmitter {
       payload: w.event.payload,
       status: w.event.status ?? 'pending',
     }));
-    const inserted = await this.db.$queryRaw<{ id: string; source: string; external_id: string }[]>`
-      INSERT INTO inbound_event (source, external_id, event_type, payload, status)
-      SELECT source, external_id, event_type, payload, status
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          AS r(source text, external_id text, event_type text, payload jsonb, status text)
-      ON CONFLICT (source, external_id) DO NOTHING
-      RETURNING id, source, external_id`;
+    const inserted = await this.db.query<{ id: string; source: string; external_id: string }>(INSERT_BATCH, [JSON.stringify(rows)]);
     const ids = new Map(inserted.map((r) => [`${r.source}\u0000${r.external_id}`, r.id]));
     let wake = false;
     for (const w of batch) {

@@ -7,6 +7,15 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
+/**
+ * Constant-time comparison of a computed hex digest with the one a request carries. A digest's length is public, so
+ * a different length is simply a mismatch (as in octokit/webhooks-methods); no extra hashing per request.
+ */
+export function sameDigest(expectedHex: string, givenHex: string): boolean {
+  const given = givenHex.toLowerCase();
+  return given.length === expectedHex.length && timingSafeEqual(Buffer.from(expectedHex), Buffer.from(given));
+}
+
 export interface SignatureHeaders {
   timestamp?: string | undefined;
   nonce?: string | undefined;
@@ -28,13 +37,13 @@ export type SignatureCheck = 'ok' | 'missing' | 'mismatch';
 export function checkFeishuSignature(headers: SignatureHeaders, encryptKey: string, rawBody: Buffer): SignatureCheck {
   const { timestamp, nonce, signature } = headers;
   if (!timestamp || !nonce || !signature) return 'missing';
-  return safeEqual(feishuSignature(timestamp, nonce, encryptKey, rawBody), signature.toLowerCase()) ? 'ok' : 'mismatch';
+  return sameDigest(feishuSignature(timestamp, nonce, encryptKey, rawBody), signature) ? 'ok' : 'mismatch';
 }
 
 export function checkOldCardSignature(headers: SignatureHeaders, token: string, rawBody: Buffer): SignatureCheck {
   const { timestamp, nonce, signature } = headers;
   if (!timestamp || !nonce || !signature) return 'missing';
-  return safeEqual(oldCardSignature(timestamp, nonce, token, rawBody), signature.toLowerCase()) ? 'ok' : 'mismatch';
+  return sameDigest(oldCardSignature(timestamp, nonce, token, rawBody), signature) ? 'ok' : 'mismatch';
 }
 
 /**

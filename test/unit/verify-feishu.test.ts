@@ -1,7 +1,7 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { checkFeishuSignature, checkOldCardSignature, decryptFeishu, feishuSignature, safeEqual } from '../../src/verify/feishu.js';
+import { checkFeishuSignature, checkOldCardSignature, decryptFeishu, feishuSignature, safeEqual, sameDigest } from '../../src/verify/feishu.js';
 
 const key = 'test-encrypt-key';
 
@@ -27,6 +27,8 @@ describe('Feishu signature', () => {
     expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig }, 'other-key', raw)).toBe('mismatch');
     expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig }, key, Buffer.from(raw.toString() + ' '))).toBe('mismatch');
     expect(checkFeishuSignature({ timestamp: '1700000000', signature: sig }, key, raw)).toBe('missing');
+    expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig.slice(0, 63) }, key, raw)).toBe('mismatch');
+    expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig + '0' }, key, raw)).toBe('mismatch');
   });
 
   it('checks old card callbacks with sha1 over the verification token', () => {
@@ -49,6 +51,15 @@ describe('decryptFeishu', () => {
     expect(decryptFeishu(encrypted, 'wrong-key')).toBeUndefined();
     expect(decryptFeishu('not base64 at all!', key)).toBeUndefined();
     expect(decryptFeishu('', key)).toBeUndefined();
+  });
+});
+
+describe('sameDigest', () => {
+  it('compares hex digests whatever the case of the one given, and refuses another length', () => {
+    expect(sameDigest('ab12', 'AB12')).toBe(true);
+    expect(sameDigest('ab12', 'ab13')).toBe(false);
+    expect(sameDigest('ab12', 'ab1')).toBe(false);
+    expect(sameDigest('ab12', '')).toBe(false);
   });
 });
 
