@@ -11,9 +11,6 @@ import {
 } from '@prisma/driver-adapter-utils';
 
 type WireError = { driver?: ConstructorParameters<typeof DriverAdapterError>[0]; message: string; name: string };
-/** The longest this thread blocks for a statement inside a transaction before it waits the ordinary way. */
-const PROMPT_WAIT_MS = 50;
-
 type Reply = { id: number; result: unknown } | { id: number; error: WireError };
 type Request =
   | { op: 'queryRaw' | 'executeRaw'; tx?: number; query: SqlQuery }
@@ -28,14 +25,8 @@ type Request =
  * adapter factory. Statements are forwarded as they come (pipelined); the thread runs them in PGlite's own order.
  *
  * Replies arrive on a port of their own so that `pump` can take them synchronously: whenever a statement is sent,
- * the replies already waiting are settled first.
- *
- * A statement inside an open transaction is answered *promptly*: this thread blocks (Atomics.wait) until its reply
- * is in, at most PROMPT_WAIT_MS. The database has one session, so while a transaction is open every other statement
- * waits for it. Had each of its statements waited for this thread's event loop to come round (under load, a whole
- * turn of HTTP requests), the transaction would hold the database idle for many milliseconds each time. Its
- * statements cannot wait for another transaction (it holds the session), so the block is short; should a reply take
- * longer, the statement goes on waiting the ordinary way.
+ * the replies already waiting are settled first. A transaction in progress then moves on without waiting for this
+ * thread's event loop to come round, which under load can take many requests' worth of time.
  */
 export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres';
@@ -47,16 +38,14 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
   private constructor(
     private readonly worker: Worker,
     private readonly replies: MessagePort,
-    private readonly replied: Int32Array,
     readonly adapterName: string,
   ) {}
 
   /** Starts the thread and opens the database under `dataDir` (`memory://` for an in-memory one). */
   static async start(dataDir: string, onDeath: (err: Error) => void = () => {}): Promise<PGliteThread> {
     const { port1, port2 } = new MessageChannel();
-    const signal = new SharedArrayBuffer(4);
     const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
-      workerData: { dataDir, replies: port2, signal },
+      workerData: { dataDir, replies: port2 },
       transferList: [port2],
       // No tsx or test-runner flags in the thread; `npm run bench` can ask for a CPU profile of it (bench/child.ts).
       execArgv: process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [],
@@ -71,7 +60,7 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
       port1.close();
       throw new Error(`the embedded database at ${dataDir} could not be opened: ${first.error.message}`);
     }
-    const thread = new PGliteThread(worker, port1, new Int32Array(signal), String(first.result));
+    const thread = new PGliteThread(worker, port1, String(first.result));
     port1.on('message', (m: Reply) => thread.settle(m));
     // An error in the thread is followed by its exit: the first of the two ends it, once.
     const end = (err: Error) => {
@@ -102,17 +91,14 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
     for (let m = receiveMessageOnPort(this.replies); m; m = receiveMessageOnPort(this.replies)) this.settle(m.message as Reply);
   }
 
-  /** Sends one operation; with `promptly`, blocks until its reply is in (see the class comment). */
-  call<T>(request: Request, promptly = false): Promise<T> {
+  call<T>(request: Request): Promise<T> {
     if (this.ended) return Promise.reject(this.ended);
     this.pump();
     const id = this.nextId++;
-    const reply = new Promise<T>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
       this.worker.postMessage({ id, ...request });
     });
-    if (promptly) this.awaitReply(id);
-    return reply;
   }
 
   /** A plain statement in the thread, without Prisma: its rows as objects. */
@@ -127,19 +113,6 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     await this.call({ op: 'close' });
     await exited;
-  }
-
-  /** Blocks until the reply to `id` is settled, or PROMPT_WAIT_MS have passed. */
-  private awaitReply(id: number): void {
-    const deadline = performance.now() + PROMPT_WAIT_MS;
-    for (;;) {
-      // Read the count before taking the replies: one posted after `pump` then ends the wait at once.
-      const seen = Atomics.load(this.replied, 0);
-      this.pump();
-      const left = deadline - performance.now();
-      if (!this.pending.has(id) || left <= 0) return;
-      Atomics.wait(this.replied, 0, seen, left);
-    }
   }
 
   private settle(m: Reply): void {
@@ -164,11 +137,11 @@ class RemoteQueryable {
   }
 
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.thread.call({ op: 'queryRaw', tx: this.tx, query }, this.tx !== undefined);
+    return this.thread.call({ op: 'queryRaw', tx: this.tx, query });
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
-    return this.thread.call({ op: 'executeRaw', tx: this.tx, query }, this.tx !== undefined);
+    return this.thread.call({ op: 'executeRaw', tx: this.tx, query });
   }
 }
 
@@ -201,10 +174,10 @@ class RemoteTransaction extends RemoteQueryable implements Transaction {
   }
 
   commit(): Promise<void> {
-    return this.thread.call({ op: 'commit', tx: this.id }, true);
+    return this.thread.call({ op: 'commit', tx: this.id });
   }
 
   rollback(): Promise<void> {
-    return this.thread.call({ op: 'rollback', tx: this.id }, true);
+    return this.thread.call({ op: 'rollback', tx: this.id });
   }
 }

@@ -4,7 +4,7 @@
 //
 // Plain JavaScript on purpose: a worker thread's entry point does not go through the tsx loader on Node 20.
 //
-//   workerData   { dataDir, replies: MessagePort, signal: SharedArrayBuffer (an Int32 counting the replies posted) }
+//   workerData   { dataDir, replies: MessagePort }
 //   main → here  (parentPort) { id, op, tx?, query?, sql?, params?, script?, isolationLevel? }
 //   here → main  (replies)    { id, result } | { id, error: { driver?: cause, message, name } }
 //   id 0 answers the start: the adapter's name once the database is open, or why it could not be opened.
@@ -16,15 +16,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
-const { dataDir, replies, signal } = workerData;
-const replied = new Int32Array(signal);
-
-/** Posts a reply and counts it in `signal`, which the main thread may be blocked on (Atomics.wait). */
-function reply(message) {
-  replies.postMessage(message);
-  Atomics.add(replied, 0, 1);
-  Atomics.notify(replied, 0);
-}
+const { dataDir, replies } = workerData;
 
 const toWire = (e) =>
   e && e.name === 'DriverAdapterError'
@@ -82,12 +74,12 @@ try {
       p = Promise.reject(e);
     }
     p.then(
-      (result) => reply({ id: m.id, result }),
-      (e) => reply({ id: m.id, error: toWire(e) }),
+      (result) => replies.postMessage({ id: m.id, result }),
+      (e) => replies.postMessage({ id: m.id, error: toWire(e) }),
     );
   });
-  reply({ id: 0, result: adapter.adapterName });
+  replies.postMessage({ id: 0, result: adapter.adapterName });
 } catch (e) {
-  reply({ id: 0, error: toWire(e) });
+  replies.postMessage({ id: 0, error: toWire(e) });
   parentPort.close();
 }
