@@ -15,6 +15,8 @@ export interface AppDeps extends FeishuReceiverDeps, AlmReceiverDeps, QingsuyunR
   log: Logger;
   /** False once shutdown has begun: new webhook requests get 503 so the sender retries elsewhere or later. */
   accepting: () => boolean;
+  /** The Feishu long connection's state, when it is configured (shown by /healthz). */
+  longConnection?: () => string | undefined;
 }
 
 /** The HTTP surface: webhooks and the health check. */
@@ -26,7 +28,8 @@ export function createApp(deps: AppDeps): Koa {
     try {
       await deps.database.prisma.$queryRaw`SELECT 1`;
       ctx.status = deps.accepting() ? 200 : 503;
-      ctx.body = { status: deps.accepting() ? 'ok' : 'stopping', database: deps.database.kind };
+      const longConnection = deps.longConnection?.();
+      ctx.body = { status: deps.accepting() ? 'ok' : 'stopping', database: deps.database.kind, ...(longConnection && { longConnection }) };
     } catch {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', database: deps.database.kind, error: 'database did not answer' };

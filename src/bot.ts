@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { configWarnings, type Config } from './config.js';
 import type { Logger } from './logger.js';
 import { openDatabase, type Database } from './db/index.js';
+import { FeishuLongConnection } from './receivers/feishu-ws.js';
 import { Inbox } from './inbox/inbox.js';
 import { InboxWorker } from './inbox/worker.js';
 import { defaultHandlers, type HandlerRegistry } from './handlers/registry.js';
@@ -84,7 +85,17 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   const cardActions = new CardActions({ db: database.prisma, config, log, services, onQueued: () => dispatcher?.wake() });
 
   let accepting = true;
-  const app = createApp({ config, inbox, handlers, log, database, cardActions, accepting: () => accepting });
+  let longConnection: FeishuLongConnection | undefined;
+  const app = createApp({
+    config,
+    inbox,
+    handlers,
+    log,
+    database,
+    cardActions,
+    accepting: () => accepting,
+    longConnection: () => longConnection?.state(),
+  });
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -99,6 +110,9 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
       if (openId) services.bot.openId = openId;
     });
     void subscribeTicketEvents(feishu, config, log);
+  }
+  if (config.FEISHU_LONG_CONNECTION) {
+    longConnection = FeishuLongConnection.start({ config, inbox, handlers, log, cardActions, accepting: () => accepting });
   }
   if (opts.background !== false) {
     worker.start();
@@ -119,6 +133,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     stop() {
       stopping ??= (async () => {
         accepting = false;
+        longConnection?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

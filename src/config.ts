@@ -17,6 +17,10 @@ const schema = z.object({
   FEISHU_APP_SECRET: optionalString,
   FEISHU_VERIFICATION_TOKEN: optionalString,
   FEISHU_ENCRYPT_KEY: optionalString,
+  FEISHU_LONG_CONNECTION: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'])
+    .default('off')
+    .transform((v) => v === 'on' || v === 'true' || v === '1'),
   FEISHU_DOMAIN: z
     .string()
     .default('https://open.feishu.cn')
@@ -88,6 +92,9 @@ export function configWarnings(config: Config): string[] {
     warnings.push(
       'FEISHU_APP_ID / FEISHU_APP_SECRET are not set: events are still received and stored, but no card can be sent until they are set (pending notifications are kept and sent after a restart with credentials).',
     );
+  }
+  if (config.FEISHU_LONG_CONNECTION && (!config.FEISHU_APP_ID || !config.FEISHU_APP_SECRET)) {
+    warnings.push('FEISHU_LONG_CONNECTION is on, but it needs FEISHU_APP_ID / FEISHU_APP_SECRET: no long connection is opened.');
   }
   if (!config.FEISHU_ENCRYPT_KEY) {
     warnings.push(

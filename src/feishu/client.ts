@@ -31,7 +31,7 @@ export class TokenCache {
 }
 
 /** The SDK logs whole axios errors (request headers included); only its plain-text messages are kept. */
-function sdkLogger(log: Logger): lark.Logger {
+export function sdkLogger(log: Logger): lark.Logger {
   const text = (msg: unknown[]) => msg.filter((m) => typeof m === 'string').join(' ').slice(0, 500);
   return {
     error: (...m: unknown[]) => log.error({ sdk: text(m) }, 'feishu sdk'),

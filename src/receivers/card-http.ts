@@ -10,7 +10,7 @@ import { readJson } from '../http/read-json.js';
 import { checkOldCardSignature, safeEqual } from '../verify/feishu.js';
 import { signatureHeaders, verifyFeishuRequest } from '../verify/feishu-request.js';
 import { cardActionFromV1, cardActionFromV2, respondToCardAction, type CardActionHandler } from '../actions/callback.js';
-import { CARD_ACTION_EVENT } from './feishu-http.js';
+import { CARD_ACTION_EVENT } from './feishu-intake.js';
 
 export interface CardReceiverDeps {
   config: Pick<Config, 'FEISHU_ENCRYPT_KEY' | 'FEISHU_VERIFICATION_TOKEN'>;

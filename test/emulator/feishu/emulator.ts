@@ -5,6 +5,7 @@ import { TokenStore } from './auth.js';
 import { Directory } from './contact.js';
 import { FailureQueue } from './failures.js';
 import { HelpdeskService } from './helpdesk.js';
+import { LongConnectionService, type PushAck } from './long-connection.js';
 import { MessageService } from './messages.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { createRequestListener } from './server.js';
@@ -42,6 +43,8 @@ export class FeishuEmulator {
   private readonly directory: Directory;
   private readonly messageService: MessageService;
   private readonly helpdesk: HelpdeskService;
+  /** The long connection (reference §3): clients connected over WebSocket, events pushed to them. */
+  readonly longConnection: LongConnectionService;
   private readonly clock: () => number;
   private readonly failures = new FailureQueue();
   private readonly limiters: SlidingWindowLimiter[];
@@ -74,6 +77,7 @@ export class FeishuEmulator {
       limits: { app: appLimits, recipient, patch },
       onMessage: () => this.wakeWaiters(),
     });
+    this.longConnection = new LongConnectionService({ appId: this.appId, appSecret: this.appSecret }, () => this.baseUrl);
     this.server = createServer(
       createRequestListener({
         clock: this.clock,
@@ -82,12 +86,19 @@ export class FeishuEmulator {
         messages: this.messageService,
         helpdesk: this.helpdesk,
         bot: { openId: this.botOpenId, appName: this.botName },
+        longConnection: this.longConnection,
         failures: this.failures,
         appRatePerSecond: appLimits[0]!.limit,
         record: (r) => this.requestLog.push(r),
         delay: (ms) => this.delay(ms),
       }),
     );
+    this.server.on('upgrade', (req, socket, head) => this.longConnection.handleUpgrade(req, socket, head));
+  }
+
+  /** Pushes an event body over the long connection and resolves with the client's ACK (see LongConnectionService). */
+  pushEvent(body: unknown, opts?: { fragments?: number; timeoutMs?: number }): Promise<PushAck> {
+    return this.longConnection.push(body, opts);
   }
 
   /** Start an emulator listening on 127.0.0.1 and a random port (unless `opts.port`). */
@@ -204,6 +215,7 @@ export class FeishuEmulator {
     const closed = new Promise<void>((resolve, reject) => {
       this.server.close((err) => (err ? reject(err) : resolve()));
     });
+    this.longConnection.close();
     this.server.closeAllConnections();
     for (const wake of [...this.pendingDelays]) wake();
     await closed;

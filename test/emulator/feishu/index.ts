@@ -6,6 +6,12 @@
  *   ...
  *   await emu.stop();
  *
+ * The long connection (long-connection.ts): the SDK's WSClient discovers and connects with the same domain;
+ *   const ws = new lark.WSClient({ appId: emu.appId, appSecret: emu.appSecret, domain: emu.url });
+ *   ws.start({ eventDispatcher });
+ *   await emu.longConnection.waitForConnections(1);
+ *   const ack = await emu.pushEvent(body, { fragments: 2 });   // { code: 200, data?: the handler's answer }
+ *
  * Helpdesk APIs also need the helpdesk credential (helpdesk.ts):
  *   const emu = await FeishuEmulator.start({ helpdesks: [{ id: '7001', token: 'ht-x' }] });
  *   const client = new lark.Client({ ..., helpDeskId: '7001', helpDeskToken: 'ht-x' });
@@ -22,6 +28,7 @@ export {
   DEFAULT_TENANT_KEY,
 } from './emulator.js';
 export { ERR, HELPDESK_EVENTS } from './codes.js';
+export { ENDPOINT_AUTH_FAILED, type ClientConfig, type PushAck } from './long-connection.js';
 export type {
   EmulatedChat,
   EmulatedHelpdesk,

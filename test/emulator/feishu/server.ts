@@ -12,6 +12,7 @@ import type { Directory } from './contact.js';
 import type { FailureQueue } from './failures.js';
 import { HELPDESK_AUTH_HEADER, type HelpdeskService } from './helpdesk.js';
 import { ApiError, parseJsonBody, readBody, sendJson, type ApiReply, type ApiRequest } from './http.js';
+import type { LongConnectionService } from './long-connection.js';
 import type { MessageService } from './messages.js';
 import type { RequestRecord, ScriptedFailure } from './types.js';
 
@@ -22,6 +23,7 @@ export interface ServerDeps {
   messages: MessageService;
   helpdesk: HelpdeskService;
   bot: BotIdentity;
+  longConnection: LongConnectionService;
   failures: FailureQueue;
   /** x-ogw-ratelimit-limit for scripted 429s that give no headers of their own. */
   appRatePerSecond: number;
@@ -47,6 +49,8 @@ function routes(d: ServerDeps): Route[] {
       auth: false,
       handle: (req) => d.tokens.handleIssue(req),
     },
+    // Long connection endpoint discovery: outside /open-apis, authenticated by the app id and secret in the body.
+    { method: 'POST', pattern: /^\/callback\/ws\/endpoint$/, auth: false, handle: (req) => d.longConnection.handleEndpoint(req) },
     { method: 'POST', pattern: /^\/open-apis\/im\/v1\/messages$/, auth: true, handle: (req) => d.messages.handleCreate(req) },
     {
       method: 'PATCH',
