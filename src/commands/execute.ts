@@ -28,6 +28,11 @@ export interface CommandContext {
   config: Config;
   services: Services;
   actor: { openId: string };
+  /**
+   * The inbound event the command came in (the message's inbox row). An audited change made for it is made once:
+   * processing the same message again gets the first reply (see `audited`).
+   */
+  requestId?: string;
   chat: { chatId: string; chatType: 'p2p' | 'group' };
   /** Called after a binding is committed: wakes the resolver that releases waiting notifications. */
   wakeWaiting: () => void;

@@ -30,6 +30,7 @@ export const messageReceived: Handler = async (ctx) => {
       config: ctx.config,
       services: ctx.services,
       actor: { openId },
+      requestId: ctx.event.id,
       chat: { chatId: message.chat_id, chatType },
       wakeWaiting: () => ctx.services.wakeWaiting(),
       log: ctx.log,

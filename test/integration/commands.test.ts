@@ -87,12 +87,14 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     config?: Config;
     services?: Services;
     db?: Db;
+    requestId?: string;
   }
   const context = (o: RunOptions = {}): CommandContext => ({
     db: o.db ?? db,
     config: o.config ?? config,
     services: o.services ?? services,
     actor: { openId: o.actor ?? ENV_ADMIN },
+    ...(o.requestId && { requestId: o.requestId }),
     chat: { chatId: o.chat === 'group' ? GROUP : 'oc_p2p_chat', chatType: o.chat ?? 'p2p' },
     wakeWaiting: wake,
     now: () => now,
@@ -431,6 +433,26 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       await run('admin add @_user_3', { ...noEnv, actor: BOB });
       expect(await say('admin remove @_user_2', { ...noEnv, actor: BOB })).toContain('is no longer an admin');
       expect((await db.admin.findMany()).map((a) => a.openId)).toEqual([CAROL]);
+    });
+
+    it('applies a message processed twice once, and answers it the same way both times', async () => {
+      const first = await run('admin add @_user_1', { requestId: 'evt-1' });
+      expect(texts(first?.card)).toContain(`<at id=${ALICE}></at> is now an admin.`);
+      // The worker died after the change but before the reply was committed: the same message comes round again.
+      const again = await run('admin add @_user_1', { requestId: 'evt-1' });
+      expect(again?.card).toEqual(first?.card);
+      expect(await audits()).toMatchObject([{ command: 'admin', requestId: 'evt-1', detail: { action: 'add', openId: ALICE, changed: true } }]);
+      // Another message is another change.
+      expect(texts((await run('admin add @_user_1', { requestId: 'evt-2' }))?.card)).toContain('is already an admin; nothing changed');
+      expect(await audits()).toHaveLength(2);
+    });
+
+    it('gives two simultaneous runs of one message a single change and the same reply', async () => {
+      const [a, b] = await Promise.all([run('admin add @_user_2', { requestId: 'evt-race' }), run('admin add @_user_2', { requestId: 'evt-race' })]);
+      expect(texts(a?.card)).toContain(`<at id=${BOB}></at> is now an admin.`);
+      expect(b?.card).toEqual(a?.card);
+      expect(await audits()).toHaveLength(1);
+      expect(await db.admin.count()).toBe(1);
     });
 
     it('lists env admins and added admins with mentions', async () => {

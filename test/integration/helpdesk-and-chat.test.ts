@@ -71,7 +71,10 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     await say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: OPS, chatType: 'group', text: '@_user_1 route tickets here', mentions: { '@_user_1': { open_id: BOT, name: 'bot' } } }));
     await eventually(() => repliesIn(OPS).length === 1, 10_000, 'route receipt');
     expect(await prisma().route.findMany({ where: { kind: 'tickets' } })).toMatchObject([{ chatId: OPS }]);
-    expect(await prisma().auditLog.count({ where: { command: 'route' } })).toBe(1);
+    // The audit row names the message's inbox row, so processing that message again would not route twice.
+    const [audit] = await prisma().auditLog.findMany({ where: { command: 'route' } });
+    const routeMessage = await prisma().inboundEvent.findFirst({ where: { eventType: 'im.message.receive_v1' }, orderBy: { receivedAt: 'desc' } });
+    expect(audit?.requestId).toBe(routeMessage?.id);
     h.emu!.reset();
 
     await postEvent(h.eventUrl, ticketCreated('T-100'), { encryptKey: ENCRYPT_KEY });

@@ -1,5 +1,5 @@
 /** Helpers shared by the command implementations: the clock, the actor's zone, audited changes. */
-import type { Prisma } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../handlers/types.js';
 import type { CommandContext } from '../execute.js';
 import type { Card } from './replies.js';
@@ -21,12 +21,35 @@ export interface Change {
 /**
  * Runs an admin change in one transaction together with its AuditLog row `{ actor, command, detail }`.
  * `detail` holds the command's arguments and outcome, never secrets.
+ *
+ * With `ctx.requestId` (the chat message's inbound event), the row also keeps the reply, unique on that id: if the
+ * message is processed again (the worker died after the change but before its reply was committed, or two workers
+ * raced on an expired lease), the change is not applied a second time and the stored reply is given again.
  */
 export async function audited(ctx: CommandContext, command: string, change: (tx: Tx, now: Date) => Promise<Change>): Promise<Change> {
   const now = nowOf(ctx);
-  return ctx.db.$transaction(async (tx) => {
-    const result = await change(tx, now);
-    if (result.detail) await tx.auditLog.create({ data: { actor: ctx.actor.openId, command, detail: result.detail, createdAt: now } });
-    return result;
-  });
+  const { requestId } = ctx;
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      const earlier = requestId ? await replayed(tx, requestId) : undefined;
+      if (earlier) return earlier;
+      const result = await change(tx, now);
+      if (result.detail) {
+        await tx.auditLog.create({
+          data: { actor: ctx.actor.openId, command, detail: result.detail, createdAt: now, ...(requestId && { requestId, reply: result.card as Prisma.InputJsonObject }) },
+        });
+      }
+      return result;
+    });
+  } catch (err) {
+    // Another run of the same message committed first: its change stands, and so does its reply.
+    const earlier = requestId && err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002' ? await replayed(ctx.db, requestId) : undefined;
+    if (earlier) return earlier;
+    throw err;
+  }
+}
+
+async function replayed(db: Pick<Tx, 'auditLog'>, requestId: string): Promise<Change | undefined> {
+  const row = await db.auditLog.findUnique({ where: { requestId }, select: { reply: true } });
+  return row?.reply ? { card: row.reply as Card, detail: null } : undefined;
 }
