@@ -9,38 +9,33 @@ import { AlmBudgetExhausted } from '../alm/api.js';
 import { PENDING_LEARNER } from '../learning/deliver.js';
 import { personalise } from '../outbox/policy.js';
 import type { NotificationDraft } from '../handlers/types.js';
-import { Waker } from '../util/sleep.js';
+import { BackgroundLoop } from '../util/loop.js';
 import type { IdentityResolver, LearningSource } from './resolver.js';
 
 const SOURCES = new Set<string>(['feishu', 'alm', 'qingsuyun']);
 
 export class WaitingResolver {
-  private readonly waker = new Waker();
-  private running = false;
-  private loop: Promise<void> | undefined;
+  private readonly loop = new BackgroundLoop(
+    () => this.runOnce(),
+    (outcome) => {
+      if (!outcome.ok) this.deps.log.error({ err: outcome.error }, 'waiting resolver failed');
+      return this.deps.intervalMs ?? 5 * 60_000;
+    },
+  );
   onResolved: (() => void) | undefined;
 
   constructor(private readonly deps: { db: Db; resolver: IdentityResolver; log: Logger; intervalMs?: number }) {}
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        await this.runOnce().catch((err: unknown) => this.deps.log.error({ err }, 'waiting resolver failed'));
-        await this.waker.wait(this.deps.intervalMs ?? 5 * 60_000);
-      }
-    })();
+    this.loop.start();
   }
 
   wake(): void {
-    this.waker.wake();
+    this.loop.wake();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.waker.wake();
-    await this.loop;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over the learners something waits for; returns how many notifications were released. */

@@ -8,7 +8,7 @@ import type { HandlerRegistry } from '../handlers/registry.js';
 import { RetryLater, type StoredEvent } from '../handlers/types.js';
 import { enqueueNotifications } from '../outbox/enqueue.js';
 import { backoffDelay } from '../util/backoff.js';
-import { Waker } from '../util/sleep.js';
+import { BackgroundLoop } from '../util/loop.js';
 
 const LEASE_SECONDS = 60;
 /** How long the worker processes events before it gives way to intake again (when it has a `pace`). */
@@ -31,9 +31,13 @@ interface ClaimedRow {
  */
 export class InboxWorker {
   readonly workerId = `inbox-${randomUUID().slice(0, 8)}`;
-  private readonly waker = new Waker();
-  private running = false;
-  private loop: Promise<void> | undefined;
+  private readonly loop = new BackgroundLoop(
+    () => this.processBatch(),
+    (outcome) => {
+      if (!outcome.ok) this.deps.log.error({ err: outcome.error }, 'inbox worker: batch failed');
+      return outcome.ok && outcome.value > 0 ? 0 : this.deps.config.WORKER_POLL_MS;
+    },
+  );
   private onProcessed: (() => void) | undefined;
 
   constructor(
@@ -58,34 +62,16 @@ export class InboxWorker {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   wake(): void {
-    this.waker.wake();
+    this.loop.wake();
   }
 
   /** Stops claiming; resolves when the events in hand are finished. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.waker.wake();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let count = 0;
-      try {
-        count = await this.processBatch();
-      } catch (err) {
-        this.deps.log.error({ err }, 'inbox worker: batch failed');
-        await this.waker.wait(this.deps.config.WORKER_POLL_MS);
-        continue;
-      }
-      if (count === 0) await this.waker.wait(this.deps.config.WORKER_POLL_MS);
-    }
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Claims and processes one batch; returns how many events it handled. */

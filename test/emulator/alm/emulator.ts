@@ -1,6 +1,6 @@
 /** AlmEmulator: owns the HTTP server and runs each request through the pipeline below. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.js';
 import { readBody, sendJson } from '../feishu/http.js';
 import { SlidingWindowLimiter } from '../feishu/rate-limit.js';
 import { AlmCatalog, AlmFailures, AlmTokens, errorReply, type Reply } from './state.js';
@@ -54,14 +54,7 @@ export class AlmEmulator {
   static async start(opts: AlmEmulatorOptions = {}): Promise<AlmEmulator> {
     const emu = new AlmEmulator(opts);
     const host = opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      emu.server.once('error', reject);
-      emu.server.listen(opts.port ?? 0, host, () => {
-        emu.server.off('error', reject);
-        resolve();
-      });
-    });
-    emu.baseUrl = `http://${host}:${(emu.server.address() as AddressInfo).port}`;
+    emu.baseUrl = await listen(emu.server, host, opts.port ?? 0);
     return emu;
   }
 

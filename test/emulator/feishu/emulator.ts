@@ -1,6 +1,6 @@
 /** FeishuEmulator: the public face that wires the parts together and owns the HTTP server. */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.js';
 import { TokenStore } from './auth.js';
 import { Directory } from './contact.js';
 import { FailureQueue } from './failures.js';
@@ -105,14 +105,7 @@ export class FeishuEmulator {
   static async start(opts: FeishuEmulatorOptions = {}): Promise<FeishuEmulator> {
     const emulator = new FeishuEmulator(opts);
     const host = opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      emulator.server.once('error', reject);
-      emulator.server.listen(opts.port ?? 0, host, () => {
-        emulator.server.off('error', reject);
-        resolve();
-      });
-    });
-    emulator.baseUrl = `http://${host}:${(emulator.server.address() as AddressInfo).port}`;
+    emulator.baseUrl = await listen(emulator.server, host, opts.port ?? 0);
     return emulator;
   }
 

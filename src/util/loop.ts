@@ -1,0 +1,47 @@
+import { Waker } from './sleep.js';
+
+export type PassOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * A background loop: `pass` runs again and again until `stop`. After each pass it sleeps for the milliseconds
+ * `pauseAfter` returns for its outcome (0: straight on), or until `wake`. `stop` resolves once the pass in hand
+ * has finished.
+ */
+export class BackgroundLoop<T> {
+  private readonly waker = new Waker();
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly pass: () => Promise<T>,
+    private readonly pauseAfter: (outcome: PassOutcome<T>) => number,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.waker.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.waker.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let pause: number;
+      try {
+        pause = this.pauseAfter({ ok: true, value: await this.pass() });
+      } catch (error) {
+        pause = this.pauseAfter({ ok: false, error });
+      }
+      if (pause > 0 && this.running) await this.waker.wait(pause);
+    }
+  }
+}
