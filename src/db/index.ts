@@ -1,7 +1,9 @@
+import { mkdir } from 'node:fs/promises';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { applyMigrations } from './migrate.js';
 import { PGliteThread } from './pglite-remote.js';
 
@@ -45,11 +47,20 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     location = redactUrl(url);
     closeDriver = async () => {};
   } else {
-    const thread = await PGliteThread.start(dataDir, (err) => logger?.fatal({ err }, 'the embedded database stopped'));
+    const onDisk = !dataDir.startsWith('memory://');
+    if (onDisk) await mkdir(dataDir, { recursive: true });
+    const unlock = onDisk ? lockDataDir(dataDir) : () => {};
+    const thread = await PGliteThread.start(dataDir, (err) => logger?.fatal({ err }, 'the embedded database stopped')).catch((err: unknown) => {
+      unlock();
+      throw err;
+    });
     factory = thread;
     kind = 'pglite';
     location = dataDir;
-    closeDriver = () => thread.close();
+    closeDriver = async () => {
+      await thread.close();
+      unlock();
+    };
     query = (sql, params) => thread.query(sql, params);
   }
   if (migrate) {

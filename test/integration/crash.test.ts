@@ -36,6 +36,23 @@ async function startBotProcess(env: Record<string, string>): Promise<{ child: Ch
   return { child, url };
 }
 
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Runs `npm start`'s entry point and resolves with its exit code and output, for a bot that must refuse to start. */
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
 describe('crash: SIGKILL while 1,000 events are delivered and processed', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bot-crash-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -88,8 +105,13 @@ describe('crash: SIGKILL while 1,000 events are delivered and processed', () => 
       expect(acknowledged.size).toBeGreaterThanOrEqual(400);
       expect(acknowledged.size).toBeLessThan(N);
 
-      // Restart on the same data directory; Feishu re-pushes what was not acknowledged.
+      // Restart on the same data directory (the killed run's lock is stale); Feishu re-pushes what was not acknowledged.
+      await exited(bot.child);
       bot = await startBotProcess(env);
+      // While it runs, a second bot on the same data directory refuses to start instead of corrupting it.
+      const second = await runToExit(env);
+      expect(second.code).toBe(1);
+      expect(second.output).toContain('is in use by another bot');
       const missing = events.map((_, i) => i).filter((i) => !acknowledged.has(i));
       for (const i of missing) {
         const res = await postEvent(`${bot.url}/webhook/event`, events[i]!, { encryptKey: ENCRYPT_KEY });
