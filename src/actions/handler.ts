@@ -9,11 +9,35 @@ import type { CardAction, CardActionHandler, CardActionResult } from './callback
 import { claimTicket } from './claim.js';
 import { congratulate } from './congratulate.js';
 import { recordAction } from './record.js';
+import { cardFor } from '../outbox/policy.js';
 
 export class CardActions implements CardActionHandler {
   constructor(private readonly deps: { db: Db; config: Config; log: Logger; services: Services; onQueued: () => void }) {}
 
   async handle(action: CardAction): Promise<CardActionResult> {
+    const result = await this.route(action);
+    return result.card ? { ...result, card: await this.forClicker(action, result.card) } : result;
+  }
+
+  /**
+   * The new card in the answer replaces the clicked message. When that message went to one person who chose a card
+   * language (a direct message), it stays in that language; a group's copy keeps both.
+   */
+  private async forClicker(action: CardAction, card: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (!action.messageId) return card;
+    try {
+      const copy = await this.deps.db.notification.findFirst({
+        where: { messageId: action.messageId, operation: 'send' },
+        select: { receiveIdType: true, receiveId: true },
+      });
+      return copy ? await cardFor(this.deps.db, copy, card) : card;
+    } catch (err) {
+      this.deps.log.warn({ err }, 'card action: could not read the clicked copy; answering with both languages');
+      return card;
+    }
+  }
+
+  private async route(action: CardAction): Promise<CardActionResult> {
     const { db, config, log, services } = this.deps;
     const value = action.value;
     const timeZone = config.DEFAULT_TIME_ZONE;

@@ -6,6 +6,7 @@
 import { assertCardSize } from '../../cards/kit.js';
 import type { Tx } from '../handlers/types.js';
 import { notificationUuid } from './enqueue.js';
+import { cardFor } from './policy.js';
 
 export async function updateCards(
   tx: Tx,
@@ -26,14 +27,18 @@ export async function updateCards(
   return updated;
 }
 
-/** A patch of one sent message (or its content replaced while unsent); an older waiting patch is superseded. */
+/**
+ * A patch of one sent message (or its content replaced while unsent); an older waiting patch is superseded. A copy
+ * sent to a person who chose a card language (`lang`) gets the card in that language, as its first version had.
+ */
 export async function patchMessage(tx: Tx, notificationId: string, card: Record<string, unknown>, version: string): Promise<void> {
-  assertCardSize(card);
-  const content = JSON.stringify(card);
-  const inPlace = await tx.notification.updateMany({ where: { id: notificationId, status: { in: ['pending', 'waiting'] } }, data: { content } });
-  if (inPlace.count === 1) return;
   const copy = await tx.notification.findUnique({ where: { id: notificationId } });
   if (!copy || copy.status === 'failed' || copy.status === 'skipped') return;
+  const theirs = await cardFor(tx, copy, card);
+  assertCardSize(theirs);
+  const content = JSON.stringify(theirs);
+  const inPlace = await tx.notification.updateMany({ where: { id: notificationId, status: { in: ['pending', 'waiting'] } }, data: { content } });
+  if (inPlace.count === 1) return;
   await tx.notification.updateMany({
     where: { patchOf: copy.id, operation: 'patch', status: 'pending' },
     data: { status: 'skipped', lastError: 'superseded by a newer update' },

@@ -67,6 +67,33 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     expect(card).toContain('"action":"claim_ticket","ticket":"6626871355780366331"');
   });
 
+  it('an admin who chose English gets the ticket card, the answer to Claim and later updates in English only', async () => {
+    await admin('lang en');
+    await eventually(() => repliesIn(h.emu!.p2pChatId(ADMIN.open_id)).length === 1, 10_000, 'lang receipt');
+    await drained();
+    h.emu!.reset();
+    try {
+      await postEvent(h.eventUrl, ticketCreated('T-EN'), { encryptKey: ENCRYPT_KEY });
+      await eventually(() => h.emu!.messagesTo(ADMIN.open_id).length === 1, 10_000, 'ticket DM');
+      const [dm] = h.emu!.messagesTo(ADMIN.open_id);
+      // A localized card carries one language: no i18n_content left.
+      expect(text(dm!.card)).not.toContain('i18n_content');
+
+      const claimed = await click(h.bot.url, { openId: ADMIN.open_id, value: { action: 'claim_ticket', ticket: 'T-EN' }, messageId: dm!.message_id, chatId: dm!.chat_id });
+      expect(claimed.body.toast?.type).toBe('success');
+      expect(text(claimed.body.card!.data)).toContain(`<at id=${ADMIN.open_id}></at>`);
+      expect(text(claimed.body.card!.data)).not.toContain('i18n_content');
+
+      await postEvent(h.eventUrl, ticketUpdated('T-EN', { stage: 2, status: 2, updated_at: 1616920529000 }, { stage: 1, status: 1, updated_at: 1616920429000 }), { encryptKey: ENCRYPT_KEY });
+      await eventually(() => h.emu!.patches.length === 1, 10_000, 'patched card');
+      expect(h.emu!.patches[0]!.message_id).toBe(dm!.message_id);
+      expect(text(h.emu!.patches[0]!.card)).toContain(`<at id=${ADMIN.open_id}></at>`);
+      expect(text(h.emu!.patches[0]!.card)).not.toContain('i18n_content');
+    } finally {
+      await prisma().userPreference.deleteMany({ where: { openId: ADMIN.open_id } });
+    }
+  });
+
   it('an admin routes tickets to a group; the ticket card goes there with Claim; claims: first wins, the second is told who', async () => {
     await say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: OPS, chatType: 'group', text: '@_user_1 route tickets here', mentions: { '@_user_1': { open_id: BOT, name: 'bot' } } }));
     await eventually(() => repliesIn(OPS).length === 1, 10_000, 'route receipt');
