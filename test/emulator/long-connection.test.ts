@@ -1,0 +1,51 @@
+/** The emulator's long connection, driven by the SDK's own WSClient and EventDispatcher (no bot involved). */
+import * as lark from '@larksuiteoapi/node-sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FeishuEmulator } from './feishu/index.js';
+import { v2Event } from '../helpers/feishu-events.js';
+
+const silent = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
+
+describe('Feishu emulator: long connection with the SDK', () => {
+  let emu: FeishuEmulator | undefined;
+  let ws: lark.WSClient | undefined;
+  afterEach(async () => {
+    ws?.close({ force: true });
+    await emu?.stop();
+  });
+
+  it('connects, answers pings with the full ClientConfig, and returns what the handlers answer', async () => {
+    emu = await FeishuEmulator.start();
+    const received: unknown[] = [];
+    const dispatcher = new lark.EventDispatcher({ logger: silent }).register({
+      'im.message.receive_v1': async (data: unknown) => {
+        received.push(data);
+      },
+      'card.action.trigger': async () => ({ toast: { type: 'success', content: 'ok' } }),
+    });
+    ws = new lark.WSClient({ appId: emu.appId, appSecret: emu.appSecret, domain: emu.url, logger: silent });
+    ws.start({ eventDispatcher: dispatcher });
+    await emu.longConnection.waitForConnections(1);
+
+    const message = v2Event('im.message.receive_v1', { message: { message_id: 'om_1' } });
+    expect(await emu.pushEvent(message, { fragments: 2 })).toEqual({ code: 200 });
+    expect(received).toHaveLength(1);
+    expect(await emu.pushEvent(v2Event('card.action.trigger', { action: { value: {} } }))).toEqual({ code: 200, data: { toast: { type: 'success', content: 'ok' } } });
+    // The SDK answers a type without a handler with 200 and a note (reference §3.5).
+    expect(await emu.pushEvent(v2Event('some.other_v1', {}))).toEqual({ code: 200, data: 'no some.other_v1 event handle' });
+    // The first ping goes out on open; the pong sets a 1 s interval, so a second one follows (not NaN: no flood).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(emu.longConnection.pings).toBeGreaterThanOrEqual(2);
+    expect(emu.longConnection.pings).toBeLessThan(10);
+  });
+
+  it('refuses a wrong app secret with code 514, which the SDK treats as final', async () => {
+    emu = await FeishuEmulator.start();
+    const error = new Promise<Error>((resolve) => {
+      ws = new lark.WSClient({ appId: emu!.appId, appSecret: 'wrong', domain: emu!.url, logger: silent, onError: resolve });
+    });
+    ws!.start({ eventDispatcher: new lark.EventDispatcher({ logger: silent }) });
+    expect((await error).message).toContain('code=514');
+    expect(emu.longConnection.connections).toBe(0);
+  });
+});
