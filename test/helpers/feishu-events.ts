@@ -44,9 +44,8 @@ export interface UrlVerificationBody {
  * `{"encrypt": ...}` payload value: AES-256-CBC (PKCS7) of JSON.stringify(obj), key =
  * SHA-256(encryptKey), a random 16-byte IV prepended, base64.
  */
-export function encryptFeishu(obj: unknown, encryptKey: string): string {
+export function encryptFeishu(obj: unknown, encryptKey: string, iv: Buffer = randomBytes(16)): string {
   const key = createHash('sha256').update(encryptKey).digest();
-  const iv = randomBytes(16);
   const cipher = createCipheriv('aes-256-cbc', key, iv);
   return Buffer.concat([iv, cipher.update(JSON.stringify(obj), 'utf8'), cipher.final()]).toString('base64');
 }
