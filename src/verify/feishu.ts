@@ -12,8 +12,10 @@ export function safeEqual(a: string, b: string): boolean {
  * a different length is simply a mismatch (as in octokit/webhooks-methods); no extra hashing per request.
  */
 export function sameDigest(expectedHex: string, givenHex: string): boolean {
-  const given = givenHex.toLowerCase();
-  return given.length === expectedHex.length && timingSafeEqual(Buffer.from(expectedHex), Buffer.from(given));
+  const expected = Buffer.from(expectedHex);
+  // Compared as bytes: a header with non-ASCII characters can match in characters but not in bytes.
+  const given = Buffer.from(givenHex.toLowerCase());
+  return given.length === expected.length && timingSafeEqual(expected, given);
 }
 
 export interface SignatureHeaders {
