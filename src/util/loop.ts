@@ -35,12 +35,13 @@ export class BackgroundLoop<T> {
 
   private async run(): Promise<void> {
     while (this.running) {
-      let pause: number;
+      let outcome: PassOutcome<T>;
       try {
-        pause = this.pauseAfter({ ok: true, value: await this.pass() });
+        outcome = { ok: true, value: await this.pass() };
       } catch (error) {
-        pause = this.pauseAfter({ ok: false, error });
+        outcome = { ok: false, error };
       }
+      const pause = this.pauseAfter(outcome);
       if (pause > 0 && this.running) await this.waker.wait(pause);
     }
   }
