@@ -37,23 +37,15 @@ export async function applyPolicy(tx: Tx, drafts: NotificationDraft[]): Promise<
   return personalise(tx, withFeeds);
 }
 
-/** The card language each of these people chose with `lang`; someone without a choice is not in the map. */
-export async function cardLanguages(db: Pick<Tx, 'userPreference'>, openIds: string[]): Promise<Map<string, Lang>> {
-  const people = [...new Set(openIds.filter(Boolean))];
-  if (people.length === 0) return new Map();
-  const prefs = await db.userPreference.findMany({ where: { openId: { in: people } }, select: { openId: true, lang: true } });
-  return new Map(prefs.flatMap((p) => (p.lang === 'zh' || p.lang === 'en' ? [[p.openId, p.lang as Lang] as const] : [])));
-}
-
 /** A card for one recipient: in their chosen language when the message goes to a person who chose one. */
 export async function cardFor(
   db: Pick<Tx, 'userPreference'>,
   to: { receiveIdType: string; receiveId: string },
   card: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  if (to.receiveIdType !== 'open_id') return card;
-  const lang = (await cardLanguages(db, [to.receiveId])).get(to.receiveId);
-  return lang ? localize(card, lang) : card;
+  if (to.receiveIdType !== 'open_id' || !to.receiveId) return card;
+  const pref = await db.userPreference.findUnique({ where: { openId: to.receiveId }, select: { lang: true } });
+  return pref?.lang === 'zh' || pref?.lang === 'en' ? localize(card, pref.lang as Lang) : card;
 }
 
 /** Applies each recipient's own choices (muted kinds, card language) to drafts addressed to a person. */
