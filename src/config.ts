@@ -93,9 +93,6 @@ export function configWarnings(config: Config): string[] {
       'FEISHU_APP_ID / FEISHU_APP_SECRET are not set: events are still received and stored, but no card can be sent until they are set (pending notifications are kept and sent after a restart with credentials).',
     );
   }
-  if (config.FEISHU_LONG_CONNECTION && (!config.FEISHU_APP_ID || !config.FEISHU_APP_SECRET)) {
-    warnings.push('FEISHU_LONG_CONNECTION is on, but it needs FEISHU_APP_ID / FEISHU_APP_SECRET: no long connection is opened.');
-  }
   if (!config.FEISHU_ENCRYPT_KEY) {
     warnings.push(
       'FEISHU_ENCRYPT_KEY is not set: request signatures on /webhook/event cannot be checked and encrypted events are refused. Set it to the Encrypt Key of the app.',
