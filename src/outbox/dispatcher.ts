@@ -5,20 +5,18 @@ import type { MessageSender } from '../feishu/sender.js';
 import type { FeishuFailure } from '../feishu/errors.js';
 import { backoffDelay } from '../util/backoff.js';
 import { Waker } from '../util/sleep.js';
+import { LEASE_SECONDS, RENEW_EVERY_MS } from '../domain/status.js';
 import type { SendRateLimiter } from './rate-limiter.js';
-
-interface ClaimedNotification {
-  id: string;
-  kind: string;
-  receive_id_type: string;
-  receive_id: string;
-  msg_type: string;
-  content: string;
-  uuid: string;
-  attempts: number;
-  operation: string;
-  patch_of: string | null;
-}
+import {
+  claimNotifications,
+  failNotification,
+  handBack,
+  markSent,
+  renewNotificationLeases,
+  retryNotificationLater,
+  skipNotification,
+  type ClaimedNotification,
+} from './store.js';
 
 /** What to do with a row that failed for good, besides marking it (e.g. tell the chats routed for failures). */
 export type FailedForGood = (row: { id: string; kind: string; receiveIdType: string; reason: string }) => Promise<void>;
@@ -32,7 +30,14 @@ export interface DispatcherOptions {
   pollMs: number;
   /** How many notifications may be claimed and waiting or sending at once. */
   maxInFlight?: number;
+  /** How long a claim holds a row, renewed every `renewEveryMs` while the row is in hand. */
   leaseSeconds?: number;
+  renewEveryMs?: number;
+  /**
+   * What wakes the dispatcher besides its poll (new rows to send). Pass one created before the producers, so each
+   * producer is given `() => waker.wake()` at construction.
+   */
+  waker?: Waker;
   backoff?: { baseMs: number; capMs: number };
   onFailedForGood?: FailedForGood;
 }
@@ -45,14 +50,16 @@ export interface DispatcherOptions {
  */
 export class OutboxDispatcher {
   readonly dispatcherId = `outbox-${randomUUID().slice(0, 8)}`;
-  private readonly waker = new Waker();
+  private readonly waker: Waker;
   private readonly inFlight = new Set<Promise<void>>();
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly abort = { aborted: false };
   private heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(private readonly opts: DispatcherOptions) {}
+  constructor(private readonly opts: DispatcherOptions) {
+    this.waker = opts.waker ?? new Waker();
+  }
 
   start(): void {
     if (this.running) return;
@@ -60,20 +67,18 @@ export class OutboxDispatcher {
     this.abort.aborted = false;
     this.loop = this.run();
     // Claimed rows keep a short lease, renewed while this dispatcher lives; if it dies, another takes over soon.
-    this.heartbeat = setInterval(() => void this.renewLeases(), (this.leaseSeconds * 1000) / 3);
+    this.heartbeat = setInterval(() => void this.renewLeases(), this.opts.renewEveryMs ?? RENEW_EVERY_MS);
     this.heartbeat.unref();
   }
 
   private get leaseSeconds(): number {
-    return this.opts.leaseSeconds ?? 60;
+    return this.opts.leaseSeconds ?? LEASE_SECONDS;
   }
 
   private async renewLeases(): Promise<void> {
     if (this.inFlight.size === 0) return;
     try {
-      await this.opts.db.$executeRaw`
-        UPDATE notification SET locked_until = now() + make_interval(secs => ${this.leaseSeconds})
-         WHERE locked_by = ${this.dispatcherId} AND status = 'sending'`;
+      await renewNotificationLeases(this.opts.db, this.dispatcherId, this.leaseSeconds);
     } catch (err) {
       this.opts.log.warn({ err }, 'outbox: could not renew leases');
     }
@@ -122,19 +127,7 @@ export class OutboxDispatcher {
   }
 
   private claim(limit: number): Promise<ClaimedNotification[]> {
-    const lease = this.leaseSeconds;
-    return this.opts.db.$queryRaw<ClaimedNotification[]>`
-      UPDATE notification n
-         SET status = 'sending', locked_by = ${this.dispatcherId},
-             locked_until = now() + make_interval(secs => ${lease}), attempts = n.attempts + 1
-        FROM (SELECT id FROM notification
-               WHERE (status = 'pending' AND next_attempt_at <= now())
-                  OR (status = 'sending' AND locked_until < now())
-               ORDER BY next_attempt_at, created_at
-               LIMIT ${limit}
-               FOR UPDATE SKIP LOCKED) c
-       WHERE n.id = c.id
-   RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.msg_type, n.content, n.uuid, n.attempts, n.operation, n.patch_of`;
+    return claimNotifications(this.opts.db, this.dispatcherId, limit, this.leaseSeconds);
   }
 
   private async deliver(row: ClaimedNotification): Promise<void> {
@@ -160,10 +153,7 @@ export class OutboxDispatcher {
     }
     const log = this.opts.log.child({ notificationId: row.id, kind: row.kind, attempt: row.attempts });
     if (result.ok) {
-      await this.opts.db.notification.updateMany({
-        where: { id: row.id, lockedBy: this.dispatcherId },
-        data: { status: 'sent', messageId: result.messageId, sentAt: new Date(), lockedBy: null, lockedUntil: null, lastError: null },
-      });
+      await markSent(this.opts.db, row.id, this.dispatcherId, result.messageId);
       log.info('notification sent');
       return;
     }
@@ -178,15 +168,13 @@ export class OutboxDispatcher {
     const log = this.opts.log.child({ notificationId: row.id, kind: row.kind, operation: 'patch' });
     const target = row.patch_of ? await this.opts.db.notification.findUnique({ where: { id: row.patch_of } }) : null;
     if (!target || target.status === 'failed' || target.status === 'skipped' || !this.opts.sender.patch) {
-      await this.settle(row, { status: 'skipped', lastError: target ? `the message was not sent (${target.status})` : 'nothing to update' });
+      const reason = target ? `the message was not sent (${target.status})` : 'nothing to update';
+      await skipNotification(this.opts.db, row.id, this.dispatcherId, reason);
       return;
     }
     if (target.status !== 'sent' || !target.messageId) {
       // Not sent yet: look again shortly, without counting an attempt.
-      await this.opts.db.$executeRaw`
-        UPDATE notification SET status = 'pending', attempts = attempts - 1, locked_by = NULL, locked_until = NULL,
-               next_attempt_at = now() + interval '2 seconds'
-         WHERE id = ${row.id}::uuid AND locked_by = ${this.dispatcherId}`;
+      await handBack(this.opts.db, row.id, this.dispatcherId, 2000);
       return;
     }
     let release: () => void;
@@ -204,25 +192,18 @@ export class OutboxDispatcher {
       release();
     }
     if (result.ok) {
-      await this.settle(row, { status: 'sent', messageId: target.messageId, sentAt: new Date(), lastError: null });
+      await markSent(this.opts.db, row.id, this.dispatcherId, target.messageId);
       log.info('card updated');
       return;
     }
     await this.failed(row, result.failure, log);
   }
 
-  private async settle(row: ClaimedNotification, data: { status: string; lastError: string | null; messageId?: string; sentAt?: Date }): Promise<void> {
-    await this.opts.db.notification.updateMany({ where: { id: row.id, lockedBy: this.dispatcherId }, data: { ...data, lockedBy: null, lockedUntil: null } });
-  }
-
   private async failed(row: ClaimedNotification, failure: FeishuFailure, log: Logger): Promise<void> {
     const giveUp = !failure.retryable || row.attempts >= this.opts.maxAttempts;
     if (giveUp) {
       const reason = failure.retryable ? `gave up after ${row.attempts} attempts: ${failure.reason}` : failure.reason;
-      await this.opts.db.notification.updateMany({
-        where: { id: row.id, lockedBy: this.dispatcherId },
-        data: { status: 'failed', lastError: reason.slice(0, 1000), lockedBy: null, lockedUntil: null },
-      });
+      await failNotification(this.opts.db, row.id, this.dispatcherId, reason);
       log.error({ reason }, 'notification failed for good');
       await this.opts.onFailedForGood?.({ id: row.id, kind: row.kind, receiveIdType: row.receive_id_type, reason }).catch((err: unknown) =>
         log.error({ err }, 'could not report the failed notification'),
@@ -230,17 +211,12 @@ export class OutboxDispatcher {
       return;
     }
     const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelay(row.attempts, this.opts.backoff ?? { baseMs: 2000, capMs: 15 * 60_000 }));
-    await this.opts.db.notification.updateMany({
-      where: { id: row.id, lockedBy: this.dispatcherId },
-      data: { status: 'pending', lastError: failure.reason.slice(0, 1000), nextAttemptAt: new Date(Date.now() + delay), lockedBy: null, lockedUntil: null },
-    });
+    await retryNotificationLater(this.opts.db, row.id, this.dispatcherId, delay, failure.reason);
     log.warn({ reason: failure.reason, retryInMs: delay }, 'notification send failed; will retry');
   }
 
   /** A claimed row that never reached Feishu goes back to pending, and the attempt is not counted. */
   private async handBack(row: ClaimedNotification): Promise<void> {
-    await this.opts.db.$executeRaw`
-      UPDATE notification SET status = 'pending', attempts = attempts - 1, locked_by = NULL, locked_until = NULL
-       WHERE id = ${row.id}::uuid AND locked_by = ${this.dispatcherId}`;
+    await handBack(this.opts.db, row.id, this.dispatcherId);
   }
 }

@@ -1,0 +1,162 @@
+/**
+ * Every status transition of `notification` (the outbox), one SQL statement each (the machine is drawn in
+ * src/domain/status.ts). Nothing else writes a notification's status: enqueue inserts rows as `waiting` or
+ * `pending`, and the dispatcher, the card updates, the waiting resolver and the `retry` command move them on
+ * through these functions. Each transition out of `sending` is guarded by the claimer (`locked_by`), so a
+ * dispatcher whose lease was taken over changes nothing; the functions say whether the row was theirs.
+ */
+import type { Prisma } from '../generated/prisma/client.js';
+import { LEASE_SECONDS } from '../domain/status.js';
+
+/** The database or a transaction: the two statements the store runs. */
+export type Sql = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
+
+/** A notification as the dispatcher gets it. `attempts` counts this attempt. */
+export interface ClaimedNotification {
+  id: string;
+  kind: string;
+  receive_id_type: string;
+  receive_id: string;
+  msg_type: string;
+  content: string;
+  uuid: string;
+  attempts: number;
+  operation: string;
+  patch_of: string | null;
+}
+
+/** Error texts are kept short in the row. */
+const reasonText = (reason: string) => reason.slice(0, 1000);
+
+/**
+ * pending → sending for due rows, and sending → sending for rows whose lease expired (their dispatcher died):
+ * the same uuid goes out again, which Feishu deduplicates. FOR UPDATE SKIP LOCKED lets several instances claim
+ * at once without taking the same row.
+ */
+export function claimNotifications(db: Sql, claimer: string, limit: number, leaseSeconds = LEASE_SECONDS): Promise<ClaimedNotification[]> {
+  return db.$queryRaw<ClaimedNotification[]>`
+    UPDATE notification n
+       SET status = 'sending', locked_by = ${claimer},
+           locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
+      FROM (SELECT id FROM notification
+             WHERE (status = 'pending' AND next_attempt_at <= now())
+                OR (status = 'sending' AND locked_until < now())
+             ORDER BY next_attempt_at, created_at
+             LIMIT ${limit}
+             FOR UPDATE SKIP LOCKED) c
+     WHERE n.id = c.id
+ RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.msg_type, n.content, n.uuid, n.attempts, n.operation, n.patch_of`;
+}
+
+/** Extends the lease of every notification this claimer holds; returns how many it still holds. */
+export function renewNotificationLeases(db: Sql, claimer: string, leaseSeconds = LEASE_SECONDS): Promise<number> {
+  return db.$executeRaw`
+    UPDATE notification SET locked_until = now() + make_interval(secs => ${leaseSeconds})
+     WHERE locked_by = ${claimer} AND status = 'sending'`;
+}
+
+/** sending → sent, with the message Feishu created (or the message a patch updated). */
+export async function markSent(db: Sql, id: string, claimer: string, messageId: string): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE notification
+       SET status = 'sent', message_id = ${messageId}, sent_at = now(), last_error = NULL, locked_by = NULL, locked_until = NULL
+     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
+  return n === 1;
+}
+
+/** sending → pending after a transient failure, due again in `delayMs` (the attempt counts). */
+export async function retryNotificationLater(db: Sql, id: string, claimer: string, delayMs: number, reason: string): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE notification
+       SET status = 'pending', next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}),
+           last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
+     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
+  return n === 1;
+}
+
+/** sending → failed, for good, with the reason. */
+export async function failNotification(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE notification SET status = 'failed', last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
+     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
+  return n === 1;
+}
+
+/** sending → skipped: there is nothing to do (a patch of a message that was never sent). */
+export async function skipNotification(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE notification SET status = 'skipped', last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
+     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
+  return n === 1;
+}
+
+/**
+ * sending → pending without counting the attempt: the row never reached Feishu (the dispatcher is stopping, or a
+ * patch waits for its message to be sent), due again in `delayMs`.
+ */
+export async function handBack(db: Sql, id: string, claimer: string, delayMs = 0): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE notification
+       SET status = 'pending', attempts = attempts - 1, locked_by = NULL, locked_until = NULL,
+           next_attempt_at = now() + make_interval(secs => ${delayMs / 1000})
+     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
+  return n === 1;
+}
+
+/**
+ * sending → pending for every claimed row, whoever claimed it. Only for the start of a process that alone uses its
+ * database (the embedded one): whatever is claimed was claimed by a previous run that died.
+ */
+export function releaseAllNotifications(db: Sql): Promise<number> {
+  return db.$executeRaw`
+    UPDATE notification SET status = 'pending', locked_by = NULL, locked_until = NULL WHERE status = 'sending'`;
+}
+
+/** failed → pending, due now, with a fresh count of attempts (the `retry` command). Returns how many. */
+export function requeueFailed(tx: Sql): Promise<number> {
+  return tx.$executeRaw`
+    UPDATE notification
+       SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL, locked_by = NULL, locked_until = NULL
+     WHERE status = 'failed'`;
+}
+
+/** waiting → pending: the learner was found; the row gets its recipient and its content built for them. */
+export async function releaseWaiting(
+  tx: Sql,
+  id: string,
+  to: { receiveIdType: string; receiveId: string; content: string },
+): Promise<boolean> {
+  const n = await tx.$executeRaw`
+    UPDATE notification
+       SET status = 'pending', wait_for = NULL, receive_id_type = ${to.receiveIdType}, receive_id = ${to.receiveId},
+           content = ${to.content}, next_attempt_at = now()
+     WHERE id = ${id}::uuid AND status = 'waiting'`;
+  return n === 1;
+}
+
+/** waiting → skipped: the learner was found but this message is not to be sent (no manager, or muted). */
+export async function skipWaiting(tx: Sql, id: string, reason: string, receiveId?: string): Promise<boolean> {
+  const n = await tx.$executeRaw`
+    UPDATE notification
+       SET status = 'skipped', wait_for = NULL, last_error = ${reasonText(reason)},
+           receive_id = COALESCE(${receiveId ?? null}::text, receive_id)
+     WHERE id = ${id}::uuid AND status = 'waiting'`;
+  return n === 1;
+}
+
+/** pending → skipped for the waiting patches of one message: a newer patch replaces them. */
+export function supersedePatches(tx: Sql, messageRowId: string): Promise<number> {
+  return tx.$executeRaw`
+    UPDATE notification SET status = 'skipped', last_error = 'superseded by a newer update'
+     WHERE patch_of = ${messageRowId}::uuid AND operation = 'patch' AND status = 'pending'`;
+}
+
+/**
+ * Replaces the content of a message not sent yet (`pending` or `waiting`), so it goes out as it now should look.
+ * Not a transition; false when the message is already on its way or sent (then it needs a patch).
+ */
+export async function replaceUnsentContent(tx: Sql, id: string, content: string): Promise<boolean> {
+  const n = await tx.$executeRaw`
+    UPDATE notification SET content = ${content} WHERE id = ${id}::uuid AND status IN ('pending', 'waiting')`;
+  return n === 1;
+}
