@@ -17,6 +17,9 @@ import { WaitingResolver } from './identity/waiting.js';
 import { CardActions } from './actions/handler.js';
 import { reportFailures } from './outbox/failures.js';
 import { fetchBotOpenId, subscribeTicketEvents } from './feishu/startup.js';
+import { releaseAllEvents } from './inbox/store.js';
+import { releaseAllNotifications } from './outbox/store.js';
+import { Waker } from './util/sleep.js';
 
 export interface Bot {
   url: string;
@@ -49,17 +52,38 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger: log }));
   if (database.kind === 'pglite') await releaseLeases(database, log);
   const handlers = opts.handlers ?? defaultHandlers();
+  // The graph is built by passing each part what it wakes at construction. The wakers come first, so the order
+  // in which the parts are built does not matter: new events wake the worker, processed events, released waiting
+  // notifications and card clicks wake the dispatcher, a binding wakes the waiting resolver.
+  const wakers = { inbox: new Waker(), outbox: new Waker(), waiting: new Waker() };
+  const wakeOutbox = () => wakers.outbox.wake();
   // On the embedded database, writes of at most 25 events with up to 4 in flight keep its thread busy while this one
   // reads the next requests (one large batch would leave each thread waiting for the other in turn).
   const inbox = new Inbox(database, { maxConcurrentWrites: 4, maxBatch: database.kind === 'postgres' ? 500 : 25 });
+  inbox.on('accepted', () => wakers.inbox.wake());
   const feishu = createFeishuClient(config, log);
-  const services = createServices({ db: database.prisma, config, log, feishu });
+  const services = createServices({ db: database.prisma, config, log, feishu, wakeWaiting: () => wakers.waiting.wake() });
   // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for.
   // While events keep arriving, the worker waits up to 100 ms for a 50 ms lull, then works for a 20 ms slice:
   // acknowledgements come first, processing keeps going, and after the burst it runs at full speed.
   const pace = database.kind === 'pglite' ? () => inbox.quiet(50, 100) : undefined;
-  const worker = new InboxWorker({ db: database.prisma, handlers, log, config, services, pace });
-  const waiting = new WaitingResolver({ db: database.prisma, resolver: services.resolver, log });
+  const worker = new InboxWorker({
+    db: database.prisma,
+    handlers,
+    log,
+    config,
+    services,
+    pace,
+    waker: wakers.inbox,
+    onProcessed: wakeOutbox,
+  });
+  const waiting = new WaitingResolver({
+    db: database.prisma,
+    resolver: services.resolver,
+    log,
+    waker: wakers.waiting,
+    onResolved: wakeOutbox,
+  });
 
   const dispatcher = feishu
     ? new OutboxDispatcher({
@@ -76,13 +100,10 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
         pollMs: config.WORKER_POLL_MS,
         maxInFlight: Math.max(10, config.FEISHU_SEND_RATE_PER_SECOND * 2),
         onFailedForGood: reportFailures(database.prisma),
+        waker: wakers.outbox,
       })
     : undefined;
-  inbox.on('accepted', () => worker.wake());
-  worker.processedListener = () => dispatcher?.wake();
-  waiting.onResolved = () => dispatcher?.wake();
-  services.wakeWaiting = () => waiting.wake();
-  const cardActions = new CardActions({ db: database.prisma, config, log, services, onQueued: () => dispatcher?.wake() });
+  const cardActions = new CardActions({ db: database.prisma, config, log, services, onQueued: wakeOutbox });
 
   let accepting = true;
   let longConnection: FeishuLongConnection | undefined;
@@ -154,15 +175,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
  * On PostgreSQL other live instances may hold leases, so there they expire on their own.
  */
 async function releaseLeases(database: Database, log: Logger): Promise<void> {
-  const events = await database.prisma.inboundEvent.updateMany({
-    where: { status: 'processing' },
-    data: { status: 'pending', lockedBy: null, lockedUntil: null },
-  });
-  const notifications = await database.prisma.notification.updateMany({
-    where: { status: 'sending' },
-    data: { status: 'pending', lockedBy: null, lockedUntil: null },
-  });
-  if (events.count || notifications.count) {
-    log.warn({ events: events.count, notifications: notifications.count }, 'resuming work interrupted by the previous run');
-  }
+  const events = await releaseAllEvents(database.prisma);
+  const notifications = await releaseAllNotifications(database.prisma);
+  if (events || notifications) log.warn({ events, notifications }, 'resuming work interrupted by the previous run');
 }

@@ -1,68 +1,94 @@
 import { randomUUID } from 'node:crypto';
-import { Prisma } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
-import { RetryLater, type StoredEvent } from '../handlers/types.js';
+import type { StoredEvent } from '../handlers/types.js';
+import { isCoded, RetryLater } from '../domain/errors.js';
+import { LEASE_SECONDS, RENEW_EVERY_MS } from '../domain/status.js';
 import { enqueueNotifications } from '../outbox/enqueue.js';
 import { backoffDelay } from '../util/backoff.js';
 import { BackgroundLoop } from '../util/loop.js';
+import type { Waker } from '../util/sleep.js';
+import {
+  claimEvents,
+  failEvent,
+  markEventIgnored,
+  markEventProcessed,
+  postponeEvent,
+  renewEventLeases,
+  retryEventLater,
+  type ClaimedEvent,
+} from './store.js';
 
-const LEASE_SECONDS = 60;
 /** How long the worker processes events before it gives way to intake again (when it has a `pace`). */
 const SLICE_MS = 20;
 
-interface ClaimedRow {
-  id: string;
-  source: string;
-  external_id: string;
-  event_type: string;
-  payload: unknown;
-  attempts: number;
-  received_at: Date;
+export interface InboxWorkerDeps {
+  db: Db;
+  handlers: HandlerRegistry;
+  log: Logger;
+  config: Config;
+  services: Services;
+  batchSize?: number;
+  /**
+   * Awaited before each slice of work (see SLICE_MS). On the embedded database, which has one session, it waits
+   * (for a bounded time) while events keep arriving, so acknowledgements are not held up by processing.
+   */
+  pace?: () => Promise<void>;
+  /** What wakes the worker besides its poll (an event was stored); created by whoever wires the bot. */
+  waker?: Waker;
+  /** Called after a batch of events was processed (the outbox dispatcher's wake). */
+  onProcessed?: () => void;
+  /** How long a claim holds an event, renewed every `renewEveryMs` while it is in hand (handler included). */
+  leaseSeconds?: number;
+  renewEveryMs?: number;
 }
 
 /**
- * Processes stored events, never in the request. Each event is claimed with a lease (FOR UPDATE SKIP LOCKED, so
- * several bot instances share one database), handled, and marked processed in the transaction that writes the
- * handler's notifications. A handler that throws is retried with backoff, then marked failed with the reason.
+ * Processes stored events, never in the request. Each event is claimed with a short lease (FOR UPDATE SKIP LOCKED,
+ * so several bot instances share one database), renewed while the batch is in hand, so a crashed instance's events
+ * are taken over within seconds; it is handled, and marked processed in the transaction that writes the handler's
+ * notifications. A handler that throws is retried with backoff, then marked failed with the reason; an error that
+ * says retrying cannot help (a payload that fails its schema) fails the event at once. Status changes go through
+ * the inbox store (src/inbox/store.ts).
  */
 export class InboxWorker {
   readonly workerId = `inbox-${randomUUID().slice(0, 8)}`;
-  private readonly loop = new BackgroundLoop(
-    () => this.processBatch(),
-    (outcome) => {
-      if (!outcome.ok) this.deps.log.error({ err: outcome.error }, 'inbox worker: batch failed');
-      return outcome.ok && outcome.value > 0 ? 0 : this.deps.config.WORKER_POLL_MS;
-    },
-  );
-  private onProcessed: (() => void) | undefined;
+  private readonly loop: BackgroundLoop<number>;
+  /** Events claimed and not yet settled: their leases are renewed while there are any. */
+  private inHand = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly deps: {
-      db: Db;
-      handlers: HandlerRegistry;
-      log: Logger;
-      config: Config;
-      services: Services;
-      batchSize?: number;
-      /**
-       * Awaited before each slice of work (see SLICE_MS). On the embedded database, which has one session, it waits
-       * (for a bounded time) while events keep arriving, so acknowledgements are not held up by processing.
-       */
-      pace?: () => Promise<void>;
-    },
-  ) {}
+  constructor(private readonly deps: InboxWorkerDeps) {
+    this.loop = new BackgroundLoop(
+      () => this.processBatch(),
+      (outcome) => {
+        if (!outcome.ok) deps.log.error({ err: outcome.error }, 'inbox worker: batch failed');
+        return outcome.ok && outcome.value > 0 ? 0 : deps.config.WORKER_POLL_MS;
+      },
+      deps.waker,
+    );
+  }
 
-  /** Called after events were processed (the outbox dispatcher uses it to wake up). */
-  set processedListener(fn: () => void) {
-    this.onProcessed = fn;
+  private get leaseSeconds(): number {
+    return this.deps.leaseSeconds ?? LEASE_SECONDS;
   }
 
   start(): void {
     this.loop.start();
+    this.heartbeat ??= setInterval(() => void this.renewLeases(), this.deps.renewEveryMs ?? RENEW_EVERY_MS);
+    this.heartbeat.unref();
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.inHand === 0) return;
+    try {
+      await renewEventLeases(this.deps.db, this.workerId, this.leaseSeconds);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'inbox worker: could not renew leases');
+    }
   }
 
   wake(): void {
@@ -70,77 +96,60 @@ export class InboxWorker {
   }
 
   /** Stops claiming; resolves when the events in hand are finished. */
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
   /** Claims and processes one batch; returns how many events it handled. */
   async processBatch(): Promise<number> {
     const { pace } = this.deps;
     await pace?.();
-    const rows = await this.claim(this.deps.batchSize ?? 50);
-    let slice = Date.now();
-    for (const row of rows) {
-      if (pace && Date.now() - slice >= SLICE_MS) {
-        await pace();
-        slice = Date.now();
-      } else {
-        // Let intake run between events.
-        await new Promise((resolve) => setImmediate(resolve));
+    const rows = await claimEvents(this.deps.db, this.workerId, this.deps.batchSize ?? 50, this.leaseSeconds);
+    this.inHand = rows.length;
+    try {
+      let slice = Date.now();
+      for (const row of rows) {
+        if (pace && Date.now() - slice >= SLICE_MS) {
+          await pace();
+          slice = Date.now();
+        } else {
+          // Let intake run between events.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await this.processOne(row);
+        this.inHand--;
       }
-      await this.processOne(row);
+    } finally {
+      this.inHand = 0;
     }
-    if (rows.length > 0) this.onProcessed?.();
+    if (rows.length > 0) this.deps.onProcessed?.();
     return rows.length;
   }
 
-  /**
-   * Claims up to `limit` events: first any whose lease expired (their worker died), then the oldest due pending
-   * ones. Each lookup follows the (status, available_at) index, so a large backlog costs no sort.
-   */
-  private async claim(limit: number): Promise<ClaimedRow[]> {
-    const expired = await this.claimWhere(Prisma.sql`status = 'processing' AND locked_until < now()`, Prisma.sql`locked_until`, limit);
-    if (expired.length >= limit) return expired;
-    const due = await this.claimWhere(Prisma.sql`status = 'pending' AND available_at <= now()`, Prisma.sql`available_at`, limit - expired.length);
-    return [...expired, ...due];
-  }
-
-  private claimWhere(where: Prisma.Sql, order: Prisma.Sql, limit: number): Promise<ClaimedRow[]> {
-    return this.deps.db.$queryRaw<ClaimedRow[]>`
-      UPDATE inbound_event e
-         SET status = 'processing', locked_by = ${this.workerId},
-             locked_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = e.attempts + 1
-        FROM (SELECT id FROM inbound_event WHERE ${where} ORDER BY ${order} LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
-       WHERE e.id = c.id
-   RETURNING e.id, e.source, e.external_id, e.event_type, e.payload, e.attempts, e.received_at`;
-  }
-
-  private async processOne(row: ClaimedRow): Promise<void> {
+  private async processOne(row: ClaimedEvent): Promise<void> {
     const { db, handlers, config, services } = this.deps;
     const event: StoredEvent = {
       id: row.id,
       source: row.source,
-      externalId: row.external_id,
-      eventType: row.event_type,
+      externalId: row.externalId,
+      eventType: row.eventType,
       payload: row.payload,
-      receivedAt: row.received_at,
+      receivedAt: row.receivedAt,
     };
     const log = this.deps.log.child({ source: event.source, eventId: event.externalId, eventType: event.eventType });
     const handler = handlers.get(event.source, event.eventType);
     try {
       if (!handler) {
-        await this.finish(event.id, 'ignored', null);
+        await markEventIgnored(db, event.id, this.workerId);
         return;
       }
       const outcome = await handler({ event, db, log, config, services });
       const sent = await db.$transaction(async (tx) => {
         const drafts = (await outcome.commit?.(tx)) ?? [];
         const written = await enqueueNotifications(tx, event, drafts);
-        const marked = await tx.inboundEvent.updateMany({
-          where: { id: event.id, lockedBy: this.workerId },
-          data: { status: 'processed', processedAt: new Date(), lockedBy: null, lockedUntil: null, lastError: null },
-        });
-        if (marked.count !== 1) throw new LeaseLost(event.id);
+        if (!(await markEventProcessed(tx, event.id, this.workerId))) throw new LeaseLost(event.id);
         return written;
       });
       log.info({ notifications: sent }, 'event processed');
@@ -157,34 +166,25 @@ export class InboxWorker {
     }
   }
 
-  private async finish(id: string, status: 'ignored', lastError: string | null): Promise<void> {
-    await this.deps.db.inboundEvent.updateMany({
-      where: { id, lockedBy: this.workerId },
-      data: { status, processedAt: new Date(), lockedBy: null, lockedUntil: null, lastError },
-    });
-  }
-
   /** Waits for what the handler needs (an API budget), without counting it as a failed attempt. */
   private async postpone(id: string, err: RetryLater, log: Logger): Promise<void> {
-    await this.deps.db.inboundEvent.updateMany({
-      where: { id, lockedBy: this.workerId },
-      data: { status: 'pending', lastError: err.message.slice(0, 2000), lockedBy: null, lockedUntil: null, availableAt: err.until, attempts: { decrement: 1 } },
-    });
+    await postponeEvent(this.deps.db, id, this.workerId, err.until, err.message);
     log.info({ until: err.until.toISOString(), reason: err.message }, 'event postponed');
   }
 
   private async fail(id: string, attempts: number, err: unknown, log: Logger): Promise<void> {
     const reason = err instanceof Error ? err.message : String(err);
-    const giveUp = attempts >= this.deps.config.INBOX_MAX_ATTEMPTS;
+    // An error that says retrying cannot help (a payload that fails its schema) fails the event at once.
+    const hopeless = isCoded(err) && !err.retryable;
+    if (hopeless || attempts >= this.deps.config.INBOX_MAX_ATTEMPTS) {
+      await failEvent(this.deps.db, id, this.workerId, reason);
+      if (hopeless) log.error({ code: err.code, reason }, 'event failed: retrying cannot help');
+      else log.error({ err, attempts }, 'event failed for good');
+      return;
+    }
     const delay = backoffDelay(attempts, { baseMs: 1000, capMs: 10 * 60_000 });
-    await this.deps.db.inboundEvent.updateMany({
-      where: { id, lockedBy: this.workerId },
-      data: giveUp
-        ? { status: 'failed', lastError: reason.slice(0, 2000), lockedBy: null, lockedUntil: null, processedAt: new Date() }
-        : { status: 'pending', lastError: reason.slice(0, 2000), lockedBy: null, lockedUntil: null, availableAt: new Date(Date.now() + delay) },
-    });
-    if (giveUp) log.error({ err, attempts }, 'event failed for good');
-    else log.warn({ err, attempts, retryInMs: delay }, 'event processing failed; will retry');
+    await retryEventLater(this.deps.db, id, this.workerId, delay, reason);
+    log.warn({ err, attempts, retryInMs: delay }, 'event processing failed; will retry');
   }
 }
 

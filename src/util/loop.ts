@@ -8,13 +8,14 @@ export type PassOutcome<T> = { ok: true; value: T } | { ok: false; error: unknow
  * has finished.
  */
 export class BackgroundLoop<T> {
-  private readonly waker = new Waker();
   private running = false;
   private loop: Promise<void> | undefined;
 
+  /** `waker`: one created by whoever wires the loop, so others can be given its `wake` before the loop exists. */
   constructor(
     private readonly pass: () => Promise<T>,
     private readonly pauseAfter: (outcome: PassOutcome<T>) => number,
+    private readonly waker: Waker = new Waker(),
   ) {}
 
   start(): void {
