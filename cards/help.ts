@@ -1,10 +1,27 @@
-import { COMMANDS, KIND_NAMES, NOTIFICATION_KINDS, type CommandInfo } from '../src/commands/catalog.js';
 import { card, divider, escapeMd, markdown, t, type I18nText } from './kit.js';
+
+/** One command as the help card lists it. */
+export interface HelpCommand {
+  /** English name, lower case. */
+  readonly name: string;
+  /** Chinese alias. */
+  readonly zh: string;
+  readonly adminOnly: boolean;
+  /** Usage line, starting with the name in that language. */
+  readonly usage: I18nText;
+  readonly description: I18nText;
+}
 
 export interface HelpCardInput {
   /** Admins also see the admin commands. */
   isAdmin: boolean;
+  /** Every command, in the order to list them. */
+  commands: readonly HelpCommand[];
+  /** The notification kinds a person can choose about: the English name and the Chinese one. */
+  kinds: readonly { en: string; zh: string }[];
 }
+
+type CommandInfo = HelpCommand;
 
 /** "- **静音**（mute） <类型>：…" / "- **mute** (静音) <kind>: …"; the arguments escaped so `<kind>` is not read as a tag. */
 function commandLines(commands: readonly CommandInfo[]): I18nText {
@@ -19,7 +36,7 @@ function section(title: I18nText, commands: readonly CommandInfo[], elementId: s
 }
 
 /** Reply to `help`: the commands this user may use, from the catalog. */
-export function helpCard({ isAdmin }: HelpCardInput): Record<string, unknown> {
+export function helpCard({ isAdmin, commands, kinds }: HelpCardInput): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [
     markdown(
       t(
@@ -28,15 +45,15 @@ export function helpCard({ isAdmin }: HelpCardInput): Record<string, unknown> {
       ),
       'intro',
     ),
-    section(t('学员命令', 'Learner commands'), COMMANDS.filter((c) => !c.adminOnly), 'learner_commands'),
+    section(t('学员命令', 'Learner commands'), commands.filter((c) => !c.adminOnly), 'learner_commands'),
   ];
-  if (isAdmin) elements.push(divider(), section(t('管理员命令', 'Admin commands'), COMMANDS.filter((c) => c.adminOnly), 'admin_commands'));
+  if (isAdmin) elements.push(divider(), section(t('管理员命令', 'Admin commands'), commands.filter((c) => c.adminOnly), 'admin_commands'));
   elements.push(
     divider(),
     markdown(
       t(
-        `通知类型：${NOTIFICATION_KINDS.map((k) => KIND_NAMES[k].zh).join('、')}`,
-        `Notification kinds: ${NOTIFICATION_KINDS.join(', ')}`,
+        `通知类型：${kinds.map((k) => k.zh).join('、')}`,
+        `Notification kinds: ${kinds.map((k) => k.en).join(', ')}`,
       ),
       'kinds',
     ),

@@ -16,13 +16,6 @@ import {
 /** Learning items a learner can complete or be enrolled in. */
 export type LearningItemType = 'course' | 'learningProgram' | 'certification';
 
-/** How each source is named on cards (shown small, the same in both languages). */
-export const SOURCE_LABELS = {
-  feishu: '飞书学习 / Feishu eLearning',
-  alm: 'Adobe Learning Manager',
-  qingsuyun: '轻速云 / Qingsuyun',
-} as const;
-
 /** Item types in words, for use inside a sentence ("the course …"). Unknown types have no entry. */
 export const ITEM_TYPE_NAMES: Readonly<Record<string, I18nText>> = {
   course: t('课程', 'course'),
@@ -67,7 +60,7 @@ export interface CompletionCardInput {
   score?: number;
   totalScore?: number;
   durationSeconds?: number;
-  /** e.g. `SOURCE_LABELS.feishu`. */
+  /** How the source is named, shown small (e.g. "Adobe Learning Manager"). */
   sourceLabel: string;
   timeZone: string;
 }

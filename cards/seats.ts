@@ -1,5 +1,5 @@
 import { card, fieldLines, markdown, t, userText } from './kit.js';
-import { SOURCE_LABELS, sourceNote } from './learning.js';
+import { sourceNote } from './learning.js';
 
 export interface SeatsCardInput {
   change: 'full' | 'freed';
@@ -8,6 +8,8 @@ export interface SeatsCardInput {
   seatLimit: number;
   enrolled: number;
   waitlist: number | null;
+  /** How the source of the figures is named (e.g. Adobe Learning Manager). */
+  sourceLabel: string;
 }
 
 /** For the chats routed for `seats`: an ALM course instance just became full, or has free seats again. */
@@ -27,6 +29,6 @@ export function seatsCard(input: SeatsCardInput): Record<string, unknown> {
     title,
     template: full ? 'orange' : 'green',
     summary: title,
-    elements: [markdown(body, 'message'), fieldLines(rows, 'details'), sourceNote(SOURCE_LABELS.alm)],
+    elements: [markdown(body, 'message'), fieldLines(rows, 'details'), sourceNote(input.sourceLabel)],
   });
 }

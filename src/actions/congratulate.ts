@@ -6,7 +6,7 @@ import { t, userText } from '../../cards/kit.js';
 import { replyCard, toast } from '../../cards/reply.js';
 import type { Db } from '../db/index.js';
 import type { IdentityResolver, LearningSource } from '../identity/resolver.js';
-import { managerNotice } from '../learning/deliver.js';
+import { managerNotice } from '../learning/drafts.js';
 import { toState } from '../learning/store.js';
 import { enqueueDrafts } from '../outbox/enqueue.js';
 import { patchMessage } from '../outbox/card-updates.js';

@@ -3,9 +3,9 @@
  * learning object events, and seat and waitlist counts from CI_STATS.
  */
 import type { Db } from '../db/index.js';
-import type { Tx } from '../handlers/types.js';
+import type { Tx } from '../db/tx.js';
 import type { AlmEvent } from '../learning/alm-events.js';
-import { toNumber } from '../learning/record.js';
+import { toNumber } from '../learning/record-state.js';
 import type { AlmApi } from './api.js';
 
 /** A cached name is asked again after this long, or at once after a learning object event marked it stale. */

@@ -1,37 +1,24 @@
 /**
  * The chat commands the bot understands: names, Chinese aliases, who may use them, and their help text.
- * The parser (`parse.ts`) and the help card (`cards/help.ts`) both read this table.
+ * The parser (`parse.ts`) reads this table, and `helpCardInput` hands it to the help card.
  */
+import type { HelpCardInput } from '../../cards/help.js';
 import { t, type I18nText } from '../../cards/kit.js';
+import { KIND_NAMES, NOTIFICATION_KINDS } from '../domain/notifications.js';
 
-/** Learning platforms whose accounts can be bound to Feishu users. */
-export const SOURCES = ['alm', 'qingsuyun'] as const;
-export type LearningSource = (typeof SOURCES)[number];
-
-/** Words accepted for each source (lower case), besides its own name. */
-export const SOURCE_ALIASES: Record<LearningSource, readonly string[]> = {
-  alm: ['adobe'],
-  qingsuyun: ['轻速云', 'qsy'],
-};
-
-/** Kinds of notification, as stored in preferences, settings and routes. */
-export const NOTIFICATION_KINDS = ['completions', 'exams', 'enrollments', 'checkins', 'tickets', 'seats', 'failures'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-/** Kinds that `route` can send to a group chat (check-ins are personal only). */
-export const ROUTE_KINDS = ['tickets', 'completions', 'exams', 'enrollments', 'seats', 'failures'] as const satisfies readonly NotificationKind[];
-export type RouteKind = (typeof ROUTE_KINDS)[number];
-
-/** Each kind's display names; the parser also accepts the singular, the Chinese name and `extra`. */
-export const KIND_NAMES: Record<NotificationKind, I18nText & { singular: string; extra?: readonly string[] }> = {
-  completions: { zh: '完成', en: 'completions', singular: 'completion' },
-  exams: { zh: '考试', en: 'exams', singular: 'exam' },
-  enrollments: { zh: '报名', en: 'enrollments', singular: 'enrollment' },
-  checkins: { zh: '打卡', en: 'checkins', singular: 'checkin', extra: ['check-in', 'check-ins'] },
-  tickets: { zh: '工单', en: 'tickets', singular: 'ticket' },
-  seats: { zh: '名额', en: 'seats', singular: 'seat' },
-  failures: { zh: '失败', en: 'failures', singular: 'failure' },
-};
+// The vocabulary the commands speak lives in src/domain; re-exported here for the parser and the runners.
+export {
+  BINDABLE_SOURCES as SOURCES,
+  SOURCE_ALIASES,
+  type BindableSource as LearningSource,
+} from '../domain/sources.js';
+export {
+  KIND_NAMES,
+  NOTIFICATION_KINDS,
+  ROUTE_KINDS,
+  type NotificationKind,
+  type RouteKind,
+} from '../domain/notifications.js';
 
 interface CommandSpec {
   /** English name, lower case. */
@@ -83,4 +70,9 @@ export type CommandInfo = (typeof COMMANDS)[number];
 /** The catalog entry for a command. */
 export function commandInfo(name: CommandName): CommandInfo {
   return COMMANDS.find((c) => c.name === name)!;
+}
+
+/** What the help card shows to an admin or to anyone else. */
+export function helpCardInput(isAdmin: boolean): HelpCardInput {
+  return { isAdmin, commands: COMMANDS, kinds: NOTIFICATION_KINDS.map((k) => ({ en: k, zh: KIND_NAMES[k].zh })) };
 }

@@ -3,13 +3,11 @@
  * Admin changes are written in one transaction with their audit log row. It never throws: an unexpected failure
  * is logged (without the message text) and answered with a generic card.
  */
-import { localize, type Lang } from '../../cards/kit.js';
-import type { Config } from '../config.js';
-import type { Db } from '../db/index.js';
-import type { Logger } from '../logger.js';
-import type { Services } from '../services/index.js';
+import { localize } from '../../cards/kit.js';
+import { isLang } from '../domain/notifications.js';
 import { isAdmin } from './admins.js';
 import { commandInfo } from './catalog.js';
+import type { CommandContext } from './context.js';
 import type { ParseResult, ParsedCommand } from './parse.js';
 import { runAdmin, runAdmins } from './run/admins.js';
 import { runBind, runBindings, runUnbind } from './run/bindings.js';
@@ -23,23 +21,7 @@ import { runNotify, runSettings } from './run/settings.js';
 import { runStatus } from './run/status.js';
 import { runUnresolved } from './run/unresolved.js';
 
-export interface CommandContext {
-  db: Db;
-  config: Config;
-  services: Services;
-  actor: { openId: string };
-  /**
-   * The inbound event the command came in (the message's inbox row). An audited change made for it is made once:
-   * processing the same message again gets the first reply (see `audited`).
-   */
-  requestId?: string;
-  chat: { chatId: string; chatType: 'p2p' | 'group' };
-  /** Called after a binding is committed: wakes the resolver that releases waiting notifications. */
-  wakeWaiting: () => void;
-  now?: () => Date;
-  /** Unexpected failures are logged here at error level (never with what the user typed). */
-  log?: Logger;
-}
+export type { CommandContext } from './context.js';
 
 export interface CommandReply {
   card: Record<string, unknown>;
@@ -105,7 +87,7 @@ async function replyFor(ctx: CommandContext, parsed: ParseResult): Promise<Card 
 async function inActorLanguage(ctx: CommandContext, card: Card): Promise<Card> {
   const pref = await ctx.db.userPreference.findUnique({ where: { openId: ctx.actor.openId }, select: { lang: true } }).catch(() => null);
   const lang = pref?.lang;
-  return lang === 'zh' || lang === 'en' ? localize(card, lang as Lang) : card;
+  return isLang(lang) ? localize(card, lang) : card;
 }
 
 /** The error's class and code, never its message (it may quote user data). */

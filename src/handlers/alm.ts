@@ -1,26 +1,37 @@
 /** Adobe Learning Manager webhook events, one stored event each (see receivers/alm-http.ts). */
+import { z } from 'zod';
 import { seatsCard } from '../../cards/seats.js';
 import { applyCatalogEvent, applyCiStats } from '../alm/catalog.js';
+import type { Tx } from '../db/tx.js';
+import type { NotificationDraft } from '../domain/draft.js';
+import { SOURCE_LABELS } from '../domain/sources.js';
 import { ALM_EVENT_NAMES, classifyAlmEvent, itemTypeOf, type AlmEvent } from '../learning/alm-events.js';
 import { almItemKey, reduceAlm } from '../learning/alm-reducer.js';
 import { learningOutcome } from './learning.js';
-import type { Handler, HandlerContext, NotificationDraft, Tx } from './types.js';
-import type { HandlerRegistry } from './registry.js';
+import { handles, type HandlerContext } from './types.js';
 
 /** The stored payload: one element of the webhook's `events`, with the batch's accountId. */
-export function almEventOf(payload: unknown, fallbackTime: Date): AlmEvent {
-  const p = (payload ?? {}) as { eventId?: unknown; eventName?: unknown; timestamp?: unknown; data?: unknown };
-  const ts = typeof p.timestamp === 'string' || typeof p.timestamp === 'number' ? new Date(p.timestamp) : fallbackTime;
+const AlmPayload = z.looseObject({
+  eventId: z.union([z.string(), z.number()]).optional(),
+  eventName: z.string().optional(),
+  timestamp: z.union([z.string(), z.number()]).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The event as the reducers take it; a missing or unreadable timestamp is the time it was received. */
+export function almEventOf(payload: z.output<typeof AlmPayload>, fallbackTime: Date): AlmEvent {
+  const ts = payload.timestamp !== undefined ? new Date(payload.timestamp) : fallbackTime;
   return {
-    eventId: String(p.eventId ?? ''),
-    eventName: String(p.eventName ?? ''),
+    eventId: String(payload.eventId ?? ''),
+    eventName: payload.eventName ?? '',
     timestamp: Number.isNaN(ts.getTime()) ? fallbackTime : ts,
-    data: typeof p.data === 'object' && p.data !== null ? (p.data as Record<string, unknown>) : {},
+    data: payload.data ?? {},
   };
 }
 
-export const almHandler: Handler = async (ctx) => {
-  const event = almEventOf(ctx.event.payload, ctx.event.receivedAt);
+/** Every ALM event name there is goes to the handler; any other name is stored as ignored. */
+export const almHandlers = handles('alm', ALM_EVENT_NAMES, AlmPayload, async (ctx) => {
+  const event = almEventOf(ctx.payload, ctx.event.receivedAt);
   const kind = classifyAlmEvent(event.eventName);
   const d = event.data;
   switch (kind.kind) {
@@ -51,7 +62,7 @@ export const almHandler: Handler = async (ctx) => {
     default:
       return {};
   }
-};
+});
 
 async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<NotificationDraft[]> {
   const change = await applyCiStats(tx, event);
@@ -59,13 +70,7 @@ async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<
   const routes = await tx.route.findMany({ where: { kind: 'seats' } });
   if (routes.length === 0) return [];
   const lo = change.loId ? await tx.almCatalog.findUnique({ where: { id: change.loId } }) : null;
-  const card = seatsCard({ ...change, courseName: lo?.name ?? change.loId ?? change.instanceId });
+  const card = seatsCard({ ...change, courseName: lo?.name ?? change.loId ?? change.instanceId, sourceLabel: SOURCE_LABELS.alm });
   ctx.log.info({ change: change.change }, 'course instance seats changed');
   return routes.map((r) => ({ key: `seats:${r.chatId}`, kind: 'seats', role: 'chat', receiveIdType: 'chat_id', receiveId: r.chatId, card }));
-}
-
-/** Every ALM event name in the guide goes to the handler; any other name is stored as ignored. */
-export function registerAlm(registry: HandlerRegistry): HandlerRegistry {
-  for (const name of ALM_EVENT_NAMES) registry.on('alm', name, almHandler);
-  return registry;
 }

@@ -3,22 +3,35 @@
  * or to every admin when no chat is routed. helpdesk.ticket.updated_v1 updates every copy of that card instead of
  * sending a new one; an update for a ticket never seen is handled as its creation.
  */
+import { z } from 'zod';
+import type { Tx } from '../db/tx.js';
+import type { NotificationDraft } from '../domain/draft.js';
+import { ticketSubject } from '../domain/keys.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { buildTicketCard, type TicketPayload } from '../helpdesk/ticket.js';
 import { updateCards } from '../outbox/card-updates.js';
-import type { Handler, HandlerContext, NotificationDraft, Tx } from './types.js';
+import { handles, type HandlerContext } from './types.js';
 
-interface CreatedBody {
-  event?: TicketPayload;
-}
-interface UpdatedBody {
-  event?: { object?: TicketPayload; old_object?: Partial<TicketPayload> };
-}
+// Kept for callers not yet moved to src/domain/keys.ts.
+export { ticketSubject } from '../domain/keys.js';
 
-export const ticketSubject = (ticketId: string) => `ticket:${ticketId}`;
+/** The ticket as the event carries it; every other field is kept as it is, for the card. */
+const Ticket = z.looseObject({
+  ticket_id: z.string().optional(),
+  helpdesk_id: z.string().optional(),
+  updated_at: z.number().optional(),
+});
+const Created = z.looseObject({ event: Ticket.optional() });
+const Updated = z.looseObject({ event: z.looseObject({ object: Ticket.optional() }).optional() });
 
-export const ticketCreated: Handler = async (ctx) => ticketOutcome(ctx, (ctx.event.payload as CreatedBody).event);
-export const ticketUpdated: Handler = async (ctx) => ticketOutcome(ctx, (ctx.event.payload as UpdatedBody).event?.object);
+export const helpdeskHandlers = [
+  ...handles('feishu', 'helpdesk.ticket.created_v1', Created, async (ctx) =>
+    ticketOutcome(ctx, ctx.payload.event as TicketPayload | undefined),
+  ),
+  ...handles('feishu', 'helpdesk.ticket.updated_v1', Updated, async (ctx) =>
+    ticketOutcome(ctx, ctx.payload.event?.object as TicketPayload | undefined),
+  ),
+];
 
 function ticketOutcome(ctx: HandlerContext, ticket: TicketPayload | undefined) {
   const ticketId = ticket?.ticket_id;
@@ -58,7 +71,7 @@ async function applyTicket(ctx: HandlerContext, tx: Tx, ticketId: string, ticket
   // First time the bot sees this ticket: one card per routed chat, or to every admin.
   const routes = await tx.route.findMany({ where: { kind: 'tickets', scope: { in: ['*', ticket.helpdesk_id ?? '*'] } } });
   const chats = [...new Set(routes.map((r) => r.chatId))];
-  const base = { kind: 'tickets', subject: ticketSubject(ticketId), card };
+  const base = { kind: 'tickets' as const, subject: ticketSubject(ticketId), card };
   if (chats.length > 0) return chats.map((chatId) => ({ ...base, key: `ticket:${chatId}`, role: 'chat' as const, receiveIdType: 'chat_id' as const, receiveId: chatId }));
   const admins = [...new Set([...ctx.config.ADMIN_OPEN_IDS, ...(await tx.admin.findMany()).map((a) => a.openId)])];
   if (admins.length === 0) ctx.log.warn('a ticket arrived but no chat is routed for tickets and there is no admin to tell');

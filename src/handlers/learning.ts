@@ -4,11 +4,12 @@
  * reducer, save it and return the cards it calls for.
  */
 import { AlmBudgetExhausted } from '../alm/api.js';
-import type { LearnerRef } from '../identity/resolver.js';
-import { learningDrafts, type Audience } from '../learning/deliver.js';
-import type { ItemType, RecordState, Reduction } from '../learning/record.js';
+import { RetryLater } from '../domain/errors.js';
+import type { LearnerRef } from '../domain/learner.js';
+import { learningDrafts, type Audience } from '../learning/drafts.js';
+import type { ItemType, RecordState, Reduction } from '../learning/record-state.js';
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
-import { RetryLater, type HandlerContext, type Outcome } from './types.js';
+import type { HandlerContext, Outcome } from './types.js';
 
 export interface LearningWork {
   ref: LearnerRef;

@@ -3,19 +3,44 @@
  * messages that @mention it. Messages sent by apps (the bot's own included) are ignored. The reply goes to the
  * chat the message came from, through the outbox like every other message.
  */
+import { z } from 'zod';
 import { executeCommand } from '../commands/execute.js';
-import { extractText, parseCommand, type Mention } from '../commands/parse.js';
-import type { Handler } from './types.js';
+import { extractText, parseCommand } from '../commands/parse.js';
+import { handles } from './types.js';
 
-interface MessageBody {
-  event?: {
-    sender?: { sender_id?: { open_id?: string }; sender_type?: string };
-    message?: { message_id?: string; chat_id?: string; chat_type?: string; message_type?: string; content?: string; mentions?: Mention[] };
-  };
-}
+const Message = z.looseObject({
+  event: z
+    .looseObject({
+      sender: z
+        .looseObject({
+          sender_id: z.looseObject({ open_id: z.string().optional() }).optional(),
+          sender_type: z.string().optional(),
+        })
+        .optional(),
+      message: z
+        .looseObject({
+          message_id: z.string().optional(),
+          chat_id: z.string().optional(),
+          chat_type: z.string().optional(),
+          message_type: z.string().optional(),
+          content: z.string().optional(),
+          mentions: z
+            .array(
+              z.looseObject({
+                key: z.string(),
+                id: z.looseObject({ open_id: z.string().optional(), user_id: z.string().optional(), union_id: z.string().optional() }),
+                name: z.string().optional(),
+              }),
+            )
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
 
-export const messageReceived: Handler = async (ctx) => {
-  const { sender, message } = (ctx.event.payload as MessageBody).event ?? {};
+export const messageHandlers = handles('feishu', 'im.message.receive_v1', Message, async (ctx) => {
+  const { sender, message } = ctx.payload.event ?? {};
   const openId = sender?.sender_id?.open_id;
   const botOpenId = ctx.services.bot.openId;
   if (!message?.chat_id || !openId) return {};
@@ -42,4 +67,4 @@ export const messageReceived: Handler = async (ctx) => {
   return {
     commit: async () => [{ key: 'reply', kind: 'reply', role: 'chat', receiveIdType: 'chat_id', receiveId: chatId, card: reply.card }],
   };
-};
+});

@@ -1,26 +1,28 @@
+/** The first time a user opens a chat with the bot: the onboarding card, once per user ever. */
+import { z } from 'zod';
 import { onboardingCard } from '../../cards/onboarding.js';
-import type { Handler, HandlerContext, Outcome } from './types.js';
+import { handles, type HandlerContext, type Outcome } from './types.js';
 
-interface V1Body {
-  event?: { user?: { open_id?: string }; operator?: { open_id?: string } };
-}
-interface V2Body {
-  event?: { operator_id?: { open_id?: string } };
-}
+const openIdHolder = z.looseObject({ open_id: z.string().optional() });
 
 /** p2p_chat_create (v1): the user who opened the chat is `event.user`. */
-export const onboardingFromV1: Handler = async (ctx) => {
-  const body = ctx.event.payload as V1Body;
-  return onboard(ctx, body.event?.user?.open_id ?? body.event?.operator?.open_id);
-};
+const V1 = z.looseObject({
+  event: z.looseObject({ user: openIdHolder.optional(), operator: openIdHolder.optional() }).optional(),
+});
 
 /** im.chat.access_event.bot_p2p_chat_entered_v1 (v2): the user is `event.operator_id`. */
-export const onboardingFromV2: Handler = async (ctx) => {
-  const body = ctx.event.payload as V2Body;
-  return onboard(ctx, body.event?.operator_id?.open_id);
-};
+const V2 = z.looseObject({ event: z.looseObject({ operator_id: openIdHolder.optional() }).optional() });
 
-/** The onboarding card goes to each user once, ever: the OnboardedUser row is the record of that. */
+export const onboardingHandlers = [
+  ...handles('feishu', 'p2p_chat_create', V1, async (ctx) =>
+    onboard(ctx, ctx.payload.event?.user?.open_id ?? ctx.payload.event?.operator?.open_id),
+  ),
+  ...handles('feishu', 'im.chat.access_event.bot_p2p_chat_entered_v1', V2, async (ctx) =>
+    onboard(ctx, ctx.payload.event?.operator_id?.open_id),
+  ),
+];
+
+/** The OnboardedUser row is the record that the card was decided: a second first-chat event finds it and sends none. */
 function onboard(ctx: HandlerContext, openId: string | undefined): Outcome {
   if (!openId) {
     ctx.log.warn({ eventId: ctx.event.externalId }, 'first-chat event without an open_id; nothing to send');

@@ -1,12 +1,19 @@
 /** Qingsuyun (轻速云) callbacks: answer sheets, course and courseware completions, check-ins. */
-import { qingsuyunItem, qingsuyunLearner, QINGSUYUN_TYPES, reduceQingsuyun, type QingsuyunCallback } from '../learning/qingsuyun-reducer.js';
+import { z } from 'zod';
+import { qingsuyunItem, qingsuyunLearner, QINGSUYUN_TYPES, reduceQingsuyun } from '../learning/qingsuyun-reducer.js';
 import { learningOutcome } from './learning.js';
-import type { Handler } from './types.js';
-import type { HandlerRegistry } from './registry.js';
+import { handles } from './types.js';
 
-export const qingsuyunHandler: Handler = async (ctx) => {
-  const cb = ctx.event.payload as QingsuyunCallback;
-  const body = typeof cb.eventBody === 'object' && cb.eventBody !== null ? cb.eventBody : {};
+const Callback = z.looseObject({
+  ts: z.string().optional(),
+  uuid: z.string(),
+  type: z.string(),
+  eventBody: z.unknown(),
+});
+
+export const qingsuyunHandlers = handles('qingsuyun', QINGSUYUN_TYPES, Callback, async (ctx) => {
+  const cb = ctx.payload;
+  const body = typeof cb.eventBody === 'object' && cb.eventBody !== null ? (cb.eventBody as Record<string, unknown>) : {};
   const learner = qingsuyunLearner(body);
   const item = qingsuyunItem(cb.type, body);
   if (!learner.code || !item) {
@@ -20,9 +27,4 @@ export const qingsuyunHandler: Handler = async (ctx) => {
     reduce: (prev) => reduceQingsuyun(prev, { ...cb, eventBody: body }, item.itemType),
     mayNotify: cb.type !== 'coursewareFinish',
   });
-};
-
-export function registerQingsuyun(registry: HandlerRegistry): HandlerRegistry {
-  for (const type of QINGSUYUN_TYPES) registry.on('qingsuyun', type, qingsuyunHandler);
-  return registry;
-}
+});

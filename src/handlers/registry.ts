@@ -1,40 +1,52 @@
-import type { Handler } from './types.js';
-import { onboardingFromV1, onboardingFromV2 } from './onboarding.js';
-import { elearningDeleted, elearningUpserted } from './elearning.js';
-import { registerAlm } from './alm.js';
-import { ticketCreated, ticketUpdated } from './helpdesk.js';
-import { messageReceived } from './messages.js';
-import { registerQingsuyun } from './qingsuyun.js';
+/**
+ * Handlers by source and event type. An event type not listed here is stored as ignored. The registry checks a
+ * payload against its handler's schema before the handler runs: a payload that does not fit throws
+ * `InvalidPayload` (not retryable), so the worker marks the event failed at once with the validation message.
+ */
+import { z } from 'zod';
+import { InvalidPayload } from '../domain/errors.js';
+import { handlerKey } from '../domain/keys.js';
+import { almHandlers } from './alm.js';
+import { elearningHandlers } from './elearning.js';
+import { helpdeskHandlers } from './helpdesk.js';
+import { messageHandlers } from './messages.js';
+import { onboardingHandlers } from './onboarding.js';
+import { qingsuyunHandlers } from './qingsuyun.js';
+import type { Handler, Registration } from './types.js';
 
-/** Handlers by source and event type. An event type not listed here is stored as ignored. */
 export class HandlerRegistry {
   private readonly handlers = new Map<string, Handler>();
 
-  on(source: string, eventType: string, handler: Handler): this {
-    this.handlers.set(`${source}:${eventType}`, handler);
+  /** Adds registrations (see `handles`); a later one for the same source and type replaces the earlier. */
+  add(registrations: readonly Registration[]): this {
+    for (const r of registrations) this.handlers.set(handlerKey(r.source, r.eventType), validating(r));
     return this;
   }
 
+  /** The handler for the event type, validating the payload first; undefined when there is none. */
   get(source: string, eventType: string): Handler | undefined {
-    return this.handlers.get(`${source}:${eventType}`);
+    return this.handlers.get(handlerKey(source, eventType));
   }
 
   has(source: string, eventType: string): boolean {
-    return this.handlers.has(`${source}:${eventType}`);
+    return this.handlers.has(handlerKey(source, eventType));
   }
 }
 
+function validating(r: Registration): Handler {
+  return async (ctx) => {
+    const parsed = r.schema.safeParse(ctx.event.payload);
+    if (!parsed.success) throw new InvalidPayload(`${r.source} ${r.eventType}: ${z.prettifyError(parsed.error)}`);
+    return r.handle({ ...ctx, payload: parsed.data });
+  };
+}
+
 export function defaultHandlers(): HandlerRegistry {
-  const registry = new HandlerRegistry()
-    .on('feishu', 'p2p_chat_create', onboardingFromV1)
-    .on('feishu', 'im.chat.access_event.bot_p2p_chat_entered_v1', onboardingFromV2)
-    .on('feishu', 'elearning.course_registration.created_v2', elearningUpserted)
-    .on('feishu', 'elearning.course_registration.updated_v2', elearningUpserted)
-    .on('feishu', 'elearning.course_registration.deleted_v2', elearningDeleted)
-    .on('feishu', 'helpdesk.ticket.created_v1', ticketCreated)
-    .on('feishu', 'helpdesk.ticket.updated_v1', ticketUpdated)
-    .on('feishu', 'im.message.receive_v1', messageReceived);
-  registerAlm(registry);
-  registerQingsuyun(registry);
-  return registry;
+  return new HandlerRegistry()
+    .add(onboardingHandlers)
+    .add(elearningHandlers)
+    .add(helpdeskHandlers)
+    .add(messageHandlers)
+    .add(almHandlers)
+    .add(qingsuyunHandlers);
 }

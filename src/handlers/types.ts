@@ -1,47 +1,21 @@
-import type { Prisma } from '../generated/prisma/client.js';
-import type { Db } from '../db/index.js';
-import type { Logger } from '../logger.js';
+/**
+ * What a handler is: it receives one stored event whose payload its schema has parsed, looks up what it needs,
+ * and returns an `Outcome` whose `commit` runs in the transaction that marks the event processed.
+ */
+import type { z } from 'zod';
 import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import type { Tx } from '../db/tx.js';
+import type { NotificationDraft } from '../domain/draft.js';
+import type { Source } from '../domain/sources.js';
+import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 
-export type Tx = Prisma.TransactionClient;
-
-export type ReceiveIdType = 'open_id' | 'user_id' | 'union_id' | 'email' | 'chat_id';
-
-export type Role = 'learner' | 'manager' | 'chat' | 'user' | 'admin';
-
-/** A message a handler decides to send. `key` is unique within the event; it makes the send idempotent. */
-export interface NotificationDraft {
-  key: string;
-  /** The notification kind (completions, exams, enrollments, checkins, tickets, seats, failures, onboarding, reply, ...). */
-  kind: string;
-  role?: Role;
-  receiveIdType: ReceiveIdType;
-  /** Empty while `waitFor` is set. */
-  receiveId: string;
-  /** "<source>:<external user id>" of a learner not yet found in Feishu: the message waits for them. */
-  waitFor?: string;
-  /** What the message is about (e.g. "ticket:<id>"), to find it again for an update. */
-  subject?: string;
-  card?: Record<string, unknown>;
-  /** A plain text message instead of a card. */
-  text?: string;
-  /** A copy of the news for the group chats routed for this kind (a team feed). */
-  feedCard?: Record<string, unknown>;
-}
-
-/**
- * Thrown by a handler whose work cannot be done yet (an API budget is spent until `until`). The event goes back
- * to pending until then, without counting as a failed attempt: it waits, it is not dropped.
- */
-export class RetryLater extends Error {
-  constructor(
-    readonly until: Date,
-    reason: string,
-  ) {
-    super(reason);
-  }
-}
+// Kept for modules not yet moved to the new homes of these types (src/db/tx.ts, src/domain/*).
+export type { Tx } from '../db/tx.js';
+export type { NotificationDraft } from '../domain/draft.js';
+export type { ReceiveIdType, Role } from '../domain/notifications.js';
+export { RetryLater } from '../domain/errors.js';
 
 export interface StoredEvent {
   id: string;
@@ -52,8 +26,10 @@ export interface StoredEvent {
   receivedAt: Date;
 }
 
-export interface HandlerContext {
+/** What a handler is given; `payload` is the stored payload as its schema parsed it. */
+export interface HandlerContext<P = unknown> {
   event: StoredEvent;
+  payload: P;
   db: Db;
   log: Logger;
   config: Config;
@@ -69,4 +45,26 @@ export interface Outcome {
   commit?: (tx: Tx) => Promise<NotificationDraft[] | void>;
 }
 
-export type Handler = (ctx: HandlerContext) => Promise<Outcome>;
+/** A handler as the worker calls it: the registry has validated the payload (or thrown `InvalidPayload`). */
+export type Handler = (ctx: Omit<HandlerContext, 'payload'>) => Promise<Outcome>;
+
+/** A handler as written: its typed payload. */
+export type TypedHandler<P> = (ctx: HandlerContext<P>) => Promise<Outcome>;
+
+/** One entry of the registry: the event type a handler takes, and the schema its payload must fit. */
+export interface Registration<S extends z.ZodType = z.ZodType> {
+  source: Source;
+  eventType: string;
+  schema: S;
+  handle(ctx: HandlerContext<z.output<S>>): Promise<Outcome>;
+}
+
+/** Declares a handler for each of `eventTypes`, typed by its schema. */
+export function handles<S extends z.ZodType>(
+  source: Source,
+  eventTypes: string | readonly string[],
+  schema: S,
+  handle: TypedHandler<z.output<S>>,
+): Registration<S>[] {
+  return (typeof eventTypes === 'string' ? [eventTypes] : eventTypes).map((eventType) => ({ source, eventType, schema, handle }));
+}

@@ -8,16 +8,12 @@
  */
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
+import type { LearnerRef } from '../domain/learner.js';
 import type { FeishuDirectory } from './directory.js';
 
-export type LearningSource = 'feishu' | 'alm' | 'qingsuyun';
-
-export interface LearnerRef {
-  source: LearningSource;
-  externalUserId: string;
-  /** What the event itself says about the learner. */
-  hints?: { openId?: string | undefined; name?: string | undefined };
-}
+// Kept for callers not yet moved to src/domain.
+export type { LearnerRef } from '../domain/learner.js';
+export type { Source as LearningSource } from '../domain/sources.js';
 
 export type Resolution = { resolved: true; openId: string; origin: string } | { resolved: false; reason: string };
 

@@ -1,5 +1,5 @@
 /** What each ALM webhook event name means (seed 001, "实时事件与批处理事件"). Pure. */
-import type { ItemType } from './record.js';
+import type { ItemType } from './record-state.js';
 
 export interface AlmEvent {
   eventId: string;

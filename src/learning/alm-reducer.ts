@@ -12,7 +12,7 @@
  */
 import type { AlmEvent } from './alm-events.js';
 import { classifyAlmEvent, enrollSourceOf, itemTypeOf } from './alm-events.js';
-import { emptyRecord, maxDate, once, toDate, toNumber, type CardIntent, type RecordState, type Reduction } from './record.js';
+import { emptyRecord, maxDate, once, toDate, toNumber, type CardIntent, type RecordState, type Reduction } from './record-state.js';
 
 interface Fact {
   ts: string;

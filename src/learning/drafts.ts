@@ -1,16 +1,17 @@
 /**
  * The cards a learner record calls for, as outbox drafts: the learner's card and, for completions and exam
  * results, the manager's notice. A learner not found in Feishu gets drafts that wait for them (and so does the
- * manager's notice, since the manager is only known once the learner is).
+ * manager's notice, since the manager is only known once the learner is). A waiting manager notice has no
+ * "Send congratulations" button yet: identity/waiting.ts rebuilds it from the record once the learner is found.
  */
-import { checkinCard, completionCard, enrolledCard, examResultCard, SOURCE_LABELS, unenrolledCard } from '../../cards/learning.js';
+import { checkinCard, completionCard, enrolledCard, examResultCard, unenrolledCard } from '../../cards/learning.js';
 import { managerNoticeCard } from '../../cards/manager.js';
-import type { NotificationDraft } from '../handlers/types.js';
-import type { LearnerRef } from '../identity/resolver.js';
-import type { CardIntent, RecordState } from './record.js';
-
-/** Stands for the learner's open_id in a waiting manager notice; replaced once the learner is found. */
-export const PENDING_LEARNER = '{{learner_open_id}}';
+import type { NotificationDraft } from '../domain/draft.js';
+import { learnerKey, recordSubject } from '../domain/keys.js';
+import type { LearnerRef } from '../domain/learner.js';
+import type { AnyNotificationKind } from '../domain/notifications.js';
+import { SOURCE_LABELS } from '../domain/sources.js';
+import type { CardIntent, RecordState } from './record-state.js';
 
 export interface Audience {
   learner: LearnerRef;
@@ -23,7 +24,7 @@ export interface Audience {
   managerTimeZone: string;
 }
 
-export const KIND_OF: Record<CardIntent['type'], string> = {
+export const KIND_OF: Record<CardIntent['type'], AnyNotificationKind> = {
   completion: 'completions',
   enrolled: 'enrollments',
   unenrolled: 'enrollments',
@@ -37,16 +38,16 @@ const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefin
 
 export function learningDrafts(recordId: string, record: RecordState, intents: CardIntent[], who: Audience): NotificationDraft[] {
   const drafts: NotificationDraft[] = [];
-  const waitFor = who.learnerOpenId ? undefined : `${who.learner.source}:${who.learner.externalUserId}`;
+  const waitFor = who.learnerOpenId ? undefined : learnerKey(who.learner.source, who.learner.externalUserId);
   const sourceLabel = SOURCE_LABELS[who.learner.source];
   const itemName = record.itemName ?? record.itemId ?? '—';
-  const subject = `record:${recordId}`;
+  const subject = recordSubject(recordId);
   for (const intent of intents) {
     const snap = { ...record, ...(intent.snapshot ?? {}) };
     const kind = KIND_OF[intent.type];
     const learnerCard = buildLearnerCard(intent, snap, itemName, sourceLabel, who.learnerTimeZone);
     const notice = (timeZone: string, congratulate: boolean) =>
-      managerNotice({ recordId, record: snap, learnerName: who.learnerName, learnerOpenId: congratulate ? (who.learnerOpenId ?? PENDING_LEARNER) : null, source: who.learner.source, timeZone });
+      managerNotice({ recordId, record: snap, learnerName: who.learnerName, learnerOpenId: congratulate ? who.learnerOpenId : null, source: who.learner.source, timeZone });
     const feeds = intent.type === 'completion' || intent.type === 'exam' || intent.type === 'enrolled';
     drafts.push({
       key: `${intent.key}:learner`,

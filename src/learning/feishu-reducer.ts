@@ -3,7 +3,7 @@
  * folded into one record per learner and course. Each event carries the whole registration, so the newest
  * event (header.create_time) wins and an older one arriving late changes nothing.
  */
-import { emptyRecord, once, toDate, toNumber, type CardIntent, type RecordState, type Reduction } from './record.js';
+import { emptyRecord, once, toDate, toNumber, type CardIntent, type RecordState, type Reduction } from './record-state.js';
 
 export interface ElearningRegistration {
   course_id?: string;

@@ -2,7 +2,7 @@
  * Qingsuyun (轻速云) callbacks (seed 002) folded into learner records: exams per paper, courses per course,
  * check-in tasks per task. Pure.
  */
-import { emptyRecord, maxDate, once, toDate, toNumber, type CardIntent, type ItemType, type RecordState, type Reduction } from './record.js';
+import { emptyRecord, maxDate, once, toDate, toNumber, type CardIntent, type ItemType, type RecordState, type Reduction } from './record-state.js';
 
 export type QingsuyunType = 'answerSheet' | 'courseFinish' | 'coursewareFinish' | 'clockFinish';
 export const QINGSUYUN_TYPES: readonly QingsuyunType[] = ['answerSheet', 'courseFinish', 'coursewareFinish', 'clockFinish'];

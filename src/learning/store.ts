@@ -1,7 +1,7 @@
 /** Loading and saving learner records inside the processing transaction, one writer per record at a time. */
 import type { LearningRecord } from '../generated/prisma/client.js';
-import type { Tx } from '../handlers/types.js';
-import type { ItemType, RecordState } from './record.js';
+import type { Tx } from '../db/tx.js';
+import type { ItemType, RecordState } from './record-state.js';
 
 export interface RecordKey {
   source: string;

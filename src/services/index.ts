@@ -18,11 +18,19 @@ export interface Services {
   feishu: FeishuClient | undefined;
   /** The bot's own open_id (from bot/v3/info at start), to tell its mentions and its own messages apart. */
   bot: { openId?: string };
-  /** Wakes the resolver that releases notifications waiting for a learner (set when the bot starts). */
+  /** Wakes the resolver that releases notifications waiting for a learner (after an admin binds one). */
   wakeWaiting: () => void;
 }
 
-export function createServices(deps: { db: Db; config: Config; log: Logger; feishu: FeishuClient | undefined; fetch?: typeof fetch }): Services {
+export function createServices(deps: {
+  db: Db;
+  config: Config;
+  log: Logger;
+  feishu: FeishuClient | undefined;
+  fetch?: typeof fetch;
+  /** Wakes the waiting resolver; without it (tests without background work) a binding wakes nothing. */
+  wakeWaiting?: () => void;
+}): Services {
   const { db, config, log, feishu } = deps;
   const directory = new FeishuDirectory(db, feishu);
   const alm = almApiConfigured(config)
@@ -37,5 +45,5 @@ export function createServices(deps: { db: Db; config: Config; log: Logger; feis
       })
     : undefined;
   const resolver = new IdentityResolver({ db, directory, alm: alm && { getUser: (id) => alm.getUser(id) }, config });
-  return { directory, resolver, alm, catalog: new AlmCatalog(db, alm), feishu, bot: {}, wakeWaiting: () => {} };
+  return { directory, resolver, alm, catalog: new AlmCatalog(db, alm), feishu, bot: {}, wakeWaiting: deps.wakeWaiting ?? (() => {}) };
 }

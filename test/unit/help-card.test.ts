@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { helpCard } from '../../cards/help.js';
+import { helpCard as buildHelpCard } from '../../cards/help.js';
+import { helpCardInput } from '../../src/commands/catalog.js';
+
 import { MAX_CARD_BYTES, assertCardSize, cardBytes } from '../../cards/kit.js';
 import { COMMANDS } from '../../src/commands/catalog.js';
+
+const helpCard = ({ isAdmin }: { isAdmin: boolean }) => buildHelpCard(helpCardInput(isAdmin));
 
 type Md = { tag: string; content?: string; i18n_content?: { zh_cn: string; en_us: string } };
 const texts = (card: Record<string, unknown>) =>

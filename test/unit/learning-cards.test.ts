@@ -10,7 +10,6 @@ import {
   t,
 } from '../../cards/kit.js';
 import {
-  SOURCE_LABELS,
   checkinCard,
   completionCard,
   enrolledCard,
@@ -18,6 +17,7 @@ import {
   unenrolledCard,
 } from '../../cards/learning.js';
 import { managerNoticeCard } from '../../cards/manager.js';
+import { SOURCE_LABELS } from '../../src/domain/sources.js';
 import { TICKET_CHANNELS, TICKET_STAGES, TICKET_STATUSES, ticketCard } from '../../cards/ticket.js';
 import { progressCard, type ProgressItem } from '../../cards/progress.js';
 import { replyCard, toast } from '../../cards/reply.js';

@@ -4,7 +4,7 @@ import { reduceAlm } from '../../src/learning/alm-reducer.js';
 import { classifyAlmEvent, ALM_EVENT_NAMES, type AlmEvent } from '../../src/learning/alm-events.js';
 import { reduceElearning, type ElearningRegistration } from '../../src/learning/feishu-reducer.js';
 import { parseBeijingTime, reduceQingsuyun, type QingsuyunCallback } from '../../src/learning/qingsuyun-reducer.js';
-import type { CardIntent, RecordState } from '../../src/learning/record.js';
+import type { CardIntent, RecordState } from '../../src/learning/record-state.js';
 
 const data = { userId: 42, loId: 'course:1', loInstanceId: 'course:1_1', loType: 'course' };
 const ev = (eventId: string, eventName: string, at: string, extra: Record<string, unknown> = {}): AlmEvent => ({

@@ -1,18 +1,15 @@
 /** `bind`, `unbind`, `bindings`: which Feishu user a learning-platform account belongs to, as an admin says. */
 import { formatTime, t, userText, type I18nText } from '../../../cards/kit.js';
-import type { CommandContext } from '../execute.js';
+import { learnerKey } from '../../domain/keys.js';
+import { isSource, SOURCE_NAMES } from '../../domain/sources.js';
+import type { CommandContext } from '../context.js';
 import type { BindTarget, ParsedCommand } from '../parse.js';
 import { actorTimeZone, audited } from './common.js';
 import { errorCard, infoCard, join, listCard, mention, receiptCard, refusalCard, type Card } from './replies.js';
 
-/** Source names for receipts. */
-export const SOURCE_NAMES: Record<string, I18nText> = {
-  alm: t('ALM', 'ALM'),
-  qingsuyun: t('轻速云', 'Qingsuyun'),
-  feishu: t('飞书学习', 'Feishu eLearning'),
-};
-
-export const sourceName = (source: string): I18nText => SOURCE_NAMES[source] ?? t(userText(source, 40), userText(source, 40));
+/** A source's short name for receipts; an unknown one is shown as it is (escaped). */
+export const sourceName = (source: string): I18nText =>
+  isSource(source) ? SOURCE_NAMES[source] : t(userText(source, 40), userText(source, 40));
 
 /** `ALM 账号 123` / `ALM account 123`, escaped. */
 export function accountText(source: string, externalUserId: string): I18nText {
@@ -21,8 +18,6 @@ export function accountText(source: string, externalUserId: string): I18nText {
   return t(`${name.zh} 账号 ${id}`, `${name.en} account ${id}`);
 }
 
-/** The `waitFor` of notifications waiting for this learner. */
-export const waitKey = (source: string, externalUserId: string) => `${source}:${externalUserId}`;
 
 const MAX_LISTED = 50;
 
@@ -55,7 +50,7 @@ export async function runBind(ctx: CommandContext, command: Extract<ParsedComman
     const before = await tx.learnerIdentity.findUnique({ where: { source_externalUserId: key } });
     const data = { status: 'resolved', origin: 'binding', openId, boundBy: ctx.actor.openId, lastError: null };
     await tx.learnerIdentity.upsert({ where: { source_externalUserId: key }, create: { ...key, ...data }, update: data });
-    const waiting = await tx.notification.count({ where: { waitFor: waitKey(source, externalUserId), status: 'waiting' } });
+    const waiting = await tx.notification.count({ where: { waitFor: learnerKey(source, externalUserId), status: 'waiting' } });
     const previous = before?.status === 'resolved' && before.openId && before.openId !== openId ? before.openId : null;
     const account = accountText(source, externalUserId);
     const lines: I18nText[] = [t(`已把 ${account.zh} 绑定到 ${mention(openId)}。`, `Bound the ${account.en} to ${mention(openId)}.`)];

@@ -1,7 +1,7 @@
 /** Helpers shared by the command implementations: the clock, the actor's zone, audited changes. */
 import { Prisma } from '../../generated/prisma/client.js';
-import type { Tx } from '../../handlers/types.js';
-import type { CommandContext } from '../execute.js';
+import type { Tx } from '../../db/tx.js';
+import type { CommandContext } from '../context.js';
 import type { Card } from './replies.js';
 
 export const nowOf = (ctx: CommandContext): Date => (ctx.now ? ctx.now() : new Date());

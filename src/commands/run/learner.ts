@@ -2,14 +2,14 @@
 import { helpCard } from '../../../cards/help.js';
 import { localize, t } from '../../../cards/kit.js';
 import { isAdmin } from '../admins.js';
-import { KIND_NAMES } from '../catalog.js';
-import type { CommandContext } from '../execute.js';
+import { helpCardInput, KIND_NAMES } from '../catalog.js';
+import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { capital, receiptCard, type Card } from './replies.js';
 
 /** `help`: the commands this user may use. */
 export async function runHelp(ctx: CommandContext): Promise<Card> {
-  return helpCard({ isAdmin: await isAdmin(ctx.db, ctx.config, ctx.actor.openId) });
+  return helpCard(helpCardInput(await isAdmin(ctx.db, ctx.config, ctx.actor.openId)));
 }
 
 /** `mute <kind>` / `unmute <kind>`: the user's own muted kinds; manager notices about them are not affected. */

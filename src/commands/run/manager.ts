@@ -1,6 +1,6 @@
 /** `manager <@learner> <@manager|clear>`: an admin's choice of manager, instead of Feishu's leader. */
 import { t } from '../../../cards/kit.js';
-import type { CommandContext } from '../execute.js';
+import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
 import { mention, receiptCard, type Card } from './replies.js';

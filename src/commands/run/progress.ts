@@ -1,13 +1,12 @@
 /** `progress` / `进度`: the user's courses and exams across every source, on one card. */
-import { SOURCE_LABELS } from '../../../cards/learning.js';
 import { progressCard, type ProgressItem } from '../../../cards/progress.js';
-import type { CommandContext } from '../execute.js';
+import { sourceLabel, sourceRank } from '../../domain/sources.js';
+import type { CommandContext } from '../context.js';
 import { actorTimeZone } from './common.js';
 import type { Card } from './replies.js';
 
 /** More records than anyone has; the card lists 40 and counts the rest. */
 const MAX_RECORDS = 500;
-const SOURCE_ORDER = ['feishu', 'alm', 'qingsuyun'];
 
 export async function runProgress(ctx: CommandContext): Promise<Card> {
   const openId = ctx.actor.openId;
@@ -18,11 +17,10 @@ export async function runProgress(ctx: CommandContext): Promise<Card> {
     orderBy: [{ lastEventAt: { sort: 'desc', nulls: 'last' } }, { updatedAt: 'desc' }],
     take: MAX_RECORDS,
   });
-  const rank = (source: string) => (SOURCE_ORDER.includes(source) ? SOURCE_ORDER.indexOf(source) : SOURCE_ORDER.length);
   // Stable sort: by source, most recent first within each.
-  records.sort((a, b) => rank(a.source) - rank(b.source));
+  records.sort((a, b) => sourceRank(a.source) - sourceRank(b.source));
   const items: ProgressItem[] = records.map((r) => ({
-    sourceLabel: (SOURCE_LABELS as Record<string, string>)[r.source] ?? r.source,
+    sourceLabel: sourceLabel(r.source),
     itemName: r.itemName || r.itemId || r.itemKey,
     itemType: r.itemType,
     state: r.state,

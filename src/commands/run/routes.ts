@@ -1,8 +1,8 @@
 /** `route <kind> here|off`: a group chat that also receives one kind of notification. */
 import { t, type I18nText } from '../../../cards/kit.js';
-import { notifySettingKey } from '../../outbox/policy.js';
+import { notifySettingKey } from '../../domain/keys.js';
 import { KIND_NAMES, type RouteKind } from '../catalog.js';
-import type { CommandContext } from '../execute.js';
+import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
 import { capital, join, receiptCard, refusalCard, type Card } from './replies.js';

@@ -1,10 +1,10 @@
 /** `notify <kind> on|off` (a kind on or off for everyone) and `settings` (everything an admin can see at once). */
 import { card, markdown, t, userText, type I18nText } from '../../../cards/kit.js';
 import { almApiConfigured, type Config } from '../../config.js';
-import { SWITCHABLE_KINDS, notifySettingKey } from '../../outbox/policy.js';
+import { notifySettingKey } from '../../domain/keys.js';
 import { listAdmins } from '../admins.js';
 import { KIND_NAMES, NOTIFICATION_KINDS, ROUTE_KINDS } from '../catalog.js';
-import type { CommandContext } from '../execute.js';
+import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
 import { capital, join, receiptCard, type Card } from './replies.js';
@@ -36,7 +36,7 @@ export async function runNotify(ctx: CommandContext, command: Extract<ParsedComm
 const MAX_CHATS = 20;
 
 export async function runSettings(ctx: CommandContext): Promise<Card> {
-  const kinds = NOTIFICATION_KINDS.filter((k) => SWITCHABLE_KINDS.has(k));
+  const kinds = NOTIFICATION_KINDS;
   const [settings, routes, admins] = await Promise.all([
     ctx.db.setting.findMany({ where: { key: { in: kinds.map(notifySettingKey) } } }),
     ctx.db.route.findMany({ orderBy: [{ kind: 'asc' }, { createdAt: 'asc' }] }),

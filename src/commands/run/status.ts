@@ -1,12 +1,12 @@
 /** `status`: events received per source in the last 24 h, the outbox's backlog, and each source's last event. */
-import { card, formatTime, markdown, t, userText, type I18nText } from '../../../cards/kit.js';
-import type { CommandContext } from '../execute.js';
+import { card, formatTime, markdown, t, type I18nText } from '../../../cards/kit.js';
+import { SOURCES } from '../../domain/sources.js';
+import type { CommandContext } from '../context.js';
 import { sourceName } from './bindings.js';
 import { actorTimeZone, nowOf } from './common.js';
 import { join, type Card } from './replies.js';
 
 const DAY_MS = 24 * 60 * 60_000;
-const KNOWN_SOURCES = ['feishu', 'alm', 'qingsuyun'];
 
 export async function runStatus(ctx: CommandContext): Promise<Card> {
   const now = nowOf(ctx);
@@ -20,11 +20,11 @@ export async function runStatus(ctx: CommandContext): Promise<Card> {
     db.learnerIdentity.count({ where: { status: 'unresolved' } }),
     actorTimeZone(ctx),
   ]);
-  const sources = [...new Set([...KNOWN_SOURCES, ...last.map((r) => r.source)])];
+  const sources = [...new Set<string>([...SOURCES, ...last.map((r) => r.source)])];
   const sourceLines = sources.map((source): I18nText => {
     const count = recent.find((r) => r.source === source)?._count._all ?? 0;
     const at = last.find((r) => r.source === source)?._max.receivedAt ?? null;
-    const name = KNOWN_SOURCES.includes(source) ? sourceName(source) : t(userText(source, 40), userText(source, 40));
+    const name = sourceName(source);
     return t(
       `- ${name.zh}：24 小时内 ${count} 个事件 · 最近一次：${at ? formatTime(at, zone, 'zh') : '无'}`,
       `- ${name.en}: ${count} ${count === 1 ? 'event' : 'events'} in 24 h · last: ${at ? formatTime(at, zone, 'en') : 'never'}`,

@@ -1,7 +1,8 @@
 /** `unresolved`: learners the bot cannot find in Feishu, each with the `bind` command that fixes it. */
 import { clip, escapeMd, t, userText, type I18nText } from '../../../cards/kit.js';
-import type { CommandContext } from '../execute.js';
-import { accountText, waitKey } from './bindings.js';
+import type { CommandContext } from '../context.js';
+import { learnerKey } from '../../domain/keys.js';
+import { accountText } from './bindings.js';
 import { infoCard, listCard, type Card } from './replies.js';
 
 const MAX_LISTED = 30;
@@ -18,7 +19,7 @@ export async function runUnresolved(ctx: CommandContext): Promise<Card> {
   if (rows.length === 0) return infoCard(title, t('所有学员都已对应到飞书用户。', 'Every learner has been matched to a Feishu user.'));
   const waits = await ctx.db.notification.groupBy({
     by: ['waitFor'],
-    where: { status: 'waiting', waitFor: { in: rows.map((r) => waitKey(r.source, r.externalUserId)) } },
+    where: { status: 'waiting', waitFor: { in: rows.map((r) => learnerKey(r.source, r.externalUserId)) } },
     _count: { _all: true },
   });
   const waitingFor = (key: string) => waits.find((w) => w.waitFor === key)?._count._all ?? 0;
@@ -26,7 +27,7 @@ export async function runUnresolved(ctx: CommandContext): Promise<Card> {
     const account = accountText(r.source, r.externalUserId);
     const name = r.displayName ? userText(r.displayName, 40) : null;
     const reason = r.lastError ? userText(r.lastError, 160) : null;
-    const waiting = waitingFor(waitKey(r.source, r.externalUserId));
+    const waiting = waitingFor(learnerKey(r.source, r.externalUserId));
     const word = BIND_WORDS[r.source];
     const id = escapeMd(clip(r.externalUserId, 128));
     const fix = word

@@ -1,0 +1,23 @@
+import type { AnyNotificationKind, ReceiveIdType, Role } from './notifications.js';
+
+/**
+ * A message a handler, a command or a click decides to send; the outbox writes it in the caller's transaction.
+ * `key` is unique within its scope (the event or the click); with the scope it makes the send idempotent.
+ */
+export interface NotificationDraft {
+  key: string;
+  kind: AnyNotificationKind;
+  role?: Role;
+  receiveIdType: ReceiveIdType;
+  /** Empty while `waitFor` is set. */
+  receiveId: string;
+  /** The learner key (see `learnerKey`) of a learner not yet found in Feishu: the message waits for them. */
+  waitFor?: string;
+  /** What the message is about (see `recordSubject`, `ticketSubject`), to find it again for an update. */
+  subject?: string;
+  card?: Record<string, unknown>;
+  /** A plain text message instead of a card. */
+  text?: string;
+  /** A copy of the news for the group chats routed for this kind (a team feed). */
+  feedCard?: Record<string, unknown>;
+}

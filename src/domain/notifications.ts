@@ -1,0 +1,77 @@
+/**
+ * Notification kinds, recipients' roles and receive id types: one list each. A kind decides who may switch it
+ * off (`notify <kind> off`), whether a user may mute it, and whether a group chat may be routed for it.
+ */
+import type { Text } from './text.js';
+
+/** A kind's name in commands and on the help card; the parser also accepts the singular and `extra`. */
+export type KindName = Text & { readonly singular: string; readonly extra?: readonly string[] };
+
+interface KindSpec {
+  readonly name?: KindName;
+  /** An admin can switch it off for everyone, and a learner can mute it. */
+  readonly switchable: boolean;
+  /** `route` can send it to a group chat. */
+  readonly routable: boolean;
+}
+
+/** Every kind, in the order commands and cards list them. */
+export const KINDS = {
+  completions: { name: { zh: '完成', en: 'completions', singular: 'completion' }, switchable: true, routable: true },
+  exams: { name: { zh: '考试', en: 'exams', singular: 'exam' }, switchable: true, routable: true },
+  enrollments: { name: { zh: '报名', en: 'enrollments', singular: 'enrollment' }, switchable: true, routable: true },
+  // Check-ins are personal: never routed to a chat.
+  checkins: {
+    name: { zh: '打卡', en: 'checkins', singular: 'checkin', extra: ['check-in', 'check-ins'] },
+    switchable: true,
+    routable: false,
+  },
+  tickets: { name: { zh: '工单', en: 'tickets', singular: 'ticket' }, switchable: true, routable: true },
+  seats: { name: { zh: '名额', en: 'seats', singular: 'seat' }, switchable: true, routable: true },
+  failures: { name: { zh: '失败', en: 'failures', singular: 'failure' }, switchable: true, routable: true },
+  onboarding: { switchable: false, routable: false },
+  reply: { switchable: false, routable: false },
+  congratulations: { switchable: false, routable: false },
+} as const satisfies Record<string, KindSpec>;
+
+export type AnyNotificationKind = keyof typeof KINDS;
+type KindsWhere<P extends 'switchable' | 'routable'> = {
+  [K in AnyNotificationKind]: (typeof KINDS)[K][P] extends true ? K : never;
+}[AnyNotificationKind];
+
+const kindsWhere = <P extends 'switchable' | 'routable'>(p: P) =>
+  (Object.keys(KINDS) as AnyNotificationKind[]).filter((k) => KINDS[k][p]) as KindsWhere<P>[];
+
+/** Kinds a person chooses about (`mute`, `notify`): what commands and the help card call "notification kinds". */
+export const NOTIFICATION_KINDS = kindsWhere('switchable');
+export type NotificationKind = KindsWhere<'switchable'>;
+
+/** Kinds `route` can send to a group chat. */
+export const ROUTE_KINDS = kindsWhere('routable');
+export type RouteKind = KindsWhere<'routable'>;
+
+export function isSwitchable(kind: string): kind is NotificationKind {
+  return (NOTIFICATION_KINDS as readonly string[]).includes(kind);
+}
+
+/** Display names of the kinds people choose about. */
+export const KIND_NAMES = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, KINDS[k].name])) as Record<
+  NotificationKind,
+  KindName
+>;
+
+/** Who a message is for, which decides whose choices apply to it. */
+export const ROLES = ['learner', 'manager', 'chat', 'user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles whose recipient may mute a kind for themselves; a manager's notice about a learner is not theirs to mute. */
+export const MUTABLE_ROLES: ReadonlySet<string> = new Set<Role>(['learner']);
+
+/** How Feishu reads a message's `receive_id`. */
+export const RECEIVE_ID_TYPES = ['open_id', 'user_id', 'union_id', 'email', 'chat_id'] as const;
+export type ReceiveIdType = (typeof RECEIVE_ID_TYPES)[number];
+
+/** The card languages a person can choose. */
+export const LANGS = ['zh', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export const isLang = (value: unknown): value is Lang => value === 'zh' || value === 'en';
