@@ -1,6 +1,6 @@
 /**
  * Card callbacks as Feishu sends them: the new `card.action.trigger` (schema 2.0) and the older flat callback
- * (reference §2.2–2.4), brought to one shape, and the answer Feishu expects within 3 s. Pure.
+ * brought to one shape, and the answer Feishu expects within 3 s. Pure.
  */
 import type { Toast } from '../../cards/reply.js';
 

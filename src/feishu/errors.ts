@@ -1,6 +1,6 @@
 /**
  * What a failed Feishu Open API call means for a retry. Pure: it looks only at the thrown error or response.
- * Sources: docs' error tables for im/v1/messages and the rate-limit guide (see shared/reference).
+ * From the error tables of im/v1/messages and the rate-limit guide of the Open Platform.
  */
 export interface FeishuFailure {
   retryable: boolean;

@@ -10,9 +10,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Inbox } from '../inbox/inbox.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
-import { badRequest, unauthorized } from '../http/errors.js';
+import { badRequest } from '../http/errors.js';
 import { readJson } from '../http/read-json.js';
-import { safeEqual } from '../verify/feishu.js';
+import { verifyBasicAuth } from '../verify/basic-auth.js';
+import { refusalError } from './refusals.js';
 
 /** ALM batches can be large; they are still read whole before anything is stored. */
 const MAX_ALM_BODY_BYTES = 16 * 1024 * 1024;
@@ -39,28 +40,14 @@ export interface AlmReceiverDeps {
 }
 
 /** Checks an `Authorization: Basic …` header against the configured pair, in constant time. Pure. */
-export function checkBasicAuth(header: string | undefined, user: string, password: string): boolean {
-  const m = header && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!m) return false;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const sep = decoded.indexOf(':');
-  if (sep < 0) return false;
-  // Both halves are compared whatever the first gives, so the timing says nothing about which one was wrong.
-  const userOk = safeEqual(decoded.slice(0, sep), user);
-  const passwordOk = safeEqual(decoded.slice(sep + 1), password);
-  return userOk && passwordOk;
-}
-
 export function almReceiver(deps: AlmReceiverDeps) {
   const { ALM_WEBHOOK_USER: user, ALM_WEBHOOK_PASSWORD: password } = deps.config;
   return async (ctx: Context) => {
-    if (!user || !password) {
-      deps.log.warn('refused an ALM webhook: ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not configured');
-      throw unauthorized('The ALM webhook is not configured on this bot (ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD).', 'not_configured');
-    }
-    if (!checkBasicAuth(ctx.get('authorization') || undefined, user, password)) {
-      ctx.set('WWW-Authenticate', 'Basic realm="alm-webhook"');
-      throw unauthorized('HTTP Basic credentials are missing or wrong.', 'bad_credentials');
+    const auth = verifyBasicAuth(ctx.get('authorization') || undefined, user, password);
+    if (!auth.ok) {
+      if (auth.code === 'not_configured') deps.log.warn('refused an ALM webhook: ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not configured');
+      else ctx.set('WWW-Authenticate', 'Basic realm="alm-webhook"');
+      throw refusalError(auth);
     }
     const { body } = await readJson(ctx, MAX_ALM_BODY_BYTES);
     const parsed = batchSchema.safeParse(body);

@@ -5,12 +5,12 @@
  */
 import type { Context } from 'koa';
 import type { Config } from '../config.js';
-import { badRequest, unauthorized } from '../http/errors.js';
 import { readJson } from '../http/read-json.js';
-import { checkOldCardSignature, safeEqual } from '../verify/feishu.js';
-import { signatureHeaders, verifyFeishuRequest } from '../verify/feishu-request.js';
+import { signatureHeaders, verifyFeishuRequest, verifyOldCardRequest } from '../verify/feishu-request.js';
+import { refuse } from '../verify/result.js';
 import { cardActionFromV1, cardActionFromV2, respondToCardAction, type CardActionHandler } from '../actions/callback.js';
 import { CARD_ACTION_EVENT } from './feishu-intake.js';
+import { orRefuse, refusalError } from './refusals.js';
 
 export interface CardReceiverDeps {
   config: Pick<Config, 'FEISHU_ENCRYPT_KEY' | 'FEISHU_VERIFICATION_TOKEN'>;
@@ -22,29 +22,30 @@ export function cardReceiver(deps: CardReceiverDeps) {
   return async (ctx: Context) => {
     const { raw, body } = await readJson(ctx);
     const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const headers = signatureHeaders(ctx.headers);
     if ('encrypt' in record || 'schema' in record) {
-      const envelope = verifyFeishuRequest(signatureHeaders(ctx), raw, body, deps.config);
+      const envelope = orRefuse(verifyFeishuRequest(headers, raw, body, deps.config));
       if (envelope.kind === 'challenge') {
         ctx.body = { challenge: envelope.challenge };
         return;
       }
-      if (envelope.eventType !== CARD_ACTION_EVENT) throw badRequest(`Not a card callback: ${envelope.eventType}.`, 'not_a_card_callback');
+      if (envelope.eventType !== CARD_ACTION_EVENT) {
+        throw refusalError(refuse('not_a_card_callback', `Not a card callback: ${envelope.eventType}.`));
+      }
       const action = cardActionFromV2(envelope.eventId, envelope.body);
       ctx.body = respondToCardAction(await deps.cardActions.handle(action), action);
       return;
     }
     // The older callback: a URL challenge, or a click signed over the Verification Token.
-    if (record.type === 'url_verification' && typeof record.challenge === 'string') {
-      if (token && !(typeof record.token === 'string' && safeEqual(record.token, token))) throw unauthorized('The token does not match FEISHU_VERIFICATION_TOKEN.', 'bad_token');
-      ctx.body = { challenge: record.challenge };
+    const request = orRefuse(verifyOldCardRequest(headers, raw, record, token));
+    if (request.kind === 'challenge') {
+      ctx.body = { challenge: request.challenge };
       return;
     }
-    if (token) {
-      const check = checkOldCardSignature(signatureHeaders(ctx), token, raw);
-      if (check !== 'ok') throw unauthorized(`X-Lark-Signature ${check === 'missing' ? 'headers are missing' : 'does not match'}.`, 'bad_signature');
-    }
     const action = cardActionFromV1(record);
-    if (!action.operatorOpenId || !record.action) throw badRequest('Not a card callback: open_id and action are required.', 'not_a_card_callback');
+    if (!action.operatorOpenId || !record.action) {
+      throw refusalError(refuse('not_a_card_callback', 'Not a card callback: open_id and action are required.'));
+    }
     ctx.body = respondToCardAction(await deps.cardActions.handle(action), action);
   };
 }

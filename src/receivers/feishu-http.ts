@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Config } from '../config.js';
 import { readJson } from '../http/read-json.js';
 import { signatureHeaders, verifyFeishuRequest } from '../verify/feishu-request.js';
+import { orRefuse } from './refusals.js';
 import { intakeFeishuEvent, type FeishuIntakeDeps } from './feishu-intake.js';
 
 export interface FeishuReceiverDeps extends FeishuIntakeDeps {
@@ -16,7 +17,7 @@ export interface FeishuReceiverDeps extends FeishuIntakeDeps {
 export function feishuEventReceiver(deps: FeishuReceiverDeps) {
   return async (ctx: Context) => {
     const { raw, body } = await readJson(ctx);
-    const envelope = verifyFeishuRequest(signatureHeaders(ctx), raw, body, deps.config);
+    const envelope = orRefuse(verifyFeishuRequest(signatureHeaders(ctx.headers), raw, body, deps.config));
     ctx.status = 200;
     ctx.body = envelope.kind === 'challenge' ? { challenge: envelope.challenge } : (await intakeFeishuEvent(deps, envelope)).body;
   };

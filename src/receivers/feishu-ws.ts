@@ -3,24 +3,24 @@
  * the bot opens itself, so it needs no public URL. The SDK does the endpoint discovery, pings, reconnects and the
  * joining of fragments; each event then goes through the same intake as the webhook, and is stored (unique on its
  * event id) before the SDK acknowledges it. Feishu authenticates the connection with the app secret, so events
- * arrive neither signed nor encrypted (reference §3.1).
+ * arrive unsigned; a body that is encrypted anyway is decrypted like the webhook's.
  *
  * The acknowledgement carries the outcome: an event that could not be stored (or arrives while the bot stops) is
  * answered 500, and Feishu delivers it again; a card callback's toast and card go back in the acknowledgement.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../config.js';
-import { parseFeishuEnvelope } from '../feishu/envelope.js';
+import { decodeFeishuBody } from '../verify/feishu-request.js';
 import { sdkLogger } from '../feishu/client.js';
 import { intakeFeishuEvent, type FeishuIntakeDeps } from './feishu-intake.js';
 
 export interface LongConnectionDeps extends FeishuIntakeDeps {
-  config: Pick<Config, 'FEISHU_APP_ID' | 'FEISHU_APP_SECRET' | 'FEISHU_DOMAIN'>;
+  config: Pick<Config, 'FEISHU_APP_ID' | 'FEISHU_APP_SECRET' | 'FEISHU_DOMAIN' | 'FEISHU_ENCRYPT_KEY'>;
   /** False once shutdown has begun: events are then refused, and Feishu delivers them again later. */
   accepting: () => boolean;
 }
 
-/** The SDK ignores an app id of another shape without a word (reference §3.1), so it is checked here. */
+/** The SDK ignores an app id of another shape without a word, so it is checked here. */
 const APP_ID = /^cli_[0-9a-fA-F]{16}$/;
 
 export type LongConnectionState = ReturnType<lark.WSClient['getConnectionStatus']>['state'];
@@ -28,13 +28,14 @@ export type LongConnectionState = ReturnType<lark.WSClient['getConnectionStatus'
 /** What one pushed event is answered with: the value the SDK puts in its acknowledgement (none for a plain event). */
 export async function answerPushedEvent(deps: LongConnectionDeps, data: unknown): Promise<Record<string, unknown> | undefined> {
   if (!deps.accepting()) throw new Error('the bot is stopping; Feishu will deliver the event again');
-  const parsed = parseFeishuEnvelope(data);
-  if (!parsed.ok) {
-    deps.log.warn({ reason: parsed.reason }, 'long connection: a pushed message is not a Feishu event');
-    throw new Error(parsed.reason);
+  // The same decoding as the webhook's after its signature check (the connection itself is authenticated).
+  const decoded = decodeFeishuBody(data, deps.config.FEISHU_ENCRYPT_KEY);
+  if (!decoded.ok) {
+    deps.log.warn({ reason: decoded.message, code: decoded.code }, 'long connection: a pushed message is not a Feishu event');
+    throw new Error(decoded.message);
   }
-  if (parsed.envelope.kind === 'challenge') return undefined;
-  const answer = await intakeFeishuEvent(deps, parsed.envelope);
+  if (decoded.value.kind === 'challenge') return undefined;
+  const answer = await intakeFeishuEvent(deps, decoded.value);
   return answer.cardAction ? answer.body : undefined;
 }
 

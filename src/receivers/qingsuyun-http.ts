@@ -9,9 +9,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Inbox } from '../inbox/inbox.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
-import { badRequest, unauthorized } from '../http/errors.js';
+import { badRequest } from '../http/errors.js';
 import { readJson } from '../http/read-json.js';
-import { safeEqual } from '../verify/feishu.js';
+import { verifySecretKey } from '../verify/basic-auth.js';
+import { orRefuse, refusalError } from './refusals.js';
 
 const callbackSchema = z
   .object({
@@ -34,11 +35,12 @@ export function qingsuyunReceiver(deps: QingsuyunReceiverDeps) {
   return async (ctx: Context) => {
     if (!secret) {
       deps.log.warn('refused a Qingsuyun callback: QINGSUYUN_SECRET_KEY is not configured');
-      throw unauthorized('The Qingsuyun callback is not configured on this bot (QINGSUYUN_SECRET_KEY).', 'not_configured');
+      orRefuse(verifySecretKey(undefined, secret)); // refused: not configured (the body is not even read)
     }
     const { body } = await readJson(ctx);
     const given = typeof body === 'object' && body !== null ? (body as { secretKey?: unknown }).secretKey : undefined;
-    if (typeof given !== 'string' || !safeEqual(given, secret)) throw unauthorized('secretKey is missing or wrong.', 'bad_secret_key');
+    const check = verifySecretKey(given, secret);
+    if (!check.ok) throw refusalError(check);
     const parsed = callbackSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

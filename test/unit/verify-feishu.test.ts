@@ -1,7 +1,8 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { checkFeishuSignature, checkOldCardSignature, decryptFeishu, feishuSignature, safeEqual, sameDigest } from '../../src/verify/feishu.js';
+import { checkFeishuSignature, checkOldCardSignature, decryptFeishu, feishuSignature } from '../../src/verify/feishu.js';
+import { safeEqual, sameDigest } from '../../src/verify/equal.js';
 
 const key = 'test-encrypt-key';
 
