@@ -43,6 +43,14 @@ const PERMANENT_REASONS: Record<number, string> = {
   99991543: 'wrong app_id or app_secret',
 };
 
+/**
+ * 230099 ("failed to create the card content") is permanent, except with the sub-code 11310 (named in the message,
+ * e.g. "ErrCode: 11310"): a card cannot be updated while a click on it is being handled, and can be once the
+ * callback has been answered.
+ */
+const CARD_CONTENT_FAILED = 230099;
+const CARD_IN_INTERACTION = /\b11310\b/;
+
 interface AxiosLike {
   isAxiosError?: boolean;
   code?: string;
@@ -60,6 +68,10 @@ export function classifyFeishuResponse(status: number | undefined, data: unknown
     .filter(Boolean)
     .join(', ');
   const base = { status, code, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  if (code === CARD_CONTENT_FAILED && typeof body.msg === 'string' && CARD_IN_INTERACTION.test(body.msg)) {
+    // The card is held by a click being handled: the same update succeeds once the callback has been answered.
+    return { ...base, retryable: true, reason: `the card is being clicked; retrying (${label})` };
+  }
   if (code !== undefined && RETRYABLE_CODES.has(code)) {
     return { ...base, retryable: true, tokenInvalid: code === 99991661 || code === 99991663 || code === 99991671, reason: label };
   }

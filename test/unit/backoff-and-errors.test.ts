@@ -43,6 +43,13 @@ describe('classifying Feishu failures', () => {
     expect(classifyFeishuError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toMatchObject({ retryable: true });
   });
 
+  it('retries a card update refused while a click on the card is handled (230099 with sub-code 11310), and only that 230099', () => {
+    const held = { code: 230099, msg: 'Failed to create card content, ext=ErrCode: 11310; ErrMsg: card is in interaction;' };
+    expect(classifyFeishuResponse(400, held).retryable).toBe(true);
+    expect(classifyFeishuResponse(400, { code: 230099, msg: 'Failed to create card content, ext=ErrCode: 100290;' }).retryable).toBe(false);
+    expect(classifyFeishuResponse(400, { code: 230099, msg: 'Failed to create card content' }).retryable).toBe(false);
+  });
+
   it('names the reason for permanent errors', () => {
     expect(classifyFeishuResponse(400, { code: 230013, msg: 'x' }).reason).toContain("outside the app's availability");
   });
