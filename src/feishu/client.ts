@@ -54,6 +54,9 @@ export function sdkLogger(log: Logger): lark.Logger {
   };
 }
 
+/** The instance the SDK uses by default: typed as axios, it answers with the response's data (its interceptor). */
+const sdkHttpInstance = () => lark.defaultHttpInstance as unknown as lark.HttpInstance;
+
 /** How long one Open API call may take before it counts as failed (the outbox retries it). */
 export const FEISHU_CALL_TIMEOUT_MS = 15_000;
 
@@ -62,7 +65,7 @@ export const FEISHU_CALL_TIMEOUT_MS = 15_000;
  * call that hangs cannot hold a notification forever. The SDK's shared instance itself is left as it is: it keeps
  * its interceptors, and no other client in the process is affected.
  */
-export function timedHttpInstance(timeoutMs: number, base: lark.HttpInstance = lark.defaultHttpInstance): lark.HttpInstance {
+export function timedHttpInstance(timeoutMs: number, base: lark.HttpInstance = sdkHttpInstance()): lark.HttpInstance {
   const timed = <O extends { timeout?: number | undefined }>(opts?: O) => ({ ...opts, timeout: opts?.timeout ?? timeoutMs });
   return {
     request: (opts) => base.request(timed(opts)),
