@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
 import type { NotificationDraft } from '../domain/draft.js';
+import type { StoredEvent } from '../domain/event.js';
 import type { Source } from '../domain/sources.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
@@ -17,14 +18,7 @@ export type { NotificationDraft } from '../domain/draft.js';
 export type { ReceiveIdType, Role } from '../domain/notifications.js';
 export { RetryLater } from '../domain/errors.js';
 
-export interface StoredEvent {
-  id: string;
-  source: string;
-  externalId: string;
-  eventType: string;
-  payload: unknown;
-  receivedAt: Date;
-}
+export type { StoredEvent } from '../domain/event.js';
 
 /** What a handler is given; `payload` is the stored payload as its schema parsed it. */
 export interface HandlerContext<P = unknown> {
