@@ -83,6 +83,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     log,
     waker: wakers.waiting,
     onResolved: wakeOutbox,
+    defaultTimeZone: config.DEFAULT_TIME_ZONE,
   });
 
   const dispatcher = feishu

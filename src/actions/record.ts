@@ -1,4 +1,4 @@
-import type { Tx } from '../handlers/types.js';
+import type { Tx } from '../db/tx.js';
 import type { CardAction } from './callback.js';
 
 /** Every click is recorded once (a repeated delivery of the same click is not recorded twice). */

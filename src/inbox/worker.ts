@@ -4,7 +4,7 @@ import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
-import type { StoredEvent } from '../handlers/types.js';
+import type { StoredEvent } from '../domain/event.js';
 import { isCoded, RetryLater } from '../domain/errors.js';
 import { LEASE_SECONDS, RENEW_EVERY_MS } from '../domain/status.js';
 import { enqueueNotifications } from '../outbox/enqueue.js';

@@ -4,9 +4,10 @@
  * one gets a durable patch in the outbox (im.v1.message.patch), and an older patch still waiting is superseded.
  */
 import { assertCardSize } from '../../cards/kit.js';
-import type { Tx } from '../handlers/types.js';
+import type { Tx } from '../db/tx.js';
 import { notificationUuid } from './enqueue.js';
 import { cardFor } from './policy.js';
+import { replaceUnsentContent, supersedePatches } from './store.js';
 
 export async function updateCards(
   tx: Tx,
@@ -37,12 +38,8 @@ export async function patchMessage(tx: Tx, notificationId: string, card: Record<
   const theirs = await cardFor(tx, copy, card);
   assertCardSize(theirs);
   const content = JSON.stringify(theirs);
-  const inPlace = await tx.notification.updateMany({ where: { id: notificationId, status: { in: ['pending', 'waiting'] } }, data: { content } });
-  if (inPlace.count === 1) return;
-  await tx.notification.updateMany({
-    where: { patchOf: copy.id, operation: 'patch', status: 'pending' },
-    data: { status: 'skipped', lastError: 'superseded by a newer update' },
-  });
+  if (await replaceUnsentContent(tx, notificationId, content)) return;
+  await supersedePatches(tx, copy.id);
   const dedupeKey = `patch:${copy.id}:${version}`;
   await tx.notification.createMany({
     data: [

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { assertCardSize } from '../../cards/kit.js';
-import type { NotificationDraft, StoredEvent, Tx } from '../handlers/types.js';
+import type { Tx } from '../db/tx.js';
+import type { NotificationDraft } from '../domain/draft.js';
+import { dedupeKey, eventScope } from '../domain/keys.js';
+import type { NotificationStatus } from '../domain/status.js';
 import { applyPolicy } from './policy.js';
+
+/** The stored event a handler's notifications come from. */
+interface EventRef {
+  id: string;
+  source: string;
+  externalId: string;
+}
 
 /**
  * The `uuid` passed to im.v1.message.create: derived only from the notification's identity, so a resend
@@ -11,8 +21,8 @@ export function notificationUuid(dedupeKey: string): string {
   return createHash('sha256').update(dedupeKey).digest('base64url').slice(0, 40);
 }
 
-export function dedupeKeyFor(event: Pick<StoredEvent, 'source' | 'externalId'>, draft: Pick<NotificationDraft, 'key'>): string {
-  return `${event.source}:${event.externalId}:${draft.key}`;
+export function dedupeKeyFor(event: Pick<EventRef, 'source' | 'externalId'>, draft: Pick<NotificationDraft, 'key'>): string {
+  return dedupeKey(eventScope(event.source, event.externalId), draft.key);
 }
 
 /** The outbox row for a draft (its dedupe key decides the Feishu uuid). */
@@ -27,7 +37,8 @@ export function outboxRow(d: NotificationDraft, dedupeKey: string, eventId: stri
     receiveIdType: d.receiveIdType,
     receiveId: d.receiveId,
     waitFor: d.waitFor ?? null,
-    status: d.waitFor ? 'waiting' : 'pending',
+    // The row enters the machine here (src/domain/status.ts); the outbox store moves it on.
+    status: (d.waitFor ? 'waiting' : 'pending') satisfies NotificationStatus,
     subject: d.subject ?? null,
     msgType: d.card ? 'interactive' : 'text',
     content: d.card ? JSON.stringify(d.card) : JSON.stringify({ text: d.text }),
@@ -39,14 +50,14 @@ export function outboxRow(d: NotificationDraft, dedupeKey: string, eventId: stri
  * Writes drafts into the outbox inside the caller's transaction, after the policy (switched-off kinds, mutes,
  * languages, routed chats). A draft already written is skipped.
  */
-export async function enqueueNotifications(tx: Tx, event: StoredEvent, drafts: NotificationDraft[]): Promise<number> {
-  return enqueueDrafts(tx, `${event.source}:${event.externalId}`, event.id, drafts);
+export async function enqueueNotifications(tx: Tx, event: EventRef, drafts: NotificationDraft[]): Promise<number> {
+  return enqueueDrafts(tx, eventScope(event.source, event.externalId), event.id, drafts);
 }
 
 /** The same for work that does not come from a stored event (card actions, failure reports): `scope` names it. */
 export async function enqueueDrafts(tx: Tx, scope: string, eventId: string | null, drafts: NotificationDraft[]): Promise<number> {
   if (drafts.length === 0) return 0;
-  const data = (await applyPolicy(tx, drafts)).map((d) => outboxRow(d, `${scope}:${d.key}`, eventId));
+  const data = (await applyPolicy(tx, drafts)).map((d) => outboxRow(d, dedupeKey(scope, d.key), eventId));
   if (data.length === 0) return 0;
   const { count } = await tx.notification.createMany({ data, skipDuplicates: true });
   return count;

@@ -3,23 +3,22 @@
  * are dropped, kinds a user muted are dropped for that user, each user's card language is applied, and routed
  * group chats get their copy of the news (a team feed).
  */
-import { localize, type Lang } from '../../cards/kit.js';
-import type { NotificationDraft, Tx } from '../handlers/types.js';
-
-/** Kinds an admin can switch off with `notify <kind> off`. */
-export const SWITCHABLE_KINDS = new Set(['completions', 'exams', 'enrollments', 'checkins', 'tickets', 'seats', 'failures']);
-/** Kinds a learner can mute for themselves; a manager's notice about them is not theirs to mute. */
-export const MUTABLE_ROLES = new Set(['learner']);
-
-export const notifySettingKey = (kind: string) => `notify.${kind}`;
+import { localize } from '../../cards/kit.js';
+import type { Tx } from '../db/tx.js';
+import type { NotificationDraft } from '../domain/draft.js';
+import { notifySettingKey, parseNotifySettingKey } from '../domain/keys.js';
+import { isLang, isSwitchable, MUTABLE_ROLES } from '../domain/notifications.js';
 
 export async function applyPolicy(tx: Tx, drafts: NotificationDraft[]): Promise<NotificationDraft[]> {
   if (drafts.length === 0) return drafts;
-  const kinds = [...new Set(drafts.map((d) => d.kind).filter((k) => SWITCHABLE_KINDS.has(k)))];
+  const kinds = [...new Set(drafts.map((d) => d.kind).filter(isSwitchable))];
   const off = new Set<string>();
   if (kinds.length > 0) {
     const settings = await tx.setting.findMany({ where: { key: { in: kinds.map(notifySettingKey) } } });
-    for (const s of settings) if (s.value === false) off.add(s.key.slice('notify.'.length));
+    for (const s of settings) {
+      const kind = parseNotifySettingKey(s.key);
+      if (kind && s.value === false) off.add(kind);
+    }
   }
   const kept = drafts.filter((d) => !off.has(d.kind));
 
@@ -45,7 +44,7 @@ export async function cardFor(
 ): Promise<Record<string, unknown>> {
   if (to.receiveIdType !== 'open_id' || !to.receiveId) return card;
   const pref = await db.userPreference.findUnique({ where: { openId: to.receiveId }, select: { lang: true } });
-  return pref?.lang === 'zh' || pref?.lang === 'en' ? localize(card, pref.lang as Lang) : card;
+  return isLang(pref?.lang) ? localize(card, pref.lang) : card;
 }
 
 /** Applies each recipient's own choices (muted kinds, card language) to drafts addressed to a person. */
@@ -57,7 +56,7 @@ export async function personalise(tx: Tx, drafts: NotificationDraft[]): Promise<
   for (const d of drafts) {
     const pref = d.receiveIdType === 'open_id' ? prefs.get(d.receiveId) : undefined;
     if (pref && MUTABLE_ROLES.has(d.role ?? 'user') && pref.mutedKinds.includes(d.kind)) continue;
-    const lang = pref?.lang === 'zh' || pref?.lang === 'en' ? (pref.lang as Lang) : undefined;
+    const lang = isLang(pref?.lang) ? pref.lang : undefined;
     out.push(lang && d.card ? { ...d, card: localize(d.card, lang) } : d);
   }
   return out;
