@@ -1,4 +1,4 @@
-/** Helpdesk tickets as events carry them (seed 004), and the card that shows one. Pure. */
+/** Helpdesk tickets as `helpdesk.ticket.*_v1` events carry them, and the card that shows one. Pure. */
 import { ticketCard } from '../../cards/ticket.js';
 
 export interface TicketPayload {

@@ -1,4 +1,4 @@
-/** What each ALM webhook event name means (seed 001, "实时事件与批处理事件"). Pure. */
+/** What each ALM webhook event name means, real-time and batch alike (`…_BATCH`). Pure. */
 import type { ItemType } from './record-state.js';
 
 export interface AlmEvent {
@@ -19,7 +19,7 @@ export type AlmEventKind =
 const ITEM: Record<string, ItemType> = { COURSE: 'course', LEARNING_PATH: 'learningProgram', CERTIFICATION: 'certification' };
 const ACTION = { ENROLLMENT: 'enroll', UNENROLLMENT: 'unenroll', COMPLETED: 'complete' } as const;
 
-/** Every event name in the guide, so that an unknown one can be told apart and recorded as such. */
+/** Every event name ALM sends, so that an unknown one can be told apart and recorded as such. */
 export const ALM_EVENT_NAMES: readonly string[] = [
   ...Object.keys(ITEM).flatMap((item) => Object.keys(ACTION).flatMap((a) => [`${item}_${a}`, `${item}_${a}_BATCH`])),
   'LEARNER_PROGRESS',

@@ -1,5 +1,5 @@
 /**
- * Feishu eLearning course registrations (`elearning.course_registration.{created,updated,deleted}_v2`, seed 000)
+ * Feishu eLearning course registrations (`elearning.course_registration.{created,updated,deleted}_v2`)
  * folded into one record per learner and course. Each event carries the whole registration, so the newest
  * event (header.create_time) wins and an older one arriving late changes nothing.
  */

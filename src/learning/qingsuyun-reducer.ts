@@ -1,5 +1,5 @@
 /**
- * Qingsuyun (轻速云) callbacks (seed 002) folded into learner records: exams per paper, courses per course,
+ * Qingsuyun (轻速云) callbacks folded into learner records: exams per paper, courses per course,
  * check-in tasks per task. Pure.
  */
 import { emptyRecord, maxDate, once, toDate, toNumber, type CardIntent, type ItemType, type RecordState, type Reduction } from './record-state.js';

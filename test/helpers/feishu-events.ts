@@ -1,6 +1,6 @@
 /**
- * Build, encrypt and sign Feishu event and callback requests the way Feishu does
- * (shared/reference/feishu-protocol.md §1.3-§1.5, §2.4, §8).
+ * Build, encrypt and sign Feishu event and callback requests the way Feishu does: AES-256-CBC with a key that is
+ * the SHA-256 of the encrypt key, and an event signed with sha256(timestamp + nonce + encrypt key + body) in hex.
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_APP_ID, DEFAULT_TENANT_KEY } from '../emulator/feishu/index.js';
@@ -105,7 +105,7 @@ export function v1Event<E extends object>(
   };
 }
 
-/** The challenge Feishu sends when the request URL is configured (unsigned, reference §1.4). */
+/** The challenge Feishu sends when the request URL is configured (unsigned). */
 export function urlVerification(challenge: string, token: string = DEFAULT_VERIFICATION_TOKEN): UrlVerificationBody {
   return { challenge, token, type: 'url_verification' };
 }
