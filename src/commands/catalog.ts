@@ -6,20 +6,6 @@ import type { HelpCardInput } from '../../cards/help.js';
 import { t, type I18nText } from '../../cards/kit.js';
 import { KIND_NAMES, NOTIFICATION_KINDS } from '../domain/notifications.js';
 
-// The vocabulary the commands speak lives in src/domain; re-exported here for the parser and the runners.
-export {
-  BINDABLE_SOURCES as SOURCES,
-  SOURCE_ALIASES,
-  type BindableSource as LearningSource,
-} from '../domain/sources.js';
-export {
-  KIND_NAMES,
-  NOTIFICATION_KINDS,
-  ROUTE_KINDS,
-  type NotificationKind,
-  type RouteKind,
-} from '../domain/notifications.js';
-
 interface CommandSpec {
   /** English name, lower case. */
   readonly name: string;

@@ -4,18 +4,14 @@
  */
 import { clip, type I18nText } from '../../cards/kit.js';
 import {
-  COMMANDS,
   KIND_NAMES,
   NOTIFICATION_KINDS,
   ROUTE_KINDS,
-  SOURCES,
-  SOURCE_ALIASES,
-  commandInfo,
-  type CommandName,
-  type LearningSource,
   type NotificationKind,
   type RouteKind,
-} from './catalog.js';
+} from '../domain/notifications.js';
+import { BINDABLE_SOURCES, SOURCE_ALIASES, type BindableSource } from '../domain/sources.js';
+import { COMMANDS, commandInfo, type CommandName } from './catalog.js';
 
 /** One entry of `message.mentions`. */
 export interface Mention {
@@ -37,9 +33,9 @@ export type ParsedCommand =
   | { name: 'mute'; kind: NotificationKind }
   | { name: 'unmute'; kind: NotificationKind }
   | { name: 'lang'; lang: 'zh' | 'en' }
-  | { name: 'bind'; source: LearningSource; externalUserId: string; target: BindTarget }
-  | { name: 'unbind'; source: LearningSource; externalUserId: string }
-  | { name: 'bindings'; source: LearningSource | null }
+  | { name: 'bind'; source: BindableSource; externalUserId: string; target: BindTarget }
+  | { name: 'unbind'; source: BindableSource; externalUserId: string }
+  | { name: 'bindings'; source: BindableSource | null }
   | { name: 'manager'; learner: UserRef; manager: UserRef | null }
   | { name: 'route'; kind: RouteKind; on: boolean; /** For tickets: only this helpdesk's tickets (null: all). */ helpdesk: string | null }
   | { name: 'notify'; kind: NotificationKind; on: boolean }
@@ -261,10 +257,10 @@ const kindChoice = <K extends NotificationKind>(kinds: readonly K[]) =>
 
 const KIND = kindChoice(NOTIFICATION_KINDS);
 const ROUTE_KIND = kindChoice(ROUTE_KINDS);
-const SOURCE = choice<LearningSource>(
+const SOURCE = choice<BindableSource>(
   { zh: '来源', en: 'source' },
   { zh: 'alm、轻速云', en: 'alm, qingsuyun' },
-  SOURCES.map((s) => [s, [s, ...SOURCE_ALIASES[s]]]),
+  BINDABLE_SOURCES.map((s) => [s, [s, ...SOURCE_ALIASES[s]]]),
 );
 const ON_OFF = choice({ zh: '开/关', en: 'on or off' }, { zh: '开、关', en: 'on, off' }, [
   [true, ['on', '开', '开启']],

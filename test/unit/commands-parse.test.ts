@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, NOTIFICATION_KINDS, commandInfo, type CommandName } from '../../src/commands/catalog.js';
+import { COMMANDS, commandInfo, type CommandName } from '../../src/commands/catalog.js';
+import { NOTIFICATION_KINDS } from '../../src/domain/notifications.js';
 import { extractText, parseCommand, type Mention, type ParseInput, type ParseResult, type ParsedCommand } from '../../src/commands/parse.js';
 
 const BOT = 'ou_b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';

@@ -2,7 +2,8 @@
 import { helpCard } from '../../../cards/help.js';
 import { localize, t } from '../../../cards/kit.js';
 import { isAdmin } from '../admins.js';
-import { helpCardInput, KIND_NAMES } from '../catalog.js';
+import { KIND_NAMES } from '../../domain/notifications.js';
+import { helpCardInput } from '../catalog.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { capital, receiptCard, type Card } from './replies.js';

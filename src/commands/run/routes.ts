@@ -1,7 +1,7 @@
 /** `route <kind> here|off`: a group chat that also receives one kind of notification. */
 import { t, type I18nText } from '../../../cards/kit.js';
 import { notifySettingKey } from '../../domain/keys.js';
-import { KIND_NAMES, type RouteKind } from '../catalog.js';
+import { KIND_NAMES, type RouteKind } from '../../domain/notifications.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';

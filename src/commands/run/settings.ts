@@ -3,7 +3,7 @@ import { card, markdown, t, userText, type I18nText } from '../../../cards/kit.j
 import { almApiConfigured, type Config } from '../../config.js';
 import { notifySettingKey } from '../../domain/keys.js';
 import { listAdmins } from '../admins.js';
-import { KIND_NAMES, NOTIFICATION_KINDS, ROUTE_KINDS } from '../catalog.js';
+import { KIND_NAMES, NOTIFICATION_KINDS, ROUTE_KINDS } from '../../domain/notifications.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
