@@ -12,9 +12,6 @@ import { buildTicketCard, type TicketPayload } from '../helpdesk/ticket.js';
 import { updateCards } from '../outbox/card-updates.js';
 import { handles, type HandlerContext } from './types.js';
 
-// Kept for callers not yet moved to src/domain/keys.ts.
-export { ticketSubject } from '../domain/keys.js';
-
 /** The ticket as the event carries it; every other field is kept as it is, for the card. */
 const Ticket = z.looseObject({
   ticket_id: z.string().optional(),

@@ -12,13 +12,7 @@ import type { Source } from '../domain/sources.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 
-// Kept for modules not yet moved to the new homes of these types (src/db/tx.ts, src/domain/*).
-export type { Tx } from '../db/tx.js';
-export type { NotificationDraft } from '../domain/draft.js';
-export type { ReceiveIdType, Role } from '../domain/notifications.js';
-export { RetryLater } from '../domain/errors.js';
 
-export type { StoredEvent } from '../domain/event.js';
 
 /** What a handler is given; `payload` is the stored payload as its schema parsed it. */
 export interface HandlerContext<P = unknown> {

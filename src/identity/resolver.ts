@@ -11,10 +11,6 @@ import type { Db } from '../db/index.js';
 import type { LearnerRef } from '../domain/learner.js';
 import type { FeishuDirectory } from './directory.js';
 
-// Kept for callers not yet moved to src/domain.
-export type { LearnerRef } from '../domain/learner.js';
-export type { Source as LearningSource } from '../domain/sources.js';
-
 export type Resolution = { resolved: true; openId: string; origin: string } | { resolved: false; reason: string };
 
 /** The part of the ALM API the resolver needs. */
