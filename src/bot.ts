@@ -14,7 +14,7 @@ import { SendRateLimiter } from './outbox/rate-limiter.js';
 import { createApp } from './app.js';
 import { createServices, type Services } from './services/index.js';
 import { WaitingResolver } from './identity/waiting.js';
-import { CardActions } from './actions/handler.js';
+import { CardActions } from './actions/router.js';
 import { reportFailures } from './outbox/failures.js';
 import { fetchBotOpenId, subscribeTicketEvents } from './feishu/startup.js';
 import { releaseAllEvents } from './inbox/store.js';

@@ -18,7 +18,19 @@ export interface CardActionResult {
   toast: Toast;
   /** The clicked card as it should now look, when it changed. */
   card?: Record<string, unknown>;
+  /**
+   * Work to start once the answer has gone back to Feishu: while a click is being handled, Feishu refuses every
+   * update of the clicked card, so a patch of it (the older callback's only way to change it) is queued only then.
+   */
+  afterAnswer?: () => Promise<void>;
 }
+
+/**
+ * How long a click may spend on lookups in other systems (the directory, the identity resolver) before it is
+ * answered without them: Feishu waits 3 s for the answer. Work that takes longer finishes after the answer, and its
+ * result reaches the card by a patch through the outbox.
+ */
+export const CLICK_LOOKUP_BUDGET_MS = 1500;
 
 export interface CardActionHandler {
   handle(action: CardAction): Promise<CardActionResult>;

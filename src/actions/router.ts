@@ -1,4 +1,8 @@
-/** Routes a card button click to its action by the value's `action`. */
+/**
+ * Routes a card button click to its action by the value's `action`, and answers with the card in the clicker's
+ * language. Each click is recorded once under its own key (card_action), and an effect that may happen once per
+ * person (a congratulation) is guarded by a key of its own in the same table.
+ */
 import { t } from '../../cards/kit.js';
 import { toast } from '../../cards/reply.js';
 import type { Config } from '../config.js';
@@ -16,7 +20,16 @@ export class CardActions implements CardActionHandler {
 
   async handle(action: CardAction): Promise<CardActionResult> {
     const result = await this.route(action);
-    return result.card ? { ...result, card: await this.forClicker(action, result.card) } : result;
+    const { afterAnswer } = result;
+    const answered: CardActionResult = afterAnswer
+      ? { ...result, afterAnswer: () => afterAnswer().catch((err: unknown) => this.lateError(err)) }
+      : result;
+    return answered.card ? { ...answered, card: await this.forClicker(action, answered.card) } : answered;
+  }
+
+  /** Work of a click that went on after its answer failed: nobody waits for it, so it is logged. */
+  private lateError(err: unknown): void {
+    this.deps.log.error({ err }, 'card action: the work after the answer failed');
   }
 
   /**
@@ -38,18 +51,19 @@ export class CardActions implements CardActionHandler {
   }
 
   private async route(action: CardAction): Promise<CardActionResult> {
-    const { db, config, log, services } = this.deps;
+    const { db, config, log, services, onQueued } = this.deps;
     const value = action.value;
     const timeZone = config.DEFAULT_TIME_ZONE;
+    const onLateError = (err: unknown) => this.lateError(err);
     try {
       if (!action.operatorOpenId) return { toast: toast('error', t('无法识别操作人。', 'Who clicked is unknown.')) };
       if (value.action === 'claim_ticket' && typeof value.ticket === 'string') {
-        const result = await claimTicket({ db, directory: services.directory, timeZone }, action, value.ticket);
+        const result = await claimTicket({ db, directory: services.directory, timeZone, onQueued, onLateError }, action, value.ticket);
         this.deps.onQueued();
         return result;
       }
       if (value.action === 'congratulate' && typeof value.record === 'string') {
-        return await congratulate({ db, resolver: services.resolver, timeZone, onQueued: this.deps.onQueued }, action, value.record);
+        return await congratulate({ db, resolver: services.resolver, timeZone, onQueued, onLateError }, action, value.record);
       }
       await db.$transaction((tx) => recordAction(tx, action, 'unknown', String(value.action ?? ''), 'unknown_action'));
       return { toast: toast('warning', t('这个按钮已不再可用。', 'This button is no longer available.')) };

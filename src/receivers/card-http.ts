@@ -1,7 +1,8 @@
 /**
  * POST /webhook/card: Feishu card callbacks. The new `card.action.trigger` is verified like an event (signature
  * with the Encrypt Key, decryption, token); the older flat callback is signed with SHA-1 over the Verification
- * Token. Either is answered at once (Feishu waits 3 s) with a toast and, where the card changed, the new card.
+ * Token. Either is answered at once (Feishu waits 3 s) with a toast and, where the card changed, the new card; a
+ * patch of the clicked card (the older callback) is queued only after the answer has gone back.
  */
 import type { Context } from 'koa';
 import type { Config } from '../config.js';
@@ -11,6 +12,7 @@ import { refuse } from '../verify/result.js';
 import { cardActionFromV1, cardActionFromV2, respondToCardAction, type CardActionHandler } from '../actions/callback.js';
 import { CARD_ACTION_EVENT } from './feishu-intake.js';
 import { orRefuse, refusalError } from './refusals.js';
+import { afterResponse } from './after-answer.js';
 
 export interface CardReceiverDeps {
   config: Pick<Config, 'FEISHU_ENCRYPT_KEY' | 'FEISHU_VERIFICATION_TOKEN'>;
@@ -33,7 +35,9 @@ export function cardReceiver(deps: CardReceiverDeps) {
         throw refusalError(refuse('not_a_card_callback', `Not a card callback: ${envelope.eventType}.`));
       }
       const action = cardActionFromV2(envelope.eventId, envelope.body);
-      ctx.body = respondToCardAction(await deps.cardActions.handle(action), action);
+      const result = await deps.cardActions.handle(action);
+      ctx.body = respondToCardAction(result, action);
+      afterResponse(ctx, result.afterAnswer);
       return;
     }
     // The older callback: a URL challenge, or a click signed over the Verification Token.
@@ -46,6 +50,8 @@ export function cardReceiver(deps: CardReceiverDeps) {
     if (!action.operatorOpenId || !record.action) {
       throw refusalError(refuse('not_a_card_callback', 'Not a card callback: open_id and action are required.'));
     }
-    ctx.body = respondToCardAction(await deps.cardActions.handle(action), action);
+    const result = await deps.cardActions.handle(action);
+    ctx.body = respondToCardAction(result, action);
+    afterResponse(ctx, result.afterAnswer);
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { readJson } from '../http/read-json.js';
 import { signatureHeaders, verifyFeishuRequest } from '../verify/feishu-request.js';
 import { orRefuse } from './refusals.js';
+import { afterResponse } from './after-answer.js';
 import { intakeFeishuEvent, type FeishuIntakeDeps } from './feishu-intake.js';
 
 export interface FeishuReceiverDeps extends FeishuIntakeDeps {
@@ -19,6 +20,12 @@ export function feishuEventReceiver(deps: FeishuReceiverDeps) {
     const { raw, body } = await readJson(ctx);
     const envelope = orRefuse(verifyFeishuRequest(signatureHeaders(ctx.headers), raw, body, deps.config));
     ctx.status = 200;
-    ctx.body = envelope.kind === 'challenge' ? { challenge: envelope.challenge } : (await intakeFeishuEvent(deps, envelope)).body;
+    if (envelope.kind === 'challenge') {
+      ctx.body = { challenge: envelope.challenge };
+      return;
+    }
+    const answer = await intakeFeishuEvent(deps, envelope);
+    ctx.body = answer.body;
+    afterResponse(ctx, answer.afterAnswer);
   };
 }

@@ -19,6 +19,8 @@ export type FeishuEvent = Extract<FeishuEnvelope, { kind: 'event' }>;
 export interface IntakeAnswer {
   cardAction: boolean;
   body: Record<string, unknown>;
+  /** A card click's follow-up, to start once the answer has gone back. */
+  afterAnswer?: () => Promise<void>;
 }
 
 /**
@@ -29,7 +31,8 @@ export interface IntakeAnswer {
 export async function intakeFeishuEvent(deps: FeishuIntakeDeps, envelope: FeishuEvent): Promise<IntakeAnswer> {
   if (envelope.eventType === CARD_ACTION_EVENT) {
     const action = cardActionFromV2(envelope.eventId, envelope.body);
-    return { cardAction: true, body: respondToCardAction(await deps.cardActions.handle(action), action) };
+    const result = await deps.cardActions.handle(action);
+    return { cardAction: true, body: respondToCardAction(result, action), ...(result.afterAnswer && { afterAnswer: result.afterAnswer }) };
   }
   const handled = deps.handlers.has('feishu', envelope.eventType);
   const result = await deps.inbox.accept({

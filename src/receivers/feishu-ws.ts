@@ -36,6 +36,9 @@ export async function answerPushedEvent(deps: LongConnectionDeps, data: unknown)
   }
   if (decoded.value.kind === 'challenge') return undefined;
   const answer = await intakeFeishuEvent(deps, decoded.value);
+  // The SDK acknowledges once this resolves; a click's follow-up starts on the next turn, after it.
+  const { afterAnswer } = answer;
+  if (afterAnswer) setImmediate(() => void afterAnswer());
   return answer.cardAction ? answer.body : undefined;
 }
 
