@@ -21,16 +21,14 @@ export interface HelpCardInput {
   kinds: readonly { en: string; zh: string }[];
 }
 
-type CommandInfo = HelpCommand;
-
 /** "- **静音**（mute） <类型>：…" / "- **mute** (静音) <kind>: …"; the arguments escaped so `<kind>` is not read as a tag. */
-function commandLines(commands: readonly CommandInfo[]): I18nText {
+function commandLines(commands: readonly HelpCommand[]): I18nText {
   const zh = commands.map((c) => `- **${c.zh}**（${c.name}）${escapeMd(c.usage.zh.slice(c.zh.length))}：${c.description.zh}`);
   const en = commands.map((c) => `- **${c.name}** (${c.zh})${escapeMd(c.usage.en.slice(c.name.length))}: ${c.description.en}`);
   return t(zh.join('\n'), en.join('\n'));
 }
 
-function section(title: I18nText, commands: readonly CommandInfo[], elementId: string) {
+function section(title: I18nText, commands: readonly HelpCommand[], elementId: string) {
   const lines = commandLines(commands);
   return markdown(t(`**${title.zh}**\n${lines.zh}`, `**${title.en}**\n${lines.en}`), elementId);
 }
