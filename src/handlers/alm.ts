@@ -7,7 +7,7 @@ import type { NotificationDraft } from '../domain/draft.js';
 import { SOURCE_LABELS } from '../domain/sources.js';
 import { ALM_EVENT_NAMES, classifyAlmEvent, itemTypeOf, type AlmEvent } from '../learning/alm-events.js';
 import { almItemKey, reduceAlm } from '../learning/alm-reducer.js';
-import { learningOutcome } from './learning.js';
+import { learningOutcome } from './learning-outcome.js';
 import { handles, type HandlerContext } from './types.js';
 
 /** The stored payload: one element of the webhook's `events`, with the batch's accountId. */

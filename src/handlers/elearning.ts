@@ -1,7 +1,7 @@
 /** Feishu eLearning course registrations: `elearning.course_registration.{created,updated,deleted}_v2`. */
 import { z } from 'zod';
 import { reduceElearning, type ElearningRegistration } from '../learning/feishu-reducer.js';
-import { learningOutcome } from './learning.js';
+import { learningOutcome } from './learning-outcome.js';
 import { handles, type TypedHandler } from './types.js';
 
 const ids = z.looseObject({ open_id: z.string().optional(), user_id: z.string().optional(), union_id: z.string().optional() });

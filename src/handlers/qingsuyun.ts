@@ -1,7 +1,7 @@
 /** Qingsuyun (轻速云) callbacks: answer sheets, course and courseware completions, check-ins. */
 import { z } from 'zod';
 import { qingsuyunItem, qingsuyunLearner, QINGSUYUN_TYPES, reduceQingsuyun } from '../learning/qingsuyun-reducer.js';
-import { learningOutcome } from './learning.js';
+import { learningOutcome } from './learning-outcome.js';
 import { handles } from './types.js';
 
 const Callback = z.looseObject({
