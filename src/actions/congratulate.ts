@@ -9,7 +9,7 @@
 import { t, userText } from '../../cards/kit.js';
 import { replyCard, toast } from '../../cards/reply.js';
 import type { Db } from '../db/index.js';
-import { recordSubject } from '../domain/keys.js';
+import { congratulationKey, recordSubject } from '../domain/keys.js';
 import type { LearnerRef } from '../domain/learner.js';
 import type { Source } from '../domain/sources.js';
 import type { IdentityResolver } from '../identity/resolver.js';
@@ -104,7 +104,7 @@ async function send(
   opts: { patchNotice: boolean },
 ): Promise<{ at: Date; fresh: boolean }> {
   const { action, subject, manager, recordId, record } = click;
-  const actionKey = `congratulate:${subject}:${manager}`;
+  const actionKey = congratulationKey(subject, manager);
   return deps.db.$transaction(async (tx) => {
     const first = await tx.cardAction.createMany({
       data: [{ actionKey, action: 'congratulate', openId: manager, subject, result: 'sent' }],
