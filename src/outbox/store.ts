@@ -112,11 +112,16 @@ export function releaseAllNotifications(db: Sql): Promise<number> {
     UPDATE notification SET status = 'pending', locked_by = NULL, locked_until = NULL WHERE status = 'sending'`;
 }
 
-/** failed → pending, due now, with a fresh count of attempts (the `retry` command). Returns how many. */
-export function requeueFailed(tx: Sql): Promise<number> {
+/**
+ * failed → pending, due at `now` (the command's clock; the database's by default), with a fresh count of attempts
+ * (the `retry` command). Returns how many.
+ */
+export function requeueFailed(tx: Sql, now?: Date): Promise<number> {
+  const due = now ? now.toISOString() : null;
   return tx.$executeRaw`
     UPDATE notification
-       SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL, locked_by = NULL, locked_until = NULL
+       SET status = 'pending', attempts = 0, next_attempt_at = COALESCE(${due}::timestamptz, now()), last_error = NULL,
+           locked_by = NULL, locked_until = NULL
      WHERE status = 'failed'`;
 }
 
