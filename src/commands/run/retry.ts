@@ -6,8 +6,8 @@ import { audited } from './common.js';
 import { receiptCard, type Card } from './replies.js';
 
 export async function runRetry(ctx: CommandContext): Promise<Card> {
-  const { card } = await audited(ctx, 'retry', async (tx) => {
-    const count = await requeueFailed(tx);
+  const { card } = await audited(ctx, 'retry', async (tx, now) => {
+    const count = await requeueFailed(tx, now);
     const body =
       count > 0
         ? t(`已把 ${count} 条发送失败的通知重新放回发送队列。`, `Queued ${count} failed ${count === 1 ? 'notification' : 'notifications'} to be sent again.`)
