@@ -47,7 +47,11 @@ export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId:
   const budget = deps.budgetMs ?? CLICK_LOOKUP_BUDGET_MS;
   const me = action.operatorOpenId;
   const subject = ticketSubject(ticketId);
-  const nameOf = (openId: string) => directory.user(openId).then((u) => u?.name ?? null, () => null);
+  const nameOf = (openId: string) =>
+    directory.user(openId).then(
+      (u) => u?.name ?? null,
+      () => null,
+    );
   // Names come from the directory (network, cached) before the transaction, within the click's budget.
   const myLookup = nameOf(me);
   const mine = await within(myLookup, budget);
@@ -59,7 +63,13 @@ export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId:
       return { kind: 'unknown' as const };
     }
     if (row.claimed_by) {
-      await recordAction(tx, action, 'claim_ticket', subject, row.claimed_by === me ? 'already_yours' : 'already_claimed');
+      await recordAction(
+        tx,
+        action,
+        'claim_ticket',
+        subject,
+        row.claimed_by === me ? 'already_yours' : 'already_claimed',
+      );
       return { kind: 'taken' as const, row };
     }
     const claimedAt = new Date();
@@ -73,11 +83,14 @@ export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId:
     return { kind: 'claimed' as const, card, version, claimedAt, ticket: row.ticket };
   });
 
-  if (outcome.kind === 'unknown') return { toast: toast('error', t('找不到这个工单。', 'This ticket is unknown to the bot.')) };
+  if (outcome.kind === 'unknown')
+    return { toast: toast('error', t('找不到这个工单。', 'This ticket is unknown to the bot.')) };
   if (outcome.kind === 'claimed') {
     const { version, claimedAt, ticket } = outcome;
     // A name that comes after the answer: every copy gets it by a patch, unless the ticket changed meanwhile.
-    const named = mine.done ? Promise.resolve(false) : nameLate(deps, mine.later, { ticketId, me, version, claimedAt, ticket });
+    const named = mine.done
+      ? Promise.resolve(false)
+      : nameLate(deps, mine.later, { ticketId, me, version, claimedAt, ticket });
     const clicked = action.style === 'v1' ? action.messageId : undefined;
     const result: CardActionResult = {
       toast: toast('success', t('你已认领这个工单。', 'You claimed this ticket.')),
@@ -90,13 +103,20 @@ export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId:
   const holder = row.claimed_by!;
   const theirs = holder === me ? mine : await within(nameOf(holder), budget);
   const name = theirs.done ? theirs.value : null;
-  const card = buildTicketCard({ ticket: row.ticket, claimedBy: holder, claimedByName: name, claimedAt: row.claimed_at }, timeZone);
+  const card = buildTicketCard(
+    { ticket: row.ticket, claimedBy: holder, claimedByName: name, claimedAt: row.claimed_at },
+    timeZone,
+  );
   // Without the name in time the card in hand already shows the claimer better: it is left as it is.
   const update = theirs.done ? { card } : {};
-  if (holder === me) return { toast: toast('info', t('你已经认领了这个工单。', 'You already claimed this ticket.')), ...update };
+  if (holder === me)
+    return { toast: toast('info', t('你已经认领了这个工单。', 'You already claimed this ticket.')), ...update };
   const who = name ?? t('其他同事', 'someone else').zh;
   return {
-    toast: toast('warning', t(`这个工单已被 ${who} 认领。`, `This ticket was already claimed by ${name ?? 'someone else'}.`)),
+    toast: toast(
+      'warning',
+      t(`这个工单已被 ${who} 认领。`, `This ticket was already claimed by ${name ?? 'someone else'}.`),
+    ),
     ...update,
   };
 }
@@ -115,7 +135,10 @@ async function nameLate(
       if (!row || row.version !== claim.version || row.claimed_by !== claim.me) return false;
       const version = row.version + 1;
       await tx.helpdeskTicket.update({ where: { ticketId: claim.ticketId }, data: { version } });
-      const card = buildTicketCard({ ticket: row.ticket, claimedBy: claim.me, claimedByName: name, claimedAt: claim.claimedAt }, deps.timeZone);
+      const card = buildTicketCard(
+        { ticket: row.ticket, claimedBy: claim.me, claimedByName: name, claimedAt: claim.claimedAt },
+        deps.timeZone,
+      );
       await updateCards(tx, ticketSubject(claim.ticketId), card, version);
       return true;
     });

@@ -48,14 +48,23 @@ interface Click {
 
 const cannotFind = () => ({ toast: toast('error', t('还找不到这位学员。', 'The learner cannot be found yet.')) });
 
-export async function congratulate(deps: CongratulateDeps, action: CardAction, recordId: string): Promise<CardActionResult> {
+export async function congratulate(
+  deps: CongratulateDeps,
+  action: CardAction,
+  recordId: string,
+): Promise<CardActionResult> {
   const { db, resolver } = deps;
   const manager = action.operatorOpenId;
   const subject = recordSubject(recordId);
-  const row = /^[0-9a-f-]{36}$/i.test(recordId) ? await db.learningRecord.findUnique({ where: { id: recordId } }) : null;
+  const row = /^[0-9a-f-]{36}$/i.test(recordId)
+    ? await db.learningRecord.findUnique({ where: { id: recordId } })
+    : null;
   // Only the manager the notice went to may congratulate (the button's value could be forged).
-  const notice = row ? await db.notification.findFirst({ where: { subject, role: 'manager', receiveId: manager, operation: 'send' } }) : null;
-  if (!row || !notice) return { toast: toast('error', t('无法为这条记录发送祝贺。', 'Congratulations cannot be sent for this record.')) };
+  const notice = row
+    ? await db.notification.findFirst({ where: { subject, role: 'manager', receiveId: manager, operation: 'send' } })
+    : null;
+  if (!row || !notice)
+    return { toast: toast('error', t('无法为这条记录发送祝贺。', 'Congratulations cannot be sent for this record.')) };
   const ref: LearnerRef = { source: row.source as Source, externalUserId: row.externalUserId };
   const click: Click = { action, recordId, subject, manager, noticeId: notice.id, record: toState(row), ref };
 
@@ -93,7 +102,15 @@ export async function congratulate(deps: CongratulateDeps, action: CardAction, r
 function noticeCard(deps: CongratulateDeps, click: Click, found: Extract<Lookup, { found: true }>, sentAt: Date) {
   const { recordId, record, ref } = click;
   const learnerOpenId = found.learnerOpenId;
-  return managerNotice({ recordId, record, learnerName: found.learnerName, learnerOpenId, source: ref.source, timeZone: deps.timeZone, sentAt });
+  return managerNotice({
+    recordId,
+    record,
+    learnerName: found.learnerName,
+    learnerOpenId,
+    source: ref.source,
+    timeZone: deps.timeZone,
+    sentAt,
+  });
 }
 
 /** Queues the message once per manager and record (the click's idempotency key); `fresh` when this click did. */
@@ -120,11 +137,22 @@ async function send(
     const itemName = record.itemName ?? record.itemId ?? '—';
     const card = replyCard({
       title: t(`来自 ${managerName.slice(0, 30)} 的祝贺`, `Congratulations from ${managerName.slice(0, 30)}`),
-      body: t(`🎉 **${name}** 祝贺你完成了 **${userText(itemName)}**！`, `🎉 **${name}** congratulates you on **${userText(itemName)}**!`),
+      body: t(
+        `🎉 **${name}** 祝贺你完成了 **${userText(itemName)}**！`,
+        `🎉 **${name}** congratulates you on **${userText(itemName)}**!`,
+      ),
       template: 'green',
     });
     await enqueueDrafts(tx, `congratulate:${recordId}:${manager}`, null, [
-      { key: 'message', kind: 'congratulations', role: 'learner', receiveIdType: 'open_id', receiveId: found.learnerOpenId, subject, card },
+      {
+        key: 'message',
+        kind: 'congratulations',
+        role: 'learner',
+        receiveIdType: 'open_id',
+        receiveId: found.learnerOpenId,
+        subject,
+        card,
+      },
     ]);
     const at = new Date();
     if (opts.patchNotice) await patchMessage(tx, click.noticeId, noticeCard(deps, click, found, at), 'congratulated');

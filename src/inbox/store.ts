@@ -49,10 +49,16 @@ const reasonText = (reason: string) => reason.slice(0, 2000);
  * processing → processing: events whose lease expired (their worker died or stalled), oldest lease first.
  * FOR UPDATE SKIP LOCKED lets several instances claim at once without taking the same row.
  */
-export async function claimExpiredEvents(db: Sql, claimer: string, limit: number, leaseSeconds = LEASE_SECONDS): Promise<ClaimedEvent[]> {
+export async function claimExpiredEvents(
+  db: Sql,
+  claimer: string,
+  limit: number,
+  leaseSeconds = LEASE_SECONDS,
+): Promise<ClaimedEvent[]> {
   const rows = await db.$queryRaw<ClaimedRow[]>`
     UPDATE inbound_event e
-       SET locked_by = ${claimer}, locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = e.attempts + 1
+       SET locked_by = ${claimer}, locked_until = now() + make_interval(secs => ${leaseSeconds}),
+           attempts = e.attempts + 1
       FROM (SELECT id FROM inbound_event WHERE status = 'processing' AND locked_until < now()
              ORDER BY locked_until LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
      WHERE e.id = c.id
@@ -61,7 +67,12 @@ export async function claimExpiredEvents(db: Sql, claimer: string, limit: number
 }
 
 /** pending → processing: the oldest due events. The lookup follows the (status, available_at) index: no sort. */
-export async function claimDueEvents(db: Sql, claimer: string, limit: number, leaseSeconds = LEASE_SECONDS): Promise<ClaimedEvent[]> {
+export async function claimDueEvents(
+  db: Sql,
+  claimer: string,
+  limit: number,
+  leaseSeconds = LEASE_SECONDS,
+): Promise<ClaimedEvent[]> {
   const rows = await db.$queryRaw<ClaimedRow[]>`
     UPDATE inbound_event e
        SET status = 'processing', locked_by = ${claimer},
@@ -74,7 +85,12 @@ export async function claimDueEvents(db: Sql, claimer: string, limit: number, le
 }
 
 /** Claims up to `limit` events: first those whose lease expired, then the oldest due pending ones. */
-export async function claimEvents(db: Sql, claimer: string, limit: number, leaseSeconds = LEASE_SECONDS): Promise<ClaimedEvent[]> {
+export async function claimEvents(
+  db: Sql,
+  claimer: string,
+  limit: number,
+  leaseSeconds = LEASE_SECONDS,
+): Promise<ClaimedEvent[]> {
   const expired = await claimExpiredEvents(db, claimer, limit, leaseSeconds);
   if (expired.length >= limit) return expired;
   return [...expired, ...(await claimDueEvents(db, claimer, limit - expired.length, leaseSeconds))];
@@ -111,7 +127,13 @@ export async function markEventIgnored(db: Sql, id: string, claimer: string): Pr
  * processing → pending, due at `until`, and the attempt is not counted: the work waits for something it needs
  * (an API budget), it did not fail.
  */
-export async function postponeEvent(db: Sql, id: string, claimer: string, until: Date, reason: string): Promise<boolean> {
+export async function postponeEvent(
+  db: Sql,
+  id: string,
+  claimer: string,
+  until: Date,
+  reason: string,
+): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE inbound_event
        SET status = 'pending', attempts = attempts - 1, available_at = ${until.toISOString()}::timestamptz,
@@ -121,7 +143,13 @@ export async function postponeEvent(db: Sql, id: string, claimer: string, until:
 }
 
 /** processing → pending after a failed attempt, due again in `delayMs`. */
-export async function retryEventLater(db: Sql, id: string, claimer: string, delayMs: number, reason: string): Promise<boolean> {
+export async function retryEventLater(
+  db: Sql,
+  id: string,
+  claimer: string,
+  delayMs: number,
+  reason: string,
+): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE inbound_event
        SET status = 'pending', available_at = now() + make_interval(secs => ${delayMs / 1000}),
@@ -134,7 +162,8 @@ export async function retryEventLater(db: Sql, id: string, claimer: string, dela
 export async function failEvent(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE inbound_event
-       SET status = 'failed', processed_at = now(), last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
+       SET status = 'failed', processed_at = now(), last_error = ${reasonText(reason)},
+           locked_by = NULL, locked_until = NULL
      WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
   return n === 1;
 }

@@ -33,7 +33,12 @@ const reasonText = (reason: string) => reason.slice(0, 1000);
  * the same uuid goes out again, which Feishu deduplicates. FOR UPDATE SKIP LOCKED lets several instances claim
  * at once without taking the same row.
  */
-export function claimNotifications(db: Sql, claimer: string, limit: number, leaseSeconds = LEASE_SECONDS): Promise<ClaimedNotification[]> {
+export function claimNotifications(
+  db: Sql,
+  claimer: string,
+  limit: number,
+  leaseSeconds = LEASE_SECONDS,
+): Promise<ClaimedNotification[]> {
   return db.$queryRaw<ClaimedNotification[]>`
     UPDATE notification n
        SET status = 'sending', locked_by = ${claimer},
@@ -45,7 +50,8 @@ export function claimNotifications(db: Sql, claimer: string, limit: number, leas
              LIMIT ${limit}
              FOR UPDATE SKIP LOCKED) c
      WHERE n.id = c.id
- RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.msg_type, n.content, n.uuid, n.attempts, n.operation, n.patch_of`;
+ RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.msg_type, n.content, n.uuid, n.attempts, n.operation,
+           n.patch_of`;
 }
 
 /** Extends the lease of every notification this claimer holds; returns how many it still holds. */
@@ -59,13 +65,20 @@ export function renewNotificationLeases(db: Sql, claimer: string, leaseSeconds =
 export async function markSent(db: Sql, id: string, claimer: string, messageId: string): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE notification
-       SET status = 'sent', message_id = ${messageId}, sent_at = now(), last_error = NULL, locked_by = NULL, locked_until = NULL
+       SET status = 'sent', message_id = ${messageId}, sent_at = now(), last_error = NULL,
+           locked_by = NULL, locked_until = NULL
      WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
   return n === 1;
 }
 
 /** sending → pending after a transient failure, due again in `delayMs` (the attempt counts). */
-export async function retryNotificationLater(db: Sql, id: string, claimer: string, delayMs: number, reason: string): Promise<boolean> {
+export async function retryNotificationLater(
+  db: Sql,
+  id: string,
+  claimer: string,
+  delayMs: number,
+  reason: string,
+): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE notification
        SET status = 'pending', next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}),
@@ -85,7 +98,8 @@ export async function failNotification(db: Sql, id: string, claimer: string, rea
 /** sending → skipped: there is nothing to do (a patch of a message that was never sent). */
 export async function skipNotification(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
   const n = await db.$executeRaw`
-    UPDATE notification SET status = 'skipped', last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
+    UPDATE notification
+       SET status = 'skipped', last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
      WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
   return n === 1;
 }

@@ -15,17 +15,27 @@ export function checkBasicAuth(header: string | undefined, user: string, passwor
 }
 
 /** The `Authorization` header against the configured pair; refused when no pair is configured. */
-export function verifyBasicAuth(header: string | undefined, user: string | undefined, password: string | undefined): Verified<void> {
+export function verifyBasicAuth(
+  header: string | undefined,
+  user: string | undefined,
+  password: string | undefined,
+): Verified<void> {
   if (!user || !password) {
-    return refuse('not_configured', 'The ALM webhook is not configured on this bot (ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD).');
+    return refuse(
+      'not_configured',
+      'The ALM webhook is not configured on this bot (ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD).',
+    );
   }
-  if (!checkBasicAuth(header, user, password)) return refuse('bad_credentials', 'HTTP Basic credentials are missing or wrong.');
+  if (!checkBasicAuth(header, user, password))
+    return refuse('bad_credentials', 'HTTP Basic credentials are missing or wrong.');
   return accept(undefined);
 }
 
 /** A shared secret carried in the body (Qingsuyun's `secretKey`); refused when none is configured. */
 export function verifySecretKey(given: unknown, secret: string | undefined): Verified<void> {
-  if (!secret) return refuse('not_configured', 'The Qingsuyun callback is not configured on this bot (QINGSUYUN_SECRET_KEY).');
-  if (typeof given !== 'string' || !safeEqual(given, secret)) return refuse('bad_secret_key', 'secretKey is missing or wrong.');
+  if (!secret)
+    return refuse('not_configured', 'The Qingsuyun callback is not configured on this bot (QINGSUYUN_SECRET_KEY).');
+  if (typeof given !== 'string' || !safeEqual(given, secret))
+    return refuse('bad_secret_key', 'secretKey is missing or wrong.');
   return accept(undefined);
 }

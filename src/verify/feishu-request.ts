@@ -20,7 +20,11 @@ export function signatureHeaders(headers: Record<string, string | string[] | und
     const v = headers[name];
     return (Array.isArray(v) ? v[0] : v) || undefined;
   };
-  return { timestamp: one('x-lark-request-timestamp'), nonce: one('x-lark-request-nonce'), signature: one('x-lark-signature') };
+  return {
+    timestamp: one('x-lark-request-timestamp'),
+    nonce: one('x-lark-request-nonce'),
+    signature: one('x-lark-signature'),
+  };
 }
 
 /**
@@ -32,7 +36,8 @@ export function decodeFeishuBody(body: unknown, encryptKey: string | undefined):
   if (typeof body === 'object' && body !== null && 'encrypt' in body) {
     const encrypted = (body as { encrypt: unknown }).encrypt;
     if (typeof encrypted !== 'string') return refuse('bad_encryption', '"encrypt" must be a string.');
-    if (!encryptKey) return refuse('encryption_not_configured', 'The body is encrypted but FEISHU_ENCRYPT_KEY is not configured.');
+    if (!encryptKey)
+      return refuse('encryption_not_configured', 'The body is encrypted but FEISHU_ENCRYPT_KEY is not configured.');
     const text = decryptFeishu(encrypted, encryptKey);
     if (text === undefined) return refuse('bad_encryption', 'The body could not be decrypted with FEISHU_ENCRYPT_KEY.');
     const parsed = parseJsonBytes(text);
@@ -44,13 +49,22 @@ export function decodeFeishuBody(body: unknown, encryptKey: string | undefined):
 }
 
 /** An event or new-style card callback sent over HTTP. `body` is the JSON of `raw`. */
-export function verifyFeishuRequest(headers: SignatureHeaders, raw: Buffer, body: unknown, keys: FeishuKeys): Verified<FeishuEnvelope> {
+export function verifyFeishuRequest(
+  headers: SignatureHeaders,
+  raw: Buffer,
+  body: unknown,
+  keys: FeishuKeys,
+): Verified<FeishuEnvelope> {
   const { FEISHU_ENCRYPT_KEY: encryptKey, FEISHU_VERIFICATION_TOKEN: verificationToken } = keys;
   // A signed request is checked before anything is decrypted. Only the URL challenge comes unsigned.
   let signed = false;
   if (encryptKey && headers.signature) {
     const check = checkFeishuSignature(headers, encryptKey, raw);
-    if (check !== 'ok') return refuse('bad_signature', `X-Lark-Signature ${check === 'missing' ? 'headers are incomplete' : 'does not match'}.`);
+    if (check !== 'ok')
+      return refuse(
+        'bad_signature',
+        `X-Lark-Signature ${check === 'missing' ? 'headers are incomplete' : 'does not match'}.`,
+      );
     signed = true;
   }
   const decoded = decodeFeishuBody(body, encryptKey);
@@ -60,12 +74,16 @@ export function verifyFeishuRequest(headers: SignatureHeaders, raw: Buffer, body
     return refuse('bad_token', 'The event token does not match FEISHU_VERIFICATION_TOKEN.');
   }
   if (envelope.kind !== 'challenge' && encryptKey && !signed) {
-    return refuse('missing_signature', 'X-Lark-Signature is missing; every event must be signed when FEISHU_ENCRYPT_KEY is set.');
+    return refuse(
+      'missing_signature',
+      'X-Lark-Signature is missing; every event must be signed when FEISHU_ENCRYPT_KEY is set.',
+    );
   }
   return accept(envelope);
 }
 
-export type OldCardRequest = { kind: 'challenge'; challenge: string } | { kind: 'click'; body: Record<string, unknown> };
+export type OldCardRequest =
+  { kind: 'challenge'; challenge: string } | { kind: 'click'; body: Record<string, unknown> };
 
 /**
  * The older flat card callback: a URL challenge carrying the Verification Token, or a click signed with SHA-1 over
@@ -85,7 +103,11 @@ export function verifyOldCardRequest(
   }
   if (verificationToken) {
     const check = checkOldCardSignature(headers, verificationToken, raw);
-    if (check !== 'ok') return refuse('bad_signature', `X-Lark-Signature ${check === 'missing' ? 'headers are missing' : 'does not match'}.`);
+    if (check !== 'ok')
+      return refuse(
+        'bad_signature',
+        `X-Lark-Signature ${check === 'missing' ? 'headers are missing' : 'does not match'}.`,
+      );
   }
   return accept({ kind: 'click', body });
 }

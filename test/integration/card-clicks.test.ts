@@ -10,15 +10,22 @@ const ADMIN = { open_id: 'ou_admin', user_id: 'admin', name: 'Ada Admin' };
 const SLOW = { open_id: 'ou_slowagent', user_id: 'slowagent', name: 'Agent Slowpoke' };
 const OLD = { open_id: 'ou_oldagent', user_id: 'oldagent', name: 'Agent Old' };
 
-const ticketSeed = loadFixture<{ header: Record<string, string>; event: Record<string, unknown> }>('feishu/helpdesk.ticket.created_v1.json');
-const ticketCreated = (ticketId: string) => v2Event('helpdesk.ticket.created_v1', { ...ticketSeed.event, ticket_id: ticketId, chat_id: 'oc_ticketchat' });
+const ticketSeed = loadFixture<{ header: Record<string, string>; event: Record<string, unknown> }>(
+  'feishu/helpdesk.ticket.created_v1.json',
+);
+const ticketCreated = (ticketId: string) =>
+  v2Event('helpdesk.ticket.created_v1', { ...ticketSeed.event, ticket_id: ticketId, chat_id: 'oc_ticketchat' });
 const text = (x: unknown) => JSON.stringify(x);
 
 describe('card clicks answer in time, whatever the directory does', () => {
   let h: Harness;
   const ticketCardFor = async (ticketId: string) => {
     await postEvent(h.eventUrl, ticketCreated(ticketId), { encryptKey: ENCRYPT_KEY });
-    return eventually(() => h.emu!.messagesTo(ADMIN.open_id).find((m) => text(m.card).includes(ticketId)), 15_000, 'ticket card');
+    return eventually(
+      () => h.emu!.messagesTo(ADMIN.open_id).find((m) => text(m.card).includes(ticketId)),
+      15_000,
+      'ticket card',
+    );
   };
 
   beforeAll(async () => {
@@ -26,12 +33,16 @@ describe('card clicks answer in time, whatever the directory does', () => {
   });
   afterAll(() => h?.stop());
 
-  it('a claim is answered within 2.5 s while the directory hangs; the name reaches the card later by a patch', async () => {
+  it('a claim is answered within 2.5 s while the directory hangs; the name comes later by a patch', async () => {
     const message = await ticketCardFor('T-SLOW');
     // The directory answers the lookup of the claimer only after 6 s.
     h.emu!.failNext({ match: { method: 'GET', path: /\/open-apis\/contact\/v3\/users\// }, delayMs: 6_000 });
     const started = Date.now();
-    const res = await click(h.bot.url, { openId: SLOW.open_id, value: { action: 'claim_ticket', ticket: 'T-SLOW' }, messageId: message.message_id });
+    const res = await click(h.bot.url, {
+      openId: SLOW.open_id,
+      value: { action: 'claim_ticket', ticket: 'T-SLOW' },
+      messageId: message.message_id,
+    });
     const took = Date.now() - started;
     expect(res.status).toBe(200);
     expect(took).toBeLessThan(2_500);
@@ -45,21 +56,40 @@ describe('card clicks answer in time, whatever the directory does', () => {
       'the patch with the name',
     );
     expect(text(patch.card)).toContain(`<at id=${SLOW.open_id}></at>`);
-    expect(await h.db.prisma.helpdeskTicket.findUnique({ where: { ticketId: 'T-SLOW' } })).toMatchObject({ claimedBy: SLOW.open_id });
+    expect(await h.db.prisma.helpdeskTicket.findUnique({ where: { ticketId: 'T-SLOW' } })).toMatchObject({
+      claimedBy: SLOW.open_id,
+    });
   }, 40_000);
 
   it('the older callback: the patch of the clicked card is queued only once the answer has gone back', async () => {
     const message = await ticketCardFor('T-OLD');
-    const copy = await eventually(() => h.db.prisma.notification.findFirst({ where: { messageId: message.message_id } }));
-    const actions = new CardActions({ db: h.db.prisma, config: h.config, log: h.log, services: h.bot.services, onQueued: () => h.bot.dispatcher?.wake() });
-    const action = cardActionFromV1({ open_id: OLD.open_id, token: 'c-old', open_message_id: message.message_id, action: { value: { action: 'claim_ticket', ticket: 'T-OLD' } } });
+    const copy = await eventually(() =>
+      h.db.prisma.notification.findFirst({ where: { messageId: message.message_id } }),
+    );
+    const actions = new CardActions({
+      db: h.db.prisma,
+      config: h.config,
+      log: h.log,
+      services: h.bot.services,
+      onQueued: () => h.bot.dispatcher?.wake(),
+    });
+    const action = cardActionFromV1({
+      open_id: OLD.open_id,
+      token: 'c-old',
+      open_message_id: message.message_id,
+      action: { value: { action: 'claim_ticket', ticket: 'T-OLD' } },
+    });
     const result = await actions.handle(action);
     expect(result.toast.type).toBe('success');
     expect(result.afterAnswer).toBeTypeOf('function');
     // Answered, but not yet sent back: nothing touches the clicked card.
     expect(await h.db.prisma.notification.count({ where: { patchOf: copy.id } })).toBe(0);
     await result.afterAnswer!();
-    await eventually(() => h.emu!.patches.some((p) => p.message_id === message.message_id), 15_000, 'patch of the clicked card');
+    await eventually(
+      () => h.emu!.patches.some((p) => p.message_id === message.message_id),
+      15_000,
+      'patch of the clicked card',
+    );
     expect(await h.db.prisma.notification.count({ where: { patchOf: copy.id, status: 'sent' } })).toBe(1);
   }, 40_000);
 });

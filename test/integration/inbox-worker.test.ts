@@ -23,7 +23,7 @@ describe('inbox worker', () => {
     await testDb.dispose();
   });
 
-  it('fails a payload that does not fit its schema at once, with the validation message, and never runs the handler', async () => {
+  it('fails a payload that does not fit its schema at once, with the validation message, skipping the handler', async () => {
     let runs = 0;
     const handlers = new HandlerRegistry().add([
       {
@@ -37,10 +37,20 @@ describe('inbox worker', () => {
     let processed = 0;
     const worker = new InboxWorker({ db: db.prisma, handlers, log, config, services, onProcessed: () => processed++ });
     const bad = await db.prisma.inboundEvent.create({
-      data: { source: 'feishu', externalId: 'typed-bad', eventType: 'test.typed', payload: { event: { ticket_id: 42 } } },
+      data: {
+        source: 'feishu',
+        externalId: 'typed-bad',
+        eventType: 'test.typed',
+        payload: { event: { ticket_id: 42 } },
+      },
     });
     const good = await db.prisma.inboundEvent.create({
-      data: { source: 'feishu', externalId: 'typed-good', eventType: 'test.typed', payload: { event: { ticket_id: 'T-1' } } },
+      data: {
+        source: 'feishu',
+        externalId: 'typed-good',
+        eventType: 'test.typed',
+        payload: { event: { ticket_id: 'T-1' } },
+      },
     });
     expect(await worker.processBatch()).toBe(2);
     expect(processed).toBe(1);
@@ -48,7 +58,10 @@ describe('inbox worker', () => {
     const failed = await db.prisma.inboundEvent.findUniqueOrThrow({ where: { id: bad.id } });
     expect(failed).toMatchObject({ status: 'failed', attempts: 1, lockedBy: null });
     expect(failed.lastError).toContain('ticket_id');
-    expect(await db.prisma.inboundEvent.findUniqueOrThrow({ where: { id: good.id } })).toMatchObject({ status: 'processed', lastError: null });
+    expect(await db.prisma.inboundEvent.findUniqueOrThrow({ where: { id: good.id } })).toMatchObject({
+      status: 'processed',
+      lastError: null,
+    });
     expect(await worker.processBatch()).toBe(0); // nothing comes back for a retry
   });
 });

@@ -33,21 +33,38 @@ describe.each(LANES)('leases: taken over after a crash, kept while the work is i
     expect(RENEW_EVERY_MS * 3).toBeLessThanOrEqual(LEASE_SECONDS * 1000);
   });
 
-  it('an event claimed by a worker that died is claimed again once its lease ends, and the dead claimer can no longer settle it', async () => {
-    await db.prisma.inboundEvent.create({ data: { source: 'feishu', externalId: 'lease-1', eventType: 'test.lease', payload: {} } });
+  it('a dead worker\'s event is claimed again after its lease; the dead claimer can no longer settle it', async () => {
+    await db.prisma.inboundEvent.create({
+      data: { source: 'feishu', externalId: 'lease-1', eventType: 'test.lease', payload: {} },
+    });
     const [dead] = await claimEvents(db.prisma, 'inbox-dead', 10, 1);
     expect(dead).toMatchObject({ externalId: 'lease-1', attempts: 1 });
     expect(await claimEvents(db.prisma, 'inbox-alive', 10, 1)).toHaveLength(0); // still leased
-    const taken = await eventually(async () => (await claimEvents(db.prisma, 'inbox-alive', 10, 1))[0], 5_000, 'takeover');
+    const taken = await eventually(
+      async () => (await claimEvents(db.prisma, 'inbox-alive', 10, 1))[0],
+      5_000,
+      'takeover',
+    );
     expect(taken).toMatchObject({ id: dead!.id, attempts: 2 });
     expect(await markEventProcessed(db.prisma, dead!.id, 'inbox-dead')).toBe(false);
     expect(await markEventProcessed(db.prisma, dead!.id, 'inbox-alive')).toBe(true);
-    expect(await db.prisma.inboundEvent.findUnique({ where: { id: dead!.id } })).toMatchObject({ status: 'processed', lockedBy: null });
+    expect(await db.prisma.inboundEvent.findUnique({ where: { id: dead!.id } })).toMatchObject({
+      status: 'processed',
+      lockedBy: null,
+    });
   });
 
   it('a notification claimed by a dispatcher that died is sent by another once its lease ends, once', async () => {
     const row = await db.prisma.notification.create({
-      data: { dedupeKey: 'lease:n1', kind: 'test', receiveIdType: 'open_id', receiveId: 'ou_lease', content: '{"text":"x"}', msgType: 'text', uuid: 'lease-n1' },
+      data: {
+        dedupeKey: 'lease:n1',
+        kind: 'test',
+        receiveIdType: 'open_id',
+        receiveId: 'ou_lease',
+        content: '{"text":"x"}',
+        msgType: 'text',
+        uuid: 'lease-n1',
+      },
     });
     expect(await claimNotifications(db.prisma, 'outbox-dead', 10, 1)).toHaveLength(1);
     const sent: string[] = [];
@@ -61,7 +78,11 @@ describe.each(LANES)('leases: taken over after a crash, kept while the work is i
     });
     dispatcher.start();
     try {
-      await eventually(async () => (await db.prisma.notification.findUnique({ where: { id: row.id } }))?.status === 'sent', 5_000, 'sent');
+      await eventually(
+        async () => (await db.prisma.notification.findUnique({ where: { id: row.id } }))?.status === 'sent',
+        5_000,
+        'sent',
+      );
     } finally {
       await dispatcher.stop();
     }
@@ -85,18 +106,36 @@ describe.each(LANES)('leases: taken over after a crash, kept while the work is i
     ]);
     const services = createServices({ db: db.prisma, config, log, feishu: undefined });
     const worker = (id: number) =>
-      new InboxWorker({ db: db.prisma, handlers, log, config, services, leaseSeconds: 1, renewEveryMs: 250, batchSize: 1 + id });
+      new InboxWorker({
+        db: db.prisma,
+        handlers,
+        log,
+        config,
+        services,
+        leaseSeconds: 1,
+        renewEveryMs: 250,
+        batchSize: 1 + id,
+      });
     const [a, b] = [worker(0), worker(1)];
-    const event = await db.prisma.inboundEvent.create({ data: { source: 'feishu', externalId: 'lease-slow', eventType: 'test.slow', payload: {} } });
+    const event = await db.prisma.inboundEvent.create({
+      data: { source: 'feishu', externalId: 'lease-slow', eventType: 'test.slow', payload: {} },
+    });
     a.start();
     await eventually(() => runs === 1, 5_000, 'the first worker to start the handler');
     b.start(); // polls every WORKER_POLL_MS while the first holds the event for three lease lengths
     try {
-      await eventually(async () => (await db.prisma.inboundEvent.findUnique({ where: { id: event.id } }))?.status === 'processed', 10_000, 'processed');
+      await eventually(
+        async () => (await db.prisma.inboundEvent.findUnique({ where: { id: event.id } }))?.status === 'processed',
+        10_000,
+        'processed',
+      );
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
     expect(runs).toBe(1);
-    expect(await db.prisma.inboundEvent.findUnique({ where: { id: event.id } })).toMatchObject({ status: 'processed', attempts: 1 });
+    expect(await db.prisma.inboundEvent.findUnique({ where: { id: event.id } })).toMatchObject({
+      status: 'processed',
+      attempts: 1,
+    });
   }, 20_000);
 });

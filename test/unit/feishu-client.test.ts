@@ -24,8 +24,12 @@ describe('sdkLogger', () => {
   });
 
   it('keeps only the plain text of what the SDK logs (never an error object with its request headers)', () => {
-    const err = Object.assign(new Error('Request failed'), { config: { headers: { Authorization: 'Bearer t-secret' } } });
-    expect(sdkLogText([['request failed', err, { headers: { Authorization: 'Bearer t-secret' } }]])).toBe('request failed');
+    const err = Object.assign(new Error('Request failed'), {
+      config: { headers: { Authorization: 'Bearer t-secret' } },
+    });
+    expect(sdkLogText([['request failed', err, { headers: { Authorization: 'Bearer t-secret' } }]])).toBe(
+      'request failed',
+    );
     expect(sdkLogText(['a', 'b'])).toBe('a b');
   });
 });
