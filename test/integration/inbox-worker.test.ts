@@ -23,7 +23,7 @@ describe('inbox worker', () => {
     await testDb.dispose();
   });
 
-  it('fails a payload that does not fit its schema at once, with the validation message, skipping the handler', async () => {
+  it('fails a payload that does not fit its schema at once, with the validation message; no handler runs', async () => {
     let runs = 0;
     const handlers = new HandlerRegistry().add([
       {

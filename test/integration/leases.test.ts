@@ -33,7 +33,7 @@ describe.each(LANES)('leases: taken over after a crash, kept while the work is i
     expect(RENEW_EVERY_MS * 3).toBeLessThanOrEqual(LEASE_SECONDS * 1000);
   });
 
-  it('a dead worker\'s event is claimed again after its lease; the dead claimer can no longer settle it', async () => {
+  it("a dead worker's event is claimed again after its lease; the dead claimer can no longer settle it", async () => {
     await db.prisma.inboundEvent.create({
       data: { source: 'feishu', externalId: 'lease-1', eventType: 'test.lease', payload: {} },
     });
