@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import contentType from 'content-type';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from './errors.js';
+import { clientGone } from './client-gone.js';
 import { MAX_JSON_DEPTH, jsonTextDepth } from '../util/jsonb-safe.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -36,6 +37,7 @@ export async function readJson(ctx: Context, limit = MAX_BODY_BYTES): Promise<Js
     raw = await getRawBody(ctx.req, { limit });
   } catch (e) {
     if ((e as { type?: string }).type === 'entity.too.large') throw payloadTooLarge(`Body exceeds the limit of ${limit} bytes.`);
+    if (clientGone(e, ctx)) throw e;
     throw badRequest(`Could not read the request body: ${(e as Error).message}`);
   }
   return { raw, body: parseJson(raw) };

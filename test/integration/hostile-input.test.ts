@@ -150,7 +150,11 @@ function encryptText(plain: string): string {
 describe('connections', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ emulator: false, background: false });
+    h = await startHarness({
+      emulator: false,
+      background: false,
+      env: { ALM_WEBHOOK_USER: ALM_USER, ALM_WEBHOOK_PASSWORD: ALM_PASSWORD, QINGSUYUN_SECRET_KEY: QSY_KEY },
+    });
   });
   afterAll(() => h?.stop());
 
@@ -220,13 +224,14 @@ describe('connections', () => {
     const consoleError = vi.spyOn(console, 'error');
     const before = h.logs.lines.length;
     try {
+      const auth = `Authorization: Basic ${Buffer.from(`${ALM_USER}:${ALM_PASSWORD}`).toString('base64')}\r\n`;
       for (const path of ['/webhook/event', '/webhook/card', '/webhook/alm', '/webhook/qingsuyun']) {
         const s = await open();
-        s.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":`);
+        s.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth}Content-Length: 1000\r\n\r\n{"a":`);
         await new Promise((r) => setTimeout(r, 50));
         s.destroy();
         const c = await open();
-        c.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`);
+        c.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth}Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`);
         await new Promise((r) => setTimeout(r, 50));
         c.destroy();
       }
