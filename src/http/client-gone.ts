@@ -8,13 +8,16 @@ import type { Logger } from '../logger.js';
 
 const GONE_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED']);
 
-/** True when the error says the client is gone, or the request's socket is already closed. */
+/**
+ * True when the error says the client is gone, or the request's socket closed before its body was complete. (A
+ * request read to its end is destroyed by Node itself, so `req.destroyed` alone says nothing.)
+ */
 export function clientGone(err: unknown, ctx?: Pick<Context, 'req'>): boolean {
   const e = err as { code?: unknown; type?: unknown; message?: unknown } | undefined;
   if (e && typeof e.code === 'string' && (GONE_CODES.has(e.code) || e.code.startsWith('HPE_'))) return true;
   if (e && (e.type === 'request.aborted' || e.message === 'aborted')) return true;
-  const socket = ctx?.req?.socket;
-  return Boolean(ctx?.req?.destroyed || socket?.destroyed);
+  const req = ctx?.req;
+  return Boolean(req && !req.complete && (req.destroyed || req.socket?.destroyed));
 }
 
 /**

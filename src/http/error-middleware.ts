@@ -14,7 +14,7 @@ export function errorMiddleware(logger: Logger) {
       await next();
     } catch (err) {
       if (!ctx.req.complete) ctx.set('Connection', 'close');
-      if (clientGone(err, ctx)) {
+      if (!(err instanceof HttpError) && clientGone(err, ctx)) {
         logger.debug({ path: ctx.path }, 'client went away before the request was read');
         ctx.status = 400;
         ctx.body = { error: 'request_aborted', message: 'The request ended before its body was complete.' };
