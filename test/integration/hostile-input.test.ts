@@ -121,12 +121,12 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
 
   describe('a row that cannot be stored fails alone', () => {
     afterEach(async () => {
-      await h.db.query('ALTER TABLE inbound_event DROP CONSTRAINT IF EXISTS test_poison');
+      await h.db.query('ALTER TABLE inbound_event DROP CONSTRAINT IF EXISTS test_poison', []);
     });
 
     it('15 valid signed events sent together with one the database refuses → the 15 are stored and answered 200', async () => {
       // A constraint only this test has: the database refuses one row, as it would any row it cannot hold.
-      await h.db.query(`ALTER TABLE inbound_event ADD CONSTRAINT test_poison CHECK (event_type <> 'test.poison')`);
+      await h.db.query(`ALTER TABLE inbound_event ADD CONSTRAINT test_poison CHECK (event_type <> 'test.poison')`, []);
       const good = Array.from({ length: 15 }, () => v2Event(UNHANDLED, { n: 1 }));
       const bad = v2Event('test.poison', {});
       const all = [...good.slice(0, 7), bad, ...good.slice(7)];
