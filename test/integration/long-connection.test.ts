@@ -3,6 +3,7 @@ import { loadFixture } from '../fixtures/index.js';
 import { postEvent, v2Event } from '../helpers/feishu-events.js';
 import { ENCRYPT_KEY, eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { answerPushedEvent, type LongConnectionDeps } from '../../src/receivers/feishu-ws.js';
+import { untilIdle } from '../helpers/idle.js';
 
 const ENTERED = 'im.chat.access_event.bot_p2p_chat_entered_v1';
 const SEED_USER = 'ou_84aad35d084aa403a838cf73ee18467';
@@ -51,7 +52,7 @@ describe('Feishu long connection (WSClient against the emulator)', () => {
 
     expect(await h.emu!.pushEvent(seed)).toEqual({ code: 200 });
     expect(await h.db.prisma.inboundEvent.count({ where: { source: 'feishu', externalId: seed.header.event_id } })).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
+    await untilIdle(h.db.prisma);
     expect(h.emu!.messagesTo(SEED_USER)).toHaveLength(1);
   });
 
