@@ -9,7 +9,10 @@
 /** Real payloads nest under 20 levels; deeper ones are refused (400 `payload_too_deep`), never stored. */
 export const MAX_JSON_DEPTH = 64;
 
+// NUL is exactly what is looked for here.
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE_TEST = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function storableString(s: string): string {

@@ -12,7 +12,6 @@ import { ENCRYPT_KEY, eventually, startHarness, type Harness } from '../helpers/
 import { LANES } from '../helpers/databases.js';
 import { ALM_PASSWORD, ALM_USER, QSY_KEY, almBatch, postAlm, postQingsuyun } from '../helpers/sources.js';
 
-const MESSAGE = 'im.message.receive_v1';
 const UNHANDLED = 'contact.user.updated_v3';
 
 function nested(depth: number, leaf: unknown = 1): string {
@@ -53,7 +52,7 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
       expect(res.status).toBe(200);
       const stored = await row(body.header.event_id);
       const event = (stored!.payload as { event: Record<string, unknown> }).event;
-      expect(event.text).toBe(bad.replace(/\u0000|[\ud800-\udfff]/g, '\ufffd'));
+      expect(event.text).toBe(bad.replace(/[\ud800-\udfff]/g, '\ufffd').replaceAll('\u0000', '\ufffd'));
       expect(JSON.parse(stored!.payloadRaw!)).toEqual(body);
     });
 
