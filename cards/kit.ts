@@ -210,9 +210,10 @@ export function localize<T>(cardJson: T, lang: Lang): T {
 // ---------------------------------------------------------------------------------------------------------------
 // Element helpers.
 
-/** Small grey-ish footnote text (markdown at `notation` size). */
+/** Small grey footnote text (markdown at `notation` size, in `<font color='grey'>`). */
 export function note(text: I18nText, elementId?: string) {
-  return { ...markdown(text, elementId), text_size: 'notation' };
+  const grey = (s: string) => `<font color='grey'>${s}</font>`;
+  return { ...markdown(t(grey(text.zh), grey(text.en)), elementId), text_size: 'notation' };
 }
 
 /** One markdown element of `**label**：value` lines. Values must already be escaped. */

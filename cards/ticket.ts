@@ -86,9 +86,10 @@ export function ticketCard(input: TicketCardInput): Record<string, unknown> {
   const { claimedBy } = input;
   if (claimedBy) {
     // An open_id is [A-Za-z0-9_-]; anything else is not put inside a tag.
+    // A mention already shows the user's name; the name is written out only when there is no mention.
     const mention = /^[A-Za-z0-9_-]+$/.test(claimedBy.openId) ? `<at id=${claimedBy.openId}></at>` : '';
     const name = claimedBy.name?.trim() ? userText(claimedBy.name, 60) : '';
-    const who = { zh: [mention, name && `（${name}）`].join('') || '未知', en: [mention, name && ` (${name})`].join('') || 'someone' };
+    const who = { zh: mention || name || '未知', en: mention || name || 'someone' };
     const when = input.claimedAt ? timeText(input.claimedAt, input.timeZone) : null;
     elements.push(
       markdown(

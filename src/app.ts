@@ -8,6 +8,7 @@ import { almReceiver, type AlmReceiverDeps } from './receivers/alm-http.js';
 import { qingsuyunReceiver, type QingsuyunReceiverDeps } from './receivers/qingsuyun-http.js';
 import { serviceUnavailable } from './http/errors.js';
 import { cardReceiver } from './receivers/card-http.js';
+import { appErrorListener } from './http/client-gone.js';
 
 export interface AppDeps extends FeishuReceiverDeps, AlmReceiverDeps, QingsuyunReceiverDeps {
   config: FeishuReceiverDeps['config'] & AlmReceiverDeps['config'] & QingsuyunReceiverDeps['config'];
@@ -22,6 +23,7 @@ export interface AppDeps extends FeishuReceiverDeps, AlmReceiverDeps, QingsuyunR
 /** The HTTP surface: webhooks and the health check. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: true });
+  app.on('error', appErrorListener(deps.log));
   const router = new Router();
 
   router.get('/healthz', async (ctx) => {

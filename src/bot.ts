@@ -9,6 +9,7 @@ import { InboxWorker } from './inbox/worker.js';
 import { defaultHandlers, type HandlerRegistry } from './handlers/registry.js';
 import { createFeishuClient } from './feishu/client.js';
 import { FeishuMessageSender } from './feishu/sender.js';
+import { MentionCheckingSender } from './feishu/confirmed-mentions.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { SendRateLimiter } from './outbox/rate-limiter.js';
 import { createApp } from './app.js';
@@ -89,7 +90,10 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   const dispatcher = feishu
     ? new OutboxDispatcher({
         db: database.prisma,
-        sender: new FeishuMessageSender(feishu),
+        sender: new MentionCheckingSender(
+          new FeishuMessageSender(feishu),
+          async (openId) => (await services.directory.user(openId)) !== null,
+        ),
         limiter: new SendRateLimiter({
           perSecond: config.FEISHU_SEND_RATE_PER_SECOND,
           perMinute: config.FEISHU_SEND_RATE_PER_MINUTE,

@@ -3,6 +3,7 @@
  * brought to one shape, and the answer Feishu expects within 3 s. Pure.
  */
 import type { Toast } from '../../cards/reply.js';
+import { storableString } from '../util/jsonb-safe.js';
 
 export interface CardAction {
   style: 'v2' | 'v1';
@@ -37,7 +38,11 @@ export interface CardActionHandler {
 }
 
 const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+/** Strings the database can hold: a NUL or a lone surrogate (valid JSON, refused by PostgreSQL) becomes U+FFFD. */
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? storableString(v) : undefined);
+/** The button's value, its string fields made storable (actions read and record them). */
+const buttonValue = (v: unknown): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(obj(v)).map(([k, x]) => [storableString(k), typeof x === 'string' ? storableString(x) : x]));
 
 /** `{schema:'2.0', header, event:{operator, token, action:{value}, context:{open_message_id, open_chat_id}}}`. */
 export function cardActionFromV2(eventId: string, body: Record<string, unknown>): CardAction {
@@ -47,7 +52,7 @@ export function cardActionFromV2(eventId: string, body: Record<string, unknown>)
     style: 'v2',
     id: eventId,
     operatorOpenId: str(obj(event.operator).open_id) ?? '',
-    value: obj(obj(event.action).value),
+    value: buttonValue(obj(event.action).value),
     messageId: str(context.open_message_id),
     chatId: str(context.open_chat_id),
   };
@@ -59,7 +64,7 @@ export function cardActionFromV1(body: Record<string, unknown>): CardAction {
     style: 'v1',
     id: str(body.token) ?? '',
     operatorOpenId: str(body.open_id) ?? '',
-    value: obj(obj(body.action).value),
+    value: buttonValue(obj(body.action).value),
     messageId: str(body.open_message_id),
     chatId: str(body.open_chat_id),
   };

@@ -1,13 +1,25 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../logger.js';
 import { HttpError } from './errors.js';
+import { clientGone } from './client-gone.js';
 
-/** Maps every error to an HTTP status and a JSON body that says what was wrong. */
+/**
+ * Maps every error to an HTTP status and a JSON body that says what was wrong. A refusal that leaves part of the
+ * body unread closes the connection after the answer: the unread rest (say of a chunked body over the limit) would
+ * otherwise be taken for the next request, and that request would never be answered.
+ */
 export function errorMiddleware(logger: Logger) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
     } catch (err) {
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
+      if (!(err instanceof HttpError) && clientGone(err, ctx)) {
+        logger.debug({ path: ctx.path }, 'client went away before the request was read');
+        ctx.status = 400;
+        ctx.body = { error: 'request_aborted', message: 'The request ended before its body was complete.' };
+        return;
+      }
       if (err instanceof HttpError) {
         ctx.status = err.status;
         ctx.body = { error: err.code, message: err.message };

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/index.js';
+import { badRequest } from '../http/errors.js';
+import { MAX_JSON_DEPTH, storablePayload, storableString, valueDepth } from '../util/jsonb-safe.js';
 
 export type Source = 'feishu' | 'alm' | 'qingsuyun';
 
@@ -18,10 +20,10 @@ export interface AcceptResult {
 }
 
 const INSERT_BATCH = `
-  INSERT INTO inbound_event (source, external_id, event_type, payload, status)
-  SELECT source, external_id, event_type, payload, status
+  INSERT INTO inbound_event (source, external_id, event_type, payload, payload_raw, status)
+  SELECT source, external_id, event_type, payload, payload_raw, status
     FROM jsonb_to_recordset($1::jsonb)
-      AS r(source text, external_id text, event_type text, payload jsonb, status text)
+      AS r(source text, external_id text, event_type text, payload jsonb, payload_raw text, status text)
   ON CONFLICT (source, external_id) DO NOTHING
   RETURNING id, source, external_id`;
 
@@ -34,7 +36,11 @@ interface Waiter {
 /**
  * The durable inbox. `accept` resolves only once the event is committed (or known to be a duplicate of one that
  * is), so the caller may acknowledge it. Concurrent requests are group-committed: everything that arrives while
- * one insert is running goes into the next single multi-row insert.
+ * one insert is running goes into the next single multi-row insert. A batch the database refuses is split in halves
+ * and retried, down to single rows, so a row that cannot be stored fails alone and its neighbours are stored.
+ *
+ * Strings `jsonb` cannot hold (NUL, lone surrogates) are replaced by U+FFFD in the stored payload, and the payload as
+ * it came is kept in `payload_raw`; a payload nested deeper than MAX_JSON_DEPTH is refused (400 payload_too_deep).
  */
 export class Inbox extends EventEmitter {
   private queue: Waiter[] = [];
@@ -51,6 +57,9 @@ export class Inbox extends EventEmitter {
 
   accept(event: NewInboundEvent): Promise<AcceptResult> {
     this.lastAcceptAt = Date.now();
+    if (valueDepth(event.payload, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      return Promise.reject(tooDeep());
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       // Flush on the next turn of the event loop, so every request read in this turn shares one insert
@@ -93,29 +102,46 @@ export class Inbox extends EventEmitter {
     while (this.queue.length > 0 && this.inFlight < maxConcurrent) {
       const batch = this.queue.splice(0, maxBatch);
       this.inFlight++;
-      this.write(batch)
-        .catch((e) => batch.forEach((w) => w.reject(e)))
-        .finally(() => {
-          this.inFlight--;
-          this.pump();
-        });
+      void this.writeOrSplit(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** Writes the batch; when the database refuses it, each half on its own, down to the single row that fails. */
+  private async writeOrSplit(batch: Waiter[]): Promise<void> {
+    try {
+      await this.write(batch);
+    } catch (e) {
+      if (batch.length === 1) {
+        batch[0]!.reject(e);
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await this.writeOrSplit(batch.slice(0, half));
+      await this.writeOrSplit(batch.slice(half));
     }
   }
 
   private async write(batch: Waiter[]): Promise<void> {
     // One parameter for the whole batch (a JSON array), so the cost of a write barely grows with its size.
-    const rows = batch.map((w) => ({
-      source: w.event.source,
-      external_id: w.event.externalId,
-      event_type: w.event.eventType,
-      payload: w.event.payload,
-      status: w.event.status ?? 'pending',
-    }));
+    const rows = batch.map((w) => {
+      const { value, raw } = storablePayload(w.event.payload);
+      return {
+        source: w.event.source,
+        external_id: storableString(w.event.externalId),
+        event_type: storableString(w.event.eventType),
+        payload: value,
+        payload_raw: raw ?? null,
+        status: w.event.status ?? 'pending',
+      };
+    });
     const inserted = await this.db.query<{ id: string; source: string; external_id: string }>(INSERT_BATCH, [JSON.stringify(rows)]);
     const ids = new Map(inserted.map((r) => [`${r.source}\u0000${r.external_id}`, r.id]));
     let wake = false;
     for (const w of batch) {
-      const key = `${w.event.source}\u0000${w.event.externalId}`;
+      const key = `${w.event.source}\u0000${storableString(w.event.externalId)}`;
       const id = ids.get(key);
       // The same event twice in one batch: the first waiter gets the row, the others are duplicates.
       if (id !== undefined) ids.delete(key);
@@ -124,4 +150,8 @@ export class Inbox extends EventEmitter {
     }
     if (wake) this.emit('accepted');
   }
+}
+
+function tooDeep() {
+  return badRequest(`The payload nests deeper than ${MAX_JSON_DEPTH} levels.`, 'payload_too_deep');
 }

@@ -8,7 +8,8 @@
  *   enrolment arriving after progress, or progress arriving after completion, never moves the state back;
  *   an unenrolment counts only when it is newer than every other fact.
  * Cards: one enrolment card, one completion card (also to the manager) and one unenrolment card per record, at
- * most, whatever the order and however many duplicates arrive.
+ * most, whatever the order and however many duplicates arrive. No enrolment card once progress or completion is
+ * known: an enrolment arriving after them is ignored (the guide's first rule).
  */
 import type { AlmEvent } from './alm-events.js';
 import { classifyAlmEvent, enrollSourceOf, itemTypeOf } from './alm-events.js';
@@ -72,8 +73,10 @@ export function reduceAlm(prev: RecordState | undefined, event: AlmEvent): Reduc
     if (kind.action === 'enroll') {
       const f: EnrollFact = { ...fact, source, date: iso(toDate(data.dateEnrolled)) ?? fact.ts };
       if (newer(f, facts.enroll)) facts.enroll = f;
-      if (facts.progress || facts.complete) note = 'enrolment after progress or completion: the state stays as it is';
-      once(next, cards, { key: 'enrolled', type: 'enrolled', toManager: false });
+      // The guide: once progress (or a completion) is known, a later enrolment event is ignored. Its date still
+      // counts among the facts, so the record is the same in every order, but it changes nothing and sends no card.
+      if (facts.progress || facts.complete) note = 'enrolment after progress or completion: ignored';
+      else once(next, cards, { key: 'enrolled', type: 'enrolled', toManager: false });
     } else if (kind.action === 'complete') {
       const passed = typeof data.hasPassed === 'boolean' ? data.hasPassed : null;
       const f: CompleteFact = { ...fact, passed, source, date: iso(toDate(data.dateCompleted)) ?? fact.ts };

@@ -1,5 +1,6 @@
 /** The emulator's long connection, driven by the SDK's own WSClient and EventDispatcher (no bot involved). */
 import * as lark from '@larksuiteoapi/node-sdk';
+import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FeishuEmulator } from './feishu/index.js';
 import { v2Event } from '../helpers/feishu-events.js';
@@ -37,6 +38,26 @@ describe('Feishu emulator: long connection with the SDK', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(emu.longConnection.pings).toBeGreaterThanOrEqual(2);
     expect(emu.longConnection.pings).toBeLessThan(10);
+  });
+
+  it('counts a connection only once its client listens (its first ping), so nothing pushed earlier is lost', async () => {
+    emu = await FeishuEmulator.start();
+    const endpoint = await fetch(`${emu.url}/callback/ws/endpoint`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ AppID: emu.appId, AppSecret: emu.appSecret }),
+    });
+    const { data } = (await endpoint.json()) as { data: { URL: string } };
+    const raw = new WebSocket(data.URL);
+    await new Promise((resolve, reject) => raw.once('open', resolve).once('error', reject));
+    try {
+      // Open, but it has not pinged: a client that may not listen yet is not a connection to push to.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(emu.longConnection.connections).toBe(0);
+      await expect(emu.pushEvent(v2Event('im.message.receive_v1', {}))).rejects.toThrow(/no long connection/);
+    } finally {
+      raw.terminate();
+    }
   });
 
   it('refuses a wrong app secret with code 514, which the SDK treats as final', async () => {

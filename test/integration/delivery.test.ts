@@ -6,6 +6,7 @@ import { loadFixture } from '../fixtures/index.js';
 import { postEvent, v1Event, v2Event } from '../helpers/feishu-events.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN, eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { LANES } from '../helpers/databases.js';
+import { untilIdle } from '../helpers/idle.js';
 
 const ENTERED = 'im.chat.access_event.bot_p2p_chat_entered_v1';
 const users = Array.from({ length: 10 }, (_, i) => ({ open_id: `ou_user${i}`, user_id: `user${i}`, name: `User ${i}` }));
@@ -85,7 +86,7 @@ describe.each(LANES)('first chat and delivery (%s)', (lane) => {
     }, 10_000, 'the failed notification');
     expect(row.lastError).toContain('230013');
     expect(row.attempts).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
+    await untilIdle(h.db.prisma);
     expect(h.emu!.requests.filter((r) => r.path.startsWith('/open-apis/im/v1/messages') && r.code === 230013)).toHaveLength(1);
   });
 

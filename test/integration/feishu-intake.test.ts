@@ -3,6 +3,7 @@ import { loadFixture } from '../fixtures/index.js';
 import { postEvent, signFeishu, urlVerification, v1Event, v2Event } from '../helpers/feishu-events.js';
 import { ENCRYPT_KEY, eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { LANES } from '../helpers/databases.js';
+import { untilIdle } from '../helpers/idle.js';
 
 const ENTERED = 'im.chat.access_event.bot_p2p_chat_entered_v1';
 
@@ -156,7 +157,7 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
       expect(await second.json()).toEqual({ ok: true, duplicate: true });
       expect(await h.db.prisma.inboundEvent.count({ where: { externalId: ev.uuid } })).toBe(1);
       await eventually(() => h.emu!.messagesTo('ou_dup').length === 1, 10_000, 'the onboarding card');
-      await new Promise((r) => setTimeout(r, 300));
+      await untilIdle(h.db.prisma);
       expect(h.emu!.messagesTo('ou_dup')).toHaveLength(1);
     });
 

@@ -3,6 +3,7 @@ import { loadFixture } from '../fixtures/index.js';
 import { postEvent, v2Event } from '../helpers/feishu-events.js';
 import { ENCRYPT_KEY, eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { answerPushedEvent, type LongConnectionDeps } from '../../src/receivers/feishu-ws.js';
+import { untilIdle } from '../helpers/idle.js';
 
 const ENTERED = 'im.chat.access_event.bot_p2p_chat_entered_v1';
 const SEED_USER = 'ou_84aad35d084aa403a838cf73ee18467';
@@ -51,16 +52,30 @@ describe('Feishu long connection (WSClient against the emulator)', () => {
 
     expect(await h.emu!.pushEvent(seed)).toEqual({ code: 200 });
     expect(await h.db.prisma.inboundEvent.count({ where: { source: 'feishu', externalId: seed.header.event_id } })).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
+    await untilIdle(h.db.prisma);
     expect(h.emu!.messagesTo(SEED_USER)).toHaveLength(1);
   });
 
   it('answers 500, so that Feishu pushes it again, when the event cannot be stored', async () => {
-    // PostgreSQL refuses \u0000 in jsonb: the insert fails, so the event must not be acknowledged as received.
-    const body = v2Event(ENTERED, { chat_id: 'oc_p2p', operator_id: { open_id: 'ou_nul', user_id: 'x', union_id: 'on_x' }, note: 'a\u0000b' });
+    // A constraint only this test has: the database refuses the row, so it must not be acknowledged as received.
+    await h.db.query(`ALTER TABLE inbound_event ADD CONSTRAINT test_refuse CHECK (external_id NOT LIKE 'refuse-%')`, []);
+    try {
+      const body = v2Event(ENTERED, { chat_id: 'oc_p2p', operator_id: { open_id: 'ou_nul', user_id: 'x', union_id: 'on_x' } }, { eventId: 'refuse-1' });
+      const ack = await h.emu!.pushEvent(body);
+      expect(ack.code).toBe(500);
+      expect(await h.db.prisma.inboundEvent.count({ where: { externalId: body.header.event_id } })).toBe(0);
+    } finally {
+      await h.db.query('ALTER TABLE inbound_event DROP CONSTRAINT test_refuse', []);
+    }
+  });
+
+  it('stores an event jsonb cannot hold as it is (a NUL, a lone surrogate): U+FFFD in the payload, the original kept', async () => {
+    const body = v2Event('contact.user.updated_v3', { note: 'a\u0000b', other: '\ud800' });
     const ack = await h.emu!.pushEvent(body);
-    expect(ack.code).toBe(500);
-    expect(await h.db.prisma.inboundEvent.count({ where: { externalId: body.header.event_id } })).toBe(0);
+    expect(ack.code).toBe(200);
+    const row = await h.db.prisma.inboundEvent.findFirst({ where: { externalId: body.header.event_id } });
+    expect((row!.payload as { event: Record<string, string> }).event).toEqual({ note: 'a\ufffdb', other: '\ufffd' });
+    expect(JSON.parse(row!.payloadRaw!)).toEqual(body);
   });
 
   it('joins an event pushed in fragments', async () => {

@@ -8,6 +8,7 @@ import type { Database } from '../../src/db/index.js';
 import { FeishuEmulator } from '../emulator/feishu/index.js';
 import { LANES, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { testConfig } from '../helpers/harness.js';
+import { untilIdle } from '../helpers/idle.js';
 
 const N = 300;
 
@@ -61,7 +62,7 @@ describe.each(LANES)('two dispatchers on one database (%s)', (lane) => {
     });
     dispatchers.forEach((d) => d.start());
     await emu.waitForMessages(N, 30_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await untilIdle(dbs[0]!.prisma);
     await Promise.all(dispatchers.map((d) => d.stop()));
 
     const sends = emu.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/open-apis/im/v1/messages'));

@@ -381,8 +381,10 @@ describe('ticket card', () => {
     expect(callbackValues(card)).toEqual([]);
     expect(buttons(card)).toHaveLength(1);
     const text = markdownTexts(card).join('\n');
-    expect(text).toContain('Claimed by <at id=ou_agent1></at> (李四) on 2024-11-08 12:00 (UTC+8)');
-    expect(text).toContain('已由 <at id=ou_agent1></at>（李四） 于 2024-11-08 12:00（UTC+8） 认领');
+    // The mention shows the name itself: it is not written a second time.
+    expect(text).toContain('Claimed by <at id=ou_agent1></at> on 2024-11-08 12:00 (UTC+8)');
+    expect(text).toContain('已由 <at id=ou_agent1></at> 于 2024-11-08 12:00（UTC+8） 认领');
+    expect(text).not.toContain('李四');
     expect(markdownTexts(variants['ticket: claimed by someone without a known name']).join()).toContain('Claimed by <at id=ou_agent2></at>');
   });
 

@@ -37,10 +37,11 @@ function fold(events: AlmEvent[]): { record: RecordState; cards: CardIntent[] } 
   return { record: record!, cards };
 }
 
-const comparable = (r: RecordState) => ({ ...r, notified: [...r.notified].sort() });
+/** The record apart from whether the enrolment card went out (which depends on whether the enrolment came first). */
+const comparable = (r: RecordState) => ({ ...r, notified: r.notified.filter((k) => k !== 'enrolled').sort() });
 
 describe('ALM ordering rules', () => {
-  it('every order of enrolment, progress and completion (with duplicates) gives one final record and one completion card', () => {
+  it('every order of enrolment, progress and completion (with duplicates) gives one final record and one completion card; an enrolment card only when the enrolment came first', () => {
     const orders = permutations([E, P, C, E, C]);
     const first = fold(orders[0]!);
     expect(first.record).toMatchObject({ state: 'passed', progressPercent: 100, enrollSource: 'self' });
@@ -50,9 +51,26 @@ describe('ALM ordering rules', () => {
       const { record, cards } = fold(order);
       expect(comparable(record)).toEqual(comparable(first.record));
       expect(cards.filter((c) => c.type === 'completion')).toHaveLength(1);
-      expect(cards.filter((c) => c.type === 'enrolled')).toHaveLength(1);
-      expect(cards).toHaveLength(2);
+      const enrolmentFirst = order[0]!.eventName === 'COURSE_ENROLLMENT';
+      expect(cards.filter((c) => c.type === 'enrolled')).toHaveLength(enrolmentFirst ? 1 : 0);
+      expect(cards).toHaveLength(enrolmentFirst ? 2 : 1);
     }
+  });
+
+  it('no enrolment card once progress or completion is known, in any arrival order (real-time and batch enrolments)', () => {
+    const EB = ev('eb1', 'COURSE_ENROLLMENT_BATCH', '2024-11-08T01:00:00Z', { enrollmentSource: 'ADMIN_ENROLL' });
+    for (const order of permutations([E, EB, P, C])) {
+      const { cards } = fold(order);
+      const firstEnrolment = order.findIndex((e) => e.eventName.startsWith('COURSE_ENROLLMENT'));
+      const firstOther = order.findIndex((e) => !e.eventName.startsWith('COURSE_ENROLLMENT'));
+      const expected = firstEnrolment < firstOther ? 1 : 0;
+      expect(cards.filter((c) => c.type === 'enrolled'), order.map((e) => e.eventName).join(' ')).toHaveLength(expected);
+    }
+    // Progress first: the enrolment that follows is ignored, state and card alike.
+    const afterProgress = reduceAlm(fold([P]).record, E);
+    expect(afterProgress.cards).toEqual([]);
+    expect(afterProgress.next.state).toBe('in_progress');
+    expect(reduceAlm(fold([C]).record, EB).cards).toEqual([]);
   });
 
   it('a real-time and a batch completion of one record give one completion card', () => {

@@ -84,3 +84,17 @@ function walkComponents(elements: unknown[], visit: (c: Record<string, unknown>)
   walkArray(elements);
   return count;
 }
+
+/** `<at id=…>` in card markdown, quoted or not. */
+const AT_TAG = /<at\s+(?:id|open_id|user_id)=["']?([^"'\s>]+)["']?\s*>/g;
+
+/**
+ * Throws 230099 (sub-code 100290) when the card mentions a user Feishu does not know: Feishu then rejects the whole
+ * card. `all` (everyone in the chat) is always known.
+ */
+export function checkMentions(card: unknown, known: (openId: string) => boolean): void {
+  for (const match of JSON.stringify(card).matchAll(AT_TAG)) {
+    const id = match[1]!;
+    if (id !== 'all' && !known(id)) throw new ApiError(ERR.cardContent, `ErrCode: 100290; ErrMsg: user ${id} in <at> not found`);
+  }
+}

@@ -67,6 +67,14 @@ export class LongConnectionService {
   pings = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly tickets = new Set<string>();
+  /** Every open WebSocket. */
+  private readonly open = new Set<WebSocket>();
+  /**
+   * The connections whose client listens: those that have sent their first ping. The SDK sends it from its 'open'
+   * handler and attaches its message listener only after that handler returns, so a frame pushed as soon as the
+   * upgrade completes can reach a client that is not yet listening, and is lost; a frame pushed after the first ping
+   * cannot.
+   */
   private readonly sockets = new Set<WebSocket>();
   private readonly acks = new Map<string, (ack: PushAck) => void>();
   private nextId = 1;
@@ -146,7 +154,7 @@ export class LongConnectionService {
 
   /** Closes every connection from the server side, as a network failure would; the clients reconnect. */
   dropConnections(): void {
-    for (const ws of this.sockets) ws.terminate();
+    for (const ws of this.open) ws.terminate();
   }
 
   close(): void {
@@ -155,8 +163,11 @@ export class LongConnectionService {
   }
 
   private accept(ws: WebSocket): void {
-    this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    this.open.add(ws);
+    ws.on('close', () => {
+      this.open.delete(ws);
+      this.sockets.delete(ws);
+    });
     ws.on('message', (raw: RawData) => this.receive(ws, raw));
   }
 
@@ -165,6 +176,7 @@ export class LongConnectionService {
     const headers = Object.fromEntries((frame.headers ?? []).map((h) => [h.key, h.value]));
     if (frame.method === 0 && headers.type === 'ping') {
       this.pings++;
+      if (ws.readyState === ws.OPEN) this.sockets.add(ws);
       const pong = Buffer.from(JSON.stringify(this.clientConfig));
       ws.send(encode({ SeqID: 0, LogID: 0, service: frame.service, method: 0, headers: pairs({ type: 'pong' }), payload: pong }));
       return;

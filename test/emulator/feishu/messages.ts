@@ -1,6 +1,6 @@
 /** im/v1/messages: create (reference §4.3) and patch (reference §4.4). */
 import { createHash, randomBytes } from 'node:crypto';
-import { cardKind, isSharedCard, validateCard } from './cards.js';
+import { cardKind, checkMentions, isSharedCard, validateCard } from './cards.js';
 import {
   CARD_MAX_BYTES,
   ERR,
@@ -91,7 +91,10 @@ export class MessageService {
       throw new ApiError(ERR.contentTooLong, `(${Buffer.byteLength(content)} bytes > ${maxBytes})`);
     }
     const parsed = parseContent(content);
-    if (msgType === 'interactive') validateCard(parsed);
+    if (msgType === 'interactive') {
+      validateCard(parsed);
+      checkMentions(parsed, (id) => this.deps.directory.find('open_id', id) !== undefined);
+    }
 
     // A uuid seen within the hour: the original message again, nothing new is sent.
     if (uuid !== undefined) {
@@ -146,6 +149,7 @@ export class MessageService {
     }
     const next = parseContent(content);
     const nextKind = validateCard(next);
+    checkMentions(next, (id) => this.deps.directory.find('open_id', id) !== undefined);
     const prev = message.card as Record<string, unknown>;
     if (cardKind(prev) === '2.0' && nextKind !== '2.0') throw new ApiError(ERR.cardSchemaChanged);
     // Chosen: 230001 when either card is not shared (1.0 needs config.update_multi: true on both).

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "inbound_event" ADD COLUMN     "payload_raw" TEXT;
