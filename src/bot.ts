@@ -10,7 +10,7 @@ import { defaultHandlers, type HandlerRegistry } from './handlers/registry.js';
 import { createFeishuClient } from './feishu/client.js';
 import { FeishuMessageSender } from './feishu/sender.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
-import { SendRateLimiter } from './outbox/rate-limiter.js';
+import { createSendLimiter } from './outbox/shared-rate-limiter.js';
 import { createApp } from './app.js';
 import { createServices, type Services } from './services/index.js';
 import { WaitingResolver } from './identity/waiting.js';
@@ -65,11 +65,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     ? new OutboxDispatcher({
         db: database.prisma,
         sender: new FeishuMessageSender(feishu),
-        limiter: new SendRateLimiter({
-          perSecond: config.FEISHU_SEND_RATE_PER_SECOND,
-          perMinute: config.FEISHU_SEND_RATE_PER_MINUTE,
-          perRecipientPerSecond: config.FEISHU_RECIPIENT_RATE_PER_SECOND,
-        }),
+        limiter: createSendLimiter(database, config, log),
         log,
         maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
         backoff: { baseMs: config.OUTBOX_RETRY_BASE_MS, capMs: config.OUTBOX_RETRY_MAX_MS },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { applyMigrations } from './migrate.js';
 import { readMigrations } from './migrations.js';
@@ -28,7 +29,7 @@ export async function migratePostgres(url: string): Promise<string[]> {
     if (!(await migrationsNeeded(lock))) return [];
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     try {
-      return await applyMigrations(new PrismaPg(pool));
+      return await applyMigrations(wholeScripts(new PrismaPg(pool), pool));
     } finally {
       await pool.end();
     }
@@ -57,4 +58,31 @@ async function migrationsNeeded(client: pg.Client): Promise<boolean> {
     if (file.tag !== 'ok') return true;
     return applied.get(d.path) !== createHash('sha256').update(file.value).digest('hex');
   });
+}
+
+/**
+ * `@prisma/adapter-pg` runs a migration script by splitting it at every `;`, which breaks a function body
+ * (`$$ ... ; ... $$`). Here the script goes to the server in one simple query instead, as `psql` and Prisma's
+ * native engine send it: the server parses it, and runs it as one implicit transaction.
+ */
+function wholeScripts(factory: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect(): Promise<SqlDriverAdapter> {
+      const adapter = await factory.connect();
+      // The adapter's own error mapping, so the engine reports a failed script as it would any other statement.
+      const mapError = (adapter as unknown as { onError?: (e: unknown) => never }).onError?.bind(adapter);
+      adapter.executeScript = async (script: string) => {
+        try {
+          await pool.query(script);
+        } catch (err) {
+          mapError?.(err);
+          throw err;
+        }
+      };
+      return adapter;
+    },
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
 }

@@ -5,7 +5,7 @@ import type { MessageSender } from '../feishu/sender.js';
 import type { FeishuFailure } from '../feishu/errors.js';
 import { backoffDelay } from '../util/backoff.js';
 import { Waker } from '../util/sleep.js';
-import type { SendRateLimiter } from './rate-limiter.js';
+import type { SendLimiter } from './rate-limiter.js';
 
 interface ClaimedNotification {
   id: string;
@@ -26,7 +26,7 @@ export type FailedForGood = (row: { id: string; kind: string; receiveIdType: str
 export interface DispatcherOptions {
   db: Db;
   sender: MessageSender;
-  limiter: SendRateLimiter;
+  limiter: SendLimiter;
   log: Logger;
   maxAttempts: number;
   pollMs: number;

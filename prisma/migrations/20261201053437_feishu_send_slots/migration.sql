@@ -1,0 +1,66 @@
+-- CreateTable
+CREATE TABLE "feishu_send_slot" (
+    "id" BIGSERIAL NOT NULL,
+    "recipient" TEXT NOT NULL,
+    "ends_at" TIMESTAMPTZ(6) NOT NULL,
+
+    CONSTRAINT "feishu_send_slot_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "feishu_send_slot_ends_at_idx" ON "feishu_send_slot"("ends_at");
+
+-- CreateIndex
+CREATE INDEX "feishu_send_slot_recipient_ends_at_idx" ON "feishu_send_slot"("recipient", "ends_at");
+
+-- Slots matter for a minute at most: no WAL for them (a crash of the server empties the table, and its restart
+-- takes longer than the windows), so taking and releasing one does not wait for a disk flush.
+ALTER TABLE "feishu_send_slot" SET UNLOGGED;
+
+-- How long until a slot is free in one window: 0 now, else ms (10 while the slot to wait for is still in flight,
+-- since its end is not known yet). The window holds `lim` slots; the one that must leave is the lim-th newest.
+CREATE FUNCTION feishu_send_wait(t TIMESTAMPTZ, p_recipient TEXT, lim INT, window_ms INT) RETURNS INT
+LANGUAGE plpgsql AS $$
+DECLARE
+  e TIMESTAMPTZ;
+  w INTERVAL := window_ms * INTERVAL '1 millisecond';
+BEGIN
+  IF p_recipient IS NULL THEN
+    SELECT ends_at INTO e FROM feishu_send_slot WHERE ends_at > t - w ORDER BY ends_at DESC OFFSET lim - 1 LIMIT 1;
+  ELSE
+    SELECT ends_at INTO e FROM feishu_send_slot WHERE recipient = p_recipient AND ends_at > t - w
+     ORDER BY ends_at DESC OFFSET lim - 1 LIMIT 1;
+  END IF;
+  IF e IS NULL THEN RETURN 0; END IF;
+  IF e > t THEN RETURN 10; END IF;
+  RETURN GREATEST(1, CEIL(EXTRACT(EPOCH FROM (e + w - t)) * 1000)::INT);
+END $$;
+
+-- Takes a send slot in every window (app per second, app per minute when p_per_minute > 0, recipient per second),
+-- or none: returns the new slot's id, or the ms to wait and which limit is full ('app' or 'recipient').
+-- One transaction-scoped advisory lock serialises the instances' acquires; the database's clock is the only clock.
+CREATE FUNCTION feishu_send_acquire(p_recipient TEXT, p_per_second INT, p_per_minute INT, p_per_recipient INT, p_lease_ms INT)
+RETURNS TABLE (slot_id BIGINT, wait_ms INT, blocked TEXT)
+LANGUAGE plpgsql AS $$
+DECLARE
+  t TIMESTAMPTZ;
+  w INT;
+BEGIN
+  PERFORM pg_advisory_xact_lock(7270736902);
+  t := clock_timestamp();
+  w := feishu_send_wait(t, NULL, p_per_second, 1000);
+  IF w = 0 AND p_per_minute > 0 THEN w := feishu_send_wait(t, NULL, p_per_minute, 60000); END IF;
+  IF w > 0 THEN RETURN QUERY SELECT NULL::BIGINT, w, 'app'::TEXT; RETURN; END IF;
+  w := feishu_send_wait(t, p_recipient, p_per_recipient, 1000);
+  IF w > 0 THEN RETURN QUERY SELECT NULL::BIGINT, w, 'recipient'::TEXT; RETURN; END IF;
+  IF random() < 0.01 THEN DELETE FROM feishu_send_slot WHERE ends_at < t - INTERVAL '2 minutes'; END IF;
+  RETURN QUERY INSERT INTO feishu_send_slot AS s (recipient, ends_at)
+    VALUES (p_recipient, t + p_lease_ms * INTERVAL '1 millisecond') RETURNING s.id, 0, NULL::TEXT;
+END $$;
+
+-- The response arrived: the slot counts until now + the window.
+CREATE FUNCTION feishu_send_release(p_slot BIGINT) RETURNS VOID
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE feishu_send_slot SET ends_at = clock_timestamp() WHERE id = p_slot;
+END $$;
