@@ -5,14 +5,25 @@ import { sleep } from '../util/sleep.js';
 import { SendRateLimiter, type RateLimits, type SendLimiter } from './rate-limiter.js';
 
 /**
- * How long a send slot counts as in flight when its holder never reports the response (it died): longer than the
- * HTTP timeout of a send (15 s), so the request cannot reach Feishu after its slot stopped counting.
+ * How long a send slot counts as in flight past its last renewal. While the request is in flight its holder renews
+ * the slot every second (RENEW_EVERY_MS); a holder that dies stops renewing, and its slots stop counting as in flight
+ * at most this long after its death (a request it had written out reaches Feishu well within that), so the
+ * instances that take over its work are not held up for longer.
  */
-export const SEND_SLOT_LEASE_MS = 30_000;
+export const SEND_SLOT_LEASE_MS = 5_000;
+const RENEW_EVERY_MS = 1_000;
 /** The longest a waiting send sleeps before it looks again (so a stopping dispatcher is not held up). */
 const MAX_NAP_MS = 200;
 
-type Attempt = { slot: bigint } | { wait: number; blocked: 'app' | 'recipient' };
+/** How many waiting sends one statement asks slots for. */
+const BATCH = 50;
+
+interface Waiter {
+  recipient: string;
+  signal: { aborted: boolean } | undefined;
+  resolve: (release: () => void) => void;
+  reject: (err: Error) => void;
+}
 
 /**
  * Feishu's send limits (50/s and 1000/min per app, 5/s per recipient) held by every instance on one PostgreSQL
@@ -20,22 +31,26 @@ type Attempt = { slot: bigint } | { wait: number; blocked: 'app' | 'recipient' }
  *
  * The rule is the in-process limiter's (SendRateLimiter), kept in the database: a slot is taken before a request is
  * issued and counts in each window until `window` after the response. One SQL function (`feishu_send_acquire`)
- * takes a transaction-scoped advisory lock, counts the slots of the last second and minute (and the recipient's),
- * and inserts a row or says how long to wait; another (`feishu_send_release`) stamps the response time. A request
- * reaches Feishu between the two, so any two requests `limit` slots apart are a full window apart on Feishu's clock
- * too. Only the database's clock is read, so clocks that differ between hosts do not matter. A slot whose holder
- * dies counts until its lease ends (SEND_SLOT_LEASE_MS), which is later than any response could arrive.
+ * takes a transaction-scoped advisory lock, counts the slots of the last second and minute (and each recipient's),
+ * and inserts rows for the sends that fit or says how long to wait; another (`feishu_send_release`) stamps the
+ * response time. A request reaches Feishu between the two, so any two requests `limit` slots apart are a full window
+ * apart on Feishu's clock too. Only the database's clock is read, so clocks that differ between hosts do not matter.
+ * A slot whose holder dies counts until its lease ends (SEND_SLOT_LEASE_MS after its last renewal).
  *
- * Cost per send: one `feishu_send_acquire` and one `feishu_send_release` statement when a slot is free. When a
- * limit is full, each instance makes one attempt at a time and the others in it wait for the time it was told
- * (a local gate), so waiting sends do not poll the database.
+ * In each instance the sends waiting for a slot queue up, and one statement at a time asks for slots for up to
+ * BATCH of them; when the app's windows are full, the queue sleeps for the time the database said. Cost per send:
+ * its share of one `feishu_send_acquire` call and one `feishu_send_release` (plus one `feishu_send_renew` per second
+ * for all of an instance's requests still in flight, rarely any).
  */
 export class SharedSendRateLimiter implements SendLimiter {
   private appGateUntil = 0;
   private readonly recipientGates = new Map<string, number>();
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly queue: Waiter[] = [];
+  private pumping = false;
+  private readonly inFlight = new Set<bigint>();
+  private renewTimer: NodeJS.Timeout | undefined;
   /** Statements sent and their round-trip time, for the benchmark. */
-  readonly stats = { acquireCalls: 0, releaseCalls: 0, roundTripMs: 0 };
+  readonly stats = { acquireCalls: 0, granted: 0, releaseCalls: 0, renewCalls: 0, roundTripMs: 0 };
 
   constructor(
     private readonly db: Db,
@@ -44,53 +59,88 @@ export class SharedSendRateLimiter implements SendLimiter {
     private readonly leaseMs = SEND_SLOT_LEASE_MS,
   ) {}
 
-  async acquire(recipientId: string, signal?: { aborted: boolean }): Promise<() => void> {
-    for (;;) {
-      if (signal?.aborted) throw new Error('aborted');
-      const gate = Math.max(this.appGateUntil, this.recipientGates.get(recipientId) ?? 0);
+  acquire(recipientId: string, signal?: { aborted: boolean }): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(new Error('aborted'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ recipient: recipientId, signal, resolve, reject });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    void this.pump().finally(() => {
+      this.pumping = false;
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  /** Asks for slots for the waiting sends, one statement at a time, until none wait. */
+  private async pump(): Promise<void> {
+    while (this.queue.length > 0) {
+      for (const w of this.queue.filter((x) => x.signal?.aborted)) {
+        this.queue.splice(this.queue.indexOf(w), 1);
+        w.reject(new Error('aborted'));
+      }
       const now = Date.now();
-      if (gate > now) {
-        await sleep(Math.min(gate - now, MAX_NAP_MS));
+      if (this.appGateUntil > now) {
+        await sleep(Math.min(this.appGateUntil - now, MAX_NAP_MS));
         continue;
       }
-      this.recipientGates.delete(recipientId);
-      // One attempt at a time per instance; an attempt queued behind one that found the app full waits instead.
-      const r = await this.serial(() => (Date.now() < this.appGateUntil ? undefined : this.attempt(recipientId)));
-      if (!r) continue;
-      if ('slot' in r) return () => this.release(r.slot);
-      const until = Date.now() + r.wait;
-      if (r.blocked === 'app') this.appGateUntil = Math.max(this.appGateUntil, until);
-      else this.recipientGates.set(recipientId, until);
+      const ready = this.queue.filter((w) => (this.recipientGates.get(w.recipient) ?? 0) <= now).slice(0, BATCH);
+      if (ready.length === 0) {
+        const next = Math.min(...this.queue.map((w) => this.recipientGates.get(w.recipient) ?? now));
+        await sleep(Math.max(1, Math.min(next - now, MAX_NAP_MS)));
+        continue;
+      }
+      await this.attempt(ready);
     }
   }
 
-  private serial<T>(fn: () => Promise<T> | T): Promise<T> {
-    const p = this.turn.then(fn);
-    this.turn = p.catch(() => {});
-    return p;
-  }
-
-  private async attempt(recipientId: string): Promise<Attempt> {
+  private async attempt(ready: Waiter[]): Promise<void> {
     const { perSecond, perMinute, perRecipientPerSecond } = this.limits;
     const t0 = performance.now();
+    const sent = Date.now();
+    let rows: { i: number | null; slot_id: bigint | null; wait_ms: number }[];
     try {
-      const [row] = await this.db.$queryRaw<{ slot_id: bigint | null; wait_ms: number; blocked: string | null }[]>`
-        SELECT slot_id, wait_ms, blocked
-          FROM feishu_send_acquire(${recipientId}, ${perSecond}::int, ${perMinute}::int, ${perRecipientPerSecond}::int,
-                                   ${this.leaseMs}::int)`;
-      if (row?.slot_id != null) return { slot: row.slot_id };
-      return { wait: Math.max(1, row?.wait_ms ?? 10), blocked: row?.blocked === 'recipient' ? 'recipient' : 'app' };
+      rows = await this.db.$queryRaw`
+        SELECT i, slot_id, wait_ms
+          FROM feishu_send_acquire(${ready.map((w) => w.recipient)}::text[], ${perSecond}::int, ${perMinute}::int,
+                                   ${perRecipientPerSecond}::int, ${this.leaseMs}::int)`;
     } catch (err) {
       // The database is unreachable: nothing is sent, and the attempt is made again shortly.
-      this.log.warn({ err }, 'outbox: could not take a send slot');
-      return { wait: 500, blocked: 'app' };
+      this.log.warn({ err }, 'outbox: could not take send slots');
+      this.appGateUntil = Date.now() + 500;
+      return;
     } finally {
       this.stats.acquireCalls++;
       this.stats.roundTripMs += performance.now() - t0;
     }
+    // Waits count from when the statement was sent: the database read its clock later than that, so the next
+    // attempt comes at the earliest moment it can succeed (too early at worst, which costs one more statement).
+    const now = sent;
+    for (const row of rows) {
+      if (row.i === null) {
+        this.appGateUntil = now + Math.max(1, row.wait_ms);
+        continue;
+      }
+      const w = ready[row.i - 1]!;
+      if (row.slot_id === null) {
+        this.recipientGates.set(w.recipient, now + Math.max(1, row.wait_ms));
+        continue;
+      }
+      const slot = row.slot_id;
+      this.queue.splice(this.queue.indexOf(w), 1);
+      this.recipientGates.delete(w.recipient);
+      this.track(slot);
+      this.stats.granted++;
+      w.resolve(() => this.release(slot));
+    }
   }
 
   private release(slot: bigint): void {
+    this.inFlight.delete(slot);
     const t0 = performance.now();
     this.db.$executeRaw`SELECT feishu_send_release(${slot}::bigint)`.then(
       () => {
@@ -100,6 +150,29 @@ export class SharedSendRateLimiter implements SendLimiter {
       // The slot then counts until its lease ends: later than needed, never too early.
       (err: unknown) => this.log.warn({ err }, 'outbox: could not release a send slot'),
     );
+  }
+
+  private track(slot: bigint): void {
+    this.inFlight.add(slot);
+    if (this.renewTimer) return;
+    this.renewTimer = setInterval(() => void this.renew(), RENEW_EVERY_MS);
+    this.renewTimer.unref();
+  }
+
+  /** Keeps the slots of requests still in flight counting; stops when none are. */
+  private async renew(): Promise<void> {
+    if (this.inFlight.size === 0) {
+      clearInterval(this.renewTimer);
+      this.renewTimer = undefined;
+      return;
+    }
+    const slots = [...this.inFlight];
+    try {
+      await this.db.$executeRaw`SELECT feishu_send_renew(${slots}::bigint[], ${this.leaseMs}::int)`;
+      this.stats.renewCalls++;
+    } catch (err) {
+      this.log.warn({ err }, 'outbox: could not renew send slots');
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -65,4 +66,35 @@ export async function stopInstance(inst: Instance, signal: NodeJS.Signals = 'SIG
   const timer = setTimeout(() => inst.child.kill('SIGKILL'), 30_000);
   await inst.exited;
   clearTimeout(timer);
+}
+
+const CARD = JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: 'scale-out test' }] } });
+
+/** Queues cards in the outbox directly (as the inbox worker would), one per recipient open_id; returns their uuids. */
+export async function queueCards(url: string, prefix: string, recipients: string[]): Promise<string[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const uuids = recipients.map((_, i) => `${prefix}-${i}`);
+    await c.query(
+      `INSERT INTO notification (dedupe_key, kind, receive_id_type, receive_id, content, uuid)
+       SELECT 'test:' || u, 'test', 'open_id', r, $3, u FROM unnest($1::text[], $2::text[]) AS t(r, u)`,
+      [recipients, uuids, CARD],
+    );
+    return uuids;
+  } finally {
+    await c.end();
+  }
+}
+
+/** Notification rows by status. */
+export async function outboxStatus(url: string): Promise<Record<string, number>> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM notification GROUP BY status');
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  } finally {
+    await c.end();
+  }
 }

@@ -36,26 +36,47 @@ BEGIN
   RETURN GREATEST(1, CEIL(EXTRACT(EPOCH FROM (e + w - t)) * 1000)::INT);
 END $$;
 
--- Takes a send slot in every window (app per second, app per minute when p_per_minute > 0, recipient per second),
--- or none: returns the new slot's id, or the ms to wait and which limit is full ('app' or 'recipient').
--- One transaction-scoped advisory lock serialises the instances' acquires; the database's clock is the only clock.
-CREATE FUNCTION feishu_send_acquire(p_recipient TEXT, p_per_second INT, p_per_minute INT, p_per_recipient INT, p_lease_ms INT)
-RETURNS TABLE (slot_id BIGINT, wait_ms INT, blocked TEXT)
+-- Takes send slots for the sends waiting in one instance, in their order, as long as the app's windows (per second,
+-- and per minute when p_per_minute > 0) have room: a row (i, slot id, 0) for each send granted, (i, NULL, ms) for one
+-- whose recipient's window is full; sends after the app's windows filled get no row. A last row (NULL, NULL, ms)
+-- says how long until the app has room again, when it has none. One transaction-scoped advisory lock serialises the
+-- instances; the database's clock is the only clock read.
+CREATE FUNCTION feishu_send_acquire(p_recipients TEXT[], p_per_second INT, p_per_minute INT, p_per_recipient INT,
+                                    p_lease_ms INT)
+RETURNS TABLE (i INT, slot_id BIGINT, wait_ms INT)
 LANGUAGE plpgsql AS $$
 DECLARE
   t TIMESTAMPTZ;
+  free INT;
   w INT;
+  k INT;
+  s BIGINT;
 BEGIN
   PERFORM pg_advisory_xact_lock(7270736902);
   t := clock_timestamp();
-  w := feishu_send_wait(t, NULL, p_per_second, 1000);
-  IF w = 0 AND p_per_minute > 0 THEN w := feishu_send_wait(t, NULL, p_per_minute, 60000); END IF;
-  IF w > 0 THEN RETURN QUERY SELECT NULL::BIGINT, w, 'app'::TEXT; RETURN; END IF;
-  w := feishu_send_wait(t, p_recipient, p_per_recipient, 1000);
-  IF w > 0 THEN RETURN QUERY SELECT NULL::BIGINT, w, 'recipient'::TEXT; RETURN; END IF;
+  SELECT p_per_second - count(*) INTO free FROM feishu_send_slot WHERE ends_at > t - INTERVAL '1 second';
+  IF p_per_minute > 0 THEN
+    SELECT LEAST(free, p_per_minute - count(*)) INTO free FROM feishu_send_slot WHERE ends_at > t - INTERVAL '1 minute';
+  END IF;
+  k := 1;
+  WHILE free > 0 AND k <= COALESCE(array_length(p_recipients, 1), 0) LOOP
+    w := feishu_send_wait(t, p_recipients[k], p_per_recipient, 1000);
+    IF w > 0 THEN
+      RETURN QUERY SELECT k, NULL::BIGINT, w;
+    ELSE
+      INSERT INTO feishu_send_slot (recipient, ends_at) VALUES (p_recipients[k], t + p_lease_ms * INTERVAL '1 millisecond')
+        RETURNING id INTO s;
+      RETURN QUERY SELECT k, s, 0;
+      free := free - 1;
+    END IF;
+    k := k + 1;
+  END LOOP;
+  IF free <= 0 THEN
+    w := feishu_send_wait(t, NULL, p_per_second, 1000);
+    IF p_per_minute > 0 THEN w := GREATEST(w, feishu_send_wait(t, NULL, p_per_minute, 60000)); END IF;
+    RETURN QUERY SELECT NULL::INT, NULL::BIGINT, GREATEST(w, 1);
+  END IF;
   IF random() < 0.01 THEN DELETE FROM feishu_send_slot WHERE ends_at < t - INTERVAL '2 minutes'; END IF;
-  RETURN QUERY INSERT INTO feishu_send_slot AS s (recipient, ends_at)
-    VALUES (p_recipient, t + p_lease_ms * INTERVAL '1 millisecond') RETURNING s.id, 0, NULL::TEXT;
 END $$;
 
 -- The response arrived: the slot counts until now + the window.
@@ -63,4 +84,12 @@ CREATE FUNCTION feishu_send_release(p_slot BIGINT) RETURNS VOID
 LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE feishu_send_slot SET ends_at = clock_timestamp() WHERE id = p_slot;
+END $$;
+
+-- The holder is alive and the requests are still in flight: their slots keep counting for another lease.
+CREATE FUNCTION feishu_send_renew(p_slots BIGINT[], p_lease_ms INT) RETURNS VOID
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE feishu_send_slot SET ends_at = GREATEST(ends_at, clock_timestamp() + p_lease_ms * INTERVAL '1 millisecond')
+   WHERE id = ANY (p_slots);
 END $$;
