@@ -35,7 +35,7 @@ export interface ScaleResult {
     stats: SendStats;
     distinctUuids: number;
   };
-  cost: { acquire: number; release: number; renew: number; serverMs: number; commits: number };
+  cost: { hold: { p50: number; p90: number; max: number }; acquire: number; release: number; renew: number; serverMs: number; commits: number };
   takeover: {
     cards: number;
     heldAtKill: number;
@@ -131,7 +131,15 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
       stats: emu.sendStats(),
       distinctUuids: new Set(drained.map((m) => m.uuid)).size === drained.length && drained.length === drainUuids.length ? drained.length : -1,
     };
+    const hold = (
+      await db.query<{ p50: number; p90: number; max: number }>(
+        `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY ms) AS p90,
+                max(ms) AS max
+           FROM (SELECT EXTRACT(EPOCH FROM ends_at - granted_at) * 1000 AS ms FROM feishu_send_slot) x`,
+      )
+    ).rows[0]!;
     const cost = {
+      hold,
       acquire: after.acquire - before.acquire,
       release: after.release - before.release,
       renew: after.renew - before.renew,
@@ -206,6 +214,7 @@ export function printScaleOut(r: ScaleResult): boolean {
     `drain: ${d.sent}/${d.cards} cards (distinct users) in ${f(d.seconds)} s from queueing to the last 'sent' = ${f(rate)}/s (${f((100 * rate) / LIMIT)}% of ${LIMIT}/s); at the emulator, first to last card: ${f(emuRate)}/s (${f((100 * emuRate) / LIMIT)}%)`,
     `  emulator: ${s.attempts} send attempts, rejected 429/99991400: ${s.rateLimited}, 230020: ${s.tooFrequent}; most created in any 1 s: ${s.maxCreatedInAnySecond}, in any 60 s: ${s.maxCreatedInAnyMinute}; each uuid once: ${d.distinctUuids === d.cards ? 'yes' : 'NO'}`,
     `  database cost of the shared limit per send: ${perSend(r.cost.acquire)} feishu_send_acquire + ${perSend(r.cost.release)} feishu_send_release + ${perSend(r.cost.renew)} feishu_send_renew calls, ${f(r.cost.serverMs / Math.max(1, d.sent), 3)} ms server time (pg_stat_user_functions); all transactions in the database during the drain: ${perSend(r.cost.commits)} per send`,
+    `  slot held from grant to the response's stamp (ms): p50 ${f(r.cost.hold.p50)}, p90 ${f(r.cost.hold.p90)}, max ${f(r.cost.hold.max)} (each slot counts for 1 s after that)`,
   ];
   if (t) {
     lines.push(

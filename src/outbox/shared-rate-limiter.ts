@@ -1,5 +1,6 @@
+import pg from 'pg';
 import type { Config } from '../config.js';
-import type { Database, Db } from '../db/index.js';
+import type { Database } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { sleep } from '../util/sleep.js';
 import { SendRateLimiter, type RateLimits, type SendLimiter } from './rate-limiter.js';
@@ -47,13 +48,13 @@ export class SharedSendRateLimiter implements SendLimiter {
   private readonly recipientGates = new Map<string, number>();
   private readonly queue: Waiter[] = [];
   private pumping = false;
-  private readonly inFlight = new Set<bigint>();
+  private readonly inFlight = new Set<string>();
   private renewTimer: NodeJS.Timeout | undefined;
   /** Statements sent and their round-trip time, for the benchmark. */
   readonly stats = { acquireCalls: 0, granted: 0, releaseCalls: 0, renewCalls: 0, roundTripMs: 0 };
 
   constructor(
-    private readonly db: Db,
+    private readonly db: pg.Pool,
     private readonly limits: RateLimits,
     private readonly log: Logger,
     private readonly leaseMs = SEND_SLOT_LEASE_MS,
@@ -102,12 +103,12 @@ export class SharedSendRateLimiter implements SendLimiter {
     const { perSecond, perMinute, perRecipientPerSecond } = this.limits;
     const t0 = performance.now();
     const sent = Date.now();
-    let rows: { i: number | null; slot_id: bigint | null; wait_ms: number }[];
+    let rows: { i: number | null; slot_id: string | null; wait_ms: number }[];
     try {
-      rows = await this.db.$queryRaw`
-        SELECT i, slot_id, wait_ms
-          FROM feishu_send_acquire(${ready.map((w) => w.recipient)}::text[], ${perSecond}::int, ${perMinute}::int,
-                                   ${perRecipientPerSecond}::int, ${this.leaseMs}::int)`;
+      ({ rows } = await this.db.query<{ i: number | null; slot_id: string | null; wait_ms: number }>(
+        'SELECT i, slot_id, wait_ms FROM feishu_send_acquire($1::text[], $2::int, $3::int, $4::int, $5::int)',
+        [ready.map((w) => w.recipient), perSecond, perMinute, perRecipientPerSecond, this.leaseMs],
+      ));
     } catch (err) {
       // The database is unreachable: nothing is sent, and the attempt is made again shortly.
       this.log.warn({ err }, 'outbox: could not take send slots');
@@ -135,14 +136,15 @@ export class SharedSendRateLimiter implements SendLimiter {
       this.recipientGates.delete(w.recipient);
       this.track(slot);
       this.stats.granted++;
-      w.resolve(() => this.release(slot));
+      w.resolve(() => this.release(slot, performance.now() - t0));
     }
   }
 
-  private release(slot: bigint): void {
+  /** `elapsedMs`: from sending the statement that granted the slot until now, after the response. */
+  private release(slot: string, elapsedMs: number): void {
     this.inFlight.delete(slot);
     const t0 = performance.now();
-    this.db.$executeRaw`SELECT feishu_send_release(${slot}::bigint)`.then(
+    this.db.query('SELECT feishu_send_release($1::bigint, $2::float8)', [slot, elapsedMs]).then(
       () => {
         this.stats.releaseCalls++;
         this.stats.roundTripMs += performance.now() - t0;
@@ -152,7 +154,7 @@ export class SharedSendRateLimiter implements SendLimiter {
     );
   }
 
-  private track(slot: bigint): void {
+  private track(slot: string): void {
     this.inFlight.add(slot);
     if (this.renewTimer) return;
     this.renewTimer = setInterval(() => void this.renew(), RENEW_EVERY_MS);
@@ -168,7 +170,7 @@ export class SharedSendRateLimiter implements SendLimiter {
     }
     const slots = [...this.inFlight];
     try {
-      await this.db.$executeRaw`SELECT feishu_send_renew(${slots}::bigint[], ${this.leaseMs}::int)`;
+      await this.db.query('SELECT feishu_send_renew($1::bigint[], $2::int)', [slots, this.leaseMs]);
       this.stats.renewCalls++;
     } catch (err) {
       this.log.warn({ err }, 'outbox: could not renew send slots');
@@ -180,11 +182,16 @@ export class SharedSendRateLimiter implements SendLimiter {
  * The limiter for this database: shared through the database on PostgreSQL, where several instances may send;
  * in-process on the embedded database, which one process owns.
  */
-export function createSendLimiter(database: Pick<Database, 'kind' | 'prisma'>, config: Config, log: Logger): SendLimiter {
+export function createSendLimiter(database: Pick<Database, 'kind'>, config: Config, log: Logger): SendLimiter {
   const limits: RateLimits = {
     perSecond: config.FEISHU_SEND_RATE_PER_SECOND,
     perMinute: config.FEISHU_SEND_RATE_PER_MINUTE,
     perRecipientPerSecond: config.FEISHU_RECIPIENT_RATE_PER_SECOND,
   };
-  return database.kind === 'postgres' ? new SharedSendRateLimiter(database.prisma, limits, log) : new SendRateLimiter(limits);
+  if (database.kind !== 'postgres' || !config.DATABASE_URL) return new SendRateLimiter(limits);
+  // A connection of its own: a slot's statements do not queue behind the outbox's other work, so a slot is not held
+  // longer than its send. One connection keeps them in order (a renewal never lands after its slot's release).
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 1, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+  pool.on('error', (err) => log.warn({ err }, 'outbox: the send-slot connection failed; it is reopened when needed'));
+  return new SharedSendRateLimiter(pool, limits, log);
 }

@@ -2,6 +2,7 @@
 CREATE TABLE "feishu_send_slot" (
     "id" BIGSERIAL NOT NULL,
     "recipient" TEXT NOT NULL,
+    "granted_at" TIMESTAMPTZ(6) NOT NULL,
     "ends_at" TIMESTAMPTZ(6) NOT NULL,
 
     CONSTRAINT "feishu_send_slot_pkey" PRIMARY KEY ("id")
@@ -64,7 +65,8 @@ BEGIN
     IF w > 0 THEN
       RETURN QUERY SELECT k, NULL::BIGINT, w;
     ELSE
-      INSERT INTO feishu_send_slot (recipient, ends_at) VALUES (p_recipients[k], t + p_lease_ms * INTERVAL '1 millisecond')
+      INSERT INTO feishu_send_slot (recipient, granted_at, ends_at)
+        VALUES (p_recipients[k], t, t + p_lease_ms * INTERVAL '1 millisecond')
         RETURNING id INTO s;
       RETURN QUERY SELECT k, s, 0;
       free := free - 1;
@@ -79,11 +81,16 @@ BEGIN
   IF random() < 0.01 THEN DELETE FROM feishu_send_slot WHERE ends_at < t - INTERVAL '2 minutes'; END IF;
 END $$;
 
--- The response arrived: the slot counts until now + the window.
-CREATE FUNCTION feishu_send_release(p_slot BIGINT) RETURNS VOID
+-- The response arrived: the slot counts until the window after it. Its end is the earlier of two times that are both
+-- no earlier than the response: now, and the grant plus the time the holder measured from sending its request for
+-- the slot to the response (its own monotonic clock; the grant came after that request was sent). The second does
+-- not count the time this statement took to get here.
+CREATE FUNCTION feishu_send_release(p_slot BIGINT, p_elapsed_ms DOUBLE PRECISION) RETURNS VOID
 LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE feishu_send_slot SET ends_at = clock_timestamp() WHERE id = p_slot;
+  UPDATE feishu_send_slot
+     SET ends_at = LEAST(clock_timestamp(), granted_at + p_elapsed_ms * INTERVAL '1 millisecond')
+   WHERE id = p_slot;
 END $$;
 
 -- The holder is alive and the requests are still in flight: their slots keep counting for another lease.
