@@ -134,8 +134,8 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
     const hold = (
       await db.query<{ p50: number; p90: number; max: number }>(
         `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY ms) AS p90,
-                max(ms) AS max
-           FROM (SELECT EXTRACT(EPOCH FROM ends_at - granted_at) * 1000 AS ms FROM feishu_send_slot) x`,
+                max(ms)::float8 AS max
+           FROM (SELECT (EXTRACT(EPOCH FROM ends_at - granted_at) * 1000)::float8 AS ms FROM feishu_send_slot) x`,
       )
     ).rows[0]!;
     const cost = {
