@@ -5,12 +5,16 @@
  *   npm run bench -- --only intake     or --only outbox, --only alm (ALM batch acknowledgement times)
  *   npm run bench -- --encrypt         encrypted {"encrypt": ...} bodies instead of plaintext signed ones
  *   npm run bench -- --duration 5 --warmup 1 --connections 20 --count 1000 --rounds 1
+ *   npm run bench -- --only scale --instances 3 [--cards 600 --takeover-cards 300]
+ *                                      N instances on PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+ *                                      postgresql://postgres@127.0.0.1:5432/postgres); not part of the default run
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runIntake, type IntakeResult, type ReceiverRun } from './intake.js';
 import { runOutboxDrain, type DrainResult } from './outbox-drain.js';
 import { runAlmBatch } from './alm-batch.js';
+import { printScaleOut, runScaleOut } from './scale-out.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,6 +26,9 @@ const { values: args } = parseArgs({
     encrypt: { type: 'boolean', default: false },
     count: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
+    instances: { type: 'string', default: '3' },
+    cards: { type: 'string', default: '600' },
+    'takeover-cards': { type: 'string', default: '300' },
   },
 });
 
@@ -134,5 +141,13 @@ if (args.only === undefined || args.only === 'alm') {
     if (r.stored !== r.events * r.ackMs.length) exitCode = 1;
   }
   console.log(lines.join('\n'));
+}
+if (args.only === 'scale') {
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const result = await runScaleOut(
+    { instances: Number(args.instances), cards: Number(args.cards), takeoverCards: Number(args['takeover-cards']), serverUrl },
+    progress,
+  );
+  if (!printScaleOut(result)) exitCode = 1;
 }
 process.exit(exitCode);

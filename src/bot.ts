@@ -11,7 +11,7 @@ import { createFeishuClient } from './feishu/client.js';
 import { FeishuMessageSender } from './feishu/sender.js';
 import { MentionCheckingSender } from './feishu/confirmed-mentions.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
-import { SendRateLimiter } from './outbox/rate-limiter.js';
+import { createSendLimiter } from './outbox/shared-rate-limiter.js';
 import { createApp } from './app.js';
 import { createServices, type Services } from './services/index.js';
 import { WaitingResolver } from './identity/waiting.js';
@@ -94,11 +94,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
           new FeishuMessageSender(feishu),
           async (openId) => (await services.directory.user(openId)) !== null,
         ),
-        limiter: new SendRateLimiter({
-          perSecond: config.FEISHU_SEND_RATE_PER_SECOND,
-          perMinute: config.FEISHU_SEND_RATE_PER_MINUTE,
-          perRecipientPerSecond: config.FEISHU_RECIPIENT_RATE_PER_SECOND,
-        }),
+        limiter: createSendLimiter(database, config, log),
         log,
         maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
         backoff: { baseMs: config.OUTBOX_RETRY_BASE_MS, capMs: config.OUTBOX_RETRY_MAX_MS },

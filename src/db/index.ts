@@ -5,6 +5,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { applyMigrations } from './migrate.js';
+import { migratePostgres } from './migrate-postgres.js';
 import { PGliteThread } from './pglite-remote.js';
 
 export { PrismaClient };
@@ -64,7 +65,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     query = (sql, params) => thread.query(sql, params);
   }
   if (migrate) {
-    const applied = await applyMigrations(factory);
+    // On PostgreSQL several instances may start at once: one migrates under a lock, the others wait for it.
+    const applied = url ? await migratePostgres(url) : await applyMigrations(factory);
     logger?.info({ kind, location, applied }, applied.length ? 'database migrated' : 'database schema up to date');
   }
   const prisma = new PrismaClient({ adapter: factory });

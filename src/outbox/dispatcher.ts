@@ -6,7 +6,7 @@ import type { FeishuFailure } from '../feishu/errors.js';
 import { backoffDelay } from '../util/backoff.js';
 import { Waker } from '../util/sleep.js';
 import { LEASE_SECONDS, RENEW_EVERY_MS } from '../domain/status.js';
-import type { SendRateLimiter } from './rate-limiter.js';
+import type { SendLimiter } from './rate-limiter.js';
 import {
   claimNotifications,
   failNotification,
@@ -24,7 +24,7 @@ export type FailedForGood = (row: { id: string; kind: string; receiveIdType: str
 export interface DispatcherOptions {
   db: Db;
   sender: MessageSender;
-  limiter: SendRateLimiter;
+  limiter: SendLimiter;
   log: Logger;
   maxAttempts: number;
   pollMs: number;

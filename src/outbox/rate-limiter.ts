@@ -46,8 +46,13 @@ export interface RateLimits {
   perRecipientPerSecond: number;
 }
 
+/** What the outbox dispatcher needs from a limiter: a slot for one send to `recipientId`, given back after the response. */
+export interface SendLimiter {
+  acquire(recipientId: string, signal?: { aborted: boolean }): Promise<() => void>;
+}
+
 /** The app-wide and per-recipient limits for message sends (Feishu: 50/s and 1000/min per app, 5/s per user). */
-export class SendRateLimiter {
+export class SendRateLimiter implements SendLimiter {
   private readonly app: SlidingWindow[];
   private readonly recipients = new Map<string, SlidingWindow>();
 

@@ -9,6 +9,7 @@ import { LongConnectionService, type PushAck } from './long-connection.js';
 import { MessageService } from './messages.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { createRequestListener } from './server.js';
+import { sendStats, type SendStats } from './send-stats.js';
 import type {
   EmulatedTicket,
   EmulatedUser,
@@ -126,6 +127,11 @@ export class FeishuEmulator {
   /** Every request received, rejected ones included. */
   get requests(): ReadonlyArray<RequestRecord> {
     return this.requestLog;
+  }
+
+  /** Sends from every client together: attempts, refusals, and the most created in any second or minute. */
+  sendStats(): SendStats {
+    return sendStats(this.requestLog, this.messages);
   }
 
   /** Messages whose receive_id, chat_id or recipient open_id is `receiveId`. */
