@@ -17,6 +17,9 @@ import { WaitingResolver } from './identity/waiting.js';
 import { CardActions } from './actions/handler.js';
 import { reportFailures } from './outbox/failures.js';
 import { fetchBotOpenId, subscribeTicketEvents } from './feishu/startup.js';
+import { BotMetrics } from './metrics/metrics.js';
+import { countFailedForGood, instrumentSender, observeInbox, observeLimiter } from './metrics/instrument.js';
+import { almBudgetReader } from './metrics/sources.js';
 
 export interface Bot {
   url: string;
@@ -27,6 +30,8 @@ export interface Bot {
   waiting: WaitingResolver;
   services: Services;
   dispatcher: OutboxDispatcher | undefined;
+  /** This instance's Prometheus metrics (GET /metrics). */
+  metrics: BotMetrics;
   /** Stops intake, finishes the work in hand, closes the database. */
   stop(): Promise<void>;
 }
@@ -52,6 +57,8 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   // On the embedded database, writes of at most 25 events with up to 4 in flight keep its thread busy while this one
   // reads the next requests (one large batch would leave each thread waiting for the other in turn).
   const inbox = new Inbox(database, { maxConcurrentWrites: 4, maxBatch: database.kind === 'postgres' ? 500 : 25 });
+  const metrics = new BotMetrics();
+  observeInbox(inbox, metrics);
   const feishu = createFeishuClient(config, log);
   const services = createServices({ db: database.prisma, config, log, feishu });
   // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for.
@@ -64,18 +71,21 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   const dispatcher = feishu
     ? new OutboxDispatcher({
         db: database.prisma,
-        sender: new FeishuMessageSender(feishu),
-        limiter: new SendRateLimiter({
-          perSecond: config.FEISHU_SEND_RATE_PER_SECOND,
-          perMinute: config.FEISHU_SEND_RATE_PER_MINUTE,
-          perRecipientPerSecond: config.FEISHU_RECIPIENT_RATE_PER_SECOND,
-        }),
+        sender: instrumentSender(new FeishuMessageSender(feishu), metrics),
+        limiter: observeLimiter(
+          new SendRateLimiter({
+            perSecond: config.FEISHU_SEND_RATE_PER_SECOND,
+            perMinute: config.FEISHU_SEND_RATE_PER_MINUTE,
+            perRecipientPerSecond: config.FEISHU_RECIPIENT_RATE_PER_SECOND,
+          }),
+          metrics,
+        ),
         log,
         maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
         backoff: { baseMs: config.OUTBOX_RETRY_BASE_MS, capMs: config.OUTBOX_RETRY_MAX_MS },
         pollMs: config.WORKER_POLL_MS,
         maxInFlight: Math.max(10, config.FEISHU_SEND_RATE_PER_SECOND * 2),
-        onFailedForGood: reportFailures(database.prisma),
+        onFailedForGood: countFailedForGood(metrics, reportFailures(database.prisma)),
       })
     : undefined;
   inbox.on('accepted', () => worker.wake());
@@ -95,7 +105,10 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     cardActions,
     accepting: () => accepting,
     longConnection: () => longConnection?.state(),
+    metrics,
   });
+  const almBudgetLeft = almBudgetReader(database.prisma, config);
+  metrics.attach({ db: database.prisma, ...(almBudgetLeft && { almBudgetLeft }), longConnection: () => longConnection?.state() });
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -130,6 +143,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     waiting,
     services,
     dispatcher,
+    metrics,
     stop() {
       stopping ??= (async () => {
         accepting = false;
