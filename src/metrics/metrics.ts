@@ -109,12 +109,13 @@ export class BotMetrics {
       },
     });
     new Gauge({
-      name: 'bot_alm_api_budget_left',
-      help: "Calls left in the ALM API budget's current window (shared by every instance); absent when the ALM API is not configured.",
+      name: 'bot_api_budget_left',
+      help: "Calls left in an API budget's current window (shared by every instance); absent when that API is not configured.",
+      labelNames: ['api'],
       registers,
       collect() {
         this.reset();
-        if (self.scrape.almBudgetLeft !== undefined) this.set(self.scrape.almBudgetLeft);
+        if (self.scrape.almBudgetLeft !== undefined) this.set({ api: 'alm' }, self.scrape.almBudgetLeft);
       },
     });
     new Gauge({
