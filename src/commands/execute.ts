@@ -22,12 +22,15 @@ import { runRoute } from './run/routes.js';
 import { runNotify, runSettings } from './run/settings.js';
 import { runStatus } from './run/status.js';
 import { runUnresolved } from './run/unresolved.js';
+import { runWhoami } from './run/whoami.js';
+import { runDoctorCommand } from './run/doctor.js';
 
 export interface CommandContext {
   db: Db;
   config: Config;
   services: Services;
-  actor: { openId: string };
+  /** Who sent the command; the other ids come from the message event when it carries them. */
+  actor: { openId: string; userId?: string; unionId?: string };
   /**
    * The inbound event the command came in (the message's inbox row). An audited change made for it is made once:
    * processing the same message again gets the first reply (see `audited`).
@@ -65,6 +68,8 @@ const RUNNERS: Runners = {
   status: runStatus,
   unresolved: runUnresolved,
   retry: runRetry,
+  whoami: runWhoami,
+  doctor: runDoctorCommand,
 };
 
 /**

@@ -9,7 +9,7 @@ import type { Handler } from './types.js';
 
 interface MessageBody {
   event?: {
-    sender?: { sender_id?: { open_id?: string }; sender_type?: string };
+    sender?: { sender_id?: { open_id?: string; user_id?: string; union_id?: string }; sender_type?: string };
     message?: { message_id?: string; chat_id?: string; chat_type?: string; message_type?: string; content?: string; mentions?: Mention[] };
   };
 }
@@ -29,7 +29,7 @@ export const messageReceived: Handler = async (ctx) => {
       db: ctx.db,
       config: ctx.config,
       services: ctx.services,
-      actor: { openId },
+      actor: { openId, ...senderIds(sender?.sender_id) },
       requestId: ctx.event.id,
       chat: { chatId: message.chat_id, chatType },
       wakeWaiting: () => ctx.services.wakeWaiting(),
@@ -43,3 +43,11 @@ export const messageReceived: Handler = async (ctx) => {
     commit: async () => [{ key: 'reply', kind: 'reply', role: 'chat', receiveIdType: 'chat_id', receiveId: chatId, card: reply.card }],
   };
 };
+
+/** The sender's user_id and union_id, when the event carries them (user_id only with the employee-id scope). */
+function senderIds(ids: { user_id?: string; union_id?: string } | undefined): { userId?: string; unionId?: string } {
+  return {
+    ...(typeof ids?.user_id === 'string' && ids.user_id && { userId: ids.user_id }),
+    ...(typeof ids?.union_id === 'string' && ids.union_id && { unionId: ids.union_id }),
+  };
+}

@@ -23,7 +23,7 @@ describe.each(LANES)('GET /metrics and /readyz (%s)', (lane) => {
 
   it('needs the bearer token when METRICS_TOKEN is set', async () => {
     for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: TOKEN }]) {
-      const res = await fetch(`${h.bot.url}/metrics`, { headers });
+      const res = await fetch(`${h.bot.url}/metrics`, { headers: headers as Record<string, string> });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect(await res.json()).toMatchObject({ error: 'bad_token' });
