@@ -35,15 +35,28 @@ export function checkTenantToken(answer: Answer<true>): CheckResult {
   if (answer.ok) return ok(name, 'a tenant_access_token was issued for FEISHU_APP_ID / FEISHU_APP_SECRET.');
   const f = answer.failure;
   if (f.code === 10014 || f.code === 99991543 || f.code === 10003) {
-    return fail(name, `Feishu refused the app id or secret (${f.reason}).`, 'Copy the App ID and App Secret again from the developer console (Credentials & Basic Info) into FEISHU_APP_ID / FEISHU_APP_SECRET, then restart.');
+    return fail(
+      name,
+      `Feishu refused the app id or secret (${f.reason}).`,
+      'Copy the App ID and App Secret again from the developer console (Credentials & Basic Info) ' +
+        'into FEISHU_APP_ID / FEISHU_APP_SECRET, then restart.',
+    );
   }
-  return fail(name, `no tenant_access_token (${f.reason}).`, `Check that FEISHU_DOMAIN is right and that this host can reach it.`);
+  return fail(
+    name,
+    `no tenant_access_token (${f.reason}).`,
+    `Check that FEISHU_DOMAIN is right and that this host can reach it.`,
+  );
 }
 
 export function checkBotInfo(answer: Answer<BotInfo>): CheckResult {
   const name = 'Bot';
   if (!answer.ok) {
-    return fail(name, `bot/v3/info failed (${answer.failure.reason}).`, 'Enable the Bot feature of the app (developer console > Features > Bot), then publish a version.');
+    return fail(
+      name,
+      `bot/v3/info failed (${answer.failure.reason}).`,
+      'Enable the Bot feature of the app (developer console > Features > Bot), then publish a version.',
+    );
   }
   const info = answer.value;
   const label = `"${info.appName ?? '?'}" (${info.openId ?? 'no open_id'})`;
@@ -57,10 +70,18 @@ export function checkBotInfo(answer: Answer<BotInfo>): CheckResult {
   return ok(name, `${label} is enabled.`);
 }
 
-export function checkScopes(answer: Answer<{ name: string; granted: boolean }[]>, needs: readonly ScopeNeed[], config: Config): CheckResult {
+export function checkScopes(
+  answer: Answer<{ name: string; granted: boolean }[]>,
+  needs: readonly ScopeNeed[],
+  config: Config,
+): CheckResult {
   const name = 'Scopes';
   if (!answer.ok) {
-    return fail(name, `the granted scopes could not be read (${answer.failure.reason}).`, 'Check the Feishu credentials above; application/v6/scopes needs a working tenant token.');
+    return fail(
+      name,
+      `the granted scopes could not be read (${answer.failure.reason}).`,
+      'Check the Feishu credentials above; application/v6/scopes needs a working tenant token.',
+    );
   }
   const granted = new Set(answer.value.filter((s) => s.granted).map((s) => s.name));
   const asked = new Set(answer.value.map((s) => s.name));
@@ -70,12 +91,14 @@ export function checkScopes(answer: Answer<{ name: string; granted: boolean }[]>
   const describe = (list: ScopeNeed[]) =>
     list.map((n) => `${n.anyOf[0]}${asked.has(n.anyOf[0]!) ? ' (asked, not granted)' : ''} for ${n.for}`).join('; ');
   const fix =
-    'Developer console > Permissions & Scopes: add the scopes listed, then publish a new version (a tenant admin may have to approve it).';
+    'Developer console > Permissions & Scopes: add the scopes listed, then publish a new version (a ' +
+    'tenant admin may have to approve it).';
   if (missingRequired.length > 0) {
     const extra = missingOptional.length ? ` Optional, also missing: ${describe(missingOptional)}.` : '';
     return fail(name, `missing: ${describe(missingRequired)}.${extra}`, fix);
   }
-  if (missingOptional.length > 0) return warn(name, `all needed scopes granted; optional ones missing: ${describe(missingOptional)}.`, fix);
+  if (missingOptional.length > 0)
+    return warn(name, `all needed scopes granted; optional ones missing: ${describe(missingOptional)}.`, fix);
   return ok(name, `all ${needs.length} needed scopes are granted.`);
 }
 
@@ -84,7 +107,9 @@ export type LastSeen = ReadonlyMap<string, Date>;
 
 export function checkEvents(lastSeen: LastSeen, needs: readonly EventNeed[], config: Config, now: Date): CheckResult[] {
   const since = now.getTime() - RECENT_EVENT_DAYS * 24 * 60 * 60_000;
-  const transport = config.FEISHU_LONG_CONNECTION ? 'the long connection' : 'the request URL https://<host>/webhook/event';
+  const transport = config.FEISHU_LONG_CONNECTION
+    ? 'the long connection'
+    : 'the request URL https://<host>/webhook/event';
   return needs
     .filter((n) => n.applies(config))
     .map((n) => {
@@ -92,10 +117,12 @@ export function checkEvents(lastSeen: LastSeen, needs: readonly EventNeed[], con
       const seen = n.anyOf.map((t) => lastSeen.get(t)).filter((d): d is Date => d !== undefined);
       const last = seen.length ? new Date(Math.max(...seen.map((d) => d.getTime()))) : undefined;
       const fix =
-        `Developer console > Events & Callbacks: subscribe ${n.anyOf.join(' or ')} (delivered to ${transport}) and publish ` +
+        `Developer console > Events & Callbacks: subscribe ${n.anyOf.join(' or ')} ` +
+        `(delivered to ${transport}) and publish ` +
         'a version. If it is subscribed, nothing may have happened yet: trigger one (e.g. message the bot).';
       if (!last) return warn(name, `never received (needed for ${n.for}).`, fix);
-      if (last.getTime() < since) return warn(name, `last received ${last.toISOString()}, more than ${RECENT_EVENT_DAYS} days ago.`, fix);
+      if (last.getTime() < since)
+        return warn(name, `last received ${last.toISOString()}, more than ${RECENT_EVENT_DAYS} days ago.`, fix);
       return ok(name, `last received ${last.toISOString()}.`);
     });
 }
@@ -106,7 +133,8 @@ export function checkHelpdesk(config: Config, answer: Answer<true> | undefined):
     return warn(
       name,
       'FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN are not set: ticket events are only received if subscribed by hand.',
-      'Set them from the helpdesk admin page (Settings > API credentials) so the bot subscribes the ticket events at start.',
+      'Set them from the helpdesk admin page (Settings > API credentials) so the bot subscribes the ' +
+        'ticket events at start.',
     );
   }
   if (!answer) return warn(name, 'not checked (no Feishu client).', 'Set the Feishu credentials first.');
@@ -114,7 +142,8 @@ export function checkHelpdesk(config: Config, answer: Answer<true> | undefined):
   return fail(
     name,
     `subscribing the ticket events failed (${answer.failure.reason}).`,
-    'Check FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN against the helpdesk admin page (Settings > API credentials), and that the app has the helpdesk scope.',
+    'Check FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN against the helpdesk admin page (Settings > ' +
+      'API credentials), and that the app has the helpdesk scope.',
   );
 }
 
@@ -128,27 +157,48 @@ export interface AlmState {
 
 export function checkAlm(config: Config, state: AlmState): CheckResult[] {
   const results: CheckResult[] = [];
-  const lastEvent = state.lastEvent ? ` Last webhook event: ${state.lastEvent.toISOString()}.` : ' No webhook event received yet.';
+  const lastEvent = state.lastEvent
+    ? ` Last webhook event: ${state.lastEvent.toISOString()}.`
+    : ' No webhook event received yet.';
   results.push(
     config.ALM_WEBHOOK_USER && config.ALM_WEBHOOK_PASSWORD
       ? ok('ALM webhook', `Basic credentials are set.${lastEvent}`)
-      : warn('ALM webhook', 'ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not set: /webhook/alm refuses every request.', 'Set the pair, and the same in ALM (Admin > Integration Admin > Webhooks).'),
+      : warn(
+          'ALM webhook',
+          'ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not set: /webhook/alm refuses every request.',
+          'Set the pair, and the same in ALM (Admin > Integration Admin > Webhooks).',
+        ),
   );
   if (!almApiConfigured(config)) {
     results.push(
       warn(
         'ALM API',
-        'ALM_CLIENT_ID / ALM_CLIENT_SECRET / ALM_REFRESH_TOKEN are not set: learners are found only through `bind`, cards show ids.',
-        'Create an OAuth application in ALM (Integration Admin > Applications), get a refresh token, and set the three values.',
+        'ALM_CLIENT_ID / ALM_CLIENT_SECRET / ALM_REFRESH_TOKEN are not set: learners are found only ' +
+          'through `bind`, cards show ids.',
+        'Create an OAuth application in ALM (Integration Admin > Applications), get a refresh token, ' +
+          'and set the three values.',
       ),
     );
     return results;
   }
   const budget = state.budgetLeft !== undefined ? ` Budget left this hour: ${state.budgetLeft} of ${state.limit}.` : '';
   if (state.credentials && !state.credentials.ok) {
-    results.push(fail('ALM API', `the token refresh failed (${state.credentials.reason}).${budget}`, 'Check ALM_API_BASE (your data centre) and the client id, secret and refresh token; a revoked refresh token must be created again.'));
+    results.push(
+      fail(
+        'ALM API',
+        `the token refresh failed (${state.credentials.reason}).${budget}`,
+        'Check ALM_API_BASE (your data centre) and the client id, secret and refresh token; a revoked ' +
+          'refresh token must be created again.',
+      ),
+    );
   } else if (state.budgetLeft === 0) {
-    results.push(warn('ALM API', `credentials work, but the API budget is spent.${budget}`, 'Lookups wait for the next window; raise ALM_API_MAX_PER_HOUR only if ALM allows it.'));
+    results.push(
+      warn(
+        'ALM API',
+        `credentials work, but the API budget is spent.${budget}`,
+        'Lookups wait for the next window; raise ALM_API_MAX_PER_HOUR only if ALM allows it.',
+      ),
+    );
   } else {
     results.push(ok('ALM API', `credentials work.${budget}`));
   }
@@ -158,17 +208,32 @@ export function checkAlm(config: Config, state: AlmState): CheckResult[] {
 export function checkQingsuyun(config: Config, lastEvent: Date | undefined): CheckResult {
   const name = 'Qingsuyun';
   if (!config.QINGSUYUN_SECRET_KEY) {
-    return warn(name, 'QINGSUYUN_SECRET_KEY is not set: /webhook/qingsuyun refuses every callback.', 'Set it to the secretKey configured for the callback in Qingsuyun.');
+    return warn(
+      name,
+      'QINGSUYUN_SECRET_KEY is not set: /webhook/qingsuyun refuses every callback.',
+      'Set it to the secretKey configured for the callback in Qingsuyun.',
+    );
   }
   const last = lastEvent ? `last callback ${lastEvent.toISOString()}` : 'no callback received yet';
   return ok(name, `secret key set; learners matched by ${config.QINGSUYUN_USER_MATCH}; ${last}.`);
 }
 
-export function checkDatabase(state: { ok: true; kind: string; missing: string[] } | { ok: false; reason: string }): CheckResult {
+export function checkDatabase(
+  state: { ok: true; kind: string; missing: string[] } | { ok: false; reason: string },
+): CheckResult {
   const name = 'Database';
-  if (!state.ok) return fail(name, `it did not answer (${state.reason}).`, 'Check DATABASE_URL (or DATA_DIR) and that the database is running.');
+  if (!state.ok)
+    return fail(
+      name,
+      `it did not answer (${state.reason}).`,
+      'Check DATABASE_URL (or DATA_DIR) and that the database is running.',
+    );
   if (state.missing.length > 0) {
-    return fail(name, `${state.kind}: migrations not applied: ${state.missing.join(', ')}.`, 'Start the bot once: it applies pending migrations at start.');
+    return fail(
+      name,
+      `${state.kind}: migrations not applied: ${state.missing.join(', ')}.`,
+      'Start the bot once: it applies pending migrations at start.',
+    );
   }
   return ok(name, `${state.kind} answers; all migrations applied.`);
 }
@@ -191,25 +256,49 @@ export function checkWork(work: WorkState): CheckResult[] {
   const failedEvents = work.inbox.failed ?? 0;
   if (failedNotifications > 0) {
     const top = work.topFailure ? ` Most common reason (${work.topFailure.count}): ${work.topFailure.reason}` : '';
-    results.push(fail('Failed notifications', `${failedNotifications} failed for good.${top}`, 'Fix the cause, then send `retry` to the bot to send them again.'));
+    results.push(
+      fail(
+        'Failed notifications',
+        `${failedNotifications} failed for good.${top}`,
+        'Fix the cause, then send `retry` to the bot to send them again.',
+      ),
+    );
   } else {
     results.push(ok('Failed notifications', 'none.'));
   }
   if (failedEvents > 0) {
-    results.push(fail('Failed events', `${failedEvents} events could not be processed.`, 'Look for "event failed" in the log (last_error in inbound_event) and fix the cause.'));
+    results.push(
+      fail(
+        'Failed events',
+        `${failedEvents} events could not be processed.`,
+        'Look for "event failed" in the log (last_error in inbound_event) and fix the cause.',
+      ),
+    );
   }
   const pending = (work.outbox.pending ?? 0) + (work.outbox.sending ?? 0);
   const pendingEvents = (work.inbox.pending ?? 0) + (work.inbox.processing ?? 0);
   const stuck = Math.max(work.inboxOldestDueSeconds, work.outboxOldestDueSeconds);
   const backlog = `${pendingEvents} events and ${pending} notifications pending`;
   if (stuck > STUCK_AFTER_SECONDS) {
-    results.push(warn('Pending work', `${backlog}; the oldest has been due for ${Math.round(stuck / 60)} min.`, 'Check that the bot is running and the log for send or processing errors (rate limits, Feishu outages).'));
+    results.push(
+      warn(
+        'Pending work',
+        `${backlog}; the oldest has been due for ${Math.round(stuck / 60)} min.`,
+        'Check that the bot is running and the log for send or processing errors (rate limits, Feishu outages).',
+      ),
+    );
   } else {
     results.push(ok('Pending work', `${backlog}.`));
   }
   const waiting = work.outbox.waiting ?? 0;
   if (waiting > 0) {
-    results.push(warn('Waiting notifications', `${waiting} wait for a learner not found in Feishu.`, 'Send `unresolved` to list them and `bind` each account to its Feishu user.'));
+    results.push(
+      warn(
+        'Waiting notifications',
+        `${waiting} wait for a learner not found in Feishu.`,
+        'Send `unresolved` to list them and `bind` each account to its Feishu user.',
+      ),
+    );
   }
   return results;
 }

@@ -8,13 +8,22 @@ const MARK: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAI
 const ICON: Record<CheckStatus, string> = { ok: '✅', warn: '⚠️', fail: '❌' };
 
 function tally(results: readonly CheckResult[]): { fail: number; warn: number } {
-  return { fail: results.filter((r) => r.status === 'fail').length, warn: results.filter((r) => r.status === 'warn').length };
+  return {
+    fail: results.filter((r) => r.status === 'fail').length,
+    warn: results.filter((r) => r.status === 'warn').length,
+  };
 }
 
 export function reportText(report: DoctorReport): string {
-  const lines = report.results.flatMap((r) => [`${MARK[r.status]}  ${r.name}: ${r.detail}`, ...(r.fix ? [`      → ${r.fix}`] : [])]);
+  const lines = report.results.flatMap((r) => [
+    `${MARK[r.status]}  ${r.name}: ${r.detail}`,
+    ...(r.fix ? [`      → ${r.fix}`] : []),
+  ]);
   const { fail, warn } = tally(report.results);
-  lines.push('', fail ? `${fail} failed, ${warn} to look at.` : warn ? `No failure; ${warn} to look at.` : 'All checks passed.');
+  lines.push(
+    '',
+    fail ? `${fail} failed, ${warn} to look at.` : warn ? `No failure; ${warn} to look at.` : 'All checks passed.',
+  );
   return lines.join('\n');
 }
 
@@ -22,7 +31,11 @@ export function reportCard(report: DoctorReport): Record<string, unknown> {
   const { fail, warn } = tally(report.results);
   // The checks quote settings names, Feishu's answers and stored error texts: each is escaped.
   const body = report.results
-    .map((r) => `${ICON[r.status]} **${userText(r.name, 80)}**: ${userText(r.detail, 600)}${r.fix ? `\n→ ${userText(r.fix, 400)}` : ''}`)
+    .map(
+      (r) =>
+        `${ICON[r.status]} **${userText(r.name, 80)}**: ${userText(r.detail, 600)}` +
+        (r.fix ? `\n→ ${userText(r.fix, 400)}` : ''),
+    )
     .join('\n');
   const summary = t(
     fail ? `${fail} 项失败，${warn} 项需要注意。` : warn ? `没有失败，${warn} 项需要注意。` : '全部通过。',

@@ -17,7 +17,11 @@ const helpdeskConfigured = (c: Config) => Boolean(c.FEISHU_HELPDESK_ID && c.FEIS
 
 export const SCOPE_NEEDS: readonly ScopeNeed[] = [
   { anyOf: ['im:message:send_as_bot', 'im:message'], for: 'send cards (im/v1/messages)', required: always },
-  { anyOf: ['im:message', 'im:message:update'], for: 'update cards already sent (ticket claims, seat counts)', required: always },
+  {
+    anyOf: ['im:message', 'im:message:update'],
+    for: 'update cards already sent (ticket claims, seat counts)',
+    required: always,
+  },
   {
     anyOf: ['im:message.p2p_msg:readonly', 'im:message.p2p_msg', 'im:message:readonly'],
     for: 'receive direct messages (commands)',
@@ -28,8 +32,16 @@ export const SCOPE_NEEDS: readonly ScopeNeed[] = [
     for: 'receive group messages that @mention the bot',
     required: always,
   },
-  { anyOf: ['contact:user.id:readonly'], for: 'find users by email or mobile (contact/v3/users/batch_get_id)', required: always },
-  { anyOf: ['contact:user.base:readonly', 'contact:contact:readonly_as_app'], for: "users' names (contact/v3/users)", required: always },
+  {
+    anyOf: ['contact:user.id:readonly'],
+    for: 'find users by email or mobile (contact/v3/users/batch_get_id)',
+    required: always,
+  },
+  {
+    anyOf: ['contact:user.base:readonly', 'contact:contact:readonly_as_app'],
+    for: "users' names (contact/v3/users)",
+    required: always,
+  },
   {
     anyOf: ['contact:user.department:readonly', 'contact:contact:readonly_as_app'],
     for: "users' managers (leader_user_id)",
@@ -40,7 +52,11 @@ export const SCOPE_NEEDS: readonly ScopeNeed[] = [
     for: 'user_id in events and lookups (Qingsuyun matching, whoami)',
     required: (c) => c.QINGSUYUN_USER_MATCH === 'user_id',
   },
-  { anyOf: ['helpdesk:all:readonly', 'helpdesk:all'], for: 'helpdesk ticket events and ticket details', required: helpdeskConfigured },
+  {
+    anyOf: ['helpdesk:all:readonly', 'helpdesk:all'],
+    for: 'helpdesk ticket events and ticket details',
+    required: helpdeskConfigured,
+  },
   {
     anyOf: ['elearning:course_learner_data:readonly', 'elearning:course_learner_data'],
     for: 'Feishu eLearning course registration events',
@@ -63,7 +79,11 @@ export const EVENT_NEEDS: readonly EventNeed[] = [
     for: 'the welcome card when someone first opens a chat with the bot',
     applies: always,
   },
-  { anyOf: ['helpdesk.ticket.created_v1', 'helpdesk.ticket.updated_v1'], for: 'helpdesk ticket cards', applies: helpdeskConfigured },
+  {
+    anyOf: ['helpdesk.ticket.created_v1', 'helpdesk.ticket.updated_v1'],
+    for: 'helpdesk ticket cards',
+    applies: helpdeskConfigured,
+  },
 ];
 
 /** An event counts as seen recently within this window. */

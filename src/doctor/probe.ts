@@ -56,7 +56,10 @@ export function feishuProbe(feishu: FeishuClient, config: Config, fetchFn: typeo
       ),
     botInfo: () =>
       call(
-        () => client.request({ method: 'GET', url: '/open-apis/bot/v3/info' }) as Promise<Reply & { bot?: Record<string, unknown> }>,
+        () =>
+          client.request({ method: 'GET', url: '/open-apis/bot/v3/info' }) as Promise<
+            Reply & { bot?: Record<string, unknown> }
+          >,
         (r) => ({
           ...(typeof r.bot?.app_name === 'string' && { appName: r.bot.app_name }),
           ...(typeof r.bot?.open_id === 'string' && { openId: r.bot.open_id }),

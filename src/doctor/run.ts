@@ -46,25 +46,53 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   // Feishu: the calls are independent, so they run together.
   const notConfigured = checkFeishuConfigured(config);
   if (notConfigured || !deps.feishu) {
-    results.push(notConfigured ?? { name: 'Feishu credentials', status: 'fail', detail: 'no Feishu client.', fix: 'Set FEISHU_APP_ID / FEISHU_APP_SECRET.' });
+    results.push(
+      notConfigured ?? {
+        name: 'Feishu credentials',
+        status: 'fail',
+        detail: 'no Feishu client.',
+        fix: 'Set FEISHU_APP_ID / FEISHU_APP_SECRET.',
+      },
+    );
   } else {
-    const helpdesk = config.FEISHU_HELPDESK_ID && config.FEISHU_HELPDESK_TOKEN ? deps.feishu.subscribeHelpdesk() : undefined;
-    const [token, bot, scopes, subscribed] = await Promise.all([deps.feishu.tenantToken(), deps.feishu.botInfo(), deps.feishu.scopes(), helpdesk]);
-    results.push(checkTenantToken(token), checkBotInfo(bot), checkScopes(scopes, SCOPE_NEEDS, config), checkHelpdesk(config, subscribed));
+    const helpdesk =
+      config.FEISHU_HELPDESK_ID && config.FEISHU_HELPDESK_TOKEN ? deps.feishu.subscribeHelpdesk() : undefined;
+    const [token, bot, scopes, subscribed] = await Promise.all([
+      deps.feishu.tenantToken(),
+      deps.feishu.botInfo(),
+      deps.feishu.scopes(),
+      helpdesk,
+    ]);
+    results.push(
+      checkTenantToken(token),
+      checkBotInfo(bot),
+      checkScopes(scopes, SCOPE_NEEDS, config),
+      checkHelpdesk(config, subscribed),
+    );
   }
 
   const database = await readDatabase(db);
-  results.push(checkDatabase(database.ok ? { ok: true, kind: deps.databaseKind, missing: database.missing } : database));
+  results.push(
+    checkDatabase(database.ok ? { ok: true, kind: deps.databaseKind, missing: database.missing } : database),
+  );
   if (!database.ok) {
     results.push(...checkAlm(config, await almState(deps, undefined)), checkQingsuyun(config, undefined));
-    results.push({ name: 'Events and work', status: 'warn', detail: 'not checked: the database did not answer.', fix: 'Fix the database first.' });
+    results.push({
+      name: 'Events and work',
+      status: 'warn',
+      detail: 'not checked: the database did not answer.',
+      fix: 'Fix the database first.',
+    });
     return report(results);
   }
 
   const lastSeen = await readLastSeen(db);
-  const lastOf = (source: string) => [...lastSeen.entries()].filter(([k]) => k.startsWith(`${source}\u0000`)).map(([, d]) => d);
+  const lastOf = (source: string) =>
+    [...lastSeen.entries()].filter(([k]) => k.startsWith(`${source}\u0000`)).map(([, d]) => d);
   const newest = (dates: Date[]) => (dates.length ? new Date(Math.max(...dates.map((d) => d.getTime()))) : undefined);
-  const feishuSeen = new Map([...lastSeen].filter(([k]) => k.startsWith('feishu\u0000')).map(([k, d]) => [k.slice('feishu\u0000'.length), d]));
+  const feishuSeen = new Map(
+    [...lastSeen].filter(([k]) => k.startsWith('feishu\u0000')).map(([k, d]) => [k.slice('feishu\u0000'.length), d]),
+  );
   results.push(...checkEvents(feishuSeen, EVENT_NEEDS, config, now));
   results.push(...checkAlm(config, await almState(deps, newest(lastOf('alm')))));
   results.push(checkQingsuyun(config, newest(lastOf('qingsuyun'))));
@@ -80,10 +108,19 @@ async function readDatabase(db: Db): Promise<{ ok: true; missing: string[] } | {
   try {
     const rows = await db.$queryRaw<{ migration_name: string }[]>`
       SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
-    return { ok: true, missing: missingMigrations(await migrationNames(), rows.map((r) => r.migration_name)) };
+    return {
+      ok: true,
+      missing: missingMigrations(
+        await migrationNames(),
+        rows.map((r) => r.migration_name),
+      ),
+    };
   } catch (err) {
     // It answers but has no migration table: a database the bot never started on.
-    const answers = await db.$queryRaw`SELECT 1`.then(() => true, () => false);
+    const answers = await db.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    );
     return answers ? { ok: true, missing: await migrationNames() } : { ok: false, reason: errorName(err) };
   }
 }
@@ -102,7 +139,10 @@ async function almState(deps: DoctorDeps, lastEvent: Date | undefined): Promise<
   if (deps.almCredentials) {
     state.credentials = await deps.almCredentials().then(
       () => ({ ok: true as const }),
-      (err: unknown) => ({ ok: false as const, reason: err instanceof Error ? err.message.slice(0, 200) : String(err) }),
+      (err: unknown) => ({
+        ok: false as const,
+        reason: err instanceof Error ? err.message.slice(0, 200) : String(err),
+      }),
     );
   }
   const left = await budgetLeft(db, { ...ALM_BUDGET, limit: config.ALM_API_MAX_PER_HOUR }).catch(() => undefined);
@@ -124,7 +164,9 @@ async function readWork(db: Db) {
     outbox: counts(depths.outbox),
     inboxOldestDueSeconds: depths.inbox.oldestDueSeconds,
     outboxOldestDueSeconds: depths.outbox.oldestDueSeconds,
-    ...(first && { topFailure: { reason: (first.reason ?? 'no reason recorded').slice(0, 300), count: Number(first.count) } }),
+    ...(first && {
+      topFailure: { reason: (first.reason ?? 'no reason recorded').slice(0, 300), count: Number(first.count) },
+    }),
   };
 }
 

@@ -30,7 +30,8 @@ export async function doctorFromConfig(config: Config): Promise<DoctorReport> {
       db: database.prisma,
       feishu: feishu && feishuProbe(feishu, config),
       ...(alm && { almCredentials: () => alm.checkCredentials() }),
-      databaseKind: database.kind === 'postgres' ? `PostgreSQL (${database.location})` : `embedded database (${database.location})`,
+      databaseKind:
+        database.kind === 'postgres' ? `PostgreSQL (${database.location})` : `embedded database (${database.location})`,
     });
   } finally {
     await database.close();

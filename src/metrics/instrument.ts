@@ -30,7 +30,10 @@ export function isRateLimit(failure: FeishuFailure): boolean {
 
 /** The sender, timed and counted per result. */
 export function instrumentSender(sender: MessageSender, metrics: BotMetrics): MessageSender {
-  const observe = async <R extends { ok: true } | { ok: false; failure: FeishuFailure }>(operation: string, call: () => Promise<R>): Promise<R> => {
+  const observe = async <R extends { ok: true } | { ok: false; failure: FeishuFailure }>(
+    operation: string,
+    call: () => Promise<R>,
+  ): Promise<R> => {
     const end = metrics.sendSeconds.startTimer({ operation });
     const result = await call();
     end();

@@ -40,10 +40,15 @@ export class BotMetrics {
       labelNames: ['source'],
       registers,
     });
-    this.stored = new Counter({ name: 'bot_events_stored_total', help: 'Events stored as new, per source.', labelNames: ['source'], registers });
+    this.stored = new Counter({
+      name: 'bot_events_stored_total',
+      help: 'Events stored as new, per source.',
+      labelNames: ['source'],
+      registers,
+    });
     this.duplicates = new Counter({
       name: 'bot_events_duplicate_total',
-      help: "Events already stored (the same source event id), per source; acknowledged, nothing else done.",
+      help: 'Events already stored (the same source event id), per source; acknowledged, nothing else done.',
       labelNames: ['source'],
       registers,
     });
@@ -57,7 +62,8 @@ export class BotMetrics {
       name: 'bot_sends_total',
       help:
         'Feishu send and card-update calls per result: sent; retried (a retryable error, the notification goes back ' +
-        'to the queue unless its attempts are spent); failed (a permanent error). code is the Feishu code or HTTP status.',
+        'to the queue unless its attempts are spent); failed (a permanent error). code is the Feishu code or ' +
+        'HTTP status.',
       labelNames: ['operation', 'result', 'code'],
       registers,
     });
@@ -75,19 +81,26 @@ export class BotMetrics {
     });
     this.rateLimited = new Counter({
       name: 'bot_rate_limited_total',
-      help: "Sends held back by a rate limit: by=feishu when Feishu answered with a rate-limit error, by=local when the bot's own limiter made a send wait.",
+      help:
+        'Sends held back by a rate limit: by=feishu when Feishu answered with a rate-limit error, ' +
+        "by=local when the bot's own limiter made a send wait.",
       labelNames: ['by'],
       registers,
     });
-    const self = this;
+    // collect() runs with the gauge as `this`; these read the scrape's snapshot and the sources of this instance.
+    const snapshot = () => this.scrape;
+    const longConnection = () => this.sources?.longConnection?.();
     new Gauge({
       name: 'bot_queue_depth',
-      help: 'Inbox events and outbox notifications not yet done, per queue and status (read from the database at scrape time).',
+      help:
+        'Inbox events and outbox notifications not yet done, per queue and status ' +
+        '(read from the database at scrape time).',
       labelNames: ['queue', 'status'],
       registers,
       collect() {
         this.reset();
-        for (const [queue, rows] of Object.entries(self.scrape.depths ?? {})) for (const r of rows.byStatus) this.set({ queue, status: r.status }, r.count);
+        for (const [queue, rows] of Object.entries(snapshot().depths ?? {}))
+          for (const r of rows.byStatus) this.set({ queue, status: r.status }, r.count);
       },
     });
     new Gauge({
@@ -97,7 +110,7 @@ export class BotMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [queue, rows] of Object.entries(self.scrape.depths ?? {})) this.set({ queue }, rows.oldestDueSeconds);
+        for (const [queue, rows] of Object.entries(snapshot().depths ?? {})) this.set({ queue }, rows.oldestDueSeconds);
       },
     });
     new Gauge({
@@ -105,17 +118,20 @@ export class BotMetrics {
       help: '1 when the database answered the depth queries of this scrape, else 0.',
       registers,
       collect() {
-        this.set(self.scrape.depths ? 1 : 0);
+        this.set(snapshot().depths ? 1 : 0);
       },
     });
     new Gauge({
       name: 'bot_api_budget_left',
-      help: "Calls left in an API budget's current window (shared by every instance); absent when that API is not configured.",
+      help:
+        "Calls left in an API budget's current window (shared by every instance); " +
+        'absent when that API is not configured.',
       labelNames: ['api'],
       registers,
       collect() {
         this.reset();
-        if (self.scrape.almBudgetLeft !== undefined) this.set({ api: 'alm' }, self.scrape.almBudgetLeft);
+        const left = snapshot().almBudgetLeft;
+        if (left !== undefined) this.set({ api: 'alm' }, left);
       },
     });
     new Gauge({
@@ -125,9 +141,10 @@ export class BotMetrics {
       registers,
       collect() {
         this.reset();
-        const current = self.sources?.longConnection?.();
+        const current = longConnection();
         if (current === undefined) return;
-        for (const state of new Set([...LONG_CONNECTION_STATES, current])) this.set({ state }, state === current ? 1 : 0);
+        for (const state of new Set([...LONG_CONNECTION_STATES, current]))
+          this.set({ state }, state === current ? 1 : 0);
       },
     });
     collectDefaultMetrics({ register: this.registry });

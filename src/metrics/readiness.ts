@@ -7,7 +7,8 @@ import { readdir } from 'node:fs/promises';
 import type { Db } from '../db/index.js';
 import { MIGRATIONS_DIR } from '../db/migrations.js';
 
-export type Readiness = { ready: true } | { ready: false; reason: 'stopping' | 'database' | 'migrations'; message: string };
+export type Readiness =
+  { ready: true } | { ready: false; reason: 'stopping' | 'database' | 'migrations'; message: string };
 
 export interface ReadinessDeps {
   db: Db;
@@ -18,7 +19,10 @@ export interface ReadinessDeps {
 
 export async function migrationNames(dir = MIGRATIONS_DIR): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /** The expected migrations the database has not finished applying. Pure. */
@@ -39,7 +43,11 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   }
   const missing = missingMigrations(await (deps.expectedMigrations ?? migrationNames)(), applied);
   if (missing.length > 0) {
-    return { ready: false, reason: 'migrations', message: `Migrations not applied: ${missing.join(', ')}. Restart the bot to apply them.` };
+    return {
+      ready: false,
+      reason: 'migrations',
+      message: `Migrations not applied: ${missing.join(', ')}. Restart the bot to apply them.`,
+    };
   }
   if (!deps.accepting()) return { ready: false, reason: 'stopping', message: 'The bot is shutting down.' };
   return { ready: true };

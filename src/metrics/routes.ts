@@ -35,6 +35,8 @@ export function mountOperations(router: Router, deps: OperationsDeps): void {
   router.get('/readyz', async (ctx) => {
     const readiness = await checkReadiness(deps);
     ctx.status = readiness.ready ? 200 : 503;
-    ctx.body = readiness.ready ? { status: 'ready' } : { status: 'not_ready', error: readiness.reason, message: readiness.message };
+    ctx.body = readiness.ready
+      ? { status: 'ready' }
+      : { status: 'not_ready', error: readiness.reason, message: readiness.message };
   });
 }

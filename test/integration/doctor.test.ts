@@ -56,7 +56,14 @@ describe.each(LANES)('doctor (%s)', (lane) => {
     alm = await AlmEmulator.start();
     h = await startHarness({
       lane,
-      emulator: { grantedScopes: ALL_SCOPES, helpdesks: [HELPDESK], users: [{ open_id: ADMIN, user_id: 'adm1', name: 'Admin' }, { open_id: SEED_USER, user_id: 'seed1', name: 'Seed' }] },
+      emulator: {
+        grantedScopes: ALL_SCOPES,
+        helpdesks: [HELPDESK],
+        users: [
+          { open_id: ADMIN, user_id: 'adm1', name: 'Admin' },
+          { open_id: SEED_USER, user_id: 'seed1', name: 'Seed' },
+        ],
+      },
       env: {
         ADMIN_OPEN_IDS: ADMIN,
         ALM_CLIENT_ID: alm.clientId,
@@ -94,12 +101,29 @@ describe.each(LANES)('doctor (%s)', (lane) => {
 
   it('passes every check on a healthy setup, through the admin chat command', async () => {
     const entered = loadFixture<{ header: object }>('feishu/bot_p2p_chat_entered.v2.json');
-    expect((await postEvent(h.eventUrl, { ...entered, header: { ...entered.header, token: VERIFICATION_TOKEN } }, { encryptKey: ENCRYPT_KEY })).status).toBe(200);
+    expect(
+      (
+        await postEvent(
+          h.eventUrl,
+          { ...entered, header: { ...entered.header, token: VERIFICATION_TOKEN } },
+          { encryptKey: ENCRYPT_KEY },
+        )
+      ).status,
+    ).toBe(200);
     const ticket = loadFixture<{ event: Record<string, unknown> }>('feishu/helpdesk.ticket.created_v1.json');
-    expect((await postEvent(h.eventUrl, v2Event('helpdesk.ticket.created_v1', ticket.event), { encryptKey: ENCRYPT_KEY })).status).toBe(200);
+    expect(
+      (await postEvent(h.eventUrl, v2Event('helpdesk.ticket.created_v1', ticket.event), { encryptKey: ENCRYPT_KEY }))
+        .status,
+    ).toBe(200);
     const chatId = h.emu!.p2pChatId(ADMIN);
-    expect((await say(h.bot.url, textMessage({ from: ADMIN, chatId, chatType: 'p2p', text: 'doctor' }))).status).toBe(200);
-    const reply = await eventually(() => h.emu!.messages.find((m) => m.receive_id === chatId && cardText(m.card).includes('Doctor')), 20_000, 'doctor reply');
+    expect((await say(h.bot.url, textMessage({ from: ADMIN, chatId, chatType: 'p2p', text: 'doctor' }))).status).toBe(
+      200,
+    );
+    const reply = await eventually(
+      () => h.emu!.messages.find((m) => m.receive_id === chatId && cardText(m.card).includes('Doctor')),
+      20_000,
+      'doctor reply',
+    );
     const text = cardText(reply.card);
     expect(text).toContain('All checks passed');
     expect(text).toContain('Feishu credentials');
@@ -155,9 +179,14 @@ describe.each(LANES)('doctor (%s)', (lane) => {
     expect(api.detail).toContain('ALM_CLIENT_ID / ALM_CLIENT_SECRET / ALM_REFRESH_TOKEN are not set');
     expect(api.fix).toContain('refresh token');
 
-    const refused = await doctor(h.config, { almCredentials: () => Promise.reject(new Error('ALM token refresh: HTTP 401')) });
+    const refused = await doctor(h.config, {
+      almCredentials: () => Promise.reject(new Error('ALM token refresh: HTTP 401')),
+    });
     expect(result(refused, 'ALM API')).toMatchObject({ status: 'fail', detail: expect.stringContaining('HTTP 401') });
-    expect(result(await doctor(), 'ALM API')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/Budget left this hour: \d+ of 500/) });
+    expect(result(await doctor(), 'ALM API')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/Budget left this hour: \d+ of 500/),
+    });
   });
 
   it('fails on notifications that failed for good, with the most common reason and `retry`', async () => {
@@ -187,10 +216,17 @@ describe.each(LANES)('doctor (%s)', (lane) => {
 
   it('fails when the database does not answer, and skips what needs it', async () => {
     // A PostgreSQL server that is not there (nothing listens on port 1).
-    const down = await openDatabase({ url: 'postgresql://postgres@127.0.0.1:1/none', dataDir: 'memory://', migrate: false });
+    const down = await openDatabase({
+      url: 'postgresql://postgres@127.0.0.1:1/none',
+      dataDir: 'memory://',
+      migrate: false,
+    });
     try {
       const report = await doctor(h.config, { db: down.prisma });
-      expect(result(report, 'Database')).toMatchObject({ status: 'fail', fix: expect.stringContaining('DATABASE_URL') });
+      expect(result(report, 'Database')).toMatchObject({
+        status: 'fail',
+        fix: expect.stringContaining('DATABASE_URL'),
+      });
       expect(result(report, 'Events and work')).toMatchObject({ status: 'warn' });
       expect(result(report, 'Feishu credentials')!.status).toBe('ok');
       expect(report.ok).toBe(false);
@@ -230,7 +266,13 @@ describe('npm run doctor', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const env = () => ({ DATA_DIR: dir, FEISHU_APP_ID: emu.appId, FEISHU_APP_SECRET: emu.appSecret, FEISHU_DOMAIN: emu.url, QINGSUYUN_SECRET_KEY: 'k' });
+  const env = () => ({
+    DATA_DIR: dir,
+    FEISHU_APP_ID: emu.appId,
+    FEISHU_APP_SECRET: emu.appSecret,
+    FEISHU_DOMAIN: emu.url,
+    QINGSUYUN_SECRET_KEY: 'k',
+  });
 
   // One run (each costs a process start): the lines of checks that pass, warn and fail, and the exit code.
   it('prints each check with what to do, and exits 1 when one fails (a wrong app secret)', async () => {

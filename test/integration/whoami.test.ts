@@ -5,11 +5,21 @@ import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { LANES } from '../helpers/databases.js';
 import { say } from '../helpers/chat.js';
 
-const USER = { open_id: 'ou_whoami0000000000000000000000001', user_id: 'g7x2k9', union_id: 'on_whoami000000000000000000000001' };
+const USER = {
+  open_id: 'ou_whoami0000000000000000000000001',
+  user_id: 'g7x2k9',
+  union_id: 'on_whoami000000000000000000000001',
+};
 const GROUP = 'oc_whoamigroup00000000000000000001';
 
 /** im.message.receive_v1 as Feishu sends it: the sender's three ids, the chat, the text. */
-function message(opts: { chatId: string; chatType: 'p2p' | 'group'; text: string; mentionBot?: boolean; ids?: Partial<typeof USER> }) {
+function message(opts: {
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  text: string;
+  mentionBot?: boolean;
+  ids?: Partial<typeof USER>;
+}) {
   const ids = opts.ids ?? USER;
   return v2Event('im.message.receive_v1', {
     sender: { sender_id: ids, sender_type: 'user', tenant_key: 't' },
@@ -20,14 +30,17 @@ function message(opts: { chatId: string; chatType: 'p2p' | 'group'; text: string
       chat_type: opts.chatType,
       message_type: 'text',
       content: JSON.stringify({ text: opts.mentionBot ? `@_user_1 ${opts.text}` : opts.text }),
-      mentions: opts.mentionBot ? [{ key: '@_user_1', id: { open_id: 'ou_bot_emulator' }, name: 'Bot', tenant_key: 't' }] : [],
+      mentions: opts.mentionBot
+        ? [{ key: '@_user_1', id: { open_id: 'ou_bot_emulator' }, name: 'Bot', tenant_key: 't' }]
+        : [],
     },
   });
 }
 
 describe.each(LANES)('whoami (%s)', (lane) => {
   let h: Harness;
-  const replyIn = (chatId: string) => eventually(() => h.emu!.messages.find((m) => m.receive_id === chatId), 10_000, `a reply in ${chatId}`);
+  const replyIn = (chatId: string) =>
+    eventually(() => h.emu!.messages.find((m) => m.receive_id === chatId), 10_000, `a reply in ${chatId}`);
 
   beforeAll(async () => {
     h = await startHarness({ lane, emulator: { users: [{ ...USER, name: 'Who' }] } });
@@ -47,9 +60,12 @@ describe.each(LANES)('whoami (%s)', (lane) => {
     expect(card).not.toContain('chat_id');
   });
 
-  it('answers the Chinese alias in a group with the chat id too, and says when user_id is not in the event', async () => {
+  it('answers the Chinese alias in a group, with the chat id, and says when user_id is missing', async () => {
     const ids = { open_id: USER.open_id, union_id: USER.union_id };
-    expect((await say(h.bot.url, message({ chatId: GROUP, chatType: 'group', text: '我是谁', mentionBot: true, ids }))).status).toBe(200);
+    expect(
+      (await say(h.bot.url, message({ chatId: GROUP, chatType: 'group', text: '我是谁', mentionBot: true, ids })))
+        .status,
+    ).toBe(200);
     const card = JSON.stringify((await replyIn(GROUP)).card);
     expect(card).toContain(`\`${GROUP}\``);
     expect(card).toContain('本群 chat_id');

@@ -1,4 +1,7 @@
-/** `whoami`: the sender's own Feishu ids (and the chat's in a group), to fill ADMIN_OPEN_IDS or find a chat for `route`. */
+/**
+ * `whoami`: the sender's own Feishu ids (and the chat's in a group), so an admin can fill ADMIN_OPEN_IDS or find
+ * a chat for `route` without the developer console.
+ */
 import { escapeMd, t } from '../../../cards/kit.js';
 import type { CommandContext } from '../execute.js';
 import { infoCard, join, same, type Card } from './replies.js';
@@ -18,7 +21,8 @@ export async function runWhoami(ctx: CommandContext): Promise<Card> {
       : t('user_id：-（应用需要「获取用户 user ID」权限）', 'user_id: - (the app needs the "Obtain user ID" scope)'),
     same(`union_id: ${code(unionId)}`),
   ];
-  if (ctx.chat.chatType === 'group') lines.push(t(`本群 chat_id：${code(ctx.chat.chatId)}`, `This chat's chat_id: ${code(ctx.chat.chatId)}`));
+  if (ctx.chat.chatType === 'group')
+    lines.push(t(`本群 chat_id：${code(ctx.chat.chatId)}`, `This chat's chat_id: ${code(ctx.chat.chatId)}`));
   lines.push(
     t(
       '管理员：把 open_id 填入 ADMIN_OPEN_IDS（逗号分隔），或由现有管理员发送「管理员 添加 @你」。',
