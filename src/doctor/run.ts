@@ -43,7 +43,6 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   const now = deps.now?.() ?? new Date();
   const results: CheckResult[] = [];
 
-  // Feishu: the calls are independent, so they run together.
   const notConfigured = checkFeishuConfigured(config);
   if (notConfigured || !deps.feishu) {
     results.push(
@@ -55,20 +54,11 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
       },
     );
   } else {
-    const helpdesk =
-      config.FEISHU_HELPDESK_ID && config.FEISHU_HELPDESK_TOKEN ? deps.feishu.subscribeHelpdesk() : undefined;
-    const [token, bot, scopes, subscribed] = await Promise.all([
-      deps.feishu.tenantToken(),
-      deps.feishu.botInfo(),
-      deps.feishu.scopes(),
-      helpdesk,
-    ]);
-    results.push(
-      checkTenantToken(token),
-      checkBotInfo(bot),
-      checkScopes(scopes, SCOPE_NEEDS, config),
-      checkHelpdesk(config, subscribed),
-    );
+    // Every other Feishu call needs a tenant token: without one, their failures would only repeat this one.
+    const token = await deps.feishu.tenantToken();
+    results.push(checkTenantToken(token));
+    if (token.ok) results.push(...(await feishuChecks(deps.feishu, config)));
+    else results.push(notChecked('Bot, scopes and helpdesk', 'the Feishu credentials do not work.', 'Fix them first.'));
   }
 
   const database = await readDatabase(db);
@@ -77,12 +67,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   );
   if (!database.ok) {
     results.push(...checkAlm(config, await almState(deps, undefined)), checkQingsuyun(config, undefined));
-    results.push({
-      name: 'Events and work',
-      status: 'warn',
-      detail: 'not checked: the database did not answer.',
-      fix: 'Fix the database first.',
-    });
+    results.push(notChecked('Events and work', 'the database did not answer.', 'Fix the database first.'));
     return report(results);
   }
 
@@ -98,6 +83,17 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   results.push(checkQingsuyun(config, newest(lastOf('qingsuyun'))));
   results.push(...checkWork(await readWork(db)));
   return report(results);
+}
+
+/** The bot, its scopes and the helpdesk subscription: independent calls, made together. */
+async function feishuChecks(feishu: FeishuProbe, config: Config): Promise<CheckResult[]> {
+  const helpdesk = config.FEISHU_HELPDESK_ID && config.FEISHU_HELPDESK_TOKEN ? feishu.subscribeHelpdesk() : undefined;
+  const [bot, scopes, subscribed] = await Promise.all([feishu.botInfo(), feishu.scopes(), helpdesk]);
+  return [checkBotInfo(bot), checkScopes(scopes, SCOPE_NEEDS, config), checkHelpdesk(config, subscribed)];
+}
+
+function notChecked(name: string, why: string, fix: string): CheckResult {
+  return { name, status: 'warn', detail: `not checked: ${why}`, fix };
 }
 
 function report(results: CheckResult[]): DoctorReport {

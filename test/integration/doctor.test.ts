@@ -147,6 +147,9 @@ describe.each(LANES)('doctor (%s)', (lane) => {
     expect(r.detail).toContain('code 10014');
     expect(r.fix).toContain('App Secret');
     expect(report.ok).toBe(false);
+    // The calls that need a token are not made: their failures would only repeat this one.
+    expect(failed(report)).toEqual(['Feishu credentials']);
+    expect(result(report, 'Bot, scopes and helpdesk')).toMatchObject({ status: 'warn' });
     expect(result(report, 'Database')!.status).toBe('ok');
   });
 
