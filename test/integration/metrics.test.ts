@@ -169,3 +169,27 @@ describe.each(LANES)('send metrics (%s)', (lane) => {
     expect(sample(text, 'bot_queue_depth', { queue: 'outbox', status: 'failed' })).toBe(1);
   });
 });
+
+describe('long connection metrics', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ env: { FEISHU_LONG_CONNECTION: 'on' }, background: false });
+    await h.emu!.longConnection.waitForConnections(1);
+  });
+  afterAll(() => h?.stop());
+
+  it("shows the connection's state and counts the events pushed over it", async () => {
+    const text = await eventually(async () => {
+      const t = await scrape(h.bot.url);
+      return sample(t, 'bot_long_connection_state', { state: 'connected' }) === 1 ? t : undefined;
+    });
+    expect(sample(text, 'bot_long_connection_state', { state: 'reconnecting' })).toBe(0);
+    const body = seed();
+    expect(await h.emu!.pushEvent(body)).toMatchObject({ code: 200 });
+    expect(await h.emu!.pushEvent(body)).toMatchObject({ code: 200 });
+    const after = await scrape(h.bot.url);
+    expect(sample(after, 'bot_events_stored_total', { source: 'feishu' })).toBe(1);
+    expect(sample(after, 'bot_events_duplicate_total', { source: 'feishu' })).toBe(1);
+  });
+});
