@@ -9,15 +9,20 @@ import { qingsuyunReceiver, type QingsuyunReceiverDeps } from './receivers/qings
 import { serviceUnavailable } from './http/errors.js';
 import { cardReceiver } from './receivers/card-http.js';
 import { appErrorListener } from './http/client-gone.js';
+import type { BotMetrics } from './metrics/metrics.js';
+import { countRefusals } from './metrics/instrument.js';
+import { mountOperations, type OperationsConfig } from './metrics/routes.js';
 
 export interface AppDeps extends FeishuReceiverDeps, AlmReceiverDeps, QingsuyunReceiverDeps {
-  config: FeishuReceiverDeps['config'] & AlmReceiverDeps['config'] & QingsuyunReceiverDeps['config'];
+  config: FeishuReceiverDeps['config'] & AlmReceiverDeps['config'] & QingsuyunReceiverDeps['config'] & OperationsConfig;
   database: Database;
   log: Logger;
   /** False once shutdown has begun: new webhook requests get 503 so the sender retries elsewhere or later. */
   accepting: () => boolean;
   /** The Feishu long connection's state, when it is configured (shown by /healthz). */
   longConnection?: () => string | undefined;
+  /** GET /metrics and /readyz, and the refusal counts. */
+  metrics?: BotMetrics;
 }
 
 /** The HTTP surface: webhooks and the health check. */
@@ -38,6 +43,8 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
 
+  if (deps.metrics) mountOperations(router, { metrics: deps.metrics, config: deps.config, db: deps.database.prisma, accepting: deps.accepting });
+
   // New webhook requests get 503 once shutdown has begun, so the sender retries later.
   const whileAccepting = (receiver: (ctx: Context) => Promise<void>) => async (ctx: Context) => {
     if (!deps.accepting()) {
@@ -51,6 +58,7 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/webhook/qingsuyun', whileAccepting(qingsuyunReceiver(deps)));
   router.post('/webhook/card', whileAccepting(cardReceiver(deps)));
 
+  if (deps.metrics) app.use(countRefusals(deps.metrics));
   app.use(errorMiddleware(deps.log));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -21,6 +21,9 @@ import { fetchBotOpenId, subscribeTicketEvents } from './feishu/startup.js';
 import { releaseAllEvents } from './inbox/store.js';
 import { releaseAllNotifications } from './outbox/store.js';
 import { Waker } from './util/sleep.js';
+import { BotMetrics } from './metrics/metrics.js';
+import { countFailedForGood, instrumentSender, observeInbox, observeLimiter } from './metrics/instrument.js';
+import { almBudgetReader } from './metrics/sources.js';
 
 export interface Bot {
   url: string;
@@ -31,6 +34,8 @@ export interface Bot {
   waiting: WaitingResolver;
   services: Services;
   dispatcher: OutboxDispatcher | undefined;
+  /** This instance's Prometheus metrics (GET /metrics). */
+  metrics: BotMetrics;
   /** Stops intake, finishes the work in hand, closes the database. */
   stop(): Promise<void>;
 }
@@ -62,6 +67,8 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   // reads the next requests (one large batch would leave each thread waiting for the other in turn).
   const inbox = new Inbox(database, { maxConcurrentWrites: 4, maxBatch: database.kind === 'postgres' ? 500 : 25 });
   inbox.on('accepted', () => wakers.inbox.wake());
+  const metrics = new BotMetrics();
+  observeInbox(inbox, metrics);
   const feishu = createFeishuClient(config, log);
   const services = createServices({ db: database.prisma, config, log, feishu, wakeWaiting: () => wakers.waiting.wake() });
   // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for.
@@ -90,17 +97,20 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   const dispatcher = feishu
     ? new OutboxDispatcher({
         db: database.prisma,
-        sender: new MentionCheckingSender(
-          new FeishuMessageSender(feishu),
-          async (openId) => (await services.directory.user(openId)) !== null,
+        sender: instrumentSender(
+          new MentionCheckingSender(
+            new FeishuMessageSender(feishu),
+            async (openId) => (await services.directory.user(openId)) !== null,
+          ),
+          metrics,
         ),
-        limiter: createSendLimiter(database, config, log),
+        limiter: observeLimiter(createSendLimiter(database, config, log), metrics),
         log,
         maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
         backoff: { baseMs: config.OUTBOX_RETRY_BASE_MS, capMs: config.OUTBOX_RETRY_MAX_MS },
         pollMs: config.WORKER_POLL_MS,
         maxInFlight: Math.max(10, config.FEISHU_SEND_RATE_PER_SECOND * 2),
-        onFailedForGood: reportFailures(database.prisma),
+        onFailedForGood: countFailedForGood(metrics, reportFailures(database.prisma)),
         waker: wakers.outbox,
       })
     : undefined;
@@ -117,7 +127,10 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     cardActions,
     accepting: () => accepting,
     longConnection: () => longConnection?.state(),
+    metrics,
   });
+  const almBudgetLeft = almBudgetReader(database.prisma, config);
+  metrics.attach({ db: database.prisma, ...(almBudgetLeft && { almBudgetLeft }), longConnection: () => longConnection?.state() });
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -152,6 +165,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     waiting,
     services,
     dispatcher,
+    metrics,
     stop() {
       stopping ??= (async () => {
         accepting = false;

@@ -56,6 +56,7 @@ const schema = z.object({
   QINGSUYUN_USER_MATCH: z.enum(['user_id', 'email', 'mobile', 'none']).default('user_id'),
   FEISHU_HELPDESK_ID: optionalString,
   FEISHU_HELPDESK_TOKEN: optionalString,
+  METRICS_TOKEN: optionalString,
 });
 
 function isTimeZone(zone: string): boolean {

@@ -132,6 +132,11 @@ export class AlmApi {
     }
   }
 
+  /** Checks the credentials by getting an access token (token refreshes are not counted against the budget). */
+  async checkCredentials(): Promise<void> {
+    await this.accessToken();
+  }
+
   /** The cached access token, or a fresh one; concurrent callers share one refresh. */
   private accessToken(): Promise<string> {
     if (this.token && this.now() < this.token.renewAt) return Promise.resolve(this.token.value);

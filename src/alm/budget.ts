@@ -71,3 +71,13 @@ export class ApiBudget {
 export function advisoryKey(api: string): bigint {
   return createHash('sha256').update(`api_call:${api}`).digest().readBigInt64BE(0);
 }
+
+/** How many calls the budget of `api` still allows in its current window (for metrics and doctor; takes nothing). */
+export async function budgetLeft(db: Db, opts: Omit<ApiBudgetOptions, 'now'> & { now?: number }): Promise<number> {
+  const since = new Date((opts.now ?? Date.now()) - opts.windowMs);
+  const rows = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM api_call WHERE api = ${opts.api} AND at > ${since}`;
+  return Math.max(0, opts.limit - Number(rows[0]?.n ?? 0));
+}
+
+/** The ALM API budget: ALM allows a number of admin API calls per hour per account. */
+export const ALM_BUDGET = { api: 'alm', windowMs: 60 * 60_000 } as const;

@@ -25,6 +25,13 @@ export const COMMANDS = [
   { name: 'unmute', zh: '取消静音', adminOnly: false, usage: t('取消静音 <类型>', 'unmute <kind>'), description: t('重新接收某类通知', 'Receive a muted kind of notification again') },
   { name: 'lang', zh: '语言', adminOnly: false, usage: t('语言 <zh|en>', 'lang <zh|en>'), description: t('设置发给你的消息的语言', 'Choose the language of messages sent to you') },
   {
+    name: 'whoami',
+    zh: '我是谁',
+    adminOnly: false,
+    usage: t('我是谁', 'whoami'),
+    description: t('查看你的 open_id、user_id 和 union_id（在群里还有本群的 chat_id）', "Show your open_id, user_id and union_id (and this chat's id in a group)"),
+  },
+  {
     name: 'bind',
     zh: '绑定',
     adminOnly: true,
@@ -48,6 +55,13 @@ export const COMMANDS = [
   { name: 'status', zh: '状态', adminOnly: true, usage: t('状态', 'status'), description: t('查看运行状态', 'Show how the bot is doing') },
   { name: 'unresolved', zh: '未绑定', adminOnly: true, usage: t('未绑定', 'unresolved'), description: t('查看没能对应到飞书用户的学习平台账号', 'List learning-platform accounts not matched to a Feishu user') },
   { name: 'retry', zh: '重试', adminOnly: true, usage: t('重试', 'retry'), description: t('重新发送失败的通知', 'Send failed notifications again') },
+  {
+    name: 'doctor',
+    zh: '诊断',
+    adminOnly: true,
+    usage: t('诊断', 'doctor'),
+    description: t('检查飞书应用、权限、事件、ALM、轻速云、数据库和待处理的工作', 'Check the Feishu app, scopes, events, ALM, Qingsuyun, the database and pending work'),
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];

@@ -8,7 +8,8 @@ export interface CommandContext {
   db: Db;
   config: Config;
   services: Services;
-  actor: { openId: string };
+  /** Who sent the command; the other ids come from the message event when it carries them. */
+  actor: { openId: string; userId?: string; unionId?: string };
   /**
    * The inbound event the command came in (the message's inbox row). An audited change made for it is made once:
    * processing the same message again gets the first reply (see `audited`).

@@ -20,6 +20,8 @@ import { runRoute } from './run/routes.js';
 import { runNotify, runSettings } from './run/settings.js';
 import { runStatus } from './run/status.js';
 import { runUnresolved } from './run/unresolved.js';
+import { runWhoami } from './run/whoami.js';
+import { runDoctorCommand } from './run/doctor.js';
 
 export type { CommandContext } from './context.js';
 
@@ -47,6 +49,8 @@ const RUNNERS: Runners = {
   status: runStatus,
   unresolved: runUnresolved,
   retry: runRetry,
+  whoami: runWhoami,
+  doctor: runDoctorCommand,
 };
 
 /**

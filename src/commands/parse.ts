@@ -44,7 +44,9 @@ export type ParsedCommand =
   | { name: 'admins' }
   | { name: 'status' }
   | { name: 'unresolved' }
-  | { name: 'retry' };
+  | { name: 'retry' }
+  | { name: 'whoami' }
+  | { name: 'doctor' };
 
 export type ParseResult =
   | { type: 'ignore' }
@@ -325,6 +327,8 @@ const PARSERS: Parsers = {
   status: (a) => (a.end(), { name: 'status' }),
   unresolved: (a) => (a.end(), { name: 'unresolved' }),
   retry: (a) => (a.end(), { name: 'retry' }),
+  whoami: (a) => (a.end(), { name: 'whoami' }),
+  doctor: (a) => (a.end(), { name: 'doctor' }),
 };
 
 /** Checks nothing is left over, then returns the command (its fields were read in order). */

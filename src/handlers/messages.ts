@@ -13,7 +13,9 @@ const Message = z.looseObject({
     .looseObject({
       sender: z
         .looseObject({
-          sender_id: z.looseObject({ open_id: z.string().optional() }).optional(),
+          sender_id: z
+            .looseObject({ open_id: z.string().optional(), user_id: z.string().optional(), union_id: z.string().optional() })
+            .optional(),
           sender_type: z.string().optional(),
         })
         .optional(),
@@ -54,7 +56,7 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
       db: ctx.db,
       config: ctx.config,
       services: ctx.services,
-      actor: { openId },
+      actor: { openId, ...senderIds(sender?.sender_id) },
       requestId: ctx.event.id,
       chat: { chatId: message.chat_id, chatType },
       wakeWaiting: () => ctx.services.wakeWaiting(),
@@ -68,3 +70,11 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
     commit: async () => [{ key: 'reply', kind: 'reply', role: 'chat', receiveIdType: 'chat_id', receiveId: chatId, card: reply.card }],
   };
 });
+
+/** The sender's user_id and union_id, when the event carries them (user_id only with the employee-id scope). */
+function senderIds(ids: { user_id?: string; union_id?: string } | undefined): { userId?: string; unionId?: string } {
+  return {
+    ...(typeof ids?.user_id === 'string' && ids.user_id && { userId: ids.user_id }),
+    ...(typeof ids?.union_id === 'string' && ids.union_id && { unionId: ids.union_id }),
+  };
+}

@@ -5,7 +5,7 @@ import type { Db } from '../db/index.js';
 import type { FeishuClient } from '../feishu/client.js';
 import type { Logger } from '../logger.js';
 import { AlmApi } from '../alm/api.js';
-import { ApiBudget } from '../alm/budget.js';
+import { ALM_BUDGET, ApiBudget } from '../alm/budget.js';
 import { AlmCatalog } from '../alm/catalog.js';
 import { FeishuDirectory } from '../identity/directory.js';
 import { IdentityResolver } from '../identity/resolver.js';
@@ -39,7 +39,7 @@ export function createServices(deps: {
         clientId: config.ALM_CLIENT_ID!,
         clientSecret: config.ALM_CLIENT_SECRET!,
         refreshToken: config.ALM_REFRESH_TOKEN!,
-        budget: new ApiBudget(db, { api: 'alm', limit: config.ALM_API_MAX_PER_HOUR, windowMs: 60 * 60_000 }),
+        budget: new ApiBudget(db, { ...ALM_BUDGET, limit: config.ALM_API_MAX_PER_HOUR }),
         log,
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
       })

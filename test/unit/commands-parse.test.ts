@@ -56,6 +56,10 @@ const ROWS: [string, ParsedCommand][] = [
   ['未绑定', { name: 'unresolved' }],
   ['retry', { name: 'retry' }],
   ['重试', { name: 'retry' }],
+  ['whoami', { name: 'whoami' }],
+  ['我是谁', { name: 'whoami' }],
+  ['doctor', { name: 'doctor' }],
+  ['诊断', { name: 'doctor' }],
 ];
 
 /** The same command typed differently: slash, case, full-width and extra spaces, tabs, a full-width slash. */
@@ -231,6 +235,8 @@ describe('parseCommand: usage errors', () => {
     ['status now', 'status', /extra/],
     ['unresolved alm', 'unresolved', /extra/],
     ['retry 5', 'retry', /extra/],
+    ['whoami me', 'whoami', /extra/],
+    ['doctor now', 'doctor', /extra/],
   ])('%s', (text, name, problem) => {
     const result = p2p(text);
     expect(result).toEqual({ type: 'usage', command: name, usage: commandInfo(name).usage, problem: { zh: expect.any(String), en: expect.stringMatching(problem) } });

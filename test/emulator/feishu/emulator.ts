@@ -10,6 +10,7 @@ import { MessageService } from './messages.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { createRequestListener } from './server.js';
 import { sendStats, type SendStats } from './send-stats.js';
+import { ScopeGrants } from './scopes.js';
 import type {
   EmulatedTicket,
   EmulatedUser,
@@ -38,6 +39,8 @@ export class FeishuEmulator {
   /** The open_id GET /open-apis/bot/v3/info reports for the bot. */
   readonly botOpenId: string;
   readonly botName: string;
+  /** The scopes GET /open-apis/application/v6/scopes reports; change them with `scopes.set(granted, pending)`. */
+  readonly scopes: ScopeGrants;
 
   private readonly server: Server;
   private readonly tokens: TokenStore;
@@ -68,6 +71,7 @@ export class FeishuEmulator {
     const patch = new SlidingWindowLimiter(opts.patchRatePerSecond ?? 5, 1000);
     this.limiters = [...appLimits, recipient, patch];
 
+    this.scopes = new ScopeGrants(opts.grantedScopes, opts.pendingScopes);
     this.directory = new Directory(opts.users);
     this.tokens = new TokenStore(this.appId, this.appSecret, opts.tokenTtlSeconds ?? 7200);
     this.helpdesk = new HelpdeskService(opts.helpdesks);
@@ -86,7 +90,8 @@ export class FeishuEmulator {
         directory: this.directory,
         messages: this.messageService,
         helpdesk: this.helpdesk,
-        bot: { openId: this.botOpenId, appName: this.botName },
+        bot: { openId: this.botOpenId, appName: this.botName, ...(opts.botActivateStatus !== undefined && { activateStatus: opts.botActivateStatus }) },
+        scopes: this.scopes,
         longConnection: this.longConnection,
         failures: this.failures,
         appRatePerSecond: appLimits[0]!.limit,

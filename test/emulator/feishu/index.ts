@@ -17,6 +17,9 @@
  *   const client = new lark.Client({ ..., helpDeskId: '7001', helpDeskToken: 'ht-x' });
  *   await client.helpdesk.v1.event.subscribe({ data: { events } }, lark.withHelpDeskCredential());
  *
+ * Doctor's calls: GET /open-apis/application/v6/scopes answers `grantedScopes` / `pendingScopes` (or what
+ * `emu.scopes.set(granted, pending)` set), and bot/v3/info reports `botActivateStatus` (default 2, enabled).
+ *
  * Error codes and the choices made where Feishu's behaviour is undocumented: ./codes.ts.
  */
 export {

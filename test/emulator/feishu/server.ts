@@ -14,6 +14,7 @@ import { HELPDESK_AUTH_HEADER, type HelpdeskService } from './helpdesk.js';
 import { ApiError, parseJsonBody, readBody, sendJson, type ApiReply, type ApiRequest } from './http.js';
 import type { LongConnectionService } from './long-connection.js';
 import type { MessageService } from './messages.js';
+import type { ScopeGrants } from './scopes.js';
 import type { RequestRecord, ScriptedFailure } from './types.js';
 
 export interface ServerDeps {
@@ -23,6 +24,7 @@ export interface ServerDeps {
   messages: MessageService;
   helpdesk: HelpdeskService;
   bot: BotIdentity;
+  scopes: ScopeGrants;
   longConnection: LongConnectionService;
   failures: FailureQueue;
   /** x-ogw-ratelimit-limit for scripted 429s that give no headers of their own. */
@@ -72,6 +74,7 @@ function routes(d: ServerDeps): Route[] {
     },
     // Some clients call it with a trailing slash.
     { method: 'GET', pattern: /^\/open-apis\/bot\/v3\/info\/?$/, auth: true, handle: () => botInfoReply(d.bot) },
+    { method: 'GET', pattern: /^\/open-apis\/application\/v6\/scopes$/, auth: true, handle: () => d.scopes.handleList() },
     {
       method: 'POST',
       pattern: /^\/open-apis\/helpdesk\/v1\/events\/subscribe$/,

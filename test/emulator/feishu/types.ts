@@ -42,6 +42,12 @@ export interface FeishuEmulatorOptions {
   botOpenId?: string;
   /** bot.app_name in GET /open-apis/bot/v3/info. Default 'Emulator Bot'. */
   botName?: string;
+  /** bot.activate_status in GET /open-apis/bot/v3/info. Default 2 (enabled). */
+  botActivateStatus?: number;
+  /** Scopes GET /open-apis/application/v6/scopes reports as granted. Default none. */
+  grantedScopes?: string[];
+  /** Scopes it reports as asked for but not granted. Default none. */
+  pendingScopes?: string[];
   /**
    * Helpdesks whose API credentials (X-Lark-Helpdesk-Authorization) the emulator accepts.
    * Default none: every helpdesk call is then refused with 401/154001.

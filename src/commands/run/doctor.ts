@@ -1,0 +1,19 @@
+/** `doctor`: checks the Feishu app, scopes, events, ALM, Qingsuyun, the database and the work queues. */
+import { feishuProbe } from '../../doctor/probe.js';
+import { reportCard } from '../../doctor/format.js';
+import { runDoctor } from '../../doctor/run.js';
+import type { CommandContext } from '../execute.js';
+import type { Card } from './replies.js';
+
+export async function runDoctorCommand(ctx: CommandContext): Promise<Card> {
+  const { feishu, alm } = ctx.services;
+  const report = await runDoctor({
+    config: ctx.config,
+    db: ctx.db,
+    feishu: feishu && feishuProbe(feishu, ctx.config),
+    ...(alm && { almCredentials: () => alm.checkCredentials() }),
+    databaseKind: ctx.config.DATABASE_URL ? 'PostgreSQL' : 'embedded database',
+    ...(ctx.now && { now: ctx.now }),
+  });
+  return reportCard(report);
+}

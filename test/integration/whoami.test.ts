@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v2Event } from '../helpers/feishu-events.js';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { LANES } from '../helpers/databases.js';
+import { say } from '../helpers/chat.js';
+
+const USER = {
+  open_id: 'ou_whoami0000000000000000000000001',
+  user_id: 'g7x2k9',
+  union_id: 'on_whoami000000000000000000000001',
+};
+const GROUP = 'oc_whoamigroup00000000000000000001';
+
+/** im.message.receive_v1 as Feishu sends it: the sender's three ids, the chat, the text. */
+function message(opts: {
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  text: string;
+  mentionBot?: boolean;
+  ids?: Partial<typeof USER>;
+}) {
+  const ids = opts.ids ?? USER;
+  return v2Event('im.message.receive_v1', {
+    sender: { sender_id: ids, sender_type: 'user', tenant_key: 't' },
+    message: {
+      message_id: `om_${randomBytes(8).toString('hex')}`,
+      create_time: String(Date.now()),
+      chat_id: opts.chatId,
+      chat_type: opts.chatType,
+      message_type: 'text',
+      content: JSON.stringify({ text: opts.mentionBot ? `@_user_1 ${opts.text}` : opts.text }),
+      mentions: opts.mentionBot
+        ? [{ key: '@_user_1', id: { open_id: 'ou_bot_emulator' }, name: 'Bot', tenant_key: 't' }]
+        : [],
+    },
+  });
+}
+
+describe.each(LANES)('whoami (%s)', (lane) => {
+  let h: Harness;
+  const replyIn = (chatId: string) =>
+    eventually(() => h.emu!.messages.find((m) => m.receive_id === chatId), 10_000, `a reply in ${chatId}`);
+
+  beforeAll(async () => {
+    h = await startHarness({ lane, emulator: { users: [{ ...USER, name: 'Who' }] } });
+    h.emu!.addChat(GROUP);
+    // The bot recognises its mentions once it knows its own open_id (read at start).
+    await eventually(() => h.bot.services.bot.openId, 10_000, 'the bot open_id');
+  });
+  afterAll(() => h?.stop());
+
+  it('tells anyone their open_id, user_id and union_id in a direct chat', async () => {
+    const chatId = h.emu!.p2pChatId(USER.open_id);
+    expect((await say(h.bot.url, message({ chatId, chatType: 'p2p', text: 'whoami' }))).status).toBe(200);
+    const card = JSON.stringify((await replyIn(chatId)).card);
+    expect(card).toContain('Your Feishu ids');
+    for (const id of [USER.open_id, USER.user_id, USER.union_id]) expect(card).toContain(`\`${id}\``);
+    expect(card).toContain('ADMIN_OPEN_IDS');
+    expect(card).not.toContain('chat_id');
+  });
+
+  it('answers the Chinese alias in a group, with the chat id, and says when user_id is missing', async () => {
+    const ids = { open_id: USER.open_id, union_id: USER.union_id };
+    expect(
+      (await say(h.bot.url, message({ chatId: GROUP, chatType: 'group', text: '我是谁', mentionBot: true, ids })))
+        .status,
+    ).toBe(200);
+    const card = JSON.stringify((await replyIn(GROUP)).card);
+    expect(card).toContain(`\`${GROUP}\``);
+    expect(card).toContain('本群 chat_id');
+    expect(card).toContain('the app needs the \\"Obtain user ID\\" scope');
+    expect(card).toContain(`\`${USER.open_id}\``);
+  });
+});

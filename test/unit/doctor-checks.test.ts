@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { checkBotInfo, checkEvents, checkScopes, checkWork, STUCK_AFTER_SECONDS } from '../../src/doctor/checks.js';
+import { EVENT_NEEDS, SCOPE_NEEDS } from '../../src/doctor/needs.js';
+import { reportCard, reportText } from '../../src/doctor/format.js';
+import { toDepth } from '../../src/metrics/depths.js';
+import { missingMigrations } from '../../src/metrics/readiness.js';
+import { bearerMatches } from '../../src/metrics/routes.js';
+import { testConfig } from '../helpers/harness.js';
+
+const config = testConfig({});
+const NOW = new Date('2026-12-01T00:00:00Z');
+const daysAgo = (n: number) => new Date(NOW.getTime() - n * 24 * 60 * 60_000);
+const work = { inbox: {}, outbox: {}, inboxOldestDueSeconds: 0, outboxOldestDueSeconds: 0 };
+
+describe('doctor checks', () => {
+  it('fails a bot the tenant has not enabled', () => {
+    const r = checkBotInfo({ ok: true, value: { appName: 'Bot', openId: 'ou_b', activateStatus: 3 } });
+    expect(r).toMatchObject({ status: 'fail', detail: expect.stringContaining('activate_status 3') });
+    expect(r.fix).toContain('Publish a version');
+    expect(checkBotInfo({ ok: true, value: { appName: 'Bot', openId: 'ou_b', activateStatus: 2 } }).status).toBe('ok');
+  });
+
+  it('accepts a broader scope in place of a narrower one', () => {
+    const names = SCOPE_NEEDS.map((n) => n.anyOf.at(-1)!);
+    const r = checkScopes({ ok: true, value: names.map((name) => ({ name, granted: true })) }, SCOPE_NEEDS, config);
+    expect(r.status).toBe('ok');
+  });
+
+  it('tells an event seen long ago from one seen recently', () => {
+    const seen = new Map([
+      ['im.message.receive_v1', daysAgo(1)],
+      ['p2p_chat_create', daysAgo(30)],
+    ]);
+    const [message, entered] = checkEvents(seen, EVENT_NEEDS, config, NOW);
+    expect(message).toMatchObject({ status: 'ok' });
+    expect(entered).toMatchObject({ status: 'warn', detail: expect.stringContaining('more than 7 days ago') });
+  });
+
+  it('warns about work due for too long and notifications waiting for a learner', () => {
+    const results = checkWork({
+      ...work,
+      outbox: { pending: 3, waiting: 2 },
+      outboxOldestDueSeconds: STUCK_AFTER_SECONDS + 60,
+    });
+    expect(results.find((r) => r.name === 'Pending work')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('11 min'),
+    });
+    expect(results.find((r) => r.name === 'Waiting notifications')).toMatchObject({
+      status: 'warn',
+      fix: expect.stringContaining('`bind`'),
+    });
+    expect(results.every((r) => r.status !== 'fail')).toBe(true);
+  });
+
+  it('formats a report as text lines with the fix under each, and as a card coloured by the worst result', () => {
+    const report = { ok: false, results: checkWork({ ...work, outbox: { failed: 1 } }) };
+    expect(reportText(report)).toMatch(/^FAIL {2}Failed notifications: 1 failed for good\.\n {6}→ Fix the cause/);
+    expect((reportCard(report) as { header: { template: string } }).header.template).toBe('red');
+  });
+});
+
+describe('metrics helpers', () => {
+  it('reports every open status, 0 when absent, and the oldest due age', () => {
+    const depth = toDepth([{ status: 'pending', count: 4, oldest_due_seconds: 12.5 }], ['pending', 'failed']);
+    expect(depth).toEqual({
+      byStatus: [
+        { status: 'pending', count: 4 },
+        { status: 'failed', count: 0 },
+      ],
+      oldestDueSeconds: 12.5,
+    });
+  });
+
+  it('lists the migrations the database lacks', () => {
+    expect(missingMigrations(['a', 'b', 'c'], ['a', 'c'])).toEqual(['b']);
+    expect(missingMigrations(['a'], ['a', 'z'])).toEqual([]);
+  });
+
+  it('matches only the exact bearer token', () => {
+    expect(bearerMatches('Bearer s3cret', 's3cret')).toBe(true);
+    expect(bearerMatches('bearer  s3cret ', 's3cret')).toBe(true);
+    expect(bearerMatches('Bearer s3cre', 's3cret')).toBe(false);
+    expect(bearerMatches('s3cret', 's3cret')).toBe(false);
+    expect(bearerMatches(undefined, 's3cret')).toBe(false);
+  });
+});
