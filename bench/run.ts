@@ -5,12 +5,16 @@
  *   npm run bench -- --only intake     or --only outbox, --only alm (ALM batch acknowledgement times)
  *   npm run bench -- --encrypt         encrypted {"encrypt": ...} bodies instead of plaintext signed ones
  *   npm run bench -- --duration 5 --warmup 1 --connections 20 --count 1000 --rounds 1
+ *   npm run bench -- --only memory     RSS of the built bot's process tree per lane: idle, flood, soak
+ *   npm run bench -- --only memory --soak 60 --flood 10    a shorter soak (default 600 s) and flood (default 20 s)
+ * The memory figures' PostgreSQL lane uses BENCH_DATABASE_URL, else TEST_DATABASE_URL (a scratch database on it).
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runIntake, type IntakeResult, type ReceiverRun } from './intake.js';
 import { runOutboxDrain, type DrainResult } from './outbox-drain.js';
 import { runAlmBatch } from './alm-batch.js';
+import { formatMemory, runMemory } from './memory.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,6 +26,9 @@ const { values: args } = parseArgs({
     encrypt: { type: 'boolean', default: false },
     count: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
+    soak: { type: 'string', default: '600' },
+    'soak-rate': { type: 'string', default: '100' },
+    flood: { type: 'string', default: '20' },
   },
 });
 
@@ -134,5 +141,18 @@ if (args.only === undefined || args.only === 'alm') {
     if (r.stored !== r.events * r.ackMs.length) exitCode = 1;
   }
   console.log(lines.join('\n'));
+}
+if (args.only === undefined || args.only === 'memory') {
+  const lanes = await runMemory(
+    {
+      floodSeconds: Number(args.flood),
+      floodConnections: Number(args.connections),
+      soakSeconds: Number(args.soak),
+      soakRate: Number(args['soak-rate']),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '',
+    },
+    progress,
+  );
+  console.log(formatMemory(lanes).join('\n'));
 }
 process.exit(exitCode);
