@@ -25,13 +25,17 @@ log.info(
   `bot listening on port ${bot.port}: POST /webhook/event, /webhook/card, /webhook/alm, /webhook/qingsuyun; GET /healthz`,
 );
 
-let signals = 0;
+// Ctrl-C under `npm start` delivers SIGINT twice (the terminal signals the whole process group, and npm forwards it
+// to its child): a repeat within 2 s is that one request. A signal after that forces the exit.
+let firstSignalAt = 0;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
-    if (++signals > 1) {
+    if (firstSignalAt && Date.now() - firstSignalAt < 2000) return;
+    if (firstSignalAt) {
       log.warn('second signal: exiting now');
       process.exit(1);
     }
+    firstSignalAt = Date.now();
     log.info({ signal }, 'stopping: no new requests, finishing the work in hand');
     bot.stop().then(
       () => {
