@@ -83,6 +83,14 @@ export function treeRss(root: number): TreeRss {
   return { mb: processes.reduce((n, p) => n + p.mb, 0), processes };
 }
 
+/** The node arguments of `npm start` (package.json: `exec node <flags> dist/src/main.js`), so the bench runs the same. */
+export function startCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const m = /^(?:exec )?node (.*)$/.exec(pkg.scripts.start);
+  if (!m) throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return m[1]!.split(/\s+/);
+}
+
 /** Builds dist/ when it is missing or older than the sources (the bench measures the production start). */
 export function buildIfStale(): void {
   const r = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: repoRoot, stdio: 'inherit' });
@@ -172,9 +180,10 @@ async function soak(pid: number, port: number, keys: SigningKeys, seconds: numbe
   }
   await Promise.all(inFlight);
   samples.push({ t: (Date.now() - t0) / 1000, mb: treeRss(pid).mb });
+  // "early" is the second minute (the first lets caches and the JIT warm up); "late" the last minute.
   const span = Math.min(60, seconds / 10);
-  const mean = (xs: number[]) => xs.reduce((n, x) => n + x, 0) / (xs.length || 1);
-  const earlyMb = mean(samples.filter((s) => s.t >= span && s.t < 2 * span).map((s) => s.mb));
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((n, x) => n + x, 0) / xs.length : NaN);
+  const earlyMb = mean(samples.filter((s) => s.t >= span && s.t < Math.max(2 * span, span + 10)).map((s) => s.mb));
   const lateMb = mean(samples.filter((s) => s.t >= seconds - span).map((s) => s.mb));
   return { seconds, rate, sent, non2xx, samples, earlyMb, lateMb, maxMb: Math.max(...samples.map((s) => s.mb)) };
 }
@@ -202,7 +211,7 @@ async function runLane(lane: MemoryLane['lane'], opts: MemoryOptions, progress: 
   }
   const port = await freePort();
   const t0 = Date.now();
-  const bot = spawnNode(['dist/src/main.js'], {
+  const bot = spawnNode(startCommand(), {
     PORT: String(port),
     HOST,
     DATA_DIR: join(work, 'data'),
@@ -276,7 +285,7 @@ function skipped(lane: MemoryLane['lane'], why: string): MemoryLane {
 export function formatMemory(lanes: MemoryLane[]): string[] {
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : 'n/a');
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  const lines = ['', 'memory (RSS of the whole process tree of `node dist/src/main.js`, from /proc; MB = MiB)'];
+  const lines = ['', `memory (RSS of the whole process tree of \`node ${startCommand().join(' ')}\` as \`npm start\` runs it, from /proc; MB = MiB)`];
   lines.push(`${'lane'.padEnd(10)}${'idle'.padStart(7)}${'flood peak'.padStart(12)}${'after flood'.padStart(13)}${'soak early'.padStart(12)}${'soak late'.padStart(11)}${'soak max'.padStart(10)}`);
   for (const l of lanes) {
     if (l.skipped) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, prettyDestination } from './logger.js';
 import { startBot } from './bot.js';
 
 // Settings may also come from a .env file in the working directory (see .env.example); the environment wins.
@@ -14,7 +14,8 @@ const config = (() => {
     process.exit(2);
   }
 })();
-const log = createLogger(config.LOG_LEVEL);
+// JSON lines by default (for log collectors); LOG_FORMAT=pretty for reading at a terminal.
+const log = createLogger(config.LOG_LEVEL, config.LOG_FORMAT === 'pretty' ? prettyDestination() : undefined);
 
 const bot = await startBot({ config, log }).catch((err: unknown) => {
   log.fatal({ err }, 'the bot could not start');
