@@ -94,8 +94,8 @@ try {
   for (const f of ['package.json', 'package-lock.json']) cpSync(join(build, f), join(app, f));
   cpSync(join(build, 'dist'), join(app, 'dist'), { recursive: true });
   run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], app);
-  // (typescript itself stays: the lockfile marks it devOptional, an optional peer of prisma, which npm installs.)
-  for (const dev of ['vitest', 'eslint', '@types/node']) {
+  // (typescript and @types/node stay: the lockfile marks them devOptional, optional peers of production packages.)
+  for (const dev of ['vitest', 'eslint']) {
     if (existsSync(join(app, 'node_modules', dev))) fail(`the dev dependency ${dev} is installed in the run stage`);
   }
 
