@@ -21,7 +21,12 @@ export interface Child {
 export function spawnTs(script: string, args: string[], env: Record<string, string>): Child {
   // BENCH_CPU_PROF_DIR=dir writes a V8 CPU profile of the bot process (src/main.ts) there, for `--cpu-prof` analysis.
   const profile = process.env.BENCH_CPU_PROF_DIR && script === 'src/main.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const proc = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
+  return spawnNode([...profile, '--import', 'tsx', script, ...args], env, script);
+}
+
+/** `node ...nodeArgs` from the repository root (e.g. the built bot, `dist/src/main.js`), like `spawnTs`. */
+export function spawnNode(nodeArgs: string[], env: Record<string, string>, script = nodeArgs.join(' ')): Child {
+  const proc = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,9 @@
  *   npm run bench -- --only scale --instances 3 [--cards 600 --takeover-cards 300]
  *                                      N instances on PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
  *                                      postgresql://postgres@127.0.0.1:5432/postgres); not part of the default run
+ *   npm run bench -- --only memory     RSS of the built bot's process tree per lane: idle, flood, soak
+ *   npm run bench -- --only memory --soak 60 --flood 10    a shorter soak (default 600 s) and flood (default 20 s)
+ * The memory figures' PostgreSQL lane uses BENCH_DATABASE_URL, else TEST_DATABASE_URL (a scratch database on it).
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -15,6 +18,7 @@ import { runIntake, type IntakeResult, type ReceiverRun } from './intake.js';
 import { runOutboxDrain, type DrainResult } from './outbox-drain.js';
 import { runAlmBatch } from './alm-batch.js';
 import { printScaleOut, runScaleOut } from './scale-out.js';
+import { formatMemory, runMemory } from './memory.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +33,9 @@ const { values: args } = parseArgs({
     instances: { type: 'string', default: '3' },
     cards: { type: 'string', default: '600' },
     'takeover-cards': { type: 'string', default: '300' },
+    soak: { type: 'string', default: '600' },
+    'soak-rate': { type: 'string', default: '100' },
+    flood: { type: 'string', default: '20' },
   },
 });
 
@@ -149,5 +156,18 @@ if (args.only === 'scale') {
     progress,
   );
   if (!printScaleOut(result)) exitCode = 1;
+}
+if (args.only === undefined || args.only === 'memory') {
+  const lanes = await runMemory(
+    {
+      floodSeconds: Number(args.flood),
+      floodConnections: Number(args.connections),
+      soakSeconds: Number(args.soak),
+      soakRate: Number(args['soak-rate']),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '',
+    },
+    progress,
+  );
+  console.log(formatMemory(lanes).join('\n'));
 }
 process.exit(exitCode);

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -33,4 +34,13 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
     },
     destination,
   );
+}
+
+/**
+ * `LOG_FORMAT=pretty`: one readable, coloured line per entry on stdout, for a person at a terminal. Written
+ * synchronously like the JSON logs, so nothing is lost when the process exits; redaction happens before, in pino.
+ */
+export function prettyDestination(destination: NodeJS.WritableStream = process.stdout): pino.DestinationStream {
+  const colorize = destination === process.stdout && process.stdout.isTTY;
+  return pretty({ colorize, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname', sync: true, destination });
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, prettyDestination } from './logger.js';
 import { startBot } from './bot.js';
 
 // Settings may also come from a .env file in the working directory (see .env.example); the environment wins.
@@ -14,7 +14,8 @@ const config = (() => {
     process.exit(2);
   }
 })();
-const log = createLogger(config.LOG_LEVEL);
+// JSON lines by default (for log collectors); LOG_FORMAT=pretty for reading at a terminal.
+const log = createLogger(config.LOG_LEVEL, config.LOG_FORMAT === 'pretty' ? prettyDestination() : undefined);
 
 const bot = await startBot({ config, log }).catch((err: unknown) => {
   log.fatal({ err }, 'the bot could not start');
@@ -25,13 +26,17 @@ log.info(
   `bot listening on port ${bot.port}: POST /webhook/event, /webhook/card, /webhook/alm, /webhook/qingsuyun; GET /healthz`,
 );
 
-let signals = 0;
+// Ctrl-C under `npm start` delivers SIGINT twice (the terminal signals the whole process group, and npm forwards it
+// to its child): a repeat within 2 s is that one request. A signal after that forces the exit.
+let firstSignalAt = 0;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
-    if (++signals > 1) {
+    if (firstSignalAt && Date.now() - firstSignalAt < 2000) return;
+    if (firstSignalAt) {
       log.warn('second signal: exiting now');
       process.exit(1);
     }
+    firstSignalAt = Date.now();
     log.info({ signal }, 'stopping: no new requests, finishing the work in hand');
     bot.stop().then(
       () => {

@@ -9,6 +9,7 @@ import {
   type Transaction,
   type TransactionOptions,
 } from '@prisma/driver-adapter-utils';
+import { initDataDirIfNew } from './pglite-init.js';
 
 type WireError = { driver?: ConstructorParameters<typeof DriverAdapterError>[0]; message: string; name: string };
 type Reply = { id: number; result: unknown } | { id: number; error: WireError };
@@ -43,6 +44,7 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
 
   /** Starts the thread and opens the database under `dataDir` (`memory://` for an in-memory one). */
   static async start(dataDir: string, onDeath: (err: Error) => void = () => {}): Promise<PGliteThread> {
+    await initDataDirIfNew(dataDir);
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
       workerData: { dataDir, replies: port2 },

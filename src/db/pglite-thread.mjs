@@ -15,6 +15,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PGLITE_OPTIONS } from './pglite-settings.mjs';
 
 const { dataDir, replies } = workerData;
 
@@ -25,7 +26,7 @@ const toWire = (e) =>
 
 try {
   if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
+  const pg = await PGlite.create(dataDir, PGLITE_OPTIONS);
   const adapter = await new PrismaPGlite(pg).connect();
   const transactions = new Map();
   let nextTx = 1;
