@@ -1,7 +1,7 @@
 /** The emulator's long connection, driven by the SDK's own WSClient and EventDispatcher (no bot involved). */
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FeishuEmulator } from './feishu/index.js';
+import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import { v2Event } from '../helpers/feishu-events.js';
 
 const silent = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };

@@ -3,7 +3,7 @@
  * (shared/reference/feishu-protocol.md §1.3-§1.5, §2.4, §8).
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { DEFAULT_APP_ID, DEFAULT_TENANT_KEY } from '../emulator/feishu/index.js';
+import { DEFAULT_APP_ID, DEFAULT_TENANT_KEY } from '../../src/emulator/feishu/index.js';
 
 export const DEFAULT_VERIFICATION_TOKEN = 'emulator-verification-token';
 
