@@ -22,6 +22,10 @@ export class Directory {
     else this.users.push({ ...user });
   }
 
+  list(): ReadonlyArray<EmulatedUser> {
+    return this.users;
+  }
+
   /** Find by open_id, user_id, union_id or email (emails case-insensitively, as Feishu does). */
   find(idType: UserIdType | 'email', id: string): EmulatedUser | undefined {
     if (idType === 'email') return this.users.find((u) => u.email?.toLowerCase() === id.toLowerCase());

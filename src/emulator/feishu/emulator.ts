@@ -52,6 +52,7 @@ export class FeishuEmulator {
   private waiters: Waiter[] = [];
   private readonly pendingDelays = new Set<() => void>();
   private baseUrl = '';
+  private changeCount = 0;
 
   private constructor(opts: FeishuEmulatorOptions) {
     this.appId = opts.appId ?? DEFAULT_APP_ID;
@@ -75,7 +76,11 @@ export class FeishuEmulator {
       tenantKey: this.tenantKey,
       directory: this.directory,
       limits: { app: appLimits, recipient, patch },
-      onMessage: () => this.wakeWaiters(),
+      onMessage: () => {
+        this.changeCount++;
+        this.wakeWaiters();
+      },
+      onChange: () => this.changeCount++,
     });
     this.longConnection = new LongConnectionService({ appId: this.appId, appSecret: this.appSecret }, () => this.baseUrl);
     this.server = createServer(
@@ -133,6 +138,21 @@ export class FeishuEmulator {
     return this.messages.filter(
       (m) => m.receive_id === receiveId || m.chat_id === receiveId || m.recipient_open_id === receiveId,
     );
+  }
+
+  /** Grows by one whenever a message is created or its content changes: a cheap "anything new?" for pollers. */
+  get version(): number {
+    return this.changeCount;
+  }
+
+  /** The directory's users, in the order they were added. */
+  get users(): ReadonlyArray<EmulatedUser> {
+    return this.directory.list();
+  }
+
+  /** Show `card` in place of message `messageId`, as Feishu does with the card in a callback's answer. */
+  replaceFromCallback(messageId: string, card: Record<string, unknown>): boolean {
+    return this.messageService.replaceFromCallback(messageId, card, this.clock());
   }
 
   addUser(user: EmulatedUser): void {
@@ -196,6 +216,7 @@ export class FeishuEmulator {
    * event subscriptions. Users, chats, tokens, helpdesk credentials and tickets stay.
    */
   reset(): void {
+    this.changeCount++;
     this.messageService.clear();
     this.helpdesk.clearSubscriptions();
     this.requestLog.length = 0;

@@ -88,8 +88,10 @@ export interface SentMessage {
   /** open_id of the recipient when the message went to a user (any id type). */
   recipient_open_id?: string;
   msg_type: string;
-  /** The current content: updated by a successful PATCH. */
+  /** The current content: updated by a successful PATCH or by the card in a callback's answer. */
   content: string;
+  /** The content exactly as the create request sent it. */
+  sent_content: string;
   /** Parsed content, for interactive messages. */
   card?: unknown;
   uuid?: string;
