@@ -17,6 +17,8 @@ export interface AppDeps extends FeishuReceiverDeps, AlmReceiverDeps, QingsuyunR
   accepting: () => boolean;
   /** The Feishu long connection's state, when it is configured (shown by /healthz). */
   longConnection?: () => string | undefined;
+  /** More routes, tried after the webhooks (the sandbox console when the sandbox runs the bot). */
+  extraRoutes?: Koa.Middleware;
 }
 
 /** The HTTP surface: webhooks and the health check. */
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware(deps.log));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (deps.extraRoutes) app.use(deps.extraRoutes);
   app.use(async (ctx) => {
     ctx.status = 404;
     ctx.body = { error: 'not_found', message: `No route for ${ctx.method} ${ctx.path}.` };

@@ -11,7 +11,7 @@ import { createFeishuClient } from './feishu/client.js';
 import { FeishuMessageSender } from './feishu/sender.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { SendRateLimiter } from './outbox/rate-limiter.js';
-import { createApp } from './app.js';
+import { createApp, type AppDeps } from './app.js';
 import { createServices, type Services } from './services/index.js';
 import { WaitingResolver } from './identity/waiting.js';
 import { CardActions } from './actions/handler.js';
@@ -39,6 +39,8 @@ export interface StartOptions {
   handlers?: HandlerRegistry;
   /** Start the background worker and dispatcher (default true). */
   background?: boolean;
+  /** More HTTP routes served beside the webhooks (the sandbox console). */
+  extraRoutes?: AppDeps['extraRoutes'];
 }
 
 /** Opens the database, starts the HTTP server, the inbox worker and the outbox dispatcher. */
@@ -95,6 +97,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     cardActions,
     accepting: () => accepting,
     longConnection: () => longConnection?.state(),
+    extraRoutes: opts.extraRoutes,
   });
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;

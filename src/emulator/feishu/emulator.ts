@@ -187,6 +187,11 @@ export class FeishuEmulator {
     this.failures.push(failure);
   }
 
+  /** How many requests the queued scripted failures will still answer. */
+  get pendingFailures(): number {
+    return this.failures.size;
+  }
+
   /** Invalidate every tenant_access_token issued so far. */
   revokeTokens(): void {
     this.tokens.revokeAll();
