@@ -88,11 +88,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     throw err;
   }
 
-  let running: Bot | undefined;
+  const started: { bot?: Bot } = {};
   const extraRoutes = sandboxRoutes({
     feishu,
     config,
-    bot: () => running && { url: running.url, prisma: running.database.prisma },
+    bot: () => started.bot && { url: started.bot.url, prisma: started.bot.database.prisma },
   });
   let bot: Bot;
   try {
@@ -101,7 +101,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     await Promise.all([feishu.stop(), alm.stop()]);
     throw err;
   }
-  running = bot;
+  started.bot = bot;
   // Both demo groups receive helpdesk tickets, so a claim changes the card in each of them.
   for (const group of DEMO_GROUPS) {
     await bot.database.prisma.route.upsert({
