@@ -63,6 +63,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     appId: merged.FEISHU_APP_ID!,
     appSecret: merged.FEISHU_APP_SECRET!,
     users: emulatedUsers(),
+    botName: '学习助手 Learning assistant',
     helpdesks: [{ id: merged.FEISHU_HELPDESK_ID!, token: merged.FEISHU_HELPDESK_TOKEN! }],
   });
   for (const group of DEMO_GROUPS) feishu.addChat(group.chat_id);

@@ -17,7 +17,9 @@ async function api(path, body) {
 
 function nameOf(openId) {
   if (state.bot && openId === state.bot.open_id) return state.bot.name;
-  const user = state.users.find((u) => u.open_id === openId);
+  const group = state.groups.find((g) => g.chat_id === openId);
+  if (group) return group.name;
+  const user = state.users.find((u) => u.open_id === openId || u.p2p_chat_id === openId);
   if (!user) return openId;
   return state.lang === 'en_us' ? user.en_name : user.name;
 }
