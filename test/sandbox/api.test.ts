@@ -50,7 +50,7 @@ describe('sandbox API', () => {
     expect(res.status).toBe(200);
     const messages = await eventually(async () => {
       const list = (await (await api('messages')).json()) as Record<string, string>[];
-      return list.length > 0 && list;
+      return list.length > 0 ? list : undefined;
     }, 30_000, 'the onboarding card');
     expect(messages[0]).toMatchObject({ receive_id: lilei.open_id, receive_id_type: 'open_id', msg_type: 'interactive' });
     expect(messages[0]!.message_id).toMatch(/^om_/);

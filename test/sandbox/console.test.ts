@@ -47,9 +47,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
   const fireSeed = async (seedId: string) => {
     await page.click('button.tab[data-tab="events"]');
     await page.click(`.seed-item[data-seed="${seedId}"]`);
-    await page.evaluate(() => {
-      document.getElementById('fire-result')!.removeAttribute('data-status');
-    });
+    await page.locator('#fire-result').evaluate((node) => node.removeAttribute('data-status'));
     await page.click('#fire');
     await page.waitForSelector('#fire-result[data-status]');
     return page.getAttribute('#fire-result', 'data-status');
