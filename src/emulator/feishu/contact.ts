@@ -1,4 +1,4 @@
-/** The emulated directory and the contact/v3 endpoints (reference §4.6). */
+/** The emulated directory and the contact/v3 endpoints. */
 import { ERR, USER_ID_TYPES } from './codes.js';
 import { ApiError, isRecord, ok, type ApiReply, type ApiRequest } from './http.js';
 import type { EmulatedUser } from './types.js';

@@ -43,7 +43,7 @@ export class FeishuEmulator {
   private readonly directory: Directory;
   private readonly messageService: MessageService;
   private readonly helpdesk: HelpdeskService;
-  /** The long connection (reference §3): clients connected over WebSocket, events pushed to them. */
+  /** The long connection: clients connected over WebSocket, events pushed to them. */
   readonly longConnection: LongConnectionService;
   private readonly clock: () => number;
   private readonly failures = new FailureQueue();

@@ -1,4 +1,4 @@
-/** im/v1/messages: create (reference §4.3) and patch (reference §4.4). */
+/** im/v1/messages: create and patch. */
 import { createHash, randomBytes } from 'node:crypto';
 import { cardKind, isSharedCard, validateCard } from './cards.js';
 import {

@@ -62,7 +62,7 @@ export interface EmulatedHelpdesk {
 }
 
 /**
- * A helpdesk ticket for GET /open-apis/helpdesk/v1/tickets/:ticket_id (reference §4.7).
+ * A helpdesk ticket for GET /open-apis/helpdesk/v1/tickets/:ticket_id.
  * Fields not given get defaults (status 1, ticket_type 1, updated_at -1, empty lists...);
  * any other field is returned as given.
  */
