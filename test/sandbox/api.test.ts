@@ -83,6 +83,15 @@ describe('sandbox API', () => {
     expect(failed.lastError).toContain('230013');
   });
 
+  it('a group message that mentions the bot is a command, answered in the group', async () => {
+    const admin = DEMO_USERS.find((u) => u.admin)!;
+    const before = sandbox.feishu.messagesTo('oc_demo_helpdesk').length;
+    const said = (await (await api('say', { from: admin.open_id, chat_id: 'oc_demo_helpdesk', text: '@bot help' })).json()) as { status: number };
+    expect(said.status).toBe(200);
+    await eventually(() => sandbox.feishu.messagesTo('oc_demo_helpdesk').length > before, 30_000, 'the help card in the group');
+    expect(sandbox.feishu.messagesTo('oc_demo_helpdesk').at(-1)!.content).toContain('Commands');
+  });
+
   it('answers bad console requests with a clear 4xx', async () => {
     const cases: [string, unknown][] = [
       ['say', { from: 'ou_nobody', chat_id: 'oc_demo_helpdesk', text: 'help' }],

@@ -60,6 +60,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
 
   it('a first chat renders the onboarding card', async () => {
     expect(await fireSeed('first-chat-v1')).toBe('200');
+    await page.screenshot({ path: `${SHOTS}events.png` });
     await openChat(p2p('lilei'));
     await waitForCard('欢迎使用学习助手');
     // The card's own i18n content follows the console's language switch.
