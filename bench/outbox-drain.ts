@@ -13,7 +13,7 @@ import { createFeishuClient } from '../src/feishu/client.js';
 import { FeishuMessageSender } from '../src/feishu/sender.js';
 import { OutboxDispatcher } from '../src/outbox/dispatcher.js';
 import { SendRateLimiter } from '../src/outbox/rate-limiter.js';
-import { FeishuEmulator } from '../test/emulator/feishu/index.js';
+import { FeishuEmulator } from '../src/emulator/feishu/index.js';
 
 export interface DrainOptions {
   count: number;

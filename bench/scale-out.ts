@@ -10,8 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { FeishuEmulator } from '../test/emulator/feishu/index.js';
-import type { SendStats } from '../test/emulator/feishu/send-stats.js';
+import { FeishuEmulator } from '../src/emulator/feishu/index.js';
+import type { SendStats } from '../src/emulator/feishu/send-stats.js';
 import { queueCards, spawnInstances, stopInstance, waitHealthy, type Instance } from '../test/helpers/instances.js';
 
 export interface ScaleOptions {

@@ -23,6 +23,8 @@ export interface AppDeps extends FeishuReceiverDeps, AlmReceiverDeps, QingsuyunR
   longConnection?: () => string | undefined;
   /** GET /metrics and /readyz, and the refusal counts. */
   metrics?: BotMetrics;
+  /** More routes, tried after the webhooks (the sandbox console when the sandbox runs the bot). */
+  extraRoutes?: Koa.Middleware;
 }
 
 /** The HTTP surface: webhooks and the health check. */
@@ -62,6 +64,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware(deps.log));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (deps.extraRoutes) app.use(deps.extraRoutes);
   app.use(async (ctx) => {
     ctx.status = 404;
     ctx.body = { error: 'not_found', message: `No route for ${ctx.method} ${ctx.path}.` };

@@ -12,7 +12,7 @@ import { FeishuMessageSender } from './feishu/sender.js';
 import { MentionCheckingSender } from './feishu/confirmed-mentions.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { createSendLimiter } from './outbox/shared-rate-limiter.js';
-import { createApp } from './app.js';
+import { createApp, type AppDeps } from './app.js';
 import { createServices, type Services } from './services/index.js';
 import { WaitingResolver } from './identity/waiting.js';
 import { CardActions } from './actions/router.js';
@@ -48,6 +48,8 @@ export interface StartOptions {
   handlers?: HandlerRegistry;
   /** Start the background worker and dispatcher (default true). */
   background?: boolean;
+  /** More HTTP routes served beside the webhooks (the sandbox console). */
+  extraRoutes?: AppDeps['extraRoutes'];
 }
 
 /** Opens the database, starts the HTTP server, the inbox worker and the outbox dispatcher. */
@@ -128,6 +130,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     accepting: () => accepting,
     longConnection: () => longConnection?.state(),
     metrics,
+    extraRoutes: opts.extraRoutes,
   });
   const almBudgetLeft = almBudgetReader(database.prisma, config);
   metrics.attach({ db: database.prisma, ...(almBudgetLeft && { almBudgetLeft }), longConnection: () => longConnection?.state() });

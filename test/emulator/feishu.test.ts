@@ -1,6 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FeishuEmulator, type EmulatedUser, type FeishuEmulatorOptions } from './feishu/index.js';
+import { FeishuEmulator, type EmulatedUser, type FeishuEmulatorOptions } from '../../src/emulator/feishu/index.js';
 
 const USERS: EmulatedUser[] = [
   {

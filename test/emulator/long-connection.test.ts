@@ -2,7 +2,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FeishuEmulator } from './feishu/index.js';
+import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import { v2Event } from '../helpers/feishu-events.js';
 
 const silent = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };

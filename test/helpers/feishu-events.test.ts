@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_APP_ID } from '../emulator/feishu/index.js';
+import { DEFAULT_APP_ID } from '../../src/emulator/feishu/index.js';
 import { FIXTURES_DIR, loadFixture } from '../fixtures/index.js';
 import {
   encryptFeishu,

@@ -3,8 +3,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startBot, type Bot } from '../../src/bot.js';
 import type { Database } from '../../src/db/index.js';
-import { FeishuEmulator } from '../emulator/feishu/index.js';
-import type { FeishuEmulatorOptions } from '../emulator/feishu/index.js';
+import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
+import type { FeishuEmulatorOptions } from '../../src/emulator/feishu/index.js';
 import { DEFAULT_VERIFICATION_TOKEN } from './feishu-events.js';
 import { createTestDatabase, type Lane, type TestDatabase } from './databases.js';
 

@@ -4,7 +4,7 @@ import { AlmApi, AlmApiError, AlmBudgetExhausted, type AlmApiOptions } from '../
 import { ApiBudget } from '../../src/alm/budget.js';
 import type { Database } from '../../src/db/index.js';
 import { createLogger } from '../../src/logger.js';
-import { AlmEmulator } from '../emulator/alm/index.js';
+import { AlmEmulator } from '../../src/emulator/alm/index.js';
 import { LANES, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const CREDS = { clientId: 'cid-test', clientSecret: 'csecret-test-9f2', refreshToken: 'rtok-test-71c' };

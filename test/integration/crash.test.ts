@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FeishuEmulator } from '../emulator/feishu/index.js';
+import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import { postEvent, v2Event } from '../helpers/feishu-events.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN, eventually } from '../helpers/harness.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FeishuEmulator } from '../emulator/feishu/index.js';
+import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import { POSTGRES_URL, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { eventually } from '../helpers/harness.js';
 import { outboxStatus, queueCards, spawnInstances, stopInstance, waitHealthy, type Instance } from '../helpers/instances.js';

@@ -4,7 +4,7 @@ import { postEvent, v2Event } from '../helpers/feishu-events.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN, eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { LANES } from '../helpers/databases.js';
 import { ALM_PASSWORD, ALM_USER, QSY_KEY, almBatch, basicAuth, postAlm, postQingsuyun } from '../helpers/sources.js';
-import { AlmEmulator } from '../emulator/alm/index.js';
+import { AlmEmulator } from '../../src/emulator/alm/index.js';
 import { untilIdle } from '../helpers/idle.js';
 
 const BOSS = { open_id: 'ou_boss', user_id: 'boss', name: '王经理' };

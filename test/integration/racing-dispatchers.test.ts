@@ -5,7 +5,7 @@ import { FeishuMessageSender } from '../../src/feishu/sender.js';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher.js';
 import { SendRateLimiter } from '../../src/outbox/rate-limiter.js';
 import type { Database } from '../../src/db/index.js';
-import { FeishuEmulator } from '../emulator/feishu/index.js';
+import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import { LANES, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { testConfig } from '../helpers/harness.js';
 import { untilIdle } from '../helpers/idle.js';

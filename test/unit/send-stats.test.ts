@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maxInWindow, sendStats } from '../emulator/feishu/send-stats.js';
-import type { RequestRecord, SentMessage } from '../emulator/feishu/types.js';
+import { maxInWindow, sendStats } from '../../src/emulator/feishu/send-stats.js';
+import type { RequestRecord, SentMessage } from '../../src/emulator/feishu/types.js';
 
 describe('emulator send stats', () => {
   it('counts the most times inside any sliding window', () => {

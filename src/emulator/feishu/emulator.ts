@@ -47,7 +47,7 @@ export class FeishuEmulator {
   private readonly directory: Directory;
   private readonly messageService: MessageService;
   private readonly helpdesk: HelpdeskService;
-  /** The long connection (reference §3): clients connected over WebSocket, events pushed to them. */
+  /** The long connection: clients connected over WebSocket, events pushed to them. */
   readonly longConnection: LongConnectionService;
   private readonly clock: () => number;
   private readonly failures = new FailureQueue();
@@ -56,6 +56,7 @@ export class FeishuEmulator {
   private waiters: Waiter[] = [];
   private readonly pendingDelays = new Set<() => void>();
   private baseUrl = '';
+  private changeCount = 0;
 
   private constructor(opts: FeishuEmulatorOptions) {
     this.appId = opts.appId ?? DEFAULT_APP_ID;
@@ -80,7 +81,11 @@ export class FeishuEmulator {
       tenantKey: this.tenantKey,
       directory: this.directory,
       limits: { app: appLimits, recipient, patch },
-      onMessage: () => this.wakeWaiters(),
+      onMessage: () => {
+        this.changeCount++;
+        this.wakeWaiters();
+      },
+      onChange: () => this.changeCount++,
     });
     this.longConnection = new LongConnectionService({ appId: this.appId, appSecret: this.appSecret }, () => this.baseUrl);
     this.server = createServer(
@@ -146,6 +151,21 @@ export class FeishuEmulator {
     );
   }
 
+  /** Grows by one whenever a message is created or its content changes: a cheap "anything new?" for pollers. */
+  get version(): number {
+    return this.changeCount;
+  }
+
+  /** The directory's users, in the order they were added. */
+  get users(): ReadonlyArray<EmulatedUser> {
+    return this.directory.list();
+  }
+
+  /** Show `card` in place of message `messageId`, as Feishu does with the card in a callback's answer. */
+  replaceFromCallback(messageId: string, card: Record<string, unknown>): boolean {
+    return this.messageService.replaceFromCallback(messageId, card, this.clock());
+  }
+
   addUser(user: EmulatedUser): void {
     this.directory.add(user);
   }
@@ -178,6 +198,11 @@ export class FeishuEmulator {
     this.failures.push(failure);
   }
 
+  /** How many requests the queued scripted failures will still answer. */
+  get pendingFailures(): number {
+    return this.failures.size;
+  }
+
   /** Invalidate every tenant_access_token issued so far. */
   revokeTokens(): void {
     this.tokens.revokeAll();
@@ -207,6 +232,7 @@ export class FeishuEmulator {
    * event subscriptions. Users, chats, tokens, helpdesk credentials and tickets stay.
    */
   reset(): void {
+    this.changeCount++;
     this.messageService.clear();
     this.helpdesk.clearSubscriptions();
     this.requestLog.length = 0;

@@ -1,4 +1,4 @@
-/** Interactive card content checks (reference §4.3 content forms, §5 card JSON 2.0). */
+/** Interactive card content checks (content forms, card JSON 2.0). */
 import { CARD_MAX_COMPONENTS, ERR } from './codes.js';
 import { ApiError, isRecord } from './http.js';
 

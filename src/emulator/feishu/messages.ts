@@ -1,4 +1,4 @@
-/** im/v1/messages: create (reference §4.3) and patch (reference §4.4). */
+/** im/v1/messages: create and patch. */
 import { createHash, randomBytes } from 'node:crypto';
 import { cardKind, checkMentions, isSharedCard, validateCard } from './cards.js';
 import {
@@ -32,6 +32,8 @@ export interface MessageServiceDeps {
   limits: MessageLimits;
   /** Called after a message is recorded. */
   onMessage: (m: SentMessage) => void;
+  /** Called after a message's content changed (patch or callback answer). */
+  onChange?: (m: SentMessage) => void;
 }
 
 interface Recipient {
@@ -115,6 +117,7 @@ export class MessageService {
       ...(recipient.openId !== undefined && { recipient_open_id: recipient.openId }),
       msg_type: msgType,
       content,
+      sent_content: content,
       ...(msgType === 'interactive' && { card: parsed }),
       ...(uuid !== undefined && { uuid }),
       create_time: String(req.at),
@@ -160,8 +163,25 @@ export class MessageService {
     message.card = next;
     message.update_time = String(req.at);
     message.updated = true;
+    this.deps.onChange?.(message);
     this.patches.push({ message_id: messageId, content, card: next, at: req.at });
     return ok({});
+  }
+
+  /**
+   * A card callback answered with `{card: {type: 'raw', data}}`: Feishu shows that card in place of the clicked one
+   * (for the clicking user's copy, which is the message itself here). False when the message is unknown or not a card.
+   */
+  replaceFromCallback(messageId: string, card: Record<string, unknown>, at: number): boolean {
+    const message = this.byId.get(messageId);
+    if (!message || message.msg_type !== 'interactive') return false;
+    validateCard(card);
+    message.content = JSON.stringify(card);
+    message.card = card;
+    message.update_time = String(at);
+    message.updated = true;
+    this.deps.onChange?.(message);
+    return true;
   }
 
   private resolveRecipient(receiveIdType: string, receiveId: string): Recipient {

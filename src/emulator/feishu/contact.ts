@@ -1,4 +1,4 @@
-/** The emulated directory and the contact/v3 endpoints (reference §4.6). */
+/** The emulated directory and the contact/v3 endpoints. */
 import { ERR, USER_ID_TYPES } from './codes.js';
 import { ApiError, isRecord, ok, type ApiReply, type ApiRequest } from './http.js';
 import type { EmulatedUser } from './types.js';
@@ -20,6 +20,10 @@ export class Directory {
     const i = this.users.findIndex((u) => u.open_id === user.open_id);
     if (i >= 0) this.users[i] = { ...user };
     else this.users.push({ ...user });
+  }
+
+  list(): ReadonlyArray<EmulatedUser> {
+    return this.users;
   }
 
   /** Find by open_id, user_id, union_id or email (emails case-insensitively, as Feishu does). */

@@ -30,6 +30,11 @@ export class FailureQueue {
     return p.failure;
   }
 
+  /** How many requests the queued failures will still answer. */
+  get size(): number {
+    return this.pending.reduce((n, p) => n + p.left, 0);
+  }
+
   clear(): void {
     this.pending = [];
   }

@@ -1,5 +1,5 @@
 /**
- * helpdesk/v1: the helpdesk credential (reference §4.7), events/subscribe, events/unsubscribe
+ * helpdesk/v1: the helpdesk credential, events/subscribe, events/unsubscribe
  * and tickets/:ticket_id.
  *
  * Every helpdesk call needs, besides the tenant token, the header

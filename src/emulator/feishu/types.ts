@@ -68,7 +68,7 @@ export interface EmulatedHelpdesk {
 }
 
 /**
- * A helpdesk ticket for GET /open-apis/helpdesk/v1/tickets/:ticket_id (reference §4.7).
+ * A helpdesk ticket for GET /open-apis/helpdesk/v1/tickets/:ticket_id.
  * Fields not given get defaults (status 1, ticket_type 1, updated_at -1, empty lists...);
  * any other field is returned as given.
  */
@@ -94,8 +94,10 @@ export interface SentMessage {
   /** open_id of the recipient when the message went to a user (any id type). */
   recipient_open_id?: string;
   msg_type: string;
-  /** The current content: updated by a successful PATCH. */
+  /** The current content: updated by a successful PATCH or by the card in a callback's answer. */
   content: string;
+  /** The content exactly as the create request sent it. */
+  sent_content: string;
   /** Parsed content, for interactive messages. */
   card?: unknown;
   uuid?: string;

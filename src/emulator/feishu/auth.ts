@@ -1,4 +1,4 @@
-/** tenant_access_token issuing and checking (reference §4.2). */
+/** tenant_access_token issuing and checking. */
 import { randomBytes } from 'node:crypto';
 import { ERR, TOKEN_REFRESH_BELOW_MS } from './codes.js';
 import { ApiError, isRecord, type ApiReply, type ApiRequest } from './http.js';
@@ -24,7 +24,7 @@ export class TokenStore {
     if (appId !== this.appId) throw new ApiError(ERR.appIdNotExists);
     if (appSecret !== this.appSecret) throw new ApiError(ERR.appSecretInvalid);
     const { token, expire } = this.issue(req.at);
-    // Top level, no `data` (reference §4.2).
+    // Top level, no `data`.
     return { status: 200, body: { code: 0, msg: 'ok', tenant_access_token: token, expire } };
   }
 

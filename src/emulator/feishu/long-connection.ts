@@ -1,5 +1,5 @@
 /**
- * The long connection (reference §3): endpoint discovery over HTTP, then a WebSocket carrying pbbp2 protobuf
+ * The long connection: endpoint discovery over HTTP, then a WebSocket carrying pbbp2 protobuf
  * frames. Pings get a pong with the full ClientConfig; events are pushed as data frames (fragmented on request) to
  * one connected client at a time, round robin like Feishu's cluster mode, and the client's ACK is returned.
  */
@@ -89,7 +89,7 @@ export class LongConnectionService {
   handleEndpoint(req: ApiRequest): ApiReply {
     const body = isRecord(req.body) ? req.body : {};
     if (body.AppID !== this.app.appId || body.AppSecret !== this.app.appSecret) {
-      // The SDK reads `data` before `code`, so it is always there (reference §3.2).
+      // The SDK reads `data` before `code`, so it is always there.
       return { status: 200, body: { code: ENDPOINT_AUTH_FAILED, msg: 'auth failed', data: {} } };
     }
     const ticket = randomBytes(8).toString('hex');

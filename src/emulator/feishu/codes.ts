@@ -1,6 +1,6 @@
 /**
  * Error codes and HTTP statuses the emulator answers with. Codes marked "chosen" are
- * where shared/reference/feishu-protocol.md is silent; the comment says why.
+ * where Feishu does not document the answer; the comment says why.
  */
 
 /** Every error is a JSON body {code, msg} with this HTTP status. */
@@ -13,7 +13,7 @@ export interface ErrorSpec {
 const e = (status: number, code: number, msg: string): ErrorSpec => ({ status, code, msg });
 
 export const ERR = {
-  // --- tenant_access_token (reference §4.2, §4.5) ---
+  // --- tenant_access_token ---
   /** Chosen: missing app_id/app_secret; Feishu's generic "invalid param" for this endpoint. */
   tokenInvalidParam: e(200, 10003, 'invalid param'),
   /**
@@ -22,7 +22,7 @@ export const ERR = {
    */
   appSecretInvalid: e(200, 10014, 'app secret invalid'),
   appIdNotExists: e(200, 10014, 'app id not exists'),
-  // --- Authorization header (reference §4.5) ---
+  // --- Authorization header ---
   tokenMissing: e(400, 99991661, 'Missing access token for authorization. Please make a request with token attached.'),
   tokenInvalid: e(400, 99991663, 'Invalid access token for authorization. Please make a request with token attached.'),
   // --- Gateway ---
@@ -32,20 +32,20 @@ export const ERR = {
   /** Chosen: generic field-validation error for contact APIs (e.g. > 50 emails). */
   fieldValidation: e(400, 99992402, 'field validation failed'),
   notFound: e(404, 404, 'not found'),
-  // --- im/v1/messages (reference §4.3, §4.4) ---
+  // --- im/v1/messages ---
   invalidParam: e(400, 230001, 'Your request contains an invalid request parameter.'),
   botNotInChat: e(400, 230002, 'Bot/User can NOT be out of the chat.'),
   noAvailability: e(400, 230013, 'Bot has NO availability to this user.'),
   tooFrequent: e(400, 230020, 'This operation triggers the frequency limit.'),
   contentTooLong: e(400, 230025, 'The length of the message content reaches its limit.'),
-  /** Chosen: a receive_id that names no emulated user (reference table: invalid receive_id). */
+  /** Chosen: a receive_id that names no emulated user. */
   invalidReceiveId: e(400, 230034, 'The receive_id is invalid.'),
   /**
    * Chosen: content is JSON but not a card Feishu accepts (2.0 without body.elements, more
    * than 200 components, 1.0-only constructs in a 2.0 card, bad element_id).
    */
   cardContent: e(400, 230099, 'Failed to create card content'),
-  /** A card that was JSON 2.0 patched to a non-2.0 card (reference §2.3, §5). */
+  /** A card that was JSON 2.0 patched to a non-2.0 card. */
   cardSchemaChanged: e(400, 200830, 'card schema 2.0 can not be updated to another schema'),
   // --- contact/v3 ---
   /**
@@ -53,7 +53,7 @@ export const ERR = {
    * scope with 41050; for an app, "unknown" and "not visible" look the same.
    */
   noUserAuthority: e(400, 41050, 'no user authority error'),
-  // --- helpdesk/v1 (reference §4.7; codes from Feishu's helpdesk API docs) ---
+  // --- helpdesk/v1 (codes from Feishu's helpdesk API docs) ---
   /**
    * A request body the helpdesk API cannot use: events missing or empty, an event without
    * type/subtype, or (chosen) a type/subtype pair that is not one of Feishu's helpdesk events.
@@ -89,12 +89,12 @@ export const MSG_TYPES = new Set([
 export const RECEIVE_ID_TYPES = new Set(['open_id', 'user_id', 'union_id', 'email', 'chat_id']);
 export const USER_ID_TYPES = new Set(['open_id', 'user_id', 'union_id']);
 
-/** Content size limits in bytes (reference §4.3): cards and posts 30 KB, text 150 KB. */
+/** Content size limits in bytes: cards and posts 30 KB, text 150 KB. */
 export const CARD_MAX_BYTES = 30 * 1024;
 export const TEXT_MAX_BYTES = 150 * 1024;
 export const CARD_MAX_COMPONENTS = 200;
 export const UUID_MAX_LENGTH = 50;
 export const UUID_TTL_MS = 60 * 60 * 1000;
 export const PATCH_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
-/** The token endpoint hands out a new token once less than this remains (reference §4.2). */
+/** The token endpoint hands out a new token once less than this remains. */
 export const TOKEN_REFRESH_BELOW_MS = 30 * 60 * 1000;

@@ -1,0 +1,206 @@
+/**
+ * The sandbox console: static pages under /sandbox and a small JSON API under /sandbox/api. Served by the bot's
+ * own HTTP server, and only when the sandbox started it.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type Koa from 'koa';
+import Router from '@koa/router';
+import type { Config } from '../config.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { FeishuEmulator } from '../emulator/feishu/index.js';
+import { badRequest, HttpError } from '../http/errors.js';
+import { readJson } from '../http/read-json.js';
+import { DEMO_GROUPS, DEMO_USERS } from './demo.js';
+import { cardActionEvent, fire, messageEvent, postFeishu, type Identity } from './fire.js';
+import { galleryCards } from './gallery.js';
+import { seeds, type SeedTarget } from './seeds.js';
+import { mentionsIn } from './mentions.js';
+
+export interface SandboxDeps {
+  feishu: FeishuEmulator;
+  config: Config;
+  /** The bot's base URL and database, once it is listening. */
+  bot: () => { url: string; prisma: PrismaClient } | undefined;
+}
+
+/** What a demo user typed, shown in the chat next to the bot's messages. */
+interface TypedMessage {
+  id: number;
+  chat_id: string;
+  from: string;
+  text: string;
+  at: number;
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+const FILES = new Set(['index.html', 'cards.html', 'style.css', 'render.js', 'console.js', 'gallery.js']);
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+const FAILURES: Record<string, { status: number; code?: number; msg?: string }> = {
+  '429': { status: 429 },
+  '5xx': { status: 503, code: 503, msg: 'service unavailable (scripted)' },
+  '230013': { status: 400, code: 230013, msg: 'Bot has NO availability to this user.' },
+};
+
+const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const str = (v: unknown, field: string): string => {
+  if (typeof v !== 'string' || v === '') throw badRequest(`${field} is required.`);
+  return v;
+};
+
+export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
+  const { feishu, config } = deps;
+  const router = new Router({ prefix: '/sandbox' });
+  const typed: TypedMessage[] = [];
+  let typedCount = 0;
+  const identity: Identity = { appId: feishu.appId, tenantKey: feishu.tenantKey, verificationToken: config.FEISHU_VERIFICATION_TOKEN };
+  const bot = () => {
+    const b = deps.bot();
+    if (!b) throw new HttpError(503, 'starting', 'The bot is still starting.');
+    return b;
+  };
+  const userByOpenId = (openId: string) => {
+    const user = DEMO_USERS.find((u) => u.open_id === openId);
+    if (!user) throw badRequest(`No demo user has open_id ${openId}.`, 'unknown_user');
+    return user;
+  };
+
+  const page = (file: string) => async (ctx: Koa.Context) => {
+    ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
+    ctx.set('cache-control', 'no-store');
+    ctx.body = await readFile(`${PUBLIC_DIR}${file}`);
+  };
+  router.get('/', page('index.html'));
+  router.get('/cards', page('cards.html'));
+  router.get('/static/:file', async (ctx) => {
+    if (!FILES.has(ctx.params.file ?? '')) throw new HttpError(404, 'not_found', 'No such file.');
+    await page(ctx.params.file!)(ctx);
+  });
+
+  router.get('/api/users', (ctx) => {
+    ctx.body = DEMO_USERS.map((u) => ({
+      open_id: u.open_id,
+      user_id: u.user_id,
+      name: u.name,
+      en_name: u.en_name,
+      email: u.email,
+      manager: u.manager ?? null,
+      admin: Boolean(u.admin),
+      p2p_chat_id: feishu.p2pChatId(u.open_id),
+    }));
+  });
+  router.get('/api/groups', (ctx) => {
+    ctx.body = DEMO_GROUPS;
+  });
+  router.get('/api/messages', (ctx) => {
+    ctx.body = feishu.messages.map((m) => ({
+      message_id: m.message_id,
+      receive_id: m.receive_id,
+      receive_id_type: m.receive_id_type,
+      chat_id: m.chat_id,
+      msg_type: m.msg_type,
+      content: m.sent_content,
+      current_content: m.content,
+      updated: m.updated,
+      create_time: m.create_time,
+      update_time: m.update_time,
+    }));
+  });
+  router.get('/api/state', (ctx) => {
+    ctx.body = {
+      version: feishu.version + typedCount,
+      bot: { open_id: feishu.botOpenId, name: feishu.botName },
+      messages: feishu.messages.map((m) => ({ message_id: m.message_id, chat_id: m.chat_id, msg_type: m.msg_type, content: m.content, updated: m.updated, at: Number(m.create_time) })),
+      typed,
+    };
+  });
+
+  router.post('/api/say', async (ctx) => {
+    const body = obj((await readJson(ctx)).body);
+    const from = userByOpenId(str(body.from, 'from'));
+    const chatId = str(body.chat_id, 'chat_id');
+    const text = str(body.text, 'text');
+    const group = DEMO_GROUPS.find((g) => g.chat_id === chatId);
+    if (!group && chatId !== feishu.p2pChatId(from.open_id)) throw badRequest('chat_id is neither a demo group nor the user\'s chat with the bot.');
+    const { text: keyed, mentions } = mentionsIn(text, { open_id: feishu.botOpenId, name: feishu.botName }, DEMO_USERS);
+    const event = messageEvent(identity, { from, chatId, chatType: group ? 'group' : 'p2p', text: keyed, mentions });
+    typed.push({ id: ++typedCount, chat_id: chatId, from: from.open_id, text, at: Date.now() });
+    ctx.body = await postFeishu(bot().url, '/webhook/event', event, config);
+  });
+
+  router.post('/api/click', async (ctx) => {
+    const body = obj((await readJson(ctx)).body);
+    const operator = userByOpenId(str(body.operator, 'operator'));
+    const messageId = str(body.message_id, 'message_id');
+    const message = feishu.messages.find((m) => m.message_id === messageId);
+    if (!message) throw badRequest(`No message ${messageId}.`, 'unknown_message');
+    const event = cardActionEvent(identity, { operator, messageId, chatId: message.chat_id, value: obj(body.value) });
+    const answer = await postFeishu(bot().url, '/webhook/card', event, config);
+    const card = obj(obj(answer.body).card);
+    if (answer.status === 200 && card.type === 'raw' && typeof card.data === 'object' && card.data) {
+      feishu.replaceFromCallback(messageId, card.data as Record<string, unknown>);
+    }
+    ctx.body = answer;
+  });
+
+  router.get('/api/seeds', (ctx) => {
+    ctx.body = seeds({ appId: feishu.appId, tenantKey: feishu.tenantKey, verificationToken: config.FEISHU_VERIFICATION_TOKEN ?? '' });
+  });
+  router.post('/api/fire', async (ctx) => {
+    const body = obj((await readJson(ctx)).body);
+    const target = body.target as SeedTarget;
+    if (!['event', 'alm', 'qingsuyun'].includes(target)) throw badRequest('target must be event, alm or qingsuyun.');
+    if (typeof body.body !== 'object' || body.body === null) throw badRequest('body must be a JSON object.');
+    ctx.body = await fire(bot().url, target, body.body as Record<string, unknown>, config);
+  });
+
+  router.get('/api/queues', async (ctx) => {
+    const { prisma } = bot();
+    const [inbox, outbox] = await Promise.all([
+      prisma.inboundEvent.findMany({ orderBy: { receivedAt: 'desc' }, take: 60 }),
+      prisma.notification.findMany({ orderBy: { createdAt: 'desc' }, take: 60 }),
+    ]);
+    ctx.body = {
+      pending_failures: feishu.pendingFailures,
+      inbox: inbox.map((e) => ({
+        id: e.id,
+        source: e.source,
+        external_id: e.externalId,
+        event_type: e.eventType,
+        status: e.status,
+        attempts: e.attempts,
+        last_error: e.lastError,
+        received_at: e.receivedAt,
+      })),
+      outbox: outbox.map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        operation: n.operation,
+        receive_id_type: n.receiveIdType,
+        receive_id: n.receiveId,
+        status: n.status,
+        attempts: n.attempts,
+        last_error: n.lastError,
+        next_attempt_at: n.nextAttemptAt,
+        message_id: n.messageId,
+        created_at: n.createdAt,
+      })),
+    };
+  });
+  router.post('/api/fail', async (ctx) => {
+    const body = obj((await readJson(ctx)).body);
+    const failure = FAILURES[String(body.kind)];
+    const times = Number(body.times ?? 1);
+    if (!failure) throw badRequest('kind must be 429, 5xx or 230013.');
+    if (!Number.isInteger(times) || times < 1 || times > 100) throw badRequest('times must be a whole number from 1 to 100.');
+    feishu.failNext({ ...failure, times });
+    ctx.body = { pending_failures: feishu.pendingFailures };
+  });
+
+  router.get('/api/gallery', (ctx) => {
+    ctx.body = galleryCards();
+  });
+
+  return router.routes() as unknown as Koa.Middleware;
+}

@@ -1,0 +1,129 @@
+/**
+ * The sandbox: the bot on the embedded database, talking to an in-process Feishu emulator and an ALM API
+ * stand-in, with a demo organisation and the console at /sandbox. Settings from the environment win over the
+ * sandbox's defaults (so an outside tool can sign events with its own keys), except the ones that would send the
+ * bot outside this process: the Feishu domain, the ALM API base, a PostgreSQL URL and the long connection.
+ */
+import { loadConfig, type Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { startBot, type Bot } from '../bot.js';
+import { FeishuEmulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from '../emulator/feishu/index.js';
+import { AlmEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN } from '../emulator/alm/index.js';
+import { DEMO_ADMIN, DEMO_GROUPS, DEMO_HELPDESK_ID, DEMO_LEARNING_OBJECTS, DEMO_USERS, emulatedUsers } from './demo.js';
+import { sandboxRoutes } from './routes.js';
+
+/** Used when the environment does not set them. */
+export const SANDBOX_DEFAULTS: Readonly<Record<string, string>> = {
+  PORT: '3000',
+  // The console can fire events and click cards as anyone: only this machine may reach it unless HOST says otherwise.
+  HOST: '127.0.0.1',
+  DATA_DIR: './data-sandbox',
+  FEISHU_APP_ID: DEFAULT_APP_ID,
+  FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
+  FEISHU_ENCRYPT_KEY: 'sandbox-encrypt-key',
+  FEISHU_VERIFICATION_TOKEN: 'sandbox-verification-token',
+  FEISHU_HELPDESK_ID: DEMO_HELPDESK_ID,
+  FEISHU_HELPDESK_TOKEN: 'sandbox-helpdesk-token',
+  ALM_WEBHOOK_USER: 'sandbox-alm',
+  ALM_WEBHOOK_PASSWORD: 'sandbox-alm-password',
+  ALM_CLIENT_ID: DEFAULT_CLIENT_ID,
+  ALM_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+  ALM_REFRESH_TOKEN: DEFAULT_REFRESH_TOKEN,
+  QINGSUYUN_SECRET_KEY: 'sandbox-qingsuyun-secret-key',
+  // Retries a person can watch: the first after about a second, none later than ten.
+  WORKER_POLL_MS: '200',
+  OUTBOX_RETRY_BASE_MS: '1000',
+  OUTBOX_RETRY_MAX_MS: '10000',
+};
+
+export interface Sandbox {
+  bot: Bot;
+  feishu: FeishuEmulator;
+  alm: AlmEmulator;
+  config: Config;
+  /** The console: `<bot url>/sandbox`. */
+  consoleUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  /** Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  log: Logger;
+}
+
+export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  const env = opts.env ?? process.env;
+  const merged: Record<string, string | undefined> = { ...SANDBOX_DEFAULTS };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') merged[k] = v;
+  const admins = new Set([DEMO_ADMIN.open_id, ...(merged.ADMIN_OPEN_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)]);
+  merged.ADMIN_OPEN_IDS = [...admins].join(',');
+
+  const feishu = await FeishuEmulator.start({
+    appId: merged.FEISHU_APP_ID!,
+    appSecret: merged.FEISHU_APP_SECRET!,
+    users: emulatedUsers(),
+    botName: '学习助手 Learning assistant',
+    helpdesks: [{ id: merged.FEISHU_HELPDESK_ID!, token: merged.FEISHU_HELPDESK_TOKEN! }],
+  });
+  for (const group of DEMO_GROUPS) feishu.addChat(group.chat_id);
+  const alm = await AlmEmulator.start({
+    clientId: merged.ALM_CLIENT_ID!,
+    clientSecret: merged.ALM_CLIENT_SECRET!,
+    refreshToken: merged.ALM_REFRESH_TOKEN!,
+  });
+  for (const u of DEMO_USERS) if (u.alm_user_id) alm.addUser({ id: u.alm_user_id, email: u.email, name: u.en_name });
+  for (const lo of DEMO_LEARNING_OBJECTS) alm.addLearningObject(lo);
+
+  let config: Config;
+  try {
+    config = loadConfig({
+      ...merged,
+      DATABASE_URL: '',
+      FEISHU_LONG_CONNECTION: 'off',
+      FEISHU_DOMAIN: feishu.url,
+      ALM_API_BASE: alm.url,
+    });
+  } catch (err) {
+    await Promise.all([feishu.stop(), alm.stop()]);
+    throw err;
+  }
+
+  const started: { bot?: Bot } = {};
+  const extraRoutes = sandboxRoutes({
+    feishu,
+    config,
+    bot: () => started.bot && { url: started.bot.url, prisma: started.bot.database.prisma },
+  });
+  let bot: Bot;
+  try {
+    bot = await startBot({ config, log: opts.log, extraRoutes });
+  } catch (err) {
+    await Promise.all([feishu.stop(), alm.stop()]);
+    throw err;
+  }
+  started.bot = bot;
+  // Both demo groups receive helpdesk tickets, so a claim changes the card in each of them.
+  for (const group of DEMO_GROUPS) {
+    await bot.database.prisma.route.upsert({
+      where: { kind_chatId_scope: { kind: 'tickets', chatId: group.chat_id, scope: '*' } },
+      create: { kind: 'tickets', chatId: group.chat_id, scope: '*', createdBy: 'sandbox' },
+      update: {},
+    });
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    bot,
+    feishu,
+    alm,
+    config,
+    consoleUrl: `${bot.url}/sandbox`,
+    stop() {
+      stopping ??= (async () => {
+        await bot.stop();
+        await Promise.all([feishu.stop(), alm.stop()]);
+      })();
+      return stopping;
+    },
+  };
+}
