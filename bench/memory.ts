@@ -42,6 +42,8 @@ export interface MemoryLane {
     rate: number;
     sent: number;
     non2xx: number;
+    /** The non-200 answers by status, and the failed requests by error code. */
+    outcomes: Record<string, number>;
     samples: { t: number; mb: number }[];
     /** Mean RSS over the soak's second minute (or second tenth when shorter) and over its last one. */
     earlyMb: number;
@@ -155,6 +157,7 @@ async function soak(pid: number, port: number, keys: SigningKeys, seconds: numbe
   const samples: { t: number; mb: number }[] = [];
   let sent = 0;
   let non2xx = 0;
+  const outcomes: Record<string, number> = {};
   const inFlight = new Set<Promise<void>>();
   const t0 = Date.now();
   let nextSample = 0;
@@ -171,9 +174,16 @@ async function soak(pid: number, port: number, keys: SigningKeys, seconds: numbe
     const p = fetch(url, { method: 'POST', headers: req.headers, body: req.body })
       .then(async (res) => {
         await res.arrayBuffer();
-        if (res.status !== 200) non2xx++;
+        if (res.status !== 200) {
+          non2xx++;
+          outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
+        }
       })
-      .catch(() => void non2xx++)
+      .catch((e: unknown) => {
+        non2xx++;
+        const why = `error ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name}`;
+        outcomes[why] = (outcomes[why] ?? 0) + 1;
+      })
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
     sent++;
@@ -185,7 +195,7 @@ async function soak(pid: number, port: number, keys: SigningKeys, seconds: numbe
   const mean = (xs: number[]) => (xs.length ? xs.reduce((n, x) => n + x, 0) / xs.length : NaN);
   const earlyMb = mean(samples.filter((s) => s.t >= span && s.t < Math.max(2 * span, span + 10)).map((s) => s.mb));
   const lateMb = mean(samples.filter((s) => s.t >= seconds - span).map((s) => s.mb));
-  return { seconds, rate, sent, non2xx, samples, earlyMb, lateMb, maxMb: Math.max(...samples.map((s) => s.mb)) };
+  return { seconds, rate, sent, non2xx, outcomes, samples, earlyMb, lateMb, maxMb: Math.max(...samples.map((s) => s.mb)) };
 }
 
 async function runLane(lane: MemoryLane['lane'], opts: MemoryOptions, progress: (m: string) => void): Promise<MemoryLane> {
@@ -276,7 +286,7 @@ function skipped(lane: MemoryLane['lane'], why: string): MemoryLane {
     startupSeconds: NaN,
     idle: none,
     flood: { seconds: 0, acked: 0, eventsPerSecond: NaN, non2xx: 0, peakMb: NaN, drainSeconds: NaN, afterMb: NaN },
-    soak: { seconds: 0, rate: 0, sent: 0, non2xx: 0, samples: [], earlyMb: NaN, lateMb: NaN, maxMb: NaN },
+    soak: { seconds: 0, rate: 0, sent: 0, non2xx: 0, outcomes: {}, samples: [], earlyMb: NaN, lateMb: NaN, maxMb: NaN },
     skipped: why,
   };
 }
@@ -315,7 +325,8 @@ export function formatMemory(lanes: MemoryLane[]): string[] {
     );
     const every = Math.max(1, Math.floor(l.soak.samples.length / 10));
     lines.push(
-      `  soak: ${l.soak.seconds} s at ${l.soak.rate}/s, ${l.soak.sent} sent, non-2xx ${l.soak.non2xx}; RSS over time: ` +
+      `  soak: ${l.soak.seconds} s at ${l.soak.rate}/s, ${l.soak.sent} sent, non-2xx ${l.soak.non2xx}` +
+        `${l.soak.non2xx ? ` ${JSON.stringify(l.soak.outcomes)}` : ''}; RSS over time: ` +
         l.soak.samples.filter((_, i) => i % every === 0).map((s) => `${f(s.t)}s ${f(s.mb)}`).join(', '),
     );
   }
