@@ -1,9 +1,12 @@
 /**
  * The sandbox console in a real browser (Debian's headless Chromium driven by playwright-core): each scenario goes
  * through the console's own controls, the bot's real endpoints and the Feishu emulator, and waits on conditions.
- * Screenshots land in docs/screenshots/ (the README shows them). Skipped without /usr/bin/chromium, except in CI.
+ * Screenshots are taken in every run; with SANDBOX_SCREENSHOTS=1 they replace the README's in docs/screenshots/,
+ * otherwise they go to a temporary directory, so a test run leaves the checkout as it was. Skipped without /usr/bin/chromium, except in CI.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +17,9 @@ import { DEMO_USERS, DUTY_GROUP, HELPDESK_GROUP } from '../../src/sandbox/demo.j
 import { eventually } from '../helpers/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SHOTS = process.env.SANDBOX_SCREENSHOTS === '1'
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+  : `${mkdtempSync(join(tmpdir(), 'sandbox-shots-'))}/`;
 const user = (userId: string) => DEMO_USERS.find((u) => u.user_id === userId)!;
 
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a browser', { timeout: 120_000 }, () => {
