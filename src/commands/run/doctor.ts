@@ -2,7 +2,7 @@
 import { feishuProbe } from '../../doctor/probe.js';
 import { reportCard } from '../../doctor/format.js';
 import { runDoctor } from '../../doctor/run.js';
-import type { CommandContext } from '../execute.js';
+import type { CommandContext } from '../context.js';
 import type { Card } from './replies.js';
 
 export async function runDoctorCommand(ctx: CommandContext): Promise<Card> {

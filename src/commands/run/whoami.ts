@@ -3,7 +3,7 @@
  * a chat for `route` without the developer console.
  */
 import { escapeMd, t } from '../../../cards/kit.js';
-import type { CommandContext } from '../execute.js';
+import type { CommandContext } from '../context.js';
 import { infoCard, join, same, type Card } from './replies.js';
 
 /** An id as inline code (Feishu ids are letters, digits, `_` and `-`); anything else is shown escaped. */
