@@ -3,8 +3,10 @@
  * update of the locked ticket row). Every copy of the card then shows the claimer and loses its button; a later
  * click gets a toast naming who claimed it.
  *
- * The claimer's name comes from the directory, which may be slow: the click is answered within its budget whatever
- * the directory does. A name that arrives later is put on every copy of the card by a patch.
+ * The card names the claimer with a mention, which Feishu renders as their name, so claiming needs no directory
+ * lookup. Only the toast for a later click names the holder in plain text: that lookup gets the click's budget, and
+ * without an answer in time the toast says "someone else", so the click is answered in time whatever the directory
+ * does.
  */
 import { t } from '../../cards/kit.js';
 import { toast } from '../../cards/reply.js';
@@ -24,8 +26,6 @@ export interface ClaimDeps {
   timeZone: string;
   /** Wakes the outbox: patches were queued after the answer. */
   onQueued: () => void;
-  /** Reports work that failed after the answer (nobody waits for it). */
-  onLateError: (err: unknown) => void;
   budgetMs?: number;
 }
 
@@ -47,15 +47,6 @@ export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId:
   const budget = deps.budgetMs ?? CLICK_LOOKUP_BUDGET_MS;
   const me = action.operatorOpenId;
   const subject = ticketSubject(ticketId);
-  const nameOf = (openId: string) =>
-    directory.user(openId).then(
-      (u) => u?.name ?? null,
-      () => null,
-    );
-  // Names come from the directory (network, cached) before the transaction, within the click's budget.
-  const myLookup = nameOf(me);
-  const mine = await within(myLookup, budget);
-  const myName = mine.done ? mine.value : null;
   const outcome = await db.$transaction(async (tx) => {
     const row = await lockTicket(tx, ticketId);
     if (!row) {
@@ -75,84 +66,50 @@ export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId:
     const claimedAt = new Date();
     const version = row.version + 1;
     await tx.helpdeskTicket.update({ where: { ticketId }, data: { claimedBy: me, claimedAt, version } });
-    const card = buildTicketCard({ ticket: row.ticket, claimedBy: me, claimedByName: myName, claimedAt }, timeZone);
+    const card = buildTicketCard({ ticket: row.ticket, claimedBy: me, claimedAt }, timeZone);
     // Every other copy gets a patch now; the clicked one is changed by the answer (new-style callback) or by a
     // patch queued once the answer has gone back (the older callback).
     await updateCards(tx, subject, card, version, { exceptMessageId: action.messageId });
     await recordAction(tx, action, 'claim_ticket', subject, 'claimed');
-    return { kind: 'claimed' as const, card, version, claimedAt, ticket: row.ticket };
+    return { kind: 'claimed' as const, card, version };
   });
 
   if (outcome.kind === 'unknown')
     return { toast: toast('error', t('找不到这个工单。', 'This ticket is unknown to the bot.')) };
   if (outcome.kind === 'claimed') {
-    const { version, claimedAt, ticket } = outcome;
-    // A name that comes after the answer: every copy gets it by a patch, unless the ticket changed meanwhile.
-    const named = mine.done
-      ? Promise.resolve(false)
-      : nameLate(deps, mine.later, { ticketId, me, version, claimedAt, ticket });
     const clicked = action.style === 'v1' ? action.messageId : undefined;
     const result: CardActionResult = {
       toast: toast('success', t('你已认领这个工单。', 'You claimed this ticket.')),
       card: outcome.card,
-      ...(clicked && { afterAnswer: () => patchClicked(deps, clicked, ticketId, outcome.card, version, named) }),
+      ...(clicked && { afterAnswer: () => patchClicked(deps, clicked, ticketId, outcome.card, outcome.version) }),
     };
     return result;
   }
   const { row } = outcome;
   const holder = row.claimed_by!;
-  const theirs = holder === me ? mine : await within(nameOf(holder), budget);
-  const name = theirs.done ? theirs.value : null;
-  const card = buildTicketCard(
-    { ticket: row.ticket, claimedBy: holder, claimedByName: name, claimedAt: row.claimed_at },
-    timeZone,
+  const card = buildTicketCard({ ticket: row.ticket, claimedBy: holder, claimedAt: row.claimed_at }, timeZone);
+  if (holder === me) return { toast: toast('info', t('你已经认领了这个工单。', 'You already claimed this ticket.')), card };
+  const theirs = await within(
+    directory.user(holder).then(
+      (u) => u?.name ?? null,
+      () => null,
+    ),
+    budget,
   );
-  // Without the name in time the card in hand already shows the claimer better: it is left as it is.
-  const update = theirs.done ? { card } : {};
-  if (holder === me)
-    return { toast: toast('info', t('你已经认领了这个工单。', 'You already claimed this ticket.')), ...update };
+  const name = theirs.done ? theirs.value : null;
   const who = name ?? t('其他同事', 'someone else').zh;
   return {
     toast: toast(
       'warning',
       t(`这个工单已被 ${who} 认领。`, `This ticket was already claimed by ${name ?? 'someone else'}.`),
     ),
-    ...update,
+    card,
   };
 }
 
-/** Puts a late name on every copy of the claimed card; true when it did. Never rejects. */
-async function nameLate(
-  deps: ClaimDeps,
-  lookup: Promise<string | null>,
-  claim: { ticketId: string; me: string; version: number; claimedAt: Date; ticket: TicketPayload },
-): Promise<boolean> {
-  try {
-    const name = await lookup;
-    if (!name) return false;
-    const done = await deps.db.$transaction(async (tx) => {
-      const row = await lockTicket(tx, claim.ticketId);
-      if (!row || row.version !== claim.version || row.claimed_by !== claim.me) return false;
-      const version = row.version + 1;
-      await tx.helpdeskTicket.update({ where: { ticketId: claim.ticketId }, data: { version } });
-      const card = buildTicketCard(
-        { ticket: row.ticket, claimedBy: claim.me, claimedByName: name, claimedAt: claim.claimedAt },
-        deps.timeZone,
-      );
-      await updateCards(tx, ticketSubject(claim.ticketId), card, version);
-      return true;
-    });
-    if (done) deps.onQueued();
-    return done;
-  } catch (err) {
-    deps.onLateError(err);
-    return false;
-  }
-}
-
 /**
- * The older callback's clicked card, patched once the answer has gone back. When a late name already updated every
- * copy (or the ticket changed since), the clicked one has its newer card already.
+ * The older callback's clicked card, patched once the answer has gone back (Feishu refuses an update while the
+ * interaction holds the card). When the ticket changed since, the clicked one has its newer card already.
  */
 async function patchClicked(
   deps: ClaimDeps,
@@ -160,9 +117,7 @@ async function patchClicked(
   ticketId: string,
   card: Record<string, unknown>,
   version: number,
-  named: Promise<boolean>,
 ): Promise<void> {
-  if (await named) return;
   const queued = await deps.db.$transaction(async (tx) => {
     const row = await lockTicket(tx, ticketId);
     if (!row || row.version !== version) return false;

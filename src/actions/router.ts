@@ -58,7 +58,7 @@ export class CardActions implements CardActionHandler {
     try {
       if (!action.operatorOpenId) return { toast: toast('error', t('无法识别操作人。', 'Who clicked is unknown.')) };
       if (value.action === 'claim_ticket' && typeof value.ticket === 'string') {
-        const result = await claimTicket({ db, directory: services.directory, timeZone, onQueued, onLateError }, action, value.ticket);
+        const result = await claimTicket({ db, directory: services.directory, timeZone, onQueued }, action, value.ticket);
         this.deps.onQueued();
         return result;
       }

@@ -96,7 +96,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await page.click('#messages .card-button[data-value*="claim_ticket"]');
     await page.waitForSelector('.toast', { timeout: 30_000 });
     expect(await page.locator('.toast').first().innerText()).not.toBe('');
-    await eventually(() => copies().every((m) => m.updated && m.content.includes('赵敏')), 30_000, 'both copies claimed');
+    await eventually(() => copies().every((m) => m.updated && m.content.includes(`<at id=${user('zhaomin').open_id}>`)), 30_000, 'both copies claimed');
     await page.waitForSelector('#messages .msg.from-bot .who:has-text("updated")');
     await page.screenshot({ path: `${SHOTS}ticket-claimed.png` });
     await openChat(DUTY_GROUP.chat_id);
