@@ -11,7 +11,13 @@ export default tseslint.config(
     files: ['src/sandbox/public/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', setTimeout: 'readonly', setInterval: 'readonly' },
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        setInterval: 'readonly',
+      },
     },
   },
   {
@@ -39,7 +45,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/src/**', '../src', '../src/*'], message: 'cards/ imports nothing from src/: pass the data in.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '../src', '../src/*'],
+              message: 'cards/ imports nothing from src/: pass the data in.',
+            },
+          ],
+        },
       ],
     },
   },

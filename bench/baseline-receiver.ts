@@ -12,7 +12,10 @@ import Koa from 'koa';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { EVENT_TYPE } from './events.js';
 
-export function baselineApp(keys: { encryptKey: string; verificationToken: string }): { app: Koa; handled: () => number } {
+export function baselineApp(keys: { encryptKey: string; verificationToken: string }): {
+  app: Koa;
+  handled: () => number;
+} {
   let handled = 0;
   const dispatcher = new lark.EventDispatcher({
     encryptKey: keys.encryptKey,

@@ -20,7 +20,10 @@ export interface Child {
 /** `node --import tsx <script> ...args`, from the repository root, with `env` added to this process's environment. */
 export function spawnTs(script: string, args: string[], env: Record<string, string>): Child {
   // BENCH_CPU_PROF_DIR=dir writes a V8 CPU profile of the bot process (src/main.ts) there, for `--cpu-prof` analysis.
-  const profile = process.env.BENCH_CPU_PROF_DIR && script === 'src/main.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const profile =
+    process.env.BENCH_CPU_PROF_DIR && script === 'src/main.ts'
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+      : [];
   return spawnNode([...profile, '--import', 'tsx', script, ...args], env, script);
 }
 
@@ -59,7 +62,10 @@ export function spawnNode(nodeArgs: string[], env: Record<string, string>, scrip
       new Promise((resolve, reject) => {
         const old = seen.find((l) => l.startsWith(`${marker} `));
         if (old !== undefined) return resolve(old.slice(marker.length + 1));
-        const timer = setTimeout(() => reject(new Error(`${script}: no "${marker}" line within ${timeoutMs} ms\n${tail}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${script}: no "${marker}" line within ${timeoutMs} ms\n${tail}`)),
+          timeoutMs,
+        );
         child.onLine(marker, (rest) => {
           clearTimeout(timer);
           resolve(rest);
@@ -98,7 +104,8 @@ export function freePort(): Promise<number> {
 export async function waitForHealth(url: string, timeoutMs: number, child: Child): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.proc.exitCode !== null) throw new Error(`the process exited (${child.proc.exitCode}) before ${url} answered\n${child.tail()}`);
+    if (child.proc.exitCode !== null)
+      throw new Error(`the process exited (${child.proc.exitCode}) before ${url} answered\n${child.tail()}`);
     try {
       const res = await fetch(url);
       if (res.status === 200) return;

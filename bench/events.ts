@@ -32,7 +32,11 @@ export function eventBody(tag: string, i: number, keys: SigningKeys): Record<str
     },
     event: {
       chat_id: `oc_${tag}${i.toString(16).padStart(32 - tag.length, '0')}`,
-      operator_id: { union_id: `on_${tag}${i.toString(16)}`, user_id: `u${tag}${i.toString(16)}`, open_id: openId(tag, i) },
+      operator_id: {
+        union_id: `on_${tag}${i.toString(16)}`,
+        user_id: `u${tag}${i.toString(16)}`,
+        open_id: openId(tag, i),
+      },
       last_message_id: '',
       last_message_create_time: '',
     },
@@ -53,12 +57,19 @@ export interface SignedRequest {
 }
 
 /** The compact JSON body (optionally encrypted) and the x-lark-* signature headers over its exact bytes. */
-export function signedRequest(event: unknown, keys: SigningKeys, opts: { encrypt?: boolean; badSignature?: boolean } = {}): SignedRequest {
+export function signedRequest(
+  event: unknown,
+  keys: SigningKeys,
+  opts: { encrypt?: boolean; badSignature?: boolean } = {},
+): SignedRequest {
   const plain = JSON.stringify(event);
   const body = opts.encrypt ? JSON.stringify({ encrypt: encryptFeishu(plain, keys.encryptKey) }) : plain;
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = randomBytes(8).toString('hex');
-  let signature = createHash('sha256').update(timestamp + nonce + keys.encryptKey).update(body).digest('hex');
+  let signature = createHash('sha256')
+    .update(timestamp + nonce + keys.encryptKey)
+    .update(body)
+    .digest('hex');
   if (opts.badSignature) signature = signature.replace(/^./, (c) => (c === '0' ? '1' : '0'));
   return {
     body,

@@ -42,7 +42,14 @@ export interface IntakeResult {
 const HOST = '127.0.0.1';
 const PATH = '/webhook/event';
 
-async function runLoad(port: number, receiver: Child, opts: IntakeOptions, keys: SigningKeys, tag: string, ackFile: string): Promise<ReceiverRun> {
+async function runLoad(
+  port: number,
+  receiver: Child,
+  opts: IntakeOptions,
+  keys: SigningKeys,
+  tag: string,
+  ackFile: string,
+): Promise<ReceiverRun> {
   const loadOpts: LoadOptions = {
     host: HOST,
     port,
@@ -83,7 +90,10 @@ async function getHandled(port: number): Promise<number> {
 }
 
 export async function runIntake(opts: IntakeOptions, progress: (msg: string) => void): Promise<IntakeResult> {
-  const keys: SigningKeys = { encryptKey: `bench-encrypt-${randomBytes(8).toString('hex')}`, verificationToken: `bench-token-${randomBytes(8).toString('hex')}` };
+  const keys: SigningKeys = {
+    encryptKey: `bench-encrypt-${randomBytes(8).toString('hex')}`,
+    verificationToken: `bench-token-${randomBytes(8).toString('hex')}`,
+  };
   const work = mkdtempSync(join(tmpdir(), 'bench-intake-'));
   const dataDir = join(work, 'data');
   const baselineRounds: IntakeResult['baseline'] = [];
@@ -110,7 +120,9 @@ export async function runIntake(opts: IntakeOptions, progress: (msg: string) => 
   let workerStatus: Record<string, number>;
   let notifications: number;
   try {
-    const rows = await db.prisma.$queryRaw<{ external_id: string }[]>`SELECT external_id FROM inbound_event WHERE source = 'feishu'`;
+    const rows = await db.prisma.$queryRaw<
+      { external_id: string }[]
+    >`SELECT external_id FROM inbound_event WHERE source = 'feishu'`;
     storedIds = new Set(rows.map((r) => r.external_id));
     const byStatus = await db.prisma.$queryRaw<{ status: string; n: number }[]>`
       SELECT status, count(*)::int AS n FROM inbound_event WHERE source = 'feishu' GROUP BY status ORDER BY status`;
@@ -122,12 +134,23 @@ export async function runIntake(opts: IntakeOptions, progress: (msg: string) => 
   const ackedSet = new Set(acked);
   const missing = acked.filter((id) => !storedIds.has(id));
   const unacknowledgedStored = [...storedIds].filter((id) => !ackedSet.has(id)).length;
-  const stored = { acked: acked.length, stored: storedIds.size, missing: missing.length, unacknowledgedStored, sampleMissing: missing.slice(0, 5) };
+  const stored = {
+    acked: acked.length,
+    stored: storedIds.size,
+    missing: missing.length,
+    unacknowledgedStored,
+    sampleMissing: missing.slice(0, 5),
+  };
   if (missing.length === 0) rmSync(work, { recursive: true, force: true });
   return { baseline: baselineRounds, bot: botRounds, stored, workerStatus, notifications, dataDir };
 }
 
-async function baselineRound(opts: IntakeOptions, keys: SigningKeys, tag: string, ackFile: string): Promise<IntakeResult['baseline'][number]> {
+async function baselineRound(
+  opts: IntakeOptions,
+  keys: SigningKeys,
+  tag: string,
+  ackFile: string,
+): Promise<IntakeResult['baseline'][number]> {
   const baseline = spawnTs('bench/baseline-receiver.ts', [], {
     PORT: '0',
     FEISHU_ENCRYPT_KEY: keys.encryptKey,
@@ -170,7 +193,12 @@ async function botRound(
   try {
     await waitForHealth(`http://${HOST}:${port}/healthz`, 120_000, bot);
     const startupSeconds = (Date.now() - t0) / 1000;
-    const badSignatureStatus = await sendBadSignature(`http://${HOST}:${port}${PATH}`, keys, `bad0${tag}`.slice(0, 8), opts.encrypt);
+    const badSignatureStatus = await sendBadSignature(
+      `http://${HOST}:${port}${PATH}`,
+      keys,
+      `bad0${tag}`.slice(0, 8),
+      opts.encrypt,
+    );
     const run = await runLoad(port, bot, opts, keys, tag, ackFile);
     return { ...run, badSignatureStatus, startupSeconds };
   } finally {

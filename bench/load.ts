@@ -56,7 +56,8 @@ function percentile(sorted: Float64Array, q: number): number {
 
 async function run(opts: LoadOptions): Promise<LoadResult> {
   const hostHeader = `${opts.host}:${opts.port}`;
-  const build = (i: number) => rawHttpRequest(hostHeader, opts.path, signedRequest(eventBody(opts.tag, i, opts), opts, { encrypt: opts.encrypt }));
+  const build = (i: number) =>
+    rawHttpRequest(hostHeader, opts.path, signedRequest(eventBody(opts.tag, i, opts), opts, { encrypt: opts.encrypt }));
 
   const t0Build = performance.now();
   const prebuilt: (Buffer | undefined)[] = new Array<Buffer | undefined>(opts.prebuild);
@@ -164,23 +165,32 @@ async function run(opts: LoadOptions): Promise<LoadResult> {
   windowEnd = windowStart + opts.durationMs;
   let cpuAtStart = process.cpuUsage();
   let cores = NaN;
-  setTimeout(() => {
-    cpuAtStart = process.cpuUsage();
-    process.stdout.write('BENCH_WINDOW start\n');
-  }, Math.max(0, windowStart - performance.now()));
-  setTimeout(() => {
-    const cpu = process.cpuUsage(cpuAtStart);
-    cores = (cpu.user + cpu.system) / 1000 / opts.durationMs;
-    process.stdout.write('BENCH_WINDOW end\n');
-    stopping = true;
-  }, Math.max(0, windowEnd - performance.now()));
+  setTimeout(
+    () => {
+      cpuAtStart = process.cpuUsage();
+      process.stdout.write('BENCH_WINDOW start\n');
+    },
+    Math.max(0, windowStart - performance.now()),
+  );
+  setTimeout(
+    () => {
+      const cpu = process.cpuUsage(cpuAtStart);
+      cores = (cpu.user + cpu.system) / 1000 / opts.durationMs;
+      process.stdout.write('BENCH_WINDOW end\n');
+      stopping = true;
+    },
+    Math.max(0, windowEnd - performance.now()),
+  );
 
   await Promise.all(Array.from({ length: opts.connections }, connection));
 
   if (opts.ackFile) writeFileSync(opts.ackFile, acked.map((i) => eventId(opts.tag, i)).join('\n'));
   const sorted = Float64Array.from(latencies).sort();
   const windowSeconds = opts.durationMs / 1000;
-  const non2xx = Object.entries(statusCounts).reduce((n, [s, c]) => (Number(s) >= 200 && Number(s) < 300 ? n : n + c), 0);
+  const non2xx = Object.entries(statusCounts).reduce(
+    (n, [s, c]) => (Number(s) >= 200 && Number(s) < 300 ? n : n + c),
+    0,
+  );
   return {
     completed,
     windowSeconds,

@@ -36,7 +36,15 @@ export interface MemoryLane {
   lane: 'pglite' | 'postgres';
   startupSeconds: number;
   idle: TreeRss;
-  flood: { seconds: number; acked: number; eventsPerSecond: number; non2xx: number; peakMb: number; drainSeconds: number; afterMb: number };
+  flood: {
+    seconds: number;
+    acked: number;
+    eventsPerSecond: number;
+    non2xx: number;
+    peakMb: number;
+    drainSeconds: number;
+    afterMb: number;
+  };
   soak: {
     seconds: number;
     rate: number;
@@ -70,7 +78,7 @@ export function treeRss(root: number): TreeRss {
     }
   }
   const processes: TreeRss['processes'] = [];
-  for (let queue = [root]; queue.length; ) {
+  for (let queue = [root]; queue.length;) {
     const pid = queue.shift()!;
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -106,7 +114,7 @@ export function buildIfStale(): void {
 async function waitIdle(pid: number, timeoutMs: number): Promise<number> {
   const t0 = Date.now();
   let quiet = 0;
-  for (let last = cpuSeconds(pid); Date.now() - t0 < timeoutMs && quiet < 3; ) {
+  for (let last = cpuSeconds(pid); Date.now() - t0 < timeoutMs && quiet < 3;) {
     await sleep(1000);
     const now = cpuSeconds(pid);
     quiet = now - last < 0.05 ? quiet + 1 : 0;
@@ -142,7 +150,9 @@ async function flood(bot: Child, port: number, keys: SigningKeys, opts: MemoryOp
   let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, treeRss(bot.proc.pid!).mb)), 250);
   try {
-    const result = JSON.parse(await gen.line('BENCH_RESULT', loadOpts.prebuild / 10 + loadOpts.durationMs + 120_000)) as LoadResult;
+    const result = JSON.parse(
+      await gen.line('BENCH_RESULT', loadOpts.prebuild / 10 + loadOpts.durationMs + 120_000),
+    ) as LoadResult;
     await gen.exited;
     return { result, peak: () => peak, stop: () => clearInterval(timer) };
   } catch (e) {
@@ -195,11 +205,28 @@ async function soak(pid: number, port: number, keys: SigningKeys, seconds: numbe
   const mean = (xs: number[]) => (xs.length ? xs.reduce((n, x) => n + x, 0) / xs.length : NaN);
   const earlyMb = mean(samples.filter((s) => s.t >= span && s.t < Math.max(2 * span, span + 10)).map((s) => s.mb));
   const lateMb = mean(samples.filter((s) => s.t >= seconds - span).map((s) => s.mb));
-  return { seconds, rate, sent, non2xx, outcomes, samples, earlyMb, lateMb, maxMb: Math.max(...samples.map((s) => s.mb)) };
+  return {
+    seconds,
+    rate,
+    sent,
+    non2xx,
+    outcomes,
+    samples,
+    earlyMb,
+    lateMb,
+    maxMb: Math.max(...samples.map((s) => s.mb)),
+  };
 }
 
-async function runLane(lane: MemoryLane['lane'], opts: MemoryOptions, progress: (m: string) => void): Promise<MemoryLane> {
-  const keys: SigningKeys = { encryptKey: `mem-${randomBytes(8).toString('hex')}`, verificationToken: `tok-${randomBytes(8).toString('hex')}` };
+async function runLane(
+  lane: MemoryLane['lane'],
+  opts: MemoryOptions,
+  progress: (m: string) => void,
+): Promise<MemoryLane> {
+  const keys: SigningKeys = {
+    encryptKey: `mem-${randomBytes(8).toString('hex')}`,
+    verificationToken: `tok-${randomBytes(8).toString('hex')}`,
+  };
   const work = mkdtempSync(join(tmpdir(), 'bench-memory-'));
   let databaseUrl = '';
   let dropDb = async () => {};
@@ -253,7 +280,9 @@ async function runLane(lane: MemoryLane['lane'], opts: MemoryOptions, progress: 
       drainSeconds,
       afterMb: after.mb,
     };
-    progress(`memory ${lane}: after the flood ${after.mb.toFixed(0)} MB (peak ${floodFigures.peakMb.toFixed(0)}); soak ${opts.soakSeconds} s at ${opts.soakRate}/s ...`);
+    progress(
+      `memory ${lane}: after the flood ${after.mb.toFixed(0)} MB (peak ${floodFigures.peakMb.toFixed(0)}); soak ${opts.soakSeconds} s at ${opts.soakRate}/s ...`,
+    );
     const s = await soak(pid, port, keys, opts.soakSeconds, opts.soakRate, `50a${lane === 'pglite' ? 'a' : 'b'}0000`);
     return { lane, startupSeconds, idle, flood: floodFigures, soak: s };
   } finally {
@@ -274,7 +303,11 @@ export async function runMemory(opts: MemoryOptions, progress: (m: string) => vo
       .connect()
       .then(() => true)
       .catch(() => false);
-    lanes.push(reachable ? await runLane('postgres', opts, progress) : skipped('postgres', `${opts.postgresUrl} is not reachable`));
+    lanes.push(
+      reachable
+        ? await runLane('postgres', opts, progress)
+        : skipped('postgres', `${opts.postgresUrl} is not reachable`),
+    );
   }
   return lanes;
 }
@@ -295,8 +328,13 @@ function skipped(lane: MemoryLane['lane'], why: string): MemoryLane {
 export function formatMemory(lanes: MemoryLane[]): string[] {
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : 'n/a');
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  const lines = ['', `memory (RSS of the whole process tree of \`node ${startCommand().join(' ')}\` as \`npm start\` runs it, from /proc; MB = MiB)`];
-  lines.push(`${'lane'.padEnd(10)}${'idle'.padStart(7)}${'flood peak'.padStart(12)}${'after flood'.padStart(13)}${'soak early'.padStart(12)}${'soak late'.padStart(11)}${'soak max'.padStart(10)}`);
+  const lines = [
+    '',
+    `memory (RSS of the whole process tree of \`node ${startCommand().join(' ')}\` as \`npm start\` runs it, from /proc; MB = MiB)`,
+  ];
+  lines.push(
+    `${'lane'.padEnd(10)}${'idle'.padStart(7)}${'flood peak'.padStart(12)}${'after flood'.padStart(13)}${'soak early'.padStart(12)}${'soak late'.padStart(11)}${'soak max'.padStart(10)}`,
+  );
   for (const l of lanes) {
     if (l.skipped) {
       lines.push(`${l.lane.padEnd(10)}SKIPPED: ${l.skipped}`);
@@ -327,7 +365,10 @@ export function formatMemory(lanes: MemoryLane[]): string[] {
     lines.push(
       `  soak: ${l.soak.seconds} s at ${l.soak.rate}/s, ${l.soak.sent} sent, non-2xx ${l.soak.non2xx}` +
         `${l.soak.non2xx ? ` ${JSON.stringify(l.soak.outcomes)}` : ''}; RSS over time: ` +
-        l.soak.samples.filter((_, i) => i % every === 0).map((s) => `${f(s.t)}s ${f(s.mb)}`).join(', '),
+        l.soak.samples
+          .filter((_, i) => i % every === 0)
+          .map((s) => `${f(s.t)}s ${f(s.mb)}`)
+          .join(', '),
     );
   }
   return lines;

@@ -44,14 +44,19 @@ const CARD = JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown
 
 export async function runOutboxDrain(opts: DrainOptions, progress: (msg: string) => void): Promise<DrainResult> {
   const { count, ratePerSecond } = opts;
-  const emulator = await FeishuEmulator.start({ appRatePerSecond: ratePerSecond, appRatePerMinute: null, recipientRatePerSecond: 5 });
+  const emulator = await FeishuEmulator.start({
+    appRatePerSecond: ratePerSecond,
+    appRatePerMinute: null,
+    recipientRatePerSecond: 5,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-outbox-'));
   const log = createLogger('warn');
   const db = await openDatabase({ dataDir: join(dataDir, 'data') });
   let dispatcher: OutboxDispatcher | undefined;
   try {
     const openId = (i: number) => `ou_bench${i.toString(16).padStart(24, '0')}`;
-    for (let i = 0; i < count; i++) emulator.addUser({ open_id: openId(i), user_id: `bench${i}`, name: `Bench User ${i}` });
+    for (let i = 0; i < count; i++)
+      emulator.addUser({ open_id: openId(i), user_id: `bench${i}`, name: `Bench User ${i}` });
     await db.prisma.notification.createMany({
       data: Array.from({ length: count }, (_, i) => ({
         dedupeKey: `bench:${i}`,
@@ -86,7 +91,9 @@ export async function runOutboxDrain(opts: DrainOptions, progress: (msg: string)
       maxInFlight,
     });
 
-    progress(`outbox: draining ${count} notifications at ${ratePerSecond}/s (about ${Math.ceil(count / ratePerSecond)} s) ...`);
+    progress(
+      `outbox: draining ${count} notifications at ${ratePerSecond}/s (about ${Math.ceil(count / ratePerSecond)} s) ...`,
+    );
     const t0 = performance.now();
     dispatcher.start();
     let sent = 0;

@@ -87,10 +87,12 @@ function printIntake(r: IntakeResult, connections: number, seconds: number, warm
     `  bot: bad X-Lark-Signature answered ${[...new Set(r.bot.map((x) => x.badSignatureStatus))].join(', ')}; ready ${r.bot.map((x) => f(x.startupSeconds)).join(' / ')} s after spawn (the first round migrates a fresh data dir)`,
     `  bot: inbound_event rows by status at the end (worker progress): ${JSON.stringify(r.workerStatus)}; notification rows: ${r.notifications}`,
     `  bot: stored but never acknowledged: ${r.stored.unacknowledgedStored}`,
-    ...([
-      ['baseline', r.baseline],
-      ['bot', r.bot],
-    ] as const).flatMap(([name, xs]) =>
+    ...(
+      [
+        ['baseline', r.baseline],
+        ['bot', r.bot],
+      ] as const
+    ).flatMap(([name, xs]) =>
       xs.map((x, i) => {
         const l = x.load;
         return `  ${name} round ${i + 1}: sent ${l.sent}, statuses ${JSON.stringify(l.statusCounts)}, socket errors ${l.socketErrors}, p90 ${f(l.p90, 2)} ms, max ${f(l.max, 2)} ms, built on the fly ${l.builtOnTheFly} (pre-build ${f(l.prebuildSeconds)} s)`;
@@ -119,7 +121,9 @@ function printDrain(d: DrainResult): boolean {
 const cpuModel = cpus()[0]?.model ?? 'unknown cpu';
 console.log(`bench: node ${process.version}, ${availableParallelism()} cores (${cpuModel}); all on 127.0.0.1`);
 if (availableParallelism() <= 2) {
-  console.log('note: with 2 cores the generator and the receiver compete for CPU; "recv cores"/"gen cores" show how much each used.');
+  console.log(
+    'note: with 2 cores the generator and the receiver compete for CPU; "recv cores"/"gen cores" show how much each used.',
+  );
 }
 
 let exitCode = 0;
@@ -128,31 +132,55 @@ if (args.only === undefined || args.only === 'intake') {
   const warmup = Number(args.warmup);
   const connections = Number(args.connections);
   const result = await runIntake(
-    { connections, warmupMs: warmup * 1000, durationMs: seconds * 1000, encrypt: args.encrypt, prebuild: Number(args.prebuild), rounds: Number(args.rounds) },
+    {
+      connections,
+      warmupMs: warmup * 1000,
+      durationMs: seconds * 1000,
+      encrypt: args.encrypt,
+      prebuild: Number(args.prebuild),
+      rounds: Number(args.rounds),
+    },
     progress,
   );
   if (!printIntake(result, connections, seconds, warmup, args.encrypt)) exitCode = 1;
 }
 if (args.only === undefined || args.only === 'outbox') {
   const count = Number(args.count);
-  const result = await runOutboxDrain({ count, ratePerSecond: 50, timeoutMs: (count / 50) * 1000 * 2 + 30_000 }, progress);
+  const result = await runOutboxDrain(
+    { count, ratePerSecond: 50, timeoutMs: (count / 50) * 1000 * 2 + 30_000 },
+    progress,
+  );
   printDrain(result); // a missed drain target is reported, not a failure of the run
 }
 if (args.only === undefined || args.only === 'alm') {
   progress('alm: posting batches of 100, 1000 and 5000 events, 3 times each');
   const rows = await runAlmBatch([100, 1000, 5000], 3);
-  const lines = ['', 'ALM webhook batches (bot in this process on a fresh embedded database, worker running; ALM waits 5 s for the 202)'];
+  const lines = [
+    '',
+    'ALM webhook batches (bot in this process on a fresh embedded database, worker running; ALM waits 5 s for the 202)',
+  ];
   lines.push(`${'events'.padStart(8)}${'202 after ms (each run)'.padStart(28)}${'stored'.padStart(14)}`);
   for (const r of rows) {
-    lines.push(`${String(r.events).padStart(8)}${r.ackMs.map((x) => f(x, 0)).join(' / ').padStart(28)}${`  ${r.stored}/${r.events * r.ackMs.length}`.padStart(14)}`);
+    lines.push(
+      `${String(r.events).padStart(8)}${r.ackMs
+        .map((x) => f(x, 0))
+        .join(' / ')
+        .padStart(28)}${`  ${r.stored}/${r.events * r.ackMs.length}`.padStart(14)}`,
+    );
     if (r.stored !== r.events * r.ackMs.length) exitCode = 1;
   }
   console.log(lines.join('\n'));
 }
 if (args.only === 'scale') {
-  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const serverUrl =
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const result = await runScaleOut(
-    { instances: Number(args.instances), cards: Number(args.cards), takeoverCards: Number(args['takeover-cards']), serverUrl },
+    {
+      instances: Number(args.instances),
+      cards: Number(args.cards),
+      takeoverCards: Number(args['takeover-cards']),
+      serverUrl,
+    },
     progress,
   );
   if (!printScaleOut(result)) exitCode = 1;

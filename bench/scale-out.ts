@@ -35,7 +35,14 @@ export interface ScaleResult {
     stats: SendStats;
     distinctUuids: number;
   };
-  cost: { hold: { p50: number; p90: number; max: number }; acquire: number; release: number; renew: number; serverMs: number; commits: number };
+  cost: {
+    hold: { p50: number; p90: number; max: number };
+    acquire: number;
+    release: number;
+    renew: number;
+    serverMs: number;
+    commits: number;
+  };
   takeover: {
     cards: number;
     heldAtKill: number;
@@ -80,24 +87,30 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
     const startSeconds = (performance.now() - t0) / 1000;
     await db.connect();
     const migrationRows = (await db.query('SELECT count(*)::int AS n FROM _prisma_migrations')).rows[0].n as number;
-    const migrations = (await db.query('SELECT count(DISTINCT migration_name)::int AS n FROM _prisma_migrations')).rows[0].n as number;
+    const migrations = (await db.query('SELECT count(DISTINCT migration_name)::int AS n FROM _prisma_migrations'))
+      .rows[0].n as number;
 
     const status = async (): Promise<Record<string, number>> => {
-      const { rows } = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM notification GROUP BY status');
+      const { rows } = await db.query<{ status: string; n: number }>(
+        'SELECT status, count(*)::int AS n FROM notification GROUP BY status',
+      );
       return Object.fromEntries(rows.map((r) => [r.status, r.n]));
     };
     const costNow = async () => {
       const { rows } = await db.query<{ funcname: string; calls: string; total_time: number }>(
         `SELECT funcname, calls, total_time FROM pg_stat_user_functions WHERE funcname LIKE 'feishu_send_%'`,
       );
-      const commits = (await db.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0]
-        .xact_commit as string;
+      const commits = (await db.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()'))
+        .rows[0].xact_commit as string;
       const by = (f: string) => rows.find((r) => r.funcname === f);
       return {
         acquire: Number(by('feishu_send_acquire')?.calls ?? 0),
         release: Number(by('feishu_send_release')?.calls ?? 0),
         renew: Number(by('feishu_send_renew')?.calls ?? 0),
-        serverMs: ['feishu_send_acquire', 'feishu_send_release', 'feishu_send_renew'].reduce((n, f) => n + (by(f)?.total_time ?? 0), 0),
+        serverMs: ['feishu_send_acquire', 'feishu_send_release', 'feishu_send_renew'].reduce(
+          (n, f) => n + (by(f)?.total_time ?? 0),
+          0,
+        ),
         commits: Number(commits),
       };
     };
@@ -116,7 +129,11 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
     const before = await costNow();
     progress(`scale: draining ${opts.cards} cards (about ${Math.ceil(opts.cards / LIMIT)} s at ${LIMIT}/s) ...`);
     const d0 = performance.now();
-    const drainUuids = await queueCards(url.toString(), 'scale', Array.from({ length: opts.cards }, (_, i) => openId(i)));
+    const drainUuids = await queueCards(
+      url.toString(),
+      'scale',
+      Array.from({ length: opts.cards }, (_, i) => openId(i)),
+    );
     const sent = await waitSent(opts.cards, (opts.cards / LIMIT) * 1000 * 3 + 30_000);
     const seconds = (performance.now() - d0) / 1000;
     await new Promise((r) => setTimeout(r, 1500)); // statistics reach the shared counters within a second
@@ -129,7 +146,10 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
       seconds,
       emulatorSeconds: times.length > 1 ? (times[times.length - 1]! - times[0]!) / 1000 : 0,
       stats: emu.sendStats(),
-      distinctUuids: new Set(drained.map((m) => m.uuid)).size === drained.length && drained.length === drainUuids.length ? drained.length : -1,
+      distinctUuids:
+        new Set(drained.map((m) => m.uuid)).size === drained.length && drained.length === drainUuids.length
+          ? drained.length
+          : -1,
     };
     const hold = (
       await db.query<{ p50: number; p90: number; max: number }>(
@@ -157,7 +177,9 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
       // Wait until the work is spread: rows claimed by as many dispatchers as there are instances (or 3 s).
       const spreadBy = performance.now() + 3000;
       while (performance.now() < spreadBy) {
-        const { rows } = await db.query(`SELECT count(DISTINCT locked_by)::int AS n FROM notification WHERE status = 'sending'`);
+        const { rows } = await db.query(
+          `SELECT count(DISTINCT locked_by)::int AS n FROM notification WHERE status = 'sending'`,
+        );
         if (rows[0].n >= opts.instances) break;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -167,13 +189,19 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
       victim.child.kill('SIGKILL');
       const heldIds = held.rows.map((r) => r.id);
       for (;;) {
-        const { rows } = await db.query(`SELECT count(*)::int AS n FROM notification WHERE id = ANY($1::uuid[]) AND status <> 'sent'`, [heldIds]);
+        const { rows } = await db.query(
+          `SELECT count(*)::int AS n FROM notification WHERE id = ANY($1::uuid[]) AND status <> 'sent'`,
+          [heldIds],
+        );
         if (rows[0].n === 0 || performance.now() - killedAt > 180_000) break;
         await new Promise((r) => setTimeout(r, 50));
       }
       const tkSeconds = (performance.now() - killedAt) / 1000;
       const tkSent = await waitSent(total, 60_000);
-      const retaken = await db.query(`SELECT count(*)::int AS n FROM notification WHERE id = ANY($1::uuid[]) AND attempts > 1`, [heldIds]);
+      const retaken = await db.query(
+        `SELECT count(*)::int AS n FROM notification WHERE id = ANY($1::uuid[]) AND attempts > 1`,
+        [heldIds],
+      );
       const msgs = emu.messages.filter((m) => m.uuid?.startsWith('takeover-'));
       takeover = {
         cards: opts.takeoverCards,
@@ -182,7 +210,8 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
         seconds: tkSeconds,
         sent: tkSent - opts.cards,
         stats: emu.sendStats(),
-        distinctUuids: new Set(msgs.map((m) => m.uuid)).size === msgs.length && msgs.length === tkUuids.length ? msgs.length : -1,
+        distinctUuids:
+          new Set(msgs.map((m) => m.uuid)).size === msgs.length && msgs.length === tkUuids.length ? msgs.length : -1,
       };
     }
     return { instances: opts.instances, startSeconds, migrationRows, migrations, drain, cost, takeover };
@@ -205,8 +234,13 @@ export function printScaleOut(r: ScaleResult): boolean {
   const s = d.stats;
   const perSend = (n: number) => f(n / Math.max(1, d.sent), 2);
   const t = r.takeover;
-  const ok = d.sent === d.cards && d.distinctUuids === d.cards && s.rateLimited === 0 && s.tooFrequent === 0 &&
-    r.migrationRows === r.migrations && (!t || (t.sent === t.cards && t.distinctUuids === t.cards && t.stats.rateLimited === 0));
+  const ok =
+    d.sent === d.cards &&
+    d.distinctUuids === d.cards &&
+    s.rateLimited === 0 &&
+    s.tooFrequent === 0 &&
+    r.migrationRows === r.migrations &&
+    (!t || (t.sent === t.cards && t.distinctUuids === t.cards && t.stats.rateLimited === 0));
   const lines = [
     '',
     `scale-out (${r.instances} instances on one PostgreSQL database, each src/main.ts in its own process; one Feishu emulator: ${LIMIT}/s and 1000/min per app, 5/s per recipient)`,
@@ -222,7 +256,9 @@ export function printScaleOut(r: ScaleResult): boolean {
       `  ${t.sent}/${t.cards} cards sent; emulator: rejected 429/99991400: ${t.stats.rateLimited}, 230020: ${t.stats.tooFrequent}, most in any 1 s: ${t.stats.maxCreatedInAnySecond}; each uuid once: ${t.distinctUuids === t.cards ? 'yes' : 'NO'}`,
     );
   }
-  lines.push(`scale-out: ${ok ? 'PASS' : 'FAIL'} (nothing lost or doubled, no send refused for a limit, migrations applied once)`);
+  lines.push(
+    `scale-out: ${ok ? 'PASS' : 'FAIL'} (nothing lost or doubled, no send refused for a limit, migrations applied once)`,
+  );
   console.log(lines.join('\n'));
   return ok;
 }

@@ -23,8 +23,12 @@ export interface HelpCardInput {
 
 /** "- **静音**（mute） <类型>：…" / "- **mute** (静音) <kind>: …"; the arguments escaped so `<kind>` is not read as a tag. */
 function commandLines(commands: readonly HelpCommand[]): I18nText {
-  const zh = commands.map((c) => `- **${c.zh}**（${c.name}）${escapeMd(c.usage.zh.slice(c.zh.length))}：${c.description.zh}`);
-  const en = commands.map((c) => `- **${c.name}** (${c.zh})${escapeMd(c.usage.en.slice(c.name.length))}: ${c.description.en}`);
+  const zh = commands.map(
+    (c) => `- **${c.zh}**（${c.name}）${escapeMd(c.usage.zh.slice(c.zh.length))}：${c.description.zh}`,
+  );
+  const en = commands.map(
+    (c) => `- **${c.name}** (${c.zh})${escapeMd(c.usage.en.slice(c.name.length))}: ${c.description.en}`,
+  );
   return t(zh.join('\n'), en.join('\n'));
 }
 
@@ -43,16 +47,25 @@ export function helpCard({ isAdmin, commands, kinds }: HelpCardInput): Record<st
       ),
       'intro',
     ),
-    section(t('学员命令', 'Learner commands'), commands.filter((c) => !c.adminOnly), 'learner_commands'),
+    section(
+      t('学员命令', 'Learner commands'),
+      commands.filter((c) => !c.adminOnly),
+      'learner_commands',
+    ),
   ];
-  if (isAdmin) elements.push(divider(), section(t('管理员命令', 'Admin commands'), commands.filter((c) => c.adminOnly), 'admin_commands'));
+  if (isAdmin)
+    elements.push(
+      divider(),
+      section(
+        t('管理员命令', 'Admin commands'),
+        commands.filter((c) => c.adminOnly),
+        'admin_commands',
+      ),
+    );
   elements.push(
     divider(),
     markdown(
-      t(
-        `通知类型：${kinds.map((k) => k.zh).join('、')}`,
-        `Notification kinds: ${kinds.map((k) => k.en).join(', ')}`,
-      ),
+      t(`通知类型：${kinds.map((k) => k.zh).join('、')}`, `Notification kinds: ${kinds.map((k) => k.en).join(', ')}`),
       'kinds',
     ),
   );

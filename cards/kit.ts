@@ -8,7 +8,20 @@ export interface I18nText {
   en: string;
 }
 
-export type HeaderTemplate = 'blue' | 'wathet' | 'turquoise' | 'green' | 'yellow' | 'orange' | 'red' | 'carmine' | 'violet' | 'purple' | 'indigo' | 'grey' | 'default';
+export type HeaderTemplate =
+  | 'blue'
+  | 'wathet'
+  | 'turquoise'
+  | 'green'
+  | 'yellow'
+  | 'orange'
+  | 'red'
+  | 'carmine'
+  | 'violet'
+  | 'purple'
+  | 'indigo'
+  | 'grey'
+  | 'default';
 
 /** Feishu refuses card content over 30 KB. */
 export const MAX_CARD_BYTES = 30 * 1024;

@@ -44,7 +44,14 @@ export function sourceNote(sourceLabel: string): Element {
   return note(t(`来源：${label}`, `Source: ${label}`), 'source');
 }
 
-function learningCard(title: I18nText, template: HeaderTemplate, itemName: string, body: I18nText, rows: Row[], sourceLabel: string) {
+function learningCard(
+  title: I18nText,
+  template: HeaderTemplate,
+  itemName: string,
+  body: I18nText,
+  rows: Row[],
+  sourceLabel: string,
+) {
   const elements: Element[] = [markdown(body, 'message')];
   if (rows.length > 0) elements.push(fieldLines(rows, 'details'));
   elements.push(sourceNote(sourceLabel));
@@ -65,19 +72,24 @@ export interface CompletionCardInput {
   timeZone: string;
 }
 
-const COMPLETION_TITLES: Record<LearningItemType, { done: I18nText; failed: I18nText; doneTemplate: HeaderTemplate }> = {
-  course: { done: t('课程已通过', 'Course passed'), failed: t('课程未通过', 'Course not passed'), doneTemplate: 'green' },
-  learningProgram: {
-    done: t('学习路径已完成', 'Learning path completed'),
-    failed: t('学习路径未通过', 'Learning path not passed'),
-    doneTemplate: 'turquoise',
-  },
-  certification: {
-    done: t('认证已完成', 'Certification completed'),
-    failed: t('认证未通过', 'Certification not passed'),
-    doneTemplate: 'violet',
-  },
-};
+const COMPLETION_TITLES: Record<LearningItemType, { done: I18nText; failed: I18nText; doneTemplate: HeaderTemplate }> =
+  {
+    course: {
+      done: t('课程已通过', 'Course passed'),
+      failed: t('课程未通过', 'Course not passed'),
+      doneTemplate: 'green',
+    },
+    learningProgram: {
+      done: t('学习路径已完成', 'Learning path completed'),
+      failed: t('学习路径未通过', 'Learning path not passed'),
+      doneTemplate: 'turquoise',
+    },
+    certification: {
+      done: t('认证已完成', 'Certification completed'),
+      failed: t('认证未通过', 'Certification not passed'),
+      doneTemplate: 'violet',
+    },
+  };
 
 /** A learner's course, learning path or certification result: passed, not passed, or completed. */
 export function completionCard(input: CompletionCardInput): Record<string, unknown> {
@@ -90,15 +102,29 @@ export function completionCard(input: CompletionCardInput): Record<string, unkno
   else if (itemType === 'course' && outcome === 'completed') title = t('课程已完成', 'Course completed');
   const body =
     outcome === 'failed'
-      ? t(`很遗憾，你未通过${type.zh} **${name}**，可以再试一次。`, `You did not pass the ${type.en} **${name}**. You can try again.`)
+      ? t(
+          `很遗憾，你未通过${type.zh} **${name}**，可以再试一次。`,
+          `You did not pass the ${type.en} **${name}**. You can try again.`,
+        )
       : outcome === 'passed'
         ? t(`🎉 恭喜你通过了${type.zh} **${name}**！`, `🎉 Congratulations, you passed the ${type.en} **${name}**!`)
         : t(`🎉 恭喜你完成了${type.zh} **${name}**！`, `🎉 Congratulations, you completed the ${type.en} **${name}**!`);
   const rows: Row[] = [];
-  if (input.score != null) rows.push([t('成绩', 'Score'), t(scoreText(input.score, input.totalScore), scoreText(input.score, input.totalScore))]);
+  if (input.score != null)
+    rows.push([
+      t('成绩', 'Score'),
+      t(scoreText(input.score, input.totalScore), scoreText(input.score, input.totalScore)),
+    ]);
   if (input.durationSeconds != null) rows.push([t('学习时长', 'Time spent'), durationText(input.durationSeconds)]);
   if (input.completedAt) rows.push([t('完成时间', 'Completed'), timeText(input.completedAt, input.timeZone)]);
-  return learningCard(title, outcome === 'failed' ? 'orange' : titles.doneTemplate, input.itemName, body, rows, input.sourceLabel);
+  return learningCard(
+    title,
+    outcome === 'failed' ? 'orange' : titles.doneTemplate,
+    input.itemName,
+    body,
+    rows,
+    input.sourceLabel,
+  );
 }
 
 export interface ExamResultCardInput {
@@ -126,7 +152,8 @@ export function examResultCard(input: ExamResultCardInput): Record<string, unkno
         : [t('成绩', 'Score'), t(value, value)],
     );
   }
-  if (input.passScore != null) rows.push([t('及格分', 'Pass mark'), t(formatNumber(input.passScore), formatNumber(input.passScore))]);
+  if (input.passScore != null)
+    rows.push([t('及格分', 'Pass mark'), t(formatNumber(input.passScore), formatNumber(input.passScore))]);
   if (input.durationSeconds != null) rows.push([t('用时', 'Time used'), durationText(input.durationSeconds)]);
   if (input.finishedAt) rows.push([t('交卷时间', 'Submitted'), timeText(input.finishedAt, input.timeZone)]);
   if (outcome === 'passed') {
@@ -141,7 +168,14 @@ export function examResultCard(input: ExamResultCardInput): Record<string, unkno
     `你已提交考试 **${name}** 的答卷，阅卷完成后会公布最终成绩。`,
     `Your answers to the exam **${name}** are in. The final score comes after grading.`,
   );
-  return learningCard(t('答卷已提交，等待阅卷', 'Submitted, awaiting grading'), 'blue', input.examName, body, rows, input.sourceLabel);
+  return learningCard(
+    t('答卷已提交，等待阅卷', 'Submitted, awaiting grading'),
+    'blue',
+    input.examName,
+    body,
+    rows,
+    input.sourceLabel,
+  );
 }
 
 export interface EnrolledCardInput {
@@ -160,7 +194,10 @@ export function enrolledCard(input: EnrolledCardInput): Record<string, unknown> 
   const body =
     input.enrolledBy === 'self'
       ? t(`你已报名${type.zh} **${name}**。`, `You enrolled in the ${type.en} **${name}**.`)
-      : t(`管理员或你的经理为你报名了${type.zh} **${name}**。`, `An admin or your manager enrolled you in the ${type.en} **${name}**.`);
+      : t(
+          `管理员或你的经理为你报名了${type.zh} **${name}**。`,
+          `An admin or your manager enrolled you in the ${type.en} **${name}**.`,
+        );
   const rows: Row[] = input.enrolledAt ? [[t('报名时间', 'Enrolled'), timeText(input.enrolledAt, input.timeZone)]] : [];
   return learningCard(t('报名成功', 'Enrolled'), 'blue', input.itemName, body, rows, input.sourceLabel);
 }
@@ -180,7 +217,10 @@ export function unenrolledCard(input: UnenrolledCardInput): Record<string, unkno
   const body =
     input.by === 'self'
       ? t(`你已退出${type.zh} **${name}**。`, `You left the ${type.en} **${name}**.`)
-      : t(`管理员或你的经理已将你从${type.zh} **${name}** 中移除。`, `An admin or your manager removed you from the ${type.en} **${name}**.`);
+      : t(
+          `管理员或你的经理已将你从${type.zh} **${name}** 中移除。`,
+          `An admin or your manager removed you from the ${type.en} **${name}**.`,
+        );
   return learningCard(t('已退出学习', 'Unenrolled'), 'grey', input.itemName, body, [], input.sourceLabel);
 }
 
@@ -203,7 +243,8 @@ export function checkinCard(input: CheckinCardInput): Record<string, unknown> {
     `✅ Checked in! You have kept up **${name}** for **${days}** ${days === 1 ? 'day' : 'days'}.`,
   );
   const rows: Row[] = [];
-  if (input.rightRatio) rows.push([t('正确率', 'Correct answers'), t(userText(input.rightRatio, 20), userText(input.rightRatio, 20))]);
+  if (input.rightRatio)
+    rows.push([t('正确率', 'Correct answers'), t(userText(input.rightRatio, 20), userText(input.rightRatio, 20))]);
   if (input.finishedAt) rows.push([t('打卡时间', 'Checked in'), timeText(input.finishedAt, input.timeZone)]);
   return learningCard(t('打卡成功', 'Checked in'), 'turquoise', input.taskName, body, rows, input.sourceLabel);
 }

@@ -72,7 +72,8 @@ export function managerNoticeCard(input: ManagerNoticeCardInput): Record<string,
         : [t('成绩', 'Score'), t(value, value)],
     );
   }
-  if (input.passScore != null) rows.push([t('及格分', 'Pass mark'), t(formatNumber(input.passScore), formatNumber(input.passScore))]);
+  if (input.passScore != null)
+    rows.push([t('及格分', 'Pass mark'), t(formatNumber(input.passScore), formatNumber(input.passScore))]);
   if (input.completedAt) rows.push([t('时间', 'When'), timeText(input.completedAt, input.timeZone)]);
 
   const elements: Record<string, unknown>[] = [markdown(body, 'message')];
@@ -82,8 +83,15 @@ export function managerNoticeCard(input: ManagerNoticeCardInput): Record<string,
     if (congratulate.sentAt) {
       elements.push({ ...disabledButton(t('已发送祝贺', 'Congratulations sent')), element_id: 'congratulate' });
     } else {
-      const value: CongratulateValue = { action: 'congratulate', record: congratulate.recordId, learner: congratulate.learnerOpenId };
-      elements.push({ ...callbackButton(t('发送祝贺', 'Send congratulations'), { ...value }, 'primary'), element_id: 'congratulate' });
+      const value: CongratulateValue = {
+        action: 'congratulate',
+        record: congratulate.recordId,
+        learner: congratulate.learnerOpenId,
+      };
+      elements.push({
+        ...callbackButton(t('发送祝贺', 'Send congratulations'), { ...value }, 'primary'),
+        element_id: 'congratulate',
+      });
     }
   }
   elements.push(sourceNote(input.sourceLabel));

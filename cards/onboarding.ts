@@ -41,14 +41,23 @@ export function onboardingCard({ isAdmin }: OnboardingCardInput): Record<string,
   if (isAdmin) {
     elements.push(
       markdown(
-        t('你是本机器人的管理员，发送「状态」可查看运行情况。', 'You are an admin of this bot: send `status` to see how it is doing.'),
+        t(
+          '你是本机器人的管理员，发送「状态」可查看运行情况。',
+          'You are an admin of this bot: send `status` to see how it is doing.',
+        ),
         'you_admin',
       ),
     );
   }
   elements.push(
     divider(),
-    markdown(t('发送「帮助」（或 `help`）查看你可以使用的全部命令。', 'Send `help` (or 「帮助」) to see every command you can use.'), 'help'),
+    markdown(
+      t(
+        '发送「帮助」（或 `help`）查看你可以使用的全部命令。',
+        'Send `help` (or 「帮助」) to see every command you can use.',
+      ),
+      'help',
+    ),
   );
   return card({
     title: t('欢迎使用学习助手', 'Welcome to the learning assistant'),

@@ -88,7 +88,12 @@ function buildCard(items: ProgressItem[], shown: number, timeZone: string): Reco
   const more = items.length - shown;
   if (more > 0) elements.push(note(t(`……还有 ${more} 项未显示`, `…and ${more} more`), 'more'));
   const count = t(`共 ${items.length} 项`, `${items.length} ${items.length === 1 ? 'item' : 'items'}`);
-  return card({ title, template: 'blue', summary: t(`${title.zh}：${count.zh}`, `${title.en}: ${count.en}`), elements });
+  return card({
+    title,
+    template: 'blue',
+    summary: t(`${title.zh}：${count.zh}`, `${title.en}: ${count.en}`),
+    elements,
+  });
 }
 
 /** The user's courses and exams across sources, grouped by source; at most 40 listed, always far below 30 KB. */

@@ -21,9 +21,13 @@ export function seatsCard(input: SeatsCardInput): Record<string, unknown> {
     ? t(`**${name}** 的名额已满。`, `**${name}** has no seats left.`)
     : t(`**${name}** 又有空余名额了。`, `**${name}** has free seats again.`);
   const rows: [ReturnType<typeof t>, ReturnType<typeof t>][] = [
-    [t('已报名 / 名额', 'Enrolled / seats'), t(`${input.enrolled} / ${input.seatLimit}`, `${input.enrolled} / ${input.seatLimit}`)],
+    [
+      t('已报名 / 名额', 'Enrolled / seats'),
+      t(`${input.enrolled} / ${input.seatLimit}`, `${input.enrolled} / ${input.seatLimit}`),
+    ],
   ];
-  if (input.waitlist !== null) rows.push([t('候补人数', 'Waitlist'), t(String(input.waitlist), String(input.waitlist))]);
+  if (input.waitlist !== null)
+    rows.push([t('候补人数', 'Waitlist'), t(String(input.waitlist), String(input.waitlist))]);
   rows.push([t('实例', 'Instance'), t(userText(input.instanceId), userText(input.instanceId))]);
   return card({
     title,

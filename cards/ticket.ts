@@ -93,7 +93,10 @@ export function ticketCard(input: TicketCardInput): Record<string, unknown> {
     const when = input.claimedAt ? timeText(input.claimedAt, input.timeZone) : null;
     elements.push(
       markdown(
-        t(`✅ 已由 ${who.zh}${when ? ` 于 ${when.zh}` : ''} 认领`, `✅ Claimed by ${who.en}${when ? ` on ${when.en}` : ''}`),
+        t(
+          `✅ 已由 ${who.zh}${when ? ` 于 ${when.zh}` : ''} 认领`,
+          `✅ Claimed by ${who.en}${when ? ` on ${when.en}` : ''}`,
+        ),
         'claimed',
       ),
     );
@@ -105,12 +108,21 @@ export function ticketCard(input: TicketCardInput): Record<string, unknown> {
     const value: ClaimTicketValue = { action: 'claim_ticket', ticket: input.ticketId };
     buttons.push(callbackButton(t('认领', 'Claim'), { ...value }, 'primary'));
   }
-  if (input.ticketUrl && /^https?:\/\//i.test(input.ticketUrl)) buttons.push(linkButton(t('查看工单', 'Open ticket'), input.ticketUrl));
+  if (input.ticketUrl && /^https?:\/\//i.test(input.ticketUrl))
+    buttons.push(linkButton(t('查看工单', 'Open ticket'), input.ticketUrl));
   if (buttons.length > 0) elements.push(buttonRow(buttons, 'actions'));
 
   const id = userText(input.ticketId, 40);
   const helpdesk = input.helpdeskId ? userText(input.helpdeskId, 40) : null;
-  elements.push(note(t(`工单 ID：${id}${helpdesk ? ` · 服务台 ID：${helpdesk}` : ''}`, `Ticket ${id}${helpdesk ? ` · helpdesk ${helpdesk}` : ''}`), 'ids'));
+  elements.push(
+    note(
+      t(
+        `工单 ID：${id}${helpdesk ? ` · 服务台 ID：${helpdesk}` : ''}`,
+        `Ticket ${id}${helpdesk ? ` · helpdesk ${helpdesk}` : ''}`,
+      ),
+      'ids',
+    ),
+  );
 
   let [title, template]: [I18nText, HeaderTemplate] = [t('新工单', 'New ticket'), 'blue'];
   if (input.stage === 2) [title, template] = [t('工单待人工处理', 'Ticket needs an agent'), 'orange'];

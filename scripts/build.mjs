@@ -12,7 +12,15 @@ import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const STAMP = 'dist/.built';
-const INPUTS = ['src', 'cards', 'prisma', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs'];
+const INPUTS = [
+  'src',
+  'cards',
+  'prisma',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package-lock.json',
+  'scripts/build.mjs',
+];
 
 /** The newest modification time among `paths` (directories walked). */
 function newest(paths) {
@@ -26,7 +34,8 @@ function newest(paths) {
 }
 
 // `--if-stale` (the `prestart` hook): nothing to do when dist/ was built after the last change to its inputs.
-if (process.argv.includes('--if-stale') && existsSync(STAMP) && statSync(STAMP).mtimeMs >= newest(INPUTS)) process.exit(0);
+if (process.argv.includes('--if-stale') && existsSync(STAMP) && statSync(STAMP).mtimeMs >= newest(INPUTS))
+  process.exit(0);
 if (!existsSync('src/generated/prisma/client.ts')) {
   const gen = spawnSync(process.execPath, ['scripts/prisma-generate.mjs'], { stdio: 'inherit' });
   if (gen.status !== 0) process.exit(gen.status ?? 1);
@@ -35,7 +44,10 @@ const tsc = require.resolve('typescript/bin/tsc');
 const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
 // Plain JavaScript modules under src/ (the database thread and its helpers) are not compiled: copied as they are.
-const mjs = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? mjs(join(dir, e.name)) : e.name.endsWith('.mjs') ? [join(dir, e.name)] : []));
+const mjs = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? mjs(join(dir, e.name)) : e.name.endsWith('.mjs') ? [join(dir, e.name)] : [],
+  );
 for (const file of mjs('src')) {
   mkdirSync(join('dist', file, '..'), { recursive: true });
   cpSync(file, join('dist', file));

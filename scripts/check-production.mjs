@@ -62,7 +62,10 @@ function signedEvent(keys, id) {
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = randomBytes(8).toString('hex');
-  const signature = createHash('sha256').update(timestamp + nonce + keys.encryptKey).update(body).digest('hex');
+  const signature = createHash('sha256')
+    .update(timestamp + nonce + keys.encryptKey)
+    .update(body)
+    .digest('hex');
   return {
     body,
     headers: {
@@ -78,7 +81,10 @@ let bot;
 try {
   step('build stage: a copy of the repository, npm run build');
   const build = join(work, 'build');
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
     .split('\0')
     .filter((f) => f && existsSync(join(root, f)));
   for (const f of files) {
@@ -105,7 +111,10 @@ try {
   if (!m) fail(`unexpected start script: ${start}`);
   const port = await freePort();
   const dataDir = join(work, 'data');
-  const keys = { encryptKey: `check-${randomBytes(6).toString('hex')}`, token: `tok-${randomBytes(6).toString('hex')}` };
+  const keys = {
+    encryptKey: `check-${randomBytes(6).toString('hex')}`,
+    token: `tok-${randomBytes(6).toString('hex')}`,
+  };
   let output = '';
   bot = spawn(process.execPath, m[1].split(/\s+/), {
     cwd: app,
@@ -127,7 +136,10 @@ try {
   await until(
     async () => {
       if (bot.exitCode !== null) fail(`the bot exited (${bot.exitCode}) before /healthz answered:\n${output}`);
-      return fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
+      return fetch(`${base}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
     },
     300_000,
     '/healthz 200',
@@ -141,9 +153,11 @@ try {
     return { status: res.status, body: await res.json() };
   };
   const first = await post();
-  if (first.status !== 200 || first.body.ok !== true || first.body.duplicate) fail(`the event was answered ${first.status} ${JSON.stringify(first.body)}`);
+  if (first.status !== 200 || first.body.ok !== true || first.body.duplicate)
+    fail(`the event was answered ${first.status} ${JSON.stringify(first.body)}`);
   const again = await post();
-  if (again.status !== 200 || again.body.duplicate !== true) fail(`the resent event was answered ${again.status} ${JSON.stringify(again.body)}`);
+  if (again.status !== 200 || again.body.duplicate !== true)
+    fail(`the resent event was answered ${again.status} ${JSON.stringify(again.body)}`);
   console.log('a signed event: stored (200), its resend answered as a duplicate');
 
   step('SIGTERM: a graceful stop');

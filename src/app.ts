@@ -38,14 +38,24 @@ export function createApp(deps: AppDeps): Koa {
       await deps.database.prisma.$queryRaw`SELECT 1`;
       ctx.status = deps.accepting() ? 200 : 503;
       const longConnection = deps.longConnection?.();
-      ctx.body = { status: deps.accepting() ? 'ok' : 'stopping', database: deps.database.kind, ...(longConnection && { longConnection }) };
+      ctx.body = {
+        status: deps.accepting() ? 'ok' : 'stopping',
+        database: deps.database.kind,
+        ...(longConnection && { longConnection }),
+      };
     } catch {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', database: deps.database.kind, error: 'database did not answer' };
     }
   });
 
-  if (deps.metrics) mountOperations(router, { metrics: deps.metrics, config: deps.config, db: deps.database.prisma, accepting: deps.accepting });
+  if (deps.metrics)
+    mountOperations(router, {
+      metrics: deps.metrics,
+      config: deps.config,
+      db: deps.database.prisma,
+      accepting: deps.accepting,
+    });
 
   // New webhook requests get 503 once shutdown has begun, so the sender retries later.
   const whileAccepting = (receiver: (ctx: Context) => Promise<void>) => async (ctx: Context) => {

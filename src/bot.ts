@@ -72,7 +72,13 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   const metrics = new BotMetrics();
   observeInbox(inbox, metrics);
   const feishu = createFeishuClient(config, log);
-  const services = createServices({ db: database.prisma, config, log, feishu, wakeWaiting: () => wakers.waiting.wake() });
+  const services = createServices({
+    db: database.prisma,
+    config,
+    log,
+    feishu,
+    wakeWaiting: () => wakers.waiting.wake(),
+  });
   // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for.
   // While events keep arriving, the worker waits up to 100 ms for a 50 ms lull, then works for a 20 ms slice:
   // acknowledgements come first, processing keeps going, and after the burst it runs at full speed.
@@ -133,7 +139,11 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     extraRoutes: opts.extraRoutes,
   });
   const almBudgetLeft = almBudgetReader(database.prisma, config);
-  metrics.attach({ db: database.prisma, ...(almBudgetLeft && { almBudgetLeft }), longConnection: () => longConnection?.state() });
+  metrics.attach({
+    db: database.prisma,
+    ...(almBudgetLeft && { almBudgetLeft }),
+    longConnection: () => longConnection?.state(),
+  });
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -150,7 +160,14 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     void subscribeTicketEvents(feishu, config, log);
   }
   if (config.FEISHU_LONG_CONNECTION) {
-    longConnection = FeishuLongConnection.start({ config, inbox, handlers, log, cardActions, accepting: () => accepting });
+    longConnection = FeishuLongConnection.start({
+      config,
+      inbox,
+      handlers,
+      log,
+      cardActions,
+      accepting: () => accepting,
+    });
   }
   if (opts.background !== false) {
     worker.start();

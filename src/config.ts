@@ -29,7 +29,12 @@ const schema = z.object({
   ADMIN_OPEN_IDS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   FEISHU_SEND_RATE_PER_SECOND: int(50, 1),
   FEISHU_SEND_RATE_PER_MINUTE: int(1000, 0),
   FEISHU_RECIPIENT_RATE_PER_SECOND: int(5, 1),
@@ -104,10 +109,14 @@ export function configWarnings(config: Config): string[] {
     warnings.push('FEISHU_VERIFICATION_TOKEN is not set: the event token is not checked.');
   }
   if (!config.FEISHU_ENCRYPT_KEY && !config.FEISHU_VERIFICATION_TOKEN) {
-    warnings.push('Neither FEISHU_ENCRYPT_KEY nor FEISHU_VERIFICATION_TOKEN is set: anyone who can reach /webhook/event can submit events.');
+    warnings.push(
+      'Neither FEISHU_ENCRYPT_KEY nor FEISHU_VERIFICATION_TOKEN is set: anyone who can reach /webhook/event can submit events.',
+    );
   }
   if (!config.ALM_WEBHOOK_USER || !config.ALM_WEBHOOK_PASSWORD) {
-    warnings.push('ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not set: /webhook/alm refuses every request (401) until they are.');
+    warnings.push(
+      'ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not set: /webhook/alm refuses every request (401) until they are.',
+    );
   }
   if (!almApiConfigured(config)) {
     warnings.push(
@@ -118,7 +127,9 @@ export function configWarnings(config: Config): string[] {
     warnings.push('QINGSUYUN_SECRET_KEY is not set: /webhook/qingsuyun refuses every request (401) until it is.');
   }
   if (!config.FEISHU_HELPDESK_ID || !config.FEISHU_HELPDESK_TOKEN) {
-    warnings.push('FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN are not set: helpdesk ticket events must be subscribed by hand (helpdesk API event/subscribe).');
+    warnings.push(
+      'FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN are not set: helpdesk ticket events must be subscribed by hand (helpdesk API event/subscribe).',
+    );
   }
   if (config.ADMIN_OPEN_IDS.length === 0) {
     warnings.push('ADMIN_OPEN_IDS is empty: nobody can use admin commands until it is set.');

@@ -42,5 +42,11 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
  */
 export function prettyDestination(destination: NodeJS.WritableStream = process.stdout): pino.DestinationStream {
   const colorize = destination === process.stdout && process.stdout.isTTY;
-  return pretty({ colorize, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname', sync: true, destination });
+  return pretty({
+    colorize,
+    translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    sync: true,
+    destination,
+  });
 }

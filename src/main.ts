@@ -22,7 +22,13 @@ const bot = await startBot({ config, log }).catch((err: unknown) => {
   process.exit(1);
 });
 log.info(
-  { port: bot.port, database: bot.database.kind, location: bot.database.location, feishuDomain: config.FEISHU_DOMAIN, sending: Boolean(bot.dispatcher) },
+  {
+    port: bot.port,
+    database: bot.database.kind,
+    location: bot.database.location,
+    feishuDomain: config.FEISHU_DOMAIN,
+    sending: Boolean(bot.dispatcher),
+  },
   `bot listening on port ${bot.port}: POST /webhook/event, /webhook/card, /webhook/alm, /webhook/qingsuyun; GET /healthz`,
 );
 

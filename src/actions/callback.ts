@@ -37,12 +37,15 @@ export interface CardActionHandler {
   handle(action: CardAction): Promise<CardActionResult>;
 }
 
-const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 /** Strings the database can hold: a NUL or a lone surrogate (valid JSON, refused by PostgreSQL) becomes U+FFFD. */
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? storableString(v) : undefined);
 /** The button's value, its string fields made storable (actions read and record them). */
 const buttonValue = (v: unknown): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(obj(v)).map(([k, x]) => [storableString(k), typeof x === 'string' ? storableString(x) : x]));
+  Object.fromEntries(
+    Object.entries(obj(v)).map(([k, x]) => [storableString(k), typeof x === 'string' ? storableString(x) : x]),
+  );
 
 /** `{schema:'2.0', header, event:{operator, token, action:{value}, context:{open_message_id, open_chat_id}}}`. */
 export function cardActionFromV2(eventId: string, body: Record<string, unknown>): CardAction {

@@ -88,7 +88,8 @@ export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId:
   const { row } = outcome;
   const holder = row.claimed_by!;
   const card = buildTicketCard({ ticket: row.ticket, claimedBy: holder, claimedAt: row.claimed_at }, timeZone);
-  if (holder === me) return { toast: toast('info', t('你已经认领了这个工单。', 'You already claimed this ticket.')), card };
+  if (holder === me)
+    return { toast: toast('info', t('你已经认领了这个工单。', 'You already claimed this ticket.')), card };
   const theirs = await within(
     directory.user(holder).then(
       (u) => u?.name ?? null,

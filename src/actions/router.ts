@@ -16,7 +16,9 @@ import { recordAction } from './record.js';
 import { cardFor } from '../outbox/policy.js';
 
 export class CardActions implements CardActionHandler {
-  constructor(private readonly deps: { db: Db; config: Config; log: Logger; services: Services; onQueued: () => void }) {}
+  constructor(
+    private readonly deps: { db: Db; config: Config; log: Logger; services: Services; onQueued: () => void },
+  ) {}
 
   async handle(action: CardAction): Promise<CardActionResult> {
     const result = await this.route(action);
@@ -58,12 +60,20 @@ export class CardActions implements CardActionHandler {
     try {
       if (!action.operatorOpenId) return { toast: toast('error', t('无法识别操作人。', 'Who clicked is unknown.')) };
       if (value.action === 'claim_ticket' && typeof value.ticket === 'string') {
-        const result = await claimTicket({ db, directory: services.directory, timeZone, onQueued }, action, value.ticket);
+        const result = await claimTicket(
+          { db, directory: services.directory, timeZone, onQueued },
+          action,
+          value.ticket,
+        );
         this.deps.onQueued();
         return result;
       }
       if (value.action === 'congratulate' && typeof value.record === 'string') {
-        return await congratulate({ db, resolver: services.resolver, timeZone, onQueued, onLateError }, action, value.record);
+        return await congratulate(
+          { db, resolver: services.resolver, timeZone, onQueued, onLateError },
+          action,
+          value.record,
+        );
       }
       await db.$transaction((tx) => recordAction(tx, action, 'unknown', String(value.action ?? ''), 'unknown_action'));
       return { toast: toast('warning', t('这个按钮已不再可用。', 'This button is no longer available.')) };

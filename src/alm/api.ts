@@ -103,7 +103,9 @@ export class AlmApi {
     for (let attempt = 1; ; attempt++) {
       const token = await this.accessToken();
       await this.takeBudget();
-      const res = await this.send(path, { headers: { Authorization: `oauth ${token}`, Accept: 'application/vnd.api+json' } });
+      const res = await this.send(path, {
+        headers: { Authorization: `oauth ${token}`, Accept: 'application/vnd.api+json' },
+      });
       if (res.status === 401 && attempt === 1) {
         await discard(res);
         if (this.token?.value === token) this.token = undefined;
@@ -117,7 +119,8 @@ export class AlmApi {
       if (!res.ok) throw await this.failure(res, `GET ${path}`);
       const body = await this.readJson(res, `GET ${path}`);
       const data = body.data;
-      if (!isJson(data)) throw new AlmApiError(`GET ${path}: response has no data object`, { retryable: false, status: res.status });
+      if (!isJson(data))
+        throw new AlmApiError(`GET ${path}: response has no data object`, { retryable: false, status: res.status });
       return data;
     }
   }
@@ -160,7 +163,11 @@ export class AlmApi {
     if (!res.ok) throw await this.failure(res, 'ALM token refresh');
     const body = await this.readJson(res, 'ALM token refresh');
     const value = str(body.access_token);
-    if (!value) throw new AlmApiError('ALM token refresh: no access_token in the response', { retryable: false, status: res.status });
+    if (!value)
+      throw new AlmApiError('ALM token refresh: no access_token in the response', {
+        retryable: false,
+        status: res.status,
+      });
     const ttlMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600) * 1000;
     // Renew a little early: 10% of the lifetime, at most 5 minutes.
     this.token = { value, renewAt: this.now() + ttlMs - Math.min(ttlMs / 10, 5 * 60_000) };
@@ -187,7 +194,8 @@ export class AlmApi {
       if (isAbort(err)) throw networkError(err, what, this.timeoutMs);
       throw new AlmApiError(`${what}: response is not JSON`, { retryable: false, status: res.status });
     }
-    if (!isJson(body)) throw new AlmApiError(`${what}: response is not a JSON object`, { retryable: false, status: res.status });
+    if (!isJson(body))
+      throw new AlmApiError(`${what}: response is not a JSON object`, { retryable: false, status: res.status });
     return body;
   }
 
@@ -227,7 +235,9 @@ function pickName(meta: unknown): string | undefined {
 }
 
 function networkError(err: unknown, what: string, timeoutMs: number): AlmApiError {
-  const reason = isAbort(err) ? `timed out after ${timeoutMs} ms` : `network error: ${(err as Error)?.message ?? String(err)}`;
+  const reason = isAbort(err)
+    ? `timed out after ${timeoutMs} ms`
+    : `network error: ${(err as Error)?.message ?? String(err)}`;
   return new AlmApiError(`${what}: ${reason}`, { retryable: true, cause: err });
 }
 

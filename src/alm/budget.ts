@@ -75,7 +75,9 @@ export function advisoryKey(api: string): bigint {
 /** How many calls the budget of `api` still allows in its current window (for metrics and doctor; takes nothing). */
 export async function budgetLeft(db: Db, opts: Omit<ApiBudgetOptions, 'now'> & { now?: number }): Promise<number> {
   const since = new Date((opts.now ?? Date.now()) - opts.windowMs);
-  const rows = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM api_call WHERE api = ${opts.api} AND at > ${since}`;
+  const rows = await db.$queryRaw<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM api_call WHERE api = ${opts.api} AND at > ${since}`;
   return Math.max(0, opts.limit - Number(rows[0]?.n ?? 0));
 }
 

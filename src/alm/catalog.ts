@@ -11,7 +11,14 @@ import type { AlmApi } from './api.js';
 /** A cached name is asked again after this long, or at once after a learning object event marked it stale. */
 const NAME_TTL_MS = 7 * 24 * 60 * 60_000;
 
-export type SeatChange = { change: 'full' | 'freed'; instanceId: string; loId: string | null; seatLimit: number; enrolled: number; waitlist: number | null } | null;
+export type SeatChange = {
+  change: 'full' | 'freed';
+  instanceId: string;
+  loId: string | null;
+  seatLimit: number;
+  enrolled: number;
+  waitlist: number | null;
+} | null;
 
 export class AlmCatalog {
   constructor(
@@ -26,21 +33,37 @@ export class AlmCatalog {
     if (row?.name && fresh) return row.name;
     if (!this.api) return row?.name ?? null;
     const lo = await this.api.getLearningObject(loId);
-    const data = { name: lo?.name ?? row?.name ?? null, loType: lo?.loType ?? row?.loType ?? null, fetchedAt: new Date() };
+    const data = {
+      name: lo?.name ?? row?.name ?? null,
+      loType: lo?.loType ?? row?.loType ?? null,
+      fetchedAt: new Date(),
+    };
     await this.db.almCatalog.upsert({ where: { id: loId }, create: { id: loId, kind: 'lo', ...data }, update: data });
     return data.name;
   }
 }
 
 /** LEARNING_OBJECT_* and LEARNING_OBJECT_INSTANCE_* events: the state, and the cached name marked stale. */
-export async function applyCatalogEvent(tx: Tx, event: AlmEvent, kind: 'lo' | 'instance', state: string): Promise<void> {
+export async function applyCatalogEvent(
+  tx: Tx,
+  event: AlmEvent,
+  kind: 'lo' | 'instance',
+  state: string,
+): Promise<void> {
   const d = event.data;
   const loId = typeof d.loId === 'string' ? d.loId : null;
   const id = kind === 'lo' ? loId : typeof d.loInstanceId === 'string' ? d.loInstanceId : null;
   if (!id) return;
   const row = await tx.almCatalog.findUnique({ where: { id } });
   if (row?.lastEventAt && row.lastEventAt.getTime() > event.timestamp.getTime()) return;
-  const data = { kind, loId, loType: typeof d.loType === 'string' ? d.loType : (row?.loType ?? null), state, lastEventAt: event.timestamp, fetchedAt: null };
+  const data = {
+    kind,
+    loId,
+    loType: typeof d.loType === 'string' ? d.loType : (row?.loType ?? null),
+    state,
+    lastEventAt: event.timestamp,
+    fetchedAt: null,
+  };
   await tx.almCatalog.upsert({ where: { id }, create: { id, ...data }, update: data });
 }
 
@@ -52,10 +75,20 @@ export async function applyCiStats(tx: Tx, event: AlmEvent): Promise<SeatChange>
   const row = await tx.almCatalog.findUnique({ where: { id } });
   if (row?.lastEventAt && row.lastEventAt.getTime() > event.timestamp.getTime()) return null;
   const seatLimit = toNumber(d.seatLimit);
-  const enrolled = toNumber(d.enrollmentCount) ?? (seatLimit !== null && toNumber(d.seatAvailability) !== null ? seatLimit - toNumber(d.seatAvailability)! : null);
+  const enrolled =
+    toNumber(d.enrollmentCount) ??
+    (seatLimit !== null && toNumber(d.seatAvailability) !== null ? seatLimit - toNumber(d.seatAvailability)! : null);
   const waitlist = toNumber(d.waitlistCount);
   const loId = row?.loId ?? id.split('_')[0] ?? null;
-  const data = { kind: 'instance', loId, seatLimit, enrolled, waitlist, stats: d as object, lastEventAt: event.timestamp };
+  const data = {
+    kind: 'instance',
+    loId,
+    seatLimit,
+    enrolled,
+    waitlist,
+    stats: d as object,
+    lastEventAt: event.timestamp,
+  };
   await tx.almCatalog.upsert({ where: { id }, create: { id, ...data }, update: data });
   if (seatLimit === null || enrolled === null || seatLimit <= 0) return null;
   const wasFull = row?.seatLimit != null && row.enrolled != null && row.enrolled >= row.seatLimit;

@@ -16,7 +16,11 @@ export interface AdminEntry {
 }
 
 /** True for an ADMIN_OPEN_IDS open_id or one with an Admin row. */
-export async function isAdmin(db: AdminReader, config: Pick<Config, 'ADMIN_OPEN_IDS'>, openId: string): Promise<boolean> {
+export async function isAdmin(
+  db: AdminReader,
+  config: Pick<Config, 'ADMIN_OPEN_IDS'>,
+  openId: string,
+): Promise<boolean> {
   if (typeof openId !== 'string' || openId === '') return false;
   if (config.ADMIN_OPEN_IDS.includes(openId)) return true;
   return (await db.admin.findUnique({ where: { openId } })) !== null;
@@ -28,6 +32,8 @@ export async function listAdmins(db: AdminReader, config: Pick<Config, 'ADMIN_OP
   const rows = await db.admin.findMany({ orderBy: [{ addedAt: 'asc' }, { openId: 'asc' }] });
   return [
     ...env.map((openId) => ({ openId, fromEnv: true, addedBy: null, addedAt: null })),
-    ...rows.filter((r) => !env.includes(r.openId)).map((r) => ({ openId: r.openId, fromEnv: false, addedBy: r.addedBy, addedAt: r.addedAt })),
+    ...rows
+      .filter((r) => !env.includes(r.openId))
+      .map((r) => ({ openId: r.openId, fromEnv: false, addedBy: r.addedBy, addedAt: r.addedAt })),
   ];
 }

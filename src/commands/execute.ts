@@ -29,7 +29,9 @@ export interface CommandReply {
   card: Record<string, unknown>;
 }
 
-type Runners = { [K in ParsedCommand['name']]: (ctx: CommandContext, command: Extract<ParsedCommand, { name: K }>) => Promise<Card> };
+type Runners = {
+  [K in ParsedCommand['name']]: (ctx: CommandContext, command: Extract<ParsedCommand, { name: K }>) => Promise<Card>;
+};
 
 const RUNNERS: Runners = {
   help: runHelp,
@@ -76,11 +78,13 @@ async function replyFor(ctx: CommandContext, parsed: ParseResult): Promise<Card 
     case 'not_command':
       return notCommandCard();
     case 'usage':
-      if (commandInfo(parsed.command).adminOnly && !(await isAdmin(ctx.db, ctx.config, ctx.actor.openId))) return needsAdminCard();
+      if (commandInfo(parsed.command).adminOnly && !(await isAdmin(ctx.db, ctx.config, ctx.actor.openId)))
+        return needsAdminCard();
       return usageCard(parsed.usage, parsed.problem);
     case 'command': {
       const command = parsed.command;
-      if (commandInfo(command.name).adminOnly && !(await isAdmin(ctx.db, ctx.config, ctx.actor.openId))) return needsAdminCard();
+      if (commandInfo(command.name).adminOnly && !(await isAdmin(ctx.db, ctx.config, ctx.actor.openId)))
+        return needsAdminCard();
       const run = RUNNERS[command.name] as (ctx: CommandContext, command: ParsedCommand) => Promise<Card>;
       return run(ctx, command);
     }
@@ -89,7 +93,9 @@ async function replyFor(ctx: CommandContext, parsed: ParseResult): Promise<Card 
 
 /** Applies the actor's card language, if they chose one; a failure to read it keeps both languages. */
 async function inActorLanguage(ctx: CommandContext, card: Card): Promise<Card> {
-  const pref = await ctx.db.userPreference.findUnique({ where: { openId: ctx.actor.openId }, select: { lang: true } }).catch(() => null);
+  const pref = await ctx.db.userPreference
+    .findUnique({ where: { openId: ctx.actor.openId }, select: { lang: true } })
+    .catch(() => null);
   const lang = pref?.lang;
   return isLang(lang) ? localize(card, lang) : card;
 }

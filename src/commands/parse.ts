@@ -37,7 +37,12 @@ export type ParsedCommand =
   | { name: 'unbind'; source: BindableSource; externalUserId: string }
   | { name: 'bindings'; source: BindableSource | null }
   | { name: 'manager'; learner: UserRef; manager: UserRef | null }
-  | { name: 'route'; kind: RouteKind; on: boolean; /** For tickets: only this helpdesk's tickets (null: all). */ helpdesk: string | null }
+  | {
+      name: 'route';
+      kind: RouteKind;
+      on: boolean;
+      /** For tickets: only this helpdesk's tickets (null: all). */ helpdesk: string | null;
+    }
   | { name: 'notify'; kind: NotificationKind; on: boolean }
   | { name: 'settings' }
   | { name: 'admin'; action: 'add' | 'remove'; user: UserRef }
@@ -112,7 +117,9 @@ export function parseCommand(input: ParseInput): ParseResult {
 }
 
 /** Lower-case English names and Chinese aliases → command. */
-const COMMAND_WORDS = new Map<string, CommandName>(COMMANDS.flatMap((c) => [[c.name, c.name] as const, [c.zh, c.name] as const]));
+const COMMAND_WORDS = new Map<string, CommandName>(
+  COMMANDS.flatMap((c) => [[c.name, c.name] as const, [c.zh, c.name] as const]),
+);
 /** Chinese aliases, longest first so that "绑定列表…" is not read as "绑定". */
 const GLUED_ALIASES = COMMANDS.map((c) => [c.zh, c.name] as const).sort((a, b) => b[0].length - a[0].length);
 
@@ -136,7 +143,8 @@ function mentionMap(raw: unknown): Map<string, Mention> {
   const map = new Map<string, Mention>();
   if (!Array.isArray(raw)) return map;
   for (const m of raw.slice(0, 100) as unknown[]) {
-    if (m !== null && typeof m === 'object' && typeof (m as Mention).key === 'string' && !map.has((m as Mention).key)) map.set((m as Mention).key, m as Mention);
+    if (m !== null && typeof m === 'object' && typeof (m as Mention).key === 'string' && !map.has((m as Mention).key))
+      map.set((m as Mention).key, m as Mention);
   }
   return map;
 }
@@ -154,7 +162,9 @@ function botKeys(tokens: string[], mentions: Map<string, Mention>, botOpenId: st
   const lead = first === undefined ? undefined : mentions.get(first);
   if (first === undefined || !lead) return new Set();
   const id = openIdOf(lead);
-  const again = tokens.slice(1).some((tok) => tok === first || (id !== undefined && openIdOf(mentions.get(tok)) === id));
+  const again = tokens
+    .slice(1)
+    .some((tok) => tok === first || (id !== undefined && openIdOf(mentions.get(tok)) === id));
   return again ? new Set() : new Set([first]);
 }
 
@@ -188,7 +198,8 @@ class Args {
 
   end(): void {
     const tok = this.tokens[this.i];
-    if (tok !== undefined) throw new ArgProblem({ zh: `多余的参数「${show(tok)}」`, en: `Unexpected extra argument "${show(tok)}"` });
+    if (tok !== undefined)
+      throw new ArgProblem({ zh: `多余的参数「${show(tok)}」`, en: `Unexpected extra argument "${show(tok)}"` });
   }
 
   /** A word from a fixed set, case-insensitive. */
@@ -205,14 +216,23 @@ class Args {
   user(label: I18nText, tok = this.next(label)): UserRef {
     if (tok.startsWith('@_') || this.mentions.has(tok)) return this.mentioned(tok);
     if (OPEN_ID.test(tok)) return { kind: 'open_id', openId: tok };
-    throw new ArgProblem({ zh: `${label.zh}「${show(tok)}」应为 @用户 或 open_id`, en: `The ${label.en} "${show(tok)}" must be an @mention or an open_id` });
+    throw new ArgProblem({
+      zh: `${label.zh}「${show(tok)}」应为 @用户 或 open_id`,
+      en: `The ${label.en} "${show(tok)}" must be an @mention or an open_id`,
+    });
   }
 
   private mentioned(key: string): UserRef {
     const m = this.mentions.get(key);
     const openId = openIdOf(m);
-    if (!m || !openId) throw new ArgProblem({ zh: `无法识别提及「${show(key)}」，请重新 @ 该用户`, en: `Could not resolve the mention "${show(key)}"; @mention the user again` });
-    return typeof m.name === 'string' && m.name !== '' ? { kind: 'user', openId, name: m.name } : { kind: 'user', openId };
+    if (!m || !openId)
+      throw new ArgProblem({
+        zh: `无法识别提及「${show(key)}」，请重新 @ 该用户`,
+        en: `Could not resolve the mention "${show(key)}"; @mention the user again`,
+      });
+    return typeof m.name === 'string' && m.name !== ''
+      ? { kind: 'user', openId, name: m.name }
+      : { kind: 'user', openId };
   }
 
   bindTarget(): BindTarget {
@@ -228,14 +248,18 @@ class Args {
   externalUserId(): string {
     const tok = this.next(EXTERNAL_ID);
     if (tok.startsWith('@_') || this.mentions.has(tok) || tok.length > 128) {
-      throw new ArgProblem({ zh: `「${show(tok)}」不是有效的外部用户ID`, en: `"${show(tok)}" is not a valid external user id` });
+      throw new ArgProblem({
+        zh: `「${show(tok)}」不是有效的外部用户ID`,
+        en: `"${show(tok)}" is not a valid external user id`,
+      });
     }
     return tok;
   }
 }
 
 const OPEN_ID = /^ou_[A-Za-z0-9]{1,64}$/;
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const isEmail = (tok: string) => tok.length <= 254 && EMAIL.test(tok) && !/\.\.|^\.|\.@/.test(tok);
 const EXTERNAL_ID = { zh: '外部用户ID', en: 'external user id' };
 
@@ -249,7 +273,12 @@ function choice<T>(label: I18nText, hint: I18nText, entries: [T, readonly string
   return { label, hint, words: new Map(entries.flatMap(([value, words]) => words.map((w) => [w, value] as const))) };
 }
 
-const kindWords = (kind: NotificationKind) => [kind, KIND_NAMES[kind].singular, KIND_NAMES[kind].zh, ...(KIND_NAMES[kind].extra ?? [])];
+const kindWords = (kind: NotificationKind) => [
+  kind,
+  KIND_NAMES[kind].singular,
+  KIND_NAMES[kind].zh,
+  ...(KIND_NAMES[kind].extra ?? []),
+];
 const kindChoice = <K extends NotificationKind>(kinds: readonly K[]) =>
   choice<K>(
     { zh: '通知类型', en: 'notification kind' },
@@ -294,7 +323,8 @@ const PARSERS: Parsers = {
   mute: (a) => done(a, { name: 'mute', kind: a.oneOf(KIND) }),
   unmute: (a) => done(a, { name: 'unmute', kind: a.oneOf(KIND) }),
   lang: (a) => done(a, { name: 'lang', lang: a.oneOf(LANG) }),
-  bind: (a) => done(a, { name: 'bind', source: a.oneOf(SOURCE), externalUserId: a.externalUserId(), target: a.bindTarget() }),
+  bind: (a) =>
+    done(a, { name: 'bind', source: a.oneOf(SOURCE), externalUserId: a.externalUserId(), target: a.bindTarget() }),
   unbind: (a) => done(a, { name: 'unbind', source: a.oneOf(SOURCE), externalUserId: a.externalUserId() }),
   bindings: (a) => {
     const tok = a.maybe();
@@ -304,19 +334,26 @@ const PARSERS: Parsers = {
     const learner = a.user(LEARNER);
     const tok = a.next(MANAGER);
     const manager = CLEAR.has(tok.toLowerCase()) ? null : a.user(MANAGER, tok);
-    if (manager?.openId === learner.openId) throw new ArgProblem({ zh: '学员不能是自己的经理', en: 'A learner cannot be their own manager' });
+    if (manager?.openId === learner.openId)
+      throw new ArgProblem({ zh: '学员不能是自己的经理', en: 'A learner cannot be their own manager' });
     return done(a, { name: 'manager', learner, manager });
   },
   route: (a) => {
     const tok = a.next(ROUTE_KIND.label);
     if (KIND.words.get(tok.toLowerCase()) === 'checkins') {
-      throw new ArgProblem({ zh: '打卡通知只发给本人，不能发到群里', en: 'Check-ins go to each person only and cannot be routed to a chat' });
+      throw new ArgProblem({
+        zh: '打卡通知只发给本人，不能发到群里',
+        en: 'Check-ins go to each person only and cannot be routed to a chat',
+      });
     }
     const kind = a.oneOf(ROUTE_KIND, tok);
     const on = a.oneOf(HERE_OFF);
     const scope = kind === 'tickets' && on ? a.maybe() : undefined;
     if (scope !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(scope)) {
-      throw new ArgProblem({ zh: '服务台 ID 只能包含字母、数字、_ 和 -', en: 'A helpdesk id has only letters, digits, _ and -' });
+      throw new ArgProblem({
+        zh: '服务台 ID 只能包含字母、数字、_ 和 -',
+        en: 'A helpdesk id has only letters, digits, _ and -',
+      });
     }
     return done(a, { name: 'route', kind, on, helpdesk: scope ?? null });
   },

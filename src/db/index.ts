@@ -51,7 +51,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const onDisk = !dataDir.startsWith('memory://');
     if (onDisk) await mkdir(dataDir, { recursive: true });
     const unlock = onDisk ? lockDataDir(dataDir) : () => {};
-    const thread = await PGliteThread.start(dataDir, (err) => logger?.fatal({ err }, 'the embedded database stopped')).catch((err: unknown) => {
+    const thread = await PGliteThread.start(dataDir, (err) =>
+      logger?.fatal({ err }, 'the embedded database stopped'),
+    ).catch((err: unknown) => {
       unlock();
       throw err;
     });

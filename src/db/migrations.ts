@@ -8,7 +8,10 @@ export const SCHEMA_PATH = resolve(import.meta.dirname, '../../prisma/schema.pri
 /** Reads prisma/migrations in the standard layout (`<timestamp>_<name>/migration.sql` + `migration_lock.toml`). */
 export async function readMigrations(baseDir = MIGRATIONS_DIR): Promise<MigrationList> {
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     dirs.map(async (path) => {
       const content = await readFile(join(baseDir, path, 'migration.sql'), 'utf8').then(

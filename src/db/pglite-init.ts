@@ -19,7 +19,12 @@ export async function initDataDirIfNew(dataDir: string): Promise<void> {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`creating the embedded database in ${dataDir} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
+      else
+        reject(
+          new Error(
+            `creating the embedded database in ${dataDir} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`,
+          ),
+        );
     });
   });
 }

@@ -50,7 +50,9 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
       workerData: { dataDir, replies: port2 },
       transferList: [port2],
       // No tsx or test-runner flags in the thread; `npm run bench` can ask for a CPU profile of it (bench/child.ts).
-      execArgv: process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [],
+      execArgv: process.env.BENCH_CPU_PROF_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+        : [],
     });
     const first = await new Promise<Reply>((resolve, reject) => {
       port1.once('message', resolve);
@@ -75,7 +77,9 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
       if (!thread.closing) onDeath(err);
     };
     worker.on('error', end);
-    worker.on('exit', (code) => end(new Error(thread.closing ? 'the database is closed' : `the database thread ended (code ${code})`)));
+    worker.on('exit', (code) =>
+      end(new Error(thread.closing ? 'the database is closed' : `the database thread ended (code ${code})`)),
+    );
     return thread;
   }
 
@@ -84,13 +88,16 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
   }
 
   connectToShadowDb(): Promise<SqlDriverAdapter> {
-    return Promise.reject(new Error('the embedded database has no shadow database; `npm run db:migration` makes migrations'));
+    return Promise.reject(
+      new Error('the embedded database has no shadow database; `npm run db:migration` makes migrations'),
+    );
   }
 
   /** Settles every operation whose reply has already arrived. */
   pump(): void {
     if (this.pending.size === 0) return;
-    for (let m = receiveMessageOnPort(this.replies); m; m = receiveMessageOnPort(this.replies)) this.settle(m.message as Reply);
+    for (let m = receiveMessageOnPort(this.replies); m; m = receiveMessageOnPort(this.replies))
+      this.settle(m.message as Reply);
   }
 
   call<T>(request: Request): Promise<T> {
@@ -153,7 +160,10 @@ class RemoteAdapter extends RemoteQueryable implements SqlDriverAdapter {
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    const { tx, options } = await this.thread.call<{ tx: number; options: TransactionOptions }>({ op: 'startTransaction', isolationLevel });
+    const { tx, options } = await this.thread.call<{ tx: number; options: TransactionOptions }>({
+      op: 'startTransaction',
+      isolationLevel,
+    });
     return new RemoteTransaction(this.thread, tx, options);
   }
 

@@ -11,9 +11,16 @@ import {
 const require = createRequire(import.meta.url);
 
 /** The slice of the WebAssembly API used here (the project's `lib` has no DOM types). */
-const wasmApi = (globalThis as unknown as {
-  WebAssembly: { instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }> };
-}).WebAssembly;
+const wasmApi = (
+  globalThis as unknown as {
+    WebAssembly: {
+      instantiate(
+        bytes: Uint8Array,
+        imports: Record<string, unknown>,
+      ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+    };
+  }
+).WebAssembly;
 let loaded: Promise<void> | undefined;
 
 /**
@@ -41,7 +48,11 @@ export async function openSchemaEngine(
   await loadWasm();
   const bound = bindMigrationAwareSqlAdapterFactory(adapterFactory);
   try {
-    return await bg.SchemaEngine.new({ datamodels: schema ? [[schema.path, schema.content]] : undefined }, onLog, bound);
+    return await bg.SchemaEngine.new(
+      { datamodels: schema ? [[schema.path, schema.content]] : undefined },
+      onLog,
+      bound,
+    );
   } catch (e) {
     const registry = bound.errorRegistry as unknown as { lookupError(e: unknown): { error: unknown } | undefined };
     throw registry.lookupError(e)?.error ?? e;

@@ -63,7 +63,8 @@ export const clickKey = (action: string, subject: string, operatorOpenId: string
   `${action}:${subject}:${operatorOpenId}:${clickId}`;
 
 /** A manager congratulates a learner once per record, however many times or from however many cards they click. */
-export const congratulationKey = (subject: string, managerOpenId: string): string => `congratulate:${subject}:${managerOpenId}`;
+export const congratulationKey = (subject: string, managerOpenId: string): string =>
+  `congratulate:${subject}:${managerOpenId}`;
 
 /** A handler's place in the registry: one per source and event type. */
 export const handlerKey = (source: string, eventType: string): string => `${source}:${eventType}`;

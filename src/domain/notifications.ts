@@ -48,7 +48,14 @@ export type NotificationKind = KindsWhere<'switchable'>;
 
 export type RouteKind = KindsWhere<'routable'>;
 /** Kinds `route` can send to a group chat (every routable kind, tickets first: the usual reason to route a chat). */
-export const ROUTE_KINDS = ['tickets', 'completions', 'exams', 'enrollments', 'seats', 'failures'] as const satisfies readonly RouteKind[];
+export const ROUTE_KINDS = [
+  'tickets',
+  'completions',
+  'exams',
+  'enrollments',
+  'seats',
+  'failures',
+] as const satisfies readonly RouteKind[];
 // Every routable kind is listed above (a kind made routable without being listed fails to compile here).
 const _allRoutable: Exclude<RouteKind, (typeof ROUTE_KINDS)[number]> extends never ? true : never = true;
 void _allRoutable;

@@ -66,7 +66,10 @@ export const FEISHU_CALL_TIMEOUT_MS = 15_000;
  * its interceptors, and no other client in the process is affected.
  */
 export function timedHttpInstance(timeoutMs: number, base: lark.HttpInstance = sdkHttpInstance()): lark.HttpInstance {
-  const timed = <O extends { timeout?: number | undefined }>(opts?: O) => ({ ...opts, timeout: opts?.timeout ?? timeoutMs });
+  const timed = <O extends { timeout?: number | undefined }>(opts?: O) => ({
+    ...opts,
+    timeout: opts?.timeout ?? timeoutMs,
+  });
   return {
     request: (opts) => base.request(timed(opts)),
     get: (url, opts) => base.get(url, timed(opts)),

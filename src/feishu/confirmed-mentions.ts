@@ -20,7 +20,9 @@ export function mentionedIds(content: string): string[] {
 
 /** The content with every mention of an id outside `confirmed` written as the plain id. Pure. */
 export function withConfirmedMentions(content: string, confirmed: ReadonlySet<string>): string {
-  return content.replace(MENTION, (tag: string, _q: string, id: string) => (id === 'all' || confirmed.has(id) ? tag : escapeMd(id)));
+  return content.replace(MENTION, (tag: string, _q: string, id: string) =>
+    id === 'all' || confirmed.has(id) ? tag : escapeMd(id),
+  );
 }
 
 /** Whether the directory knows this open_id; an unanswered lookup counts as unknown (the card still goes out). */

@@ -3,9 +3,21 @@ import { z } from 'zod';
 /** What a (decrypted) Feishu request body is. Pure: no I/O, no configuration. */
 export type FeishuEnvelope =
   | { kind: 'challenge'; challenge: string; token: string | undefined }
-  | { kind: 'event'; schema: 'v1' | 'v2'; eventId: string; eventType: string; token: string | undefined; createdAt: Date | undefined; body: Record<string, unknown> };
+  | {
+      kind: 'event';
+      schema: 'v1' | 'v2';
+      eventId: string;
+      eventType: string;
+      token: string | undefined;
+      createdAt: Date | undefined;
+      body: Record<string, unknown>;
+    };
 
-const challengeSchema = z.object({ type: z.literal('url_verification'), challenge: z.string().min(1), token: z.string().optional() });
+const challengeSchema = z.object({
+  type: z.literal('url_verification'),
+  challenge: z.string().min(1),
+  token: z.string().optional(),
+});
 
 const v2Schema = z.object({
   schema: z.literal('2.0'),
@@ -44,7 +56,15 @@ export function parseFeishuEnvelope(body: unknown): EnvelopeResult {
     const h = v2.data.header;
     return {
       ok: true,
-      envelope: { kind: 'event', schema: 'v2', eventId: h.event_id, eventType: h.event_type, token: h.token, createdAt: millis(h.create_time), body: record },
+      envelope: {
+        kind: 'event',
+        schema: 'v2',
+        eventId: h.event_id,
+        eventType: h.event_type,
+        token: h.token,
+        createdAt: millis(h.create_time),
+        body: record,
+      },
     };
   }
   if (record.type === 'event_callback') {
@@ -64,7 +84,11 @@ export function parseFeishuEnvelope(body: unknown): EnvelopeResult {
       },
     };
   }
-  return { ok: false, reason: 'Not a Feishu event: expected a v2 body with "schema" and "header", or a v1 body with "type":"event_callback".' };
+  return {
+    ok: false,
+    reason:
+      'Not a Feishu event: expected a v2 body with "schema" and "header", or a v1 body with "type":"event_callback".',
+  };
 }
 
 function millis(v: string | number | undefined): Date | undefined {

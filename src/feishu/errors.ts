@@ -58,13 +58,21 @@ interface AxiosLike {
   response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
 }
 
-export function classifyFeishuResponse(status: number | undefined, data: unknown, headers?: Record<string, unknown>): FeishuFailure {
+export function classifyFeishuResponse(
+  status: number | undefined,
+  data: unknown,
+  headers?: Record<string, unknown>,
+): FeishuFailure {
   const body = (typeof data === 'object' && data !== null ? data : {}) as { code?: unknown; msg?: unknown };
   const code = typeof body.code === 'number' ? body.code : undefined;
   const msg = typeof body.msg === 'string' ? body.msg.slice(0, 200) : undefined;
   const reset = Number(headers?.['x-ogw-ratelimit-reset']);
   const retryAfterMs = Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
-  const label = [status !== undefined ? `HTTP ${status}` : undefined, code !== undefined ? `code ${code}` : undefined, msg]
+  const label = [
+    status !== undefined ? `HTTP ${status}` : undefined,
+    code !== undefined ? `code ${code}` : undefined,
+    msg,
+  ]
     .filter(Boolean)
     .join(', ');
   const base = { status, code, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
@@ -73,10 +81,16 @@ export function classifyFeishuResponse(status: number | undefined, data: unknown
     return { ...base, retryable: true, reason: `the card is being clicked; retrying (${label})` };
   }
   if (code !== undefined && RETRYABLE_CODES.has(code)) {
-    return { ...base, retryable: true, tokenInvalid: code === 99991661 || code === 99991663 || code === 99991671, reason: label };
+    return {
+      ...base,
+      retryable: true,
+      tokenInvalid: code === 99991661 || code === 99991663 || code === 99991671,
+      reason: label,
+    };
   }
   if (status === 429) return { ...base, retryable: true, reason: label };
-  if (code !== undefined && PERMANENT_REASONS[code]) return { ...base, retryable: false, reason: `${PERMANENT_REASONS[code]} (${label})` };
+  if (code !== undefined && PERMANENT_REASONS[code])
+    return { ...base, retryable: false, reason: `${PERMANENT_REASONS[code]} (${label})` };
   if (status !== undefined && status >= 500) return { ...base, retryable: true, reason: label };
   return { ...base, retryable: false, reason: label || 'unknown Feishu error' };
 }

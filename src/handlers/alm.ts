@@ -58,7 +58,10 @@ export const almHandlers = handles('alm', ALM_EVENT_NAMES, AlmPayload, async (ct
       return { commit: (tx) => seatsNews(ctx, tx, event) };
     case 'learning_object':
     case 'instance':
-      return { commit: async (tx) => applyCatalogEvent(tx, event, kind.kind === 'learning_object' ? 'lo' : 'instance', kind.action) };
+      return {
+        commit: async (tx) =>
+          applyCatalogEvent(tx, event, kind.kind === 'learning_object' ? 'lo' : 'instance', kind.action),
+      };
     default:
       return {};
   }
@@ -70,7 +73,18 @@ async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<
   const routes = await tx.route.findMany({ where: { kind: 'seats' } });
   if (routes.length === 0) return [];
   const lo = change.loId ? await tx.almCatalog.findUnique({ where: { id: change.loId } }) : null;
-  const card = seatsCard({ ...change, courseName: lo?.name ?? change.loId ?? change.instanceId, sourceLabel: SOURCE_LABELS.alm });
+  const card = seatsCard({
+    ...change,
+    courseName: lo?.name ?? change.loId ?? change.instanceId,
+    sourceLabel: SOURCE_LABELS.alm,
+  });
   ctx.log.info({ change: change.change }, 'course instance seats changed');
-  return routes.map((r) => ({ key: `seats:${r.chatId}`, kind: 'seats', role: 'chat', receiveIdType: 'chat_id', receiveId: r.chatId, card }));
+  return routes.map((r) => ({
+    key: `seats:${r.chatId}`,
+    kind: 'seats',
+    role: 'chat',
+    receiveIdType: 'chat_id',
+    receiveId: r.chatId,
+    card,
+  }));
 }

@@ -4,7 +4,11 @@ import { reduceElearning, type ElearningRegistration } from '../learning/feishu-
 import { learningOutcome } from './learning-outcome.js';
 import { handles, type TypedHandler } from './types.js';
 
-const ids = z.looseObject({ open_id: z.string().optional(), user_id: z.string().optional(), union_id: z.string().optional() });
+const ids = z.looseObject({
+  open_id: z.string().optional(),
+  user_id: z.string().optional(),
+  union_id: z.string().optional(),
+});
 const numeric = z.union([z.number(), z.string()]).optional();
 
 const Registration = z.looseObject({

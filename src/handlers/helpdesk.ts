@@ -39,13 +39,20 @@ function ticketOutcome(ctx: HandlerContext, ticket: TicketPayload | undefined) {
   return Promise.resolve({ commit: (tx: Tx) => applyTicket(ctx, tx, ticketId, ticket) });
 }
 
-async function applyTicket(ctx: HandlerContext, tx: Tx, ticketId: string, ticket: TicketPayload): Promise<NotificationDraft[]> {
+async function applyTicket(
+  ctx: HandlerContext,
+  tx: Tx,
+  ticketId: string,
+  ticket: TicketPayload,
+): Promise<NotificationDraft[]> {
   const zone = ctx.config.DEFAULT_TIME_ZONE;
   await tx.$executeRaw`
     INSERT INTO helpdesk_ticket (ticket_id, helpdesk_id, ticket, version, source_updated)
     VALUES (${ticketId}, ${ticket.helpdesk_id ?? null}, ${JSON.stringify(ticket)}::jsonb, 0, NULL)
     ON CONFLICT (ticket_id) DO NOTHING`;
-  const [row] = await tx.$queryRaw<{ version: number; source_updated: bigint | null; claimed_by: string | null; claimed_at: Date | null }[]>`
+  const [row] = await tx.$queryRaw<
+    { version: number; source_updated: bigint | null; claimed_by: string | null; claimed_at: Date | null }[]
+  >`
     SELECT version, source_updated, claimed_by, claimed_at FROM helpdesk_ticket WHERE ticket_id = ${ticketId} FOR UPDATE`;
   if (!row) throw new Error(`ticket ${ticketId} vanished`);
   const updatedAt = typeof ticket.updated_at === 'number' && ticket.updated_at > 0 ? BigInt(ticket.updated_at) : null;
@@ -56,21 +63,45 @@ async function applyTicket(ctx: HandlerContext, tx: Tx, ticketId: string, ticket
   const version = row.version + 1;
   await tx.helpdeskTicket.update({
     where: { ticketId },
-    data: { ticket: ticket as Prisma.InputJsonValue, helpdeskId: ticket.helpdesk_id ?? null, version, sourceUpdated: updatedAt ?? row.source_updated },
+    data: {
+      ticket: ticket as Prisma.InputJsonValue,
+      helpdeskId: ticket.helpdesk_id ?? null,
+      version,
+      sourceUpdated: updatedAt ?? row.source_updated,
+    },
   });
   const claimer = row.claimed_by ? await tx.feishuUser.findUnique({ where: { openId: row.claimed_by } }) : null;
-  const card = buildTicketCard({ ticket, claimedBy: row.claimed_by, claimedByName: claimer?.name ?? null, claimedAt: row.claimed_at }, zone);
+  const card = buildTicketCard(
+    { ticket, claimedBy: row.claimed_by, claimedByName: claimer?.name ?? null, claimedAt: row.claimed_at },
+    zone,
+  );
   if (row.version > 0) {
     const copies = await updateCards(tx, ticketSubject(ticketId), card, version);
     ctx.log.info({ copies }, 'ticket card updated');
     return [];
   }
   // First time the bot sees this ticket: one card per routed chat, or to every admin.
-  const routes = await tx.route.findMany({ where: { kind: 'tickets', scope: { in: ['*', ticket.helpdesk_id ?? '*'] } } });
+  const routes = await tx.route.findMany({
+    where: { kind: 'tickets', scope: { in: ['*', ticket.helpdesk_id ?? '*'] } },
+  });
   const chats = [...new Set(routes.map((r) => r.chatId))];
   const base = { kind: 'tickets' as const, subject: ticketSubject(ticketId), card };
-  if (chats.length > 0) return chats.map((chatId) => ({ ...base, key: `ticket:${chatId}`, role: 'chat' as const, receiveIdType: 'chat_id' as const, receiveId: chatId }));
+  if (chats.length > 0)
+    return chats.map((chatId) => ({
+      ...base,
+      key: `ticket:${chatId}`,
+      role: 'chat' as const,
+      receiveIdType: 'chat_id' as const,
+      receiveId: chatId,
+    }));
   const admins = [...new Set([...ctx.config.ADMIN_OPEN_IDS, ...(await tx.admin.findMany()).map((a) => a.openId)])];
-  if (admins.length === 0) ctx.log.warn('a ticket arrived but no chat is routed for tickets and there is no admin to tell');
-  return admins.map((openId) => ({ ...base, key: `ticket:${openId}`, role: 'admin' as const, receiveIdType: 'open_id' as const, receiveId: openId }));
+  if (admins.length === 0)
+    ctx.log.warn('a ticket arrived but no chat is routed for tickets and there is no admin to tell');
+  return admins.map((openId) => ({
+    ...base,
+    key: `ticket:${openId}`,
+    role: 'admin' as const,
+    receiveIdType: 'open_id' as const,
+    receiveId: openId,
+  }));
 }

@@ -47,15 +47,24 @@ export async function audienceFor(ctx: HandlerContext, ref: LearnerRef): Promise
   const { resolver } = ctx.services;
   const resolution = await resolver.resolve(ref);
   const learnerOpenId = resolution.resolved ? resolution.openId : null;
-  if (!resolution.resolved) ctx.log.info({ source: ref.source, reason: resolution.reason }, 'learner not found in Feishu; cards will wait');
+  if (!resolution.resolved)
+    ctx.log.info({ source: ref.source, reason: resolution.reason }, 'learner not found in Feishu; cards will wait');
   const managerOpenId = learnerOpenId ? await resolver.managerOf(learnerOpenId) : null;
   const learnerName = await resolver.displayName(ref, learnerOpenId);
   const zones = await ctx.db.userPreference.findMany({
     where: { openId: { in: [learnerOpenId, managerOpenId].filter((x): x is string => Boolean(x)) } },
     select: { openId: true, timeZone: true },
   });
-  const zoneOf = (openId: string | null) => zones.find((z) => z.openId === openId)?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE;
-  return { learner: ref, learnerOpenId, learnerName, managerOpenId, learnerTimeZone: zoneOf(learnerOpenId), managerTimeZone: zoneOf(managerOpenId) };
+  const zoneOf = (openId: string | null) =>
+    zones.find((z) => z.openId === openId)?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE;
+  return {
+    learner: ref,
+    learnerOpenId,
+    learnerName,
+    managerOpenId,
+    learnerTimeZone: zoneOf(learnerOpenId),
+    managerTimeZone: zoneOf(managerOpenId),
+  };
 }
 
 /** A spent API budget postpones the event until the budget allows; it is not a failure. */

@@ -14,7 +14,11 @@ const Message = z.looseObject({
       sender: z
         .looseObject({
           sender_id: z
-            .looseObject({ open_id: z.string().optional(), user_id: z.string().optional(), union_id: z.string().optional() })
+            .looseObject({
+              open_id: z.string().optional(),
+              user_id: z.string().optional(),
+              union_id: z.string().optional(),
+            })
             .optional(),
           sender_type: z.string().optional(),
         })
@@ -30,7 +34,11 @@ const Message = z.looseObject({
             .array(
               z.looseObject({
                 key: z.string(),
-                id: z.looseObject({ open_id: z.string().optional(), user_id: z.string().optional(), union_id: z.string().optional() }),
+                id: z.looseObject({
+                  open_id: z.string().optional(),
+                  user_id: z.string().optional(),
+                  union_id: z.string().optional(),
+                }),
                 name: z.string().optional(),
               }),
             )
@@ -49,7 +57,12 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
   if (sender?.sender_type !== 'user' || openId === botOpenId) return {};
   const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
   const text = message.message_type === 'text' ? (extractText(message.content ?? '') ?? '') : '';
-  const parsed = parseCommand({ text, mentions: message.mentions ?? [], ...(botOpenId ? { botOpenId } : {}), chatType });
+  const parsed = parseCommand({
+    text,
+    mentions: message.mentions ?? [],
+    ...(botOpenId ? { botOpenId } : {}),
+    chatType,
+  });
   if (parsed.type === 'ignore') return {};
   const reply = await executeCommand(
     {
@@ -67,7 +80,9 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
   if (!reply) return {};
   const chatId = message.chat_id;
   return {
-    commit: async () => [{ key: 'reply', kind: 'reply', role: 'chat', receiveIdType: 'chat_id', receiveId: chatId, card: reply.card }],
+    commit: async () => [
+      { key: 'reply', kind: 'reply', role: 'chat', receiveIdType: 'chat_id', receiveId: chatId, card: reply.card },
+    ],
   };
 });
 

@@ -31,9 +31,20 @@ function onboard(ctx: HandlerContext, openId: string | undefined): Outcome {
   const isAdmin = ctx.config.ADMIN_OPEN_IDS.includes(openId);
   return {
     async commit(tx) {
-      const inserted = await tx.onboardedUser.createMany({ data: [{ openId, eventId: ctx.event.id }], skipDuplicates: true });
+      const inserted = await tx.onboardedUser.createMany({
+        data: [{ openId, eventId: ctx.event.id }],
+        skipDuplicates: true,
+      });
       if (inserted.count === 0) return [];
-      return [{ key: `onboarding:${openId}`, kind: 'onboarding', receiveIdType: 'open_id', receiveId: openId, card: onboardingCard({ isAdmin }) }];
+      return [
+        {
+          key: `onboarding:${openId}`,
+          kind: 'onboarding',
+          receiveIdType: 'open_id',
+          receiveId: openId,
+          card: onboardingCard({ isAdmin }),
+        },
+      ];
     },
   };
 }

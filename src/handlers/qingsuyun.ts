@@ -13,7 +13,8 @@ const Callback = z.looseObject({
 
 export const qingsuyunHandlers = handles('qingsuyun', QINGSUYUN_TYPES, Callback, async (ctx) => {
   const cb = ctx.payload;
-  const body = typeof cb.eventBody === 'object' && cb.eventBody !== null ? (cb.eventBody as Record<string, unknown>) : {};
+  const body =
+    typeof cb.eventBody === 'object' && cb.eventBody !== null ? (cb.eventBody as Record<string, unknown>) : {};
   const learner = qingsuyunLearner(body);
   const item = qingsuyunItem(cb.type, body);
   if (!learner.code || !item) {

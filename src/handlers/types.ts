@@ -12,8 +12,6 @@ import type { Source } from '../domain/sources.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 
-
-
 /** What a handler is given; `payload` is the stored payload as its schema parsed it. */
 export interface HandlerContext<P = unknown> {
   event: StoredEvent;
@@ -54,5 +52,10 @@ export function handles<S extends z.ZodType>(
   schema: S,
   handle: TypedHandler<z.output<S>>,
 ): Registration<S>[] {
-  return (typeof eventTypes === 'string' ? [eventTypes] : eventTypes).map((eventType) => ({ source, eventType, schema, handle }));
+  return (typeof eventTypes === 'string' ? [eventTypes] : eventTypes).map((eventType) => ({
+    source,
+    eventType,
+    schema,
+    handle,
+  }));
 }

@@ -25,7 +25,9 @@ const millis = (v: unknown) => (typeof v === 'number' && v > 0 ? new Date(v) : u
 
 /** The ticket's chat, opened through Feishu's AppLink. */
 export function ticketChatUrl(chatId: string | undefined): string | undefined {
-  return chatId && /^oc_[A-Za-z0-9_-]+$/.test(chatId) ? `https://applink.feishu.cn/client/chat/open?openChatId=${chatId}` : undefined;
+  return chatId && /^oc_[A-Za-z0-9_-]+$/.test(chatId)
+    ? `https://applink.feishu.cn/client/chat/open?openChatId=${chatId}`
+    : undefined;
 }
 
 export function buildTicketCard(state: TicketState, timeZone: string): Record<string, unknown> {
@@ -40,7 +42,12 @@ export function buildTicketCard(state: TicketState, timeZone: string): Record<st
     createdAt: millis(t.created_at),
     updatedAt: millis(t.updated_at),
     ticketUrl: ticketChatUrl(t.chat_id),
-    ...(state.claimedBy ? { claimedBy: { openId: state.claimedBy, ...(state.claimedByName ? { name: state.claimedByName } : {}) }, claimedAt: state.claimedAt ?? undefined } : {}),
+    ...(state.claimedBy
+      ? {
+          claimedBy: { openId: state.claimedBy, ...(state.claimedByName ? { name: state.claimedByName } : {}) },
+          claimedAt: state.claimedAt ?? undefined,
+        }
+      : {}),
     timeZone,
   });
 }

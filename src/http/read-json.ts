@@ -23,7 +23,9 @@ export async function readJson(ctx: Context, limit = MAX_BODY_BYTES): Promise<Js
   try {
     type = contentType.parse(header).type;
   } catch {
-    throw unsupportedMediaType(`Content-Type must be application/json (got ${header ? JSON.stringify(header) : 'none'}).`);
+    throw unsupportedMediaType(
+      `Content-Type must be application/json (got ${header ? JSON.stringify(header) : 'none'}).`,
+    );
   }
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw unsupportedMediaType(`Content-Type must be application/json (got ${JSON.stringify(type)}).`);
@@ -36,7 +38,8 @@ export async function readJson(ctx: Context, limit = MAX_BODY_BYTES): Promise<Js
   try {
     raw = await getRawBody(ctx.req, { limit });
   } catch (e) {
-    if ((e as { type?: string }).type === 'entity.too.large') throw payloadTooLarge(`Body exceeds the limit of ${limit} bytes.`);
+    if ((e as { type?: string }).type === 'entity.too.large')
+      throw payloadTooLarge(`Body exceeds the limit of ${limit} bytes.`);
     if (clientGone(e, ctx)) throw e;
     throw badRequest(`Could not read the request body: ${(e as Error).message}`);
   }

@@ -76,7 +76,10 @@ export class FeishuDirectory {
     if (!this.feishu) return null;
     let user: { open_id?: string; user_id?: string; name?: string; leader_user_id?: string } | undefined;
     try {
-      const res = await this.feishu.client.contact.v3.user.get({ path: { user_id: id }, params: { user_id_type: idType } });
+      const res = await this.feishu.client.contact.v3.user.get({
+        path: { user_id: id },
+        params: { user_id_type: idType },
+      });
       if (res.code !== 0) {
         if (NOT_FOUND_CODES.has(res.code ?? -1)) return null;
         throw new DirectoryUnavailable(classifyFeishuResponse(200, res).reason);
@@ -90,8 +93,17 @@ export class FeishuDirectory {
     if (!user?.open_id) return null;
     // leader_user_id comes in the id type asked for and the cache keeps open_ids: ask again by open_id.
     if (idType !== 'open_id') return this.fetch(user.open_id, 'open_id');
-    const row = { userId: user.user_id ?? null, name: user.name ?? null, leaderOpenId: user.leader_user_id ?? null, fetchedAt: new Date() };
-    return this.db.feishuUser.upsert({ where: { openId: user.open_id }, create: { openId: user.open_id, ...row }, update: row });
+    const row = {
+      userId: user.user_id ?? null,
+      name: user.name ?? null,
+      leaderOpenId: user.leader_user_id ?? null,
+      fetchedAt: new Date(),
+    };
+    return this.db.feishuUser.upsert({
+      where: { openId: user.open_id },
+      create: { openId: user.open_id, ...row },
+      update: row,
+    });
   }
 
   private unavailable(err: unknown): Error {

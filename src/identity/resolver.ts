@@ -36,23 +36,41 @@ export class IdentityResolver {
     const { db, config } = this.deps;
     const key = { source: ref.source, externalUserId: ref.externalUserId };
     const row = await db.learnerIdentity.findUnique({ where: { source_externalUserId: key } });
-    if (row?.status === 'resolved' && row.openId) return { resolved: true, openId: row.openId, origin: row.origin ?? 'lookup' };
+    if (row?.status === 'resolved' && row.openId)
+      return { resolved: true, openId: row.openId, origin: row.origin ?? 'lookup' };
 
     if (ref.source === 'feishu') {
       const openId = ref.hints?.openId ?? ref.externalUserId;
       if (!openId.startsWith('ou_')) return this.unresolved(key, 'the event carries no open_id');
-      await this.save(key, { status: 'resolved', origin: 'native', openId, displayName: ref.hints?.name ?? null, lastError: null });
+      await this.save(key, {
+        status: 'resolved',
+        origin: 'native',
+        openId,
+        displayName: ref.hints?.name ?? null,
+        lastError: null,
+      });
       return { resolved: true, openId, origin: 'native' };
     }
 
     const pauseMs = config.IDENTITY_RETRY_MINUTES * 60_000;
-    if (!opts.force && row?.status === 'unresolved' && row.lastAttemptAt && Date.now() - row.lastAttemptAt.getTime() < pauseMs) {
+    if (
+      !opts.force &&
+      row?.status === 'unresolved' &&
+      row.lastAttemptAt &&
+      Date.now() - row.lastAttemptAt.getTime() < pauseMs
+    ) {
       return { resolved: false, reason: row.lastError ?? 'not found' };
     }
 
     const found = await this.lookup(ref);
     if ('reason' in found) return this.unresolved(key, found.reason, ref.hints?.name);
-    await this.save(key, { status: 'resolved', origin: 'lookup', openId: found.openId, displayName: found.name ?? ref.hints?.name ?? null, lastError: null });
+    await this.save(key, {
+      status: 'resolved',
+      origin: 'lookup',
+      openId: found.openId,
+      displayName: found.name ?? ref.hints?.name ?? null,
+      lastError: null,
+    });
     return { resolved: true, openId: found.openId, origin: 'lookup' };
   }
 
@@ -77,9 +95,11 @@ export class IdentityResolver {
 
   private async lookup(ref: LearnerRef): Promise<{ openId: string; name?: string | undefined } | { reason: string }> {
     const { directory, alm, config } = this.deps;
-    if (!directory.available) return { reason: 'FEISHU_APP_ID / FEISHU_APP_SECRET are not set, so Feishu cannot be searched' };
+    if (!directory.available)
+      return { reason: 'FEISHU_APP_ID / FEISHU_APP_SECRET are not set, so Feishu cannot be searched' };
     if (ref.source === 'alm') {
-      if (!alm) return { reason: 'the ALM API is not configured (ALM_CLIENT_ID, ALM_CLIENT_SECRET, ALM_REFRESH_TOKEN)' };
+      if (!alm)
+        return { reason: 'the ALM API is not configured (ALM_CLIENT_ID, ALM_CLIENT_SECRET, ALM_REFRESH_TOKEN)' };
       const user = await alm.getUser(ref.externalUserId);
       if (!user) return { reason: `ALM has no user ${ref.externalUserId}` };
       if (!user.email) return { reason: 'the ALM user has no email' };
@@ -102,11 +122,28 @@ export class IdentityResolver {
     }
   }
 
-  private async unresolved(key: { source: string; externalUserId: string }, reason: string, name?: string): Promise<Resolution> {
+  private async unresolved(
+    key: { source: string; externalUserId: string },
+    reason: string,
+    name?: string,
+  ): Promise<Resolution> {
     await this.deps.db.learnerIdentity.upsert({
       where: { source_externalUserId: key },
-      create: { ...key, status: 'unresolved', lastError: reason, attempts: 1, lastAttemptAt: new Date(), displayName: name ?? null },
-      update: { status: 'unresolved', lastError: reason, attempts: { increment: 1 }, lastAttemptAt: new Date(), ...(name ? { displayName: name } : {}) },
+      create: {
+        ...key,
+        status: 'unresolved',
+        lastError: reason,
+        attempts: 1,
+        lastAttemptAt: new Date(),
+        displayName: name ?? null,
+      },
+      update: {
+        status: 'unresolved',
+        lastError: reason,
+        attempts: { increment: 1 },
+        lastAttemptAt: new Date(),
+        ...(name ? { displayName: name } : {}),
+      },
     });
     return { resolved: false, reason };
   }

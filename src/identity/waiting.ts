@@ -118,7 +118,8 @@ export class WaitingResolver {
       }
       return n;
     });
-    if (count > 0) log.info({ source: ref.source, notifications: count }, 'learner found: waiting notifications released');
+    if (count > 0)
+      log.info({ source: ref.source, notifications: count }, 'learner found: waiting notifications released');
     return count;
   }
 

@@ -137,7 +137,9 @@ export class Inbox extends EventEmitter {
         status: w.event.status ?? 'pending',
       };
     });
-    const inserted = await this.db.query<{ id: string; source: string; external_id: string }>(INSERT_BATCH, [JSON.stringify(rows)]);
+    const inserted = await this.db.query<{ id: string; source: string; external_id: string }>(INSERT_BATCH, [
+      JSON.stringify(rows),
+    ]);
     const ids = new Map(inserted.map((r) => [`${r.source}\u0000${r.external_id}`, r.id]));
     let wake = false;
     for (const w of batch) {

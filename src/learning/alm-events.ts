@@ -16,7 +16,11 @@ export type AlmEventKind =
   | { kind: 'instance'; action: 'modified' | 'deleted'; batch: boolean }
   | { kind: 'unknown' };
 
-const ITEM: Record<string, ItemType> = { COURSE: 'course', LEARNING_PATH: 'learningProgram', CERTIFICATION: 'certification' };
+const ITEM: Record<string, ItemType> = {
+  COURSE: 'course',
+  LEARNING_PATH: 'learningProgram',
+  CERTIFICATION: 'certification',
+};
 const ACTION = { ENROLLMENT: 'enroll', UNENROLLMENT: 'unenroll', COMPLETED: 'complete' } as const;
 
 /** Every event name ALM sends, so that an unknown one can be told apart and recorded as such. */
@@ -36,7 +40,12 @@ export const ALM_EVENT_NAMES: readonly string[] = [
 export function classifyAlmEvent(eventName: string): AlmEventKind {
   const learner = /^(COURSE|LEARNING_PATH|CERTIFICATION)_(ENROLLMENT|UNENROLLMENT|COMPLETED)(_BATCH)?$/.exec(eventName);
   if (learner) {
-    const [, item, action, batch] = learner as unknown as [string, keyof typeof ITEM, keyof typeof ACTION, string | undefined];
+    const [, item, action, batch] = learner as unknown as [
+      string,
+      keyof typeof ITEM,
+      keyof typeof ACTION,
+      string | undefined,
+    ];
     return { kind: 'learner', action: ACTION[action], itemType: ITEM[item]!, batch: Boolean(batch) };
   }
   switch (eventName) {

@@ -13,7 +13,16 @@
  */
 import type { AlmEvent } from './alm-events.js';
 import { classifyAlmEvent, enrollSourceOf, itemTypeOf } from './alm-events.js';
-import { emptyRecord, maxDate, once, toDate, toNumber, type CardIntent, type RecordState, type Reduction } from './record-state.js';
+import {
+  emptyRecord,
+  maxDate,
+  once,
+  toDate,
+  toNumber,
+  type CardIntent,
+  type RecordState,
+  type Reduction,
+} from './record-state.js';
 
 interface Fact {
   ts: string;
@@ -88,7 +97,11 @@ export function reduceAlm(prev: RecordState | undefined, event: AlmEvent): Reduc
       once(next, cards, { key: 'unenrolled', type: 'unenrolled', toManager: false });
     }
   } else if (kind.kind === 'progress') {
-    const f: ProgressFact = { ...fact, percent: toNumber(data.progressPercent), started: iso(toDate(data.dateStarted)) };
+    const f: ProgressFact = {
+      ...fact,
+      percent: toNumber(data.progressPercent),
+      started: iso(toDate(data.dateStarted)),
+    };
     if (newer(f, facts.progress)) facts.progress = f;
     if (facts.complete) note = 'progress after completion: ignored';
   } else {
@@ -106,7 +119,8 @@ function derive(f: AlmFacts): Partial<RecordState> {
   const latestOther = Math.max(ts(f.enroll), ts(f.progress), ts(f.complete));
   let state: RecordState['state'] = 'unknown';
   if (f.unenroll && ts(f.unenroll) > latestOther) state = 'unenrolled';
-  else if (f.complete) state = f.complete.passed === true ? 'passed' : f.complete.passed === false ? 'failed' : 'completed';
+  else if (f.complete)
+    state = f.complete.passed === true ? 'passed' : f.complete.passed === false ? 'failed' : 'completed';
   else if (f.progress) state = 'in_progress';
   else if (f.enroll) state = 'enrolled';
   return {

@@ -33,10 +33,16 @@ export const KIND_OF: Record<CardIntent['type'], AnyNotificationKind> = {
 };
 
 type LearnerItemType = 'course' | 'learningProgram' | 'certification';
-const learnerItemType = (t: string): LearnerItemType => (t === 'learningProgram' || t === 'certification' ? t : 'course');
+const learnerItemType = (t: string): LearnerItemType =>
+  t === 'learningProgram' || t === 'certification' ? t : 'course';
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
-export function learningDrafts(recordId: string, record: RecordState, intents: CardIntent[], who: Audience): NotificationDraft[] {
+export function learningDrafts(
+  recordId: string,
+  record: RecordState,
+  intents: CardIntent[],
+  who: Audience,
+): NotificationDraft[] {
   const drafts: NotificationDraft[] = [];
   const waitFor = who.learnerOpenId ? undefined : learnerKey(who.learner.source, who.learner.externalUserId);
   const sourceLabel = SOURCE_LABELS[who.learner.source];
@@ -47,7 +53,14 @@ export function learningDrafts(recordId: string, record: RecordState, intents: C
     const kind = KIND_OF[intent.type];
     const learnerCard = buildLearnerCard(intent, snap, itemName, sourceLabel, who.learnerTimeZone);
     const notice = (timeZone: string, congratulate: boolean) =>
-      managerNotice({ recordId, record: snap, learnerName: who.learnerName, learnerOpenId: congratulate ? who.learnerOpenId : null, source: who.learner.source, timeZone });
+      managerNotice({
+        recordId,
+        record: snap,
+        learnerName: who.learnerName,
+        learnerOpenId: congratulate ? who.learnerOpenId : null,
+        source: who.learner.source,
+        timeZone,
+      });
     const feeds = intent.type === 'completion' || intent.type === 'exam' || intent.type === 'enrolled';
     drafts.push({
       key: `${intent.key}:learner`,
@@ -98,7 +111,15 @@ export function managerNotice(input: {
     completedAt: opt(r.completedAt),
     sourceLabel: SOURCE_LABELS[input.source],
     timeZone: input.timeZone,
-    ...(input.learnerOpenId ? { congratulate: { recordId: input.recordId, learnerOpenId: input.learnerOpenId, ...(input.sentAt ? { sentAt: input.sentAt } : {}) } } : {}),
+    ...(input.learnerOpenId
+      ? {
+          congratulate: {
+            recordId: input.recordId,
+            learnerOpenId: input.learnerOpenId,
+            ...(input.sentAt ? { sentAt: input.sentAt } : {}),
+          },
+        }
+      : {}),
   });
 }
 
@@ -107,7 +128,13 @@ function outcomeOf(r: RecordState): 'passed' | 'failed' | 'completed' | 'awaitin
   return 'completed';
 }
 
-function buildLearnerCard(intent: CardIntent, r: RecordState, itemName: string, sourceLabel: string, timeZone: string): Record<string, unknown> {
+function buildLearnerCard(
+  intent: CardIntent,
+  r: RecordState,
+  itemName: string,
+  sourceLabel: string,
+  timeZone: string,
+): Record<string, unknown> {
   const itemType = learnerItemType(r.itemType);
   switch (intent.type) {
     case 'completion': {
@@ -139,7 +166,14 @@ function buildLearnerCard(intent: CardIntent, r: RecordState, itemName: string, 
       });
     }
     case 'enrolled':
-      return enrolledCard({ itemName, itemType, enrolledBy: r.enrollSource ?? 'self', enrolledAt: opt(r.enrolledAt), sourceLabel, timeZone });
+      return enrolledCard({
+        itemName,
+        itemType,
+        enrolledBy: r.enrollSource ?? 'self',
+        enrolledAt: opt(r.enrolledAt),
+        sourceLabel,
+        timeZone,
+      });
     case 'unenrolled':
       return unenrolledCard({ itemName, itemType, by: unenrolledBy(r), sourceLabel, timeZone });
     case 'checkin':

@@ -3,7 +3,15 @@
  * folded into one record per learner and course. Each event carries the whole registration, so the newest
  * event (header.create_time) wins and an older one arriving late changes nothing.
  */
-import { emptyRecord, once, toDate, toNumber, type CardIntent, type RecordState, type Reduction } from './record-state.js';
+import {
+  emptyRecord,
+  once,
+  toDate,
+  toNumber,
+  type CardIntent,
+  type RecordState,
+  type Reduction,
+} from './record-state.js';
 
 export interface ElearningRegistration {
   course_id?: string;
@@ -35,7 +43,11 @@ export function reduceElearning(
   if (last && createdAt.getTime() < last.getTime()) {
     return { next: base, cards: [], note: 'older than the registration already recorded: ignored' };
   }
-  const next: RecordState = { ...base, facts: { ...base.facts, createTime: createdAt.toISOString() }, notified: [...base.notified] };
+  const next: RecordState = {
+    ...base,
+    facts: { ...base.facts, createTime: createdAt.toISOString() },
+    notified: [...base.notified],
+  };
   next.itemId = body.course_id ?? next.itemId;
   next.lastEventAt = createdAt;
   const cards: CardIntent[] = [];
@@ -48,11 +60,13 @@ export function reduceElearning(
   next.rawState = rawState === null ? null : String(rawState);
   next.state = (rawState !== null && STATES[rawState]) || 'unknown';
   next.enrolledAt = toDate(body.enroll_at, 's') ?? next.enrolledAt;
-  next.enrollSource = body.enroll_type === undefined ? next.enrollSource : SELF_ENROLL_TYPES.has(body.enroll_type) ? 'self' : 'admin';
+  next.enrollSource =
+    body.enroll_type === undefined ? next.enrollSource : SELF_ENROLL_TYPES.has(body.enroll_type) ? 'self' : 'admin';
   next.durationSeconds = toNumber(body.learning_duration) ?? next.durationSeconds;
   const required = body.compulsory_lesson_ids?.length ?? 0;
   const learned = body.learned_compulsory_lesson_ids?.length ?? 0;
-  next.progressPercent = next.state === 'passed' ? 100 : required > 0 ? Math.round((learned / required) * 100) : next.progressPercent;
+  next.progressPercent =
+    next.state === 'passed' ? 100 : required > 0 ? Math.round((learned / required) * 100) : next.progressPercent;
   next.facts = {
     ...next.facts,
     lessons: {
@@ -66,6 +80,7 @@ export function reduceElearning(
 
   if (next.state === 'passed') once(next, cards, { key: 'completion', type: 'completion', toManager: true });
   else if (next.state === 'failed') once(next, cards, { key: 'not_passed', type: 'completion', toManager: false });
-  const note = next.state === 'unknown' ? `unknown learning_state ${String(body.learning_state)}: recorded, no card` : undefined;
+  const note =
+    next.state === 'unknown' ? `unknown learning_state ${String(body.learning_state)}: recorded, no card` : undefined;
   return { next, cards, ...(note ? { note } : {}) };
 }

@@ -2,10 +2,25 @@
  * Qingsuyun (轻速云) callbacks folded into learner records: exams per paper, courses per course,
  * check-in tasks per task. Pure.
  */
-import { emptyRecord, maxDate, once, toDate, toNumber, type CardIntent, type ItemType, type RecordState, type Reduction } from './record-state.js';
+import {
+  emptyRecord,
+  maxDate,
+  once,
+  toDate,
+  toNumber,
+  type CardIntent,
+  type ItemType,
+  type RecordState,
+  type Reduction,
+} from './record-state.js';
 
 export type QingsuyunType = 'answerSheet' | 'courseFinish' | 'coursewareFinish' | 'clockFinish';
-export const QINGSUYUN_TYPES: readonly QingsuyunType[] = ['answerSheet', 'courseFinish', 'coursewareFinish', 'clockFinish'];
+export const QINGSUYUN_TYPES: readonly QingsuyunType[] = [
+  'answerSheet',
+  'courseFinish',
+  'coursewareFinish',
+  'clockFinish',
+];
 
 export interface QingsuyunCallback {
   ts?: string;
@@ -26,17 +41,24 @@ export function parseBeijingTime(ts: string | undefined): Date | null {
 
 /** The learner as Qingsuyun names them: the account code (examineeCode / userCode), else its internal userId. */
 export function qingsuyunLearner(body: Record<string, unknown>): { code?: string; name?: string } {
-  return { code: str(body.examineeCode) ?? str(body.userCode) ?? str(body.userId), name: str(body.examineeName) ?? str(body.nickName) };
+  return {
+    code: str(body.examineeCode) ?? str(body.userCode) ?? str(body.userId),
+    name: str(body.examineeName) ?? str(body.nickName),
+  };
 }
 
 /** Which record a callback belongs to. */
-export function qingsuyunItem(type: string, body: Record<string, unknown>): { key: string; itemType: ItemType } | undefined {
+export function qingsuyunItem(
+  type: string,
+  body: Record<string, unknown>,
+): { key: string; itemType: ItemType } | undefined {
   if (type === 'answerSheet') return keyed('exam', str(body.paperId), 'exam');
   if (type === 'courseFinish' || type === 'coursewareFinish') return keyed('course', str(body.courseId), 'course');
   if (type === 'clockFinish') return keyed('checkin', str(body.clockId), 'checkin');
   return undefined;
 }
-const keyed = (prefix: string, id: string | undefined, itemType: ItemType) => (id ? { key: `${prefix}:${id}`, itemType } : undefined);
+const keyed = (prefix: string, id: string | undefined, itemType: ItemType) =>
+  id ? { key: `${prefix}:${id}`, itemType } : undefined;
 
 export function reduceQingsuyun(prev: RecordState | undefined, cb: QingsuyunCallback, itemType: ItemType): Reduction {
   const b = cb.eventBody;
@@ -69,7 +91,12 @@ export function reduceQingsuyun(prev: RecordState | undefined, cb: QingsuyunCall
         Object.assign(next, sheet);
         next.facts = { ...next.facts, sheetId, sheetEnd: finished?.toISOString() ?? null };
       }
-      once(next, cards, { key: `exam:${sheetId}:${graded ? 'graded' : 'pending'}`, type: 'exam', toManager: graded, snapshot: sheet });
+      once(next, cards, {
+        key: `exam:${sheetId}:${graded ? 'graded' : 'pending'}`,
+        type: 'exam',
+        toManager: graded,
+        snapshot: sheet,
+      });
       break;
     }
     case 'courseFinish':

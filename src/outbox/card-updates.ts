@@ -32,7 +32,12 @@ export async function updateCards(
  * A patch of one sent message (or its content replaced while unsent); an older waiting patch is superseded. A copy
  * sent to a person who chose a card language (`lang`) gets the card in that language, as its first version had.
  */
-export async function patchMessage(tx: Tx, notificationId: string, card: Record<string, unknown>, version: string): Promise<void> {
+export async function patchMessage(
+  tx: Tx,
+  notificationId: string,
+  card: Record<string, unknown>,
+  version: string,
+): Promise<void> {
   const copy = await tx.notification.findUnique({ where: { id: notificationId } });
   if (!copy || copy.status === 'failed' || copy.status === 'skipped') return;
   const theirs = await cardFor(tx, copy, card);

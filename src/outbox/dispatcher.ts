@@ -205,12 +205,15 @@ export class OutboxDispatcher {
       const reason = failure.retryable ? `gave up after ${row.attempts} attempts: ${failure.reason}` : failure.reason;
       await failNotification(this.opts.db, row.id, this.dispatcherId, reason);
       log.error({ reason }, 'notification failed for good');
-      await this.opts.onFailedForGood?.({ id: row.id, kind: row.kind, receiveIdType: row.receive_id_type, reason }).catch((err: unknown) =>
-        log.error({ err }, 'could not report the failed notification'),
-      );
+      await this.opts
+        .onFailedForGood?.({ id: row.id, kind: row.kind, receiveIdType: row.receive_id_type, reason })
+        .catch((err: unknown) => log.error({ err }, 'could not report the failed notification'));
       return;
     }
-    const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelay(row.attempts, this.opts.backoff ?? { baseMs: 2000, capMs: 15 * 60_000 }));
+    const delay = Math.max(
+      failure.retryAfterMs ?? 0,
+      backoffDelay(row.attempts, this.opts.backoff ?? { baseMs: 2000, capMs: 15 * 60_000 }),
+    );
     await retryNotificationLater(this.opts.db, row.id, this.dispatcherId, delay, failure.reason);
     log.warn({ reason: failure.reason, retryInMs: delay }, 'notification send failed; will retry');
   }

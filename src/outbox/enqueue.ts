@@ -21,7 +21,10 @@ export function notificationUuid(dedupeKey: string): string {
   return createHash('sha256').update(dedupeKey).digest('base64url').slice(0, 40);
 }
 
-export function dedupeKeyFor(event: Pick<EventRef, 'source' | 'externalId'>, draft: Pick<NotificationDraft, 'key'>): string {
+export function dedupeKeyFor(
+  event: Pick<EventRef, 'source' | 'externalId'>,
+  draft: Pick<NotificationDraft, 'key'>,
+): string {
   return dedupeKey(eventScope(event.source, event.externalId), draft.key);
 }
 
@@ -55,7 +58,12 @@ export async function enqueueNotifications(tx: Tx, event: EventRef, drafts: Noti
 }
 
 /** The same for work that does not come from a stored event (card actions, failure reports): `scope` names it. */
-export async function enqueueDrafts(tx: Tx, scope: string, eventId: string | null, drafts: NotificationDraft[]): Promise<number> {
+export async function enqueueDrafts(
+  tx: Tx,
+  scope: string,
+  eventId: string | null,
+  drafts: NotificationDraft[],
+): Promise<number> {
   if (drafts.length === 0) return 0;
   const data = (await applyPolicy(tx, drafts)).map((d) => outboxRow(d, dedupeKey(scope, d.key), eventId));
   if (data.length === 0) return 0;

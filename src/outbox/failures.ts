@@ -24,7 +24,14 @@ export function reportFailures(db: Db): FailedForGood {
         tx,
         `failure:${row.id}`,
         null,
-        routes.map((r) => ({ key: r.chatId, kind: 'failures', role: 'chat' as const, receiveIdType: 'chat_id' as const, receiveId: r.chatId, card })),
+        routes.map((r) => ({
+          key: r.chatId,
+          kind: 'failures',
+          role: 'chat' as const,
+          receiveIdType: 'chat_id' as const,
+          receiveId: r.chatId,
+          card,
+        })),
       );
     });
   };

@@ -30,7 +30,15 @@ export async function applyPolicy(tx: Tx, drafts: NotificationDraft[]): Promise<
     withFeeds.push(draft);
     if (!feedCard) continue;
     for (const r of routes.filter((r) => r.kind === d.kind)) {
-      withFeeds.push({ key: `${d.key}:feed:${r.chatId}`, kind: d.kind, role: 'chat', receiveIdType: 'chat_id', receiveId: r.chatId, card: feedCard, ...(d.subject ? { subject: d.subject } : {}) });
+      withFeeds.push({
+        key: `${d.key}:feed:${r.chatId}`,
+        kind: d.kind,
+        role: 'chat',
+        receiveIdType: 'chat_id',
+        receiveId: r.chatId,
+        card: feedCard,
+        ...(d.subject ? { subject: d.subject } : {}),
+      });
     }
   }
   return personalise(tx, withFeeds);
@@ -49,9 +57,13 @@ export async function cardFor(
 
 /** Applies each recipient's own choices (muted kinds, card language) to drafts addressed to a person. */
 export async function personalise(tx: Tx, drafts: NotificationDraft[]): Promise<NotificationDraft[]> {
-  const people = [...new Set(drafts.filter((d) => d.receiveIdType === 'open_id' && d.receiveId).map((d) => d.receiveId))];
+  const people = [
+    ...new Set(drafts.filter((d) => d.receiveIdType === 'open_id' && d.receiveId).map((d) => d.receiveId)),
+  ];
   if (people.length === 0) return drafts;
-  const prefs = new Map((await tx.userPreference.findMany({ where: { openId: { in: people } } })).map((p) => [p.openId, p]));
+  const prefs = new Map(
+    (await tx.userPreference.findMany({ where: { openId: { in: people } } })).map((p) => [p.openId, p]),
+  );
   const out: NotificationDraft[] = [];
   for (const d of drafts) {
     const pref = d.receiveIdType === 'open_id' ? prefs.get(d.receiveId) : undefined;

@@ -191,7 +191,12 @@ export function createSendLimiter(database: Pick<Database, 'kind'>, config: Conf
   if (database.kind !== 'postgres' || !config.DATABASE_URL) return new SendRateLimiter(limits);
   // A connection of its own: a slot's statements do not queue behind the outbox's other work, so a slot is not held
   // longer than its send. One connection keeps them in order (a renewal never lands after its slot's release).
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 1, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: 1,
+    idleTimeoutMillis: 5_000,
+    allowExitOnIdle: true,
+  });
   pool.on('error', (err) => log.warn({ err }, 'outbox: the send-slot connection failed; it is reopened when needed'));
   return new SharedSendRateLimiter(pool, limits, log);
 }

@@ -45,7 +45,8 @@ export function almReceiver(deps: AlmReceiverDeps) {
   return async (ctx: Context) => {
     const auth = verifyBasicAuth(ctx.get('authorization') || undefined, user, password);
     if (!auth.ok) {
-      if (auth.code === 'not_configured') deps.log.warn('refused an ALM webhook: ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not configured');
+      if (auth.code === 'not_configured')
+        deps.log.warn('refused an ALM webhook: ALM_WEBHOOK_USER / ALM_WEBHOOK_PASSWORD are not configured');
       else ctx.set('WWW-Authenticate', 'Basic realm="alm-webhook"');
       throw refusalError(auth);
     }
@@ -53,7 +54,10 @@ export function almReceiver(deps: AlmReceiverDeps) {
     const parsed = batchSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw badRequest(`Not an ALM webhook batch: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}.`, 'not_an_alm_batch');
+      throw badRequest(
+        `Not an ALM webhook batch: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}.`,
+        'not_an_alm_batch',
+      );
     }
     const { accountId, events } = parsed.data;
     const results = await deps.inbox.acceptMany(

@@ -9,7 +9,12 @@ import type { Config } from '../config.js';
 import { readJson } from '../http/read-json.js';
 import { signatureHeaders, verifyFeishuRequest, verifyOldCardRequest } from '../verify/feishu-request.js';
 import { refuse } from '../verify/result.js';
-import { cardActionFromV1, cardActionFromV2, respondToCardAction, type CardActionHandler } from '../actions/callback.js';
+import {
+  cardActionFromV1,
+  cardActionFromV2,
+  respondToCardAction,
+  type CardActionHandler,
+} from '../actions/callback.js';
 import { CARD_ACTION_EVENT } from './feishu-intake.js';
 import { orRefuse, refusalError } from './refusals.js';
 import { afterResponse } from './after-answer.js';

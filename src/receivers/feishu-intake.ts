@@ -32,7 +32,11 @@ export async function intakeFeishuEvent(deps: FeishuIntakeDeps, envelope: Feishu
   if (envelope.eventType === CARD_ACTION_EVENT) {
     const action = cardActionFromV2(envelope.eventId, envelope.body);
     const result = await deps.cardActions.handle(action);
-    return { cardAction: true, body: respondToCardAction(result, action), ...(result.afterAnswer && { afterAnswer: result.afterAnswer }) };
+    return {
+      cardAction: true,
+      body: respondToCardAction(result, action),
+      ...(result.afterAnswer && { afterAnswer: result.afterAnswer }),
+    };
   }
   const handled = deps.handlers.has('feishu', envelope.eventType);
   const result = await deps.inbox.accept({
@@ -42,6 +46,12 @@ export async function intakeFeishuEvent(deps: FeishuIntakeDeps, envelope: Feishu
     payload: envelope.body,
     status: handled ? 'pending' : 'ignored',
   });
-  deps.log.debug({ source: 'feishu', eventId: envelope.eventId, eventType: envelope.eventType, duplicate: result.duplicate }, 'event accepted');
-  return { cardAction: false, body: { ok: true, ...(result.duplicate ? { duplicate: true } : {}), ...(handled ? {} : { ignored: true }) } };
+  deps.log.debug(
+    { source: 'feishu', eventId: envelope.eventId, eventType: envelope.eventType, duplicate: result.duplicate },
+    'event accepted',
+  );
+  return {
+    cardAction: false,
+    body: { ok: true, ...(result.duplicate ? { duplicate: true } : {}), ...(handled ? {} : { ignored: true }) },
+  };
 }

@@ -26,12 +26,18 @@ const APP_ID = /^cli_[0-9a-fA-F]{16}$/;
 export type LongConnectionState = ReturnType<lark.WSClient['getConnectionStatus']>['state'];
 
 /** What one pushed event is answered with: the value the SDK puts in its acknowledgement (none for a plain event). */
-export async function answerPushedEvent(deps: LongConnectionDeps, data: unknown): Promise<Record<string, unknown> | undefined> {
+export async function answerPushedEvent(
+  deps: LongConnectionDeps,
+  data: unknown,
+): Promise<Record<string, unknown> | undefined> {
   if (!deps.accepting()) throw new Error('the bot is stopping; Feishu will deliver the event again');
   // The same decoding as the webhook's after its signature check (the connection itself is authenticated).
   const decoded = decodeFeishuBody(data, deps.config.FEISHU_ENCRYPT_KEY);
   if (!decoded.ok) {
-    deps.log.warn({ reason: decoded.message, code: decoded.code }, 'long connection: a pushed message is not a Feishu event');
+    deps.log.warn(
+      { reason: decoded.message, code: decoded.code },
+      'long connection: a pushed message is not a Feishu event',
+    );
     throw new Error(decoded.message);
   }
   if (decoded.value.kind === 'challenge') return undefined;
@@ -54,7 +60,10 @@ export class FeishuLongConnection {
       return undefined;
     }
     if (!APP_ID.test(appId)) {
-      log.error({ appId }, 'FEISHU_APP_ID does not look like cli_ and 16 hex digits: the SDK would not open the long connection');
+      log.error(
+        { appId },
+        'FEISHU_APP_ID does not look like cli_ and 16 hex digits: the SDK would not open the long connection',
+      );
       return undefined;
     }
     const client = new lark.WSClient({
@@ -67,7 +76,11 @@ export class FeishuLongConnection {
       onReady: () => log.info({ domain }, 'long connection to Feishu open: events arrive over it'),
       onReconnecting: () => log.warn('long connection lost; reconnecting'),
       onReconnected: () => log.info('long connection open again'),
-      onError: (err: Error) => log.error({ reason: err.message }, 'long connection gave up; the webhook still works if Feishu is set to use it'),
+      onError: (err: Error) =>
+        log.error(
+          { reason: err.message },
+          'long connection gave up; the webhook still works if Feishu is set to use it',
+        ),
     });
     // The SDK only calls `invoke`, with the joined JSON body, and awaits it before it acknowledges.
     const dispatcher = { invoke: (data: unknown) => answerPushedEvent({ ...deps, log }, data) };

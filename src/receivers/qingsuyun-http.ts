@@ -44,7 +44,10 @@ export function qingsuyunReceiver(deps: QingsuyunReceiverDeps) {
     const parsed = callbackSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw badRequest(`Not a Qingsuyun callback: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}.`, 'not_a_callback');
+      throw badRequest(
+        `Not a Qingsuyun callback: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}.`,
+        'not_a_callback',
+      );
     }
     const { secretKey: _secret, ...payload } = parsed.data as typeof parsed.data & { secretKey?: unknown };
     const result = await deps.inbox.accept({
@@ -54,7 +57,10 @@ export function qingsuyunReceiver(deps: QingsuyunReceiverDeps) {
       payload,
       status: deps.handlers.has('qingsuyun', payload.type) ? 'pending' : 'ignored',
     });
-    deps.log.debug({ source: 'qingsuyun', type: payload.type, duplicate: result.duplicate }, 'Qingsuyun callback accepted');
+    deps.log.debug(
+      { source: 'qingsuyun', type: payload.type, duplicate: result.duplicate },
+      'Qingsuyun callback accepted',
+    );
     ctx.status = 200;
     ctx.type = 'text/plain';
     ctx.body = 'success';

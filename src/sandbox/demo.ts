@@ -25,7 +25,13 @@ export interface DemoGroup {
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { open_id: 'ou_demo_wangfang', user_id: 'wangfang', name: '王芳', en_name: 'Wang Fang', email: 'wang.fang@demo.example' },
+  {
+    open_id: 'ou_demo_wangfang',
+    user_id: 'wangfang',
+    name: '王芳',
+    en_name: 'Wang Fang',
+    email: 'wang.fang@demo.example',
+  },
   {
     open_id: 'ou_demo_lilei',
     user_id: 'lilei',
@@ -53,7 +59,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
     manager: 'ou_demo_zhaomin',
     alm_user_id: 11080928,
   },
-  { open_id: 'ou_demo_zhaomin', user_id: 'zhaomin', name: '赵敏', en_name: 'Zhao Min', email: 'zhao.min@demo.example', admin: true },
+  {
+    open_id: 'ou_demo_zhaomin',
+    user_id: 'zhaomin',
+    name: '赵敏',
+    en_name: 'Zhao Min',
+    email: 'zhao.min@demo.example',
+    admin: true,
+  },
 ];
 
 export const DEMO_ADMIN = DEMO_USERS.find((u) => u.admin)!;

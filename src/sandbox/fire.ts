@@ -15,7 +15,11 @@ export interface BotAnswer {
 
 type Credentials = Pick<
   Config,
-  'FEISHU_ENCRYPT_KEY' | 'FEISHU_VERIFICATION_TOKEN' | 'ALM_WEBHOOK_USER' | 'ALM_WEBHOOK_PASSWORD' | 'QINGSUYUN_SECRET_KEY'
+  | 'FEISHU_ENCRYPT_KEY'
+  | 'FEISHU_VERIFICATION_TOKEN'
+  | 'ALM_WEBHOOK_USER'
+  | 'ALM_WEBHOOK_PASSWORD'
+  | 'QINGSUYUN_SECRET_KEY'
 >;
 
 async function answer(res: Response): Promise<BotAnswer> {
@@ -28,15 +32,27 @@ async function answer(res: Response): Promise<BotAnswer> {
 }
 
 /** A Feishu event or card callback, to /webhook/event or /webhook/card. */
-export async function postFeishu(botUrl: string, path: '/webhook/event' | '/webhook/card', body: object, config: Credentials) {
+export async function postFeishu(
+  botUrl: string,
+  path: '/webhook/event' | '/webhook/card',
+  body: object,
+  config: Credentials,
+) {
   const key = config.FEISHU_ENCRYPT_KEY;
   return answer(await postEvent(`${botUrl}${path}`, body, { ...(key && { encryptKey: key, encrypt: true }) }));
 }
 
-export async function fire(botUrl: string, target: SeedTarget, body: Record<string, unknown>, config: Credentials): Promise<BotAnswer> {
+export async function fire(
+  botUrl: string,
+  target: SeedTarget,
+  body: Record<string, unknown>,
+  config: Credentials,
+): Promise<BotAnswer> {
   if (target === 'event') return postFeishu(botUrl, '/webhook/event', body, config);
   if (target === 'alm') {
-    const basic = Buffer.from(`${config.ALM_WEBHOOK_USER ?? ''}:${config.ALM_WEBHOOK_PASSWORD ?? ''}`).toString('base64');
+    const basic = Buffer.from(`${config.ALM_WEBHOOK_USER ?? ''}:${config.ALM_WEBHOOK_PASSWORD ?? ''}`).toString(
+      'base64',
+    );
     const res = await fetch(`${botUrl}/webhook/alm`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Basic ${basic}` },
@@ -110,13 +126,24 @@ export function messageEvent(id: Identity, typed: Typed) {
 /** A card.action.trigger for a click on a callback button. */
 export function cardActionEvent(
   id: Identity,
-  click: { operator: { open_id: string; user_id: string }; messageId: string; chatId: string; value: unknown; tag?: string },
+  click: {
+    operator: { open_id: string; user_id: string };
+    messageId: string;
+    chatId: string;
+    value: unknown;
+    tag?: string;
+  },
 ) {
   return {
     schema: '2.0',
     header: header(id, 'card.action.trigger'),
     event: {
-      operator: { tenant_key: id.tenantKey, open_id: click.operator.open_id, user_id: click.operator.user_id, union_id: `on_${click.operator.user_id}` },
+      operator: {
+        tenant_key: id.tenantKey,
+        open_id: click.operator.open_id,
+        user_id: click.operator.user_id,
+        union_id: `on_${click.operator.user_id}`,
+      },
       token: `c-${randomBytes(12).toString('hex')}`,
       action: { value: click.value, tag: click.tag ?? 'button', timezone: 'Asia/Shanghai' },
       host: 'im_message',

@@ -11,7 +11,10 @@ const sandbox = await startSandbox({ log }).catch((err: unknown) => {
   process.exit(1);
 });
 const shown = sandbox.consoleUrl.replace('http://127.0.0.1', `http://localhost`);
-log.info({ data: sandbox.bot.database.location, feishuEmulator: sandbox.feishu.url, alm: sandbox.alm.url }, `sandbox console: ${shown}`);
+log.info(
+  { data: sandbox.bot.database.location, feishuEmulator: sandbox.feishu.url, alm: sandbox.alm.url },
+  `sandbox console: ${shown}`,
+);
 process.stdout.write(`\n  Sandbox console: ${shown}\n  Card gallery:    ${shown}/cards\n\n`);
 
 let signals = 0;

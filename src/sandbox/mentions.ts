@@ -14,7 +14,10 @@ export function mentionsIn(
   bot: Mentionable,
   users: readonly Mentionable[],
 ): { text: string; mentions: { open_id: string; user_id?: string; name: string }[] } {
-  const names: [string, Mentionable][] = [['bot', bot], [bot.name, bot]];
+  const names: [string, Mentionable][] = [
+    ['bot', bot],
+    [bot.name, bot],
+  ];
   for (const u of users) {
     names.push([u.name, u]);
     if (u.en_name) names.push([u.en_name, u]);
@@ -23,8 +26,11 @@ export function mentionsIn(
   names.sort((a, b) => b[0].length - a[0].length);
   const mentions: { open_id: string; user_id?: string; name: string }[] = [];
   let out = '';
-  for (let i = 0; i < text.length; ) {
-    const match = text[i] === '@' ? names.find(([n]) => text.slice(i + 1, i + 1 + n.length).toLowerCase() === n.toLowerCase()) : undefined;
+  for (let i = 0; i < text.length;) {
+    const match =
+      text[i] === '@'
+        ? names.find(([n]) => text.slice(i + 1, i + 1 + n.length).toLowerCase() === n.toLowerCase())
+        : undefined;
     if (!match) {
       out += text[i];
       i++;

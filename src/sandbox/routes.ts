@@ -36,14 +36,19 @@ interface TypedMessage {
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const FILES = new Set(['index.html', 'cards.html', 'style.css', 'render.js', 'console.js', 'gallery.js']);
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+};
 const FAILURES: Record<string, { status: number; code?: number; msg?: string }> = {
   '429': { status: 429 },
   '5xx': { status: 503, code: 503, msg: 'service unavailable (scripted)' },
   '230013': { status: 400, code: 230013, msg: 'Bot has NO availability to this user.' },
 };
 
-const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const str = (v: unknown, field: string): string => {
   if (typeof v !== 'string' || v === '') throw badRequest(`${field} is required.`);
   return v;
@@ -54,7 +59,11 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
   const router = new Router({ prefix: '/sandbox' });
   const typed: TypedMessage[] = [];
   let typedCount = 0;
-  const identity: Identity = { appId: feishu.appId, tenantKey: feishu.tenantKey, verificationToken: config.FEISHU_VERIFICATION_TOKEN };
+  const identity: Identity = {
+    appId: feishu.appId,
+    tenantKey: feishu.tenantKey,
+    verificationToken: config.FEISHU_VERIFICATION_TOKEN,
+  };
   const bot = () => {
     const b = deps.bot();
     if (!b) throw new HttpError(503, 'starting', 'The bot is still starting.');
@@ -111,7 +120,14 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
     ctx.body = {
       version: feishu.version + typedCount,
       bot: { open_id: feishu.botOpenId, name: feishu.botName },
-      messages: feishu.messages.map((m) => ({ message_id: m.message_id, chat_id: m.chat_id, msg_type: m.msg_type, content: m.content, updated: m.updated, at: Number(m.create_time) })),
+      messages: feishu.messages.map((m) => ({
+        message_id: m.message_id,
+        chat_id: m.chat_id,
+        msg_type: m.msg_type,
+        content: m.content,
+        updated: m.updated,
+        at: Number(m.create_time),
+      })),
       typed,
     };
   });
@@ -122,7 +138,8 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
     const chatId = str(body.chat_id, 'chat_id');
     const text = str(body.text, 'text');
     const group = DEMO_GROUPS.find((g) => g.chat_id === chatId);
-    if (!group && chatId !== feishu.p2pChatId(from.open_id)) throw badRequest('chat_id is neither a demo group nor the user\'s chat with the bot.');
+    if (!group && chatId !== feishu.p2pChatId(from.open_id))
+      throw badRequest("chat_id is neither a demo group nor the user's chat with the bot.");
     const { text: keyed, mentions } = mentionsIn(text, { open_id: feishu.botOpenId, name: feishu.botName }, DEMO_USERS);
     const event = messageEvent(identity, { from, chatId, chatType: group ? 'group' : 'p2p', text: keyed, mentions });
     typed.push({ id: ++typedCount, chat_id: chatId, from: from.open_id, text, at: Date.now() });
@@ -145,7 +162,11 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
   });
 
   router.get('/api/seeds', (ctx) => {
-    ctx.body = seeds({ appId: feishu.appId, tenantKey: feishu.tenantKey, verificationToken: config.FEISHU_VERIFICATION_TOKEN ?? '' });
+    ctx.body = seeds({
+      appId: feishu.appId,
+      tenantKey: feishu.tenantKey,
+      verificationToken: config.FEISHU_VERIFICATION_TOKEN ?? '',
+    });
   });
   router.post('/api/fire', async (ctx) => {
     const body = obj((await readJson(ctx)).body);
@@ -193,7 +214,8 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
     const failure = FAILURES[String(body.kind)];
     const times = Number(body.times ?? 1);
     if (!failure) throw badRequest('kind must be 429, 5xx or 230013.');
-    if (!Number.isInteger(times) || times < 1 || times > 100) throw badRequest('times must be a whole number from 1 to 100.');
+    if (!Number.isInteger(times) || times < 1 || times > 100)
+      throw badRequest('times must be a whole number from 1 to 100.');
     feishu.failNext({ ...failure, times });
     ctx.body = { pending_failures: feishu.pendingFailures };
   });

@@ -71,7 +71,17 @@ function ticket(guest: ReturnType<typeof user>, ticketId: string, status: number
     closed_at: 0,
     channel: 0,
     solve: 1,
-    customized_fields: [{ id: '123', value: 'VPN 连不上 / VPN does not connect', key_name: 'topic', display_name: '问题', position: 1, required: true, editable: true }],
+    customized_fields: [
+      {
+        id: '123',
+        value: 'VPN 连不上 / VPN does not connect',
+        key_name: 'topic',
+        display_name: '问题',
+        position: 1,
+        required: true,
+        editable: true,
+      },
+    ],
     chat_id: 'oc_demo_ticket_chat',
   };
 }
@@ -86,9 +96,11 @@ const isoAt = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISO
 function almLearning(userId: number, loId: string, instance: string) {
   const lo = { userId, loId, loInstanceId: `${loId}_${instance}`, loType: loId.split(':')[0] };
   return {
-    enrol: (at: string) => almEvent('COURSE_ENROLLMENT', at, { ...lo, enrollmentSource: 'ADMIN_ENROLL', dateEnrolled: at }),
+    enrol: (at: string) =>
+      almEvent('COURSE_ENROLLMENT', at, { ...lo, enrollmentSource: 'ADMIN_ENROLL', dateEnrolled: at }),
     progress: (at: string, percent: number) => almEvent('LEARNER_PROGRESS', at, { ...lo, progressPercent: percent }),
-    complete: (at: string) => almEvent('COURSE_COMPLETED', at, { ...lo, enrollmentSource: 'ADMIN_ENROLL', dateCompleted: at, hasPassed: true }),
+    complete: (at: string) =>
+      almEvent('COURSE_COMPLETED', at, { ...lo, enrollmentSource: 'ADMIN_ENROLL', dateCompleted: at, hasPassed: true }),
   };
 }
 
@@ -153,7 +165,12 @@ export function seeds(ctx: SeedContext): Seed[] {
       group: 'Feishu eLearning',
       label: 'eLearning registration updated (passed): Li Lei',
       target: 'event',
-      body: v2(ctx, 'elearning.course_registration.updated_v2', registration(lilei, 2, ['9qJNKjB7U', '7qJNKjB7A']), now + 1000),
+      body: v2(
+        ctx,
+        'elearning.course_registration.updated_v2',
+        registration(lilei, 2, ['9qJNKjB7U', '7qJNKjB7A']),
+        now + 1000,
+      ),
     },
     {
       id: 'elearning-deleted',

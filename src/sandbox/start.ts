@@ -56,7 +56,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const env = opts.env ?? process.env;
   const merged: Record<string, string | undefined> = { ...SANDBOX_DEFAULTS };
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') merged[k] = v;
-  const admins = new Set([DEMO_ADMIN.open_id, ...(merged.ADMIN_OPEN_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)]);
+  const admins = new Set([
+    DEMO_ADMIN.open_id,
+    ...(merged.ADMIN_OPEN_IDS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ]);
   merged.ADMIN_OPEN_IDS = [...admins].join(',');
 
   const feishu = await FeishuEmulator.start({

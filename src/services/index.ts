@@ -45,5 +45,13 @@ export function createServices(deps: {
       })
     : undefined;
   const resolver = new IdentityResolver({ db, directory, alm: alm && { getUser: (id) => alm.getUser(id) }, config });
-  return { directory, resolver, alm, catalog: new AlmCatalog(db, alm), feishu, bot: {}, wakeWaiting: deps.wakeWaiting ?? (() => {}) };
+  return {
+    directory,
+    resolver,
+    alm,
+    catalog: new AlmCatalog(db, alm),
+    feishu,
+    bot: {},
+    wakeWaiting: deps.wakeWaiting ?? (() => {}),
+  };
 }

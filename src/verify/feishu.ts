@@ -10,12 +10,18 @@ export interface SignatureHeaders {
 
 /** Feishu event / card.action.trigger signature: hex(sha256(timestamp + nonce + encryptKey + rawBody)). */
 export function feishuSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: Buffer): string {
-  return createHash('sha256').update(timestamp + nonce + encryptKey).update(rawBody).digest('hex');
+  return createHash('sha256')
+    .update(timestamp + nonce + encryptKey)
+    .update(rawBody)
+    .digest('hex');
 }
 
 /** Old-style card callback signature: hex(sha1(timestamp + nonce + verificationToken + rawBody)). */
 export function oldCardSignature(timestamp: string, nonce: string, token: string, rawBody: Buffer): string {
-  return createHash('sha1').update(timestamp + nonce + token).update(rawBody).digest('hex');
+  return createHash('sha1')
+    .update(timestamp + nonce + token)
+    .update(rawBody)
+    .digest('hex');
 }
 
 export type SignatureCheck = 'ok' | 'missing' | 'mismatch';

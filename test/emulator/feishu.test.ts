@@ -136,7 +136,12 @@ describe('tenant_access_token', () => {
     const { emu, client } = await start();
     const first = await rawFetch(emu, 'POST', TOKEN, { body: { app_id: emu.appId, app_secret: emu.appSecret } });
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ code: 0, msg: 'ok', tenant_access_token: expect.stringMatching(/^t-[0-9a-f]{40}$/), expire: 7200 });
+    expect(first.body).toEqual({
+      code: 0,
+      msg: 'ok',
+      tenant_access_token: expect.stringMatching(/^t-[0-9a-f]{40}$/),
+      expire: 7200,
+    });
 
     await sendText(client, 'ou_alice', 'one');
     await sendText(client, 'ou_bob', 'two');
@@ -171,7 +176,9 @@ describe('tenant_access_token', () => {
     expect(err.message).toBe('failed to get tenant_access_token, code: 10014, msg: app secret invalid');
     expect(emu.messages).toHaveLength(0);
 
-    const unknownApp = await rawFetch(emu, 'POST', TOKEN, { body: { app_id: 'cli_ffffffffffffffff', app_secret: 'x' } });
+    const unknownApp = await rawFetch(emu, 'POST', TOKEN, {
+      body: { app_id: 'cli_ffffffffffffffff', app_secret: 'x' },
+    });
     expect(unknownApp).toMatchObject({ status: 200, body: { code: 10014, msg: 'app id not exists' } });
     expect(unknownApp.body).not.toHaveProperty('tenant_access_token');
     const missing = await rawFetch(emu, 'POST', TOKEN, { body: { app_id: emu.appId } });
@@ -189,9 +196,18 @@ describe('tenant_access_token', () => {
 
     // withTenantToken only takes effect with disableTokenCache: otherwise the SDK fetches a
     // token and overwrites the Authorization header.
-    const ownToken = new lark.Client({ appId: emu.appId, appSecret: emu.appSecret, domain: emu.url, disableTokenCache: true, logger: silent });
+    const ownToken = new lark.Client({
+      appId: emu.appId,
+      appSecret: emu.appSecret,
+      domain: emu.url,
+      disableTokenCache: true,
+      logger: silent,
+    });
     const viaSdk = await failure(
-      ownToken.im.v1.message.create({ params: { receive_id_type: 'open_id' }, data: body }, lark.withTenantToken('t-bogus')),
+      ownToken.im.v1.message.create(
+        { params: { receive_id_type: 'open_id' }, data: body },
+        lark.withTenantToken('t-bogus'),
+      ),
     );
     expect(viaSdk.response?.status).toBe(400);
     expect(viaSdk.response?.data.code).toBe(99991663);
@@ -351,7 +367,9 @@ describe('im.v1.message.create', () => {
     const exact = card2('x'.repeat(30 * 1024 - Buffer.byteLength(base)));
     expect(Buffer.byteLength(JSON.stringify(exact))).toBe(30 * 1024);
     expect((await sendCard(client, 'ou_alice', exact)).code).toBe(0);
-    const over = await failure(sendCard(client, 'ou_alice', card2('x'.repeat(30 * 1024 - Buffer.byteLength(base) + 1))));
+    const over = await failure(
+      sendCard(client, 'ou_alice', card2('x'.repeat(30 * 1024 - Buffer.byteLength(base) + 1))),
+    );
     expect(over.response?.status).toBe(400);
     expect(over.response?.data.code).toBe(230025);
     expect(emu.messages).toHaveLength(1);
@@ -374,7 +392,9 @@ describe('im.v1.message.create', () => {
     expect((await sendCard(client, 'ou_alice', { schema: '2.0', body: { elements: columns(200) } })).code).toBe(0);
     expect(await code(sendCard(client, 'ou_alice', { schema: '2.0', body: { elements: columns(201) } }))).toBe(230099);
     expect(await code(sendCard(client, 'ou_alice', { schema: '2.0', elements: [md(1)] }))).toBe(230099);
-    expect(await code(sendCard(client, 'ou_alice', { schema: '2.0', body: { elements: [{ tag: 'action', actions: [] }] } }))).toBe(230099);
+    expect(
+      await code(sendCard(client, 'ou_alice', { schema: '2.0', body: { elements: [{ tag: 'action', actions: [] }] } })),
+    ).toBe(230099);
     expect(await code(sendCard(client, 'ou_alice', '{"schema":"2.0",'))).toBe(230001);
     expect(await code(sendCard(client, 'ou_alice', card2('x'), { type: 'phone' }))).toBe(230001);
     expect(
@@ -386,7 +406,9 @@ describe('im.v1.message.create', () => {
       ),
     ).toBe(230001);
     // A 1.0 card and a template reference are accepted as they are.
-    expect((await sendCard(client, 'ou_alice', { config: { wide_screen_mode: true }, elements: [md(1)] })).code).toBe(0);
+    expect((await sendCard(client, 'ou_alice', { config: { wide_screen_mode: true }, elements: [md(1)] })).code).toBe(
+      0,
+    );
     expect((await sendCard(client, 'ou_alice', { type: 'template', data: { template_id: 'AAq123' } })).code).toBe(0);
     expect(emu.messages).toHaveLength(3);
   });
@@ -401,7 +423,13 @@ describe('scripted failures', () => {
     expect(e500.response?.data).toEqual({ code: 500, msg: 'scripted failure' });
     expect((await sendText(client, 'ou_alice', 'y')).code).toBe(0);
 
-    emu.failNext({ status: 400, code: 230013, msg: 'Bot has NO availability to this user.', match: { receiveId: 'ou_bob' }, times: 2 });
+    emu.failNext({
+      status: 400,
+      code: 230013,
+      msg: 'Bot has NO availability to this user.',
+      match: { receiveId: 'ou_bob' },
+      times: 2,
+    });
     expect((await sendText(client, 'ou_alice', 'not bob')).code).toBe(0);
     for (let i = 0; i < 2; i++) {
       const e = await failure(sendText(client, 'ou_bob', 'bob'));
@@ -471,9 +499,14 @@ describe('im.v1.message.patch', () => {
     const sent = await sendCard(client, 'ou_alice', card2('pending'));
     const messageId = sent.data!.message_id!;
     const next = card2('approved ✅');
-    const res = await client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(next) } });
+    const res = await client.im.v1.message.patch({
+      path: { message_id: messageId },
+      data: { content: JSON.stringify(next) },
+    });
     expect(res).toEqual({ code: 0, msg: 'success', data: {} });
-    expect(emu.patches).toEqual([{ message_id: messageId, content: JSON.stringify(next), card: next, at: expect.any(Number) }]);
+    expect(emu.patches).toEqual([
+      { message_id: messageId, content: JSON.stringify(next), card: next, at: expect.any(Number) },
+    ]);
     expect(emu.messages[0]).toMatchObject({ content: JSON.stringify(next), card: next, updated: true });
   });
 
@@ -483,7 +516,10 @@ describe('im.v1.message.patch', () => {
     const patch = (id: string, card: unknown) =>
       client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(card) } });
     const v2 = (await sendCard(client, 'ou_alice', card2('v2'))).data!.message_id!;
-    const v1 = { config: { update_multi: true }, elements: [{ tag: 'div', text: { tag: 'plain_text', content: 'v1' } }] };
+    const v1 = {
+      config: { update_multi: true },
+      elements: [{ tag: 'div', text: { tag: 'plain_text', content: 'v1' } }],
+    };
     const e = await failure(patch(v2, v1));
     expect(e.response?.status).toBe(400);
     expect(e.response?.data.code).toBe(200830);
@@ -518,7 +554,10 @@ describe('im.v1.message.patch', () => {
 describe('contact', () => {
   it('gets a user with leader_user_id in the requested id type', async () => {
     const { client } = await start();
-    const byOpenId = await client.contact.v3.user.get({ path: { user_id: 'ou_alice' }, params: { user_id_type: 'open_id' } });
+    const byOpenId = await client.contact.v3.user.get({
+      path: { user_id: 'ou_alice' },
+      params: { user_id_type: 'open_id' },
+    });
     expect(byOpenId).toEqual({
       code: 0,
       msg: 'success',
@@ -537,9 +576,15 @@ describe('contact', () => {
         },
       },
     });
-    const byUserId = await client.contact.v3.user.get({ path: { user_id: 'u_alice' }, params: { user_id_type: 'user_id' } });
+    const byUserId = await client.contact.v3.user.get({
+      path: { user_id: 'u_alice' },
+      params: { user_id_type: 'user_id' },
+    });
     expect(byUserId.data?.user?.leader_user_id).toBe('u_bob');
-    const byUnionId = await client.contact.v3.user.get({ path: { user_id: 'on_alice' }, params: { user_id_type: 'union_id' } });
+    const byUnionId = await client.contact.v3.user.get({
+      path: { user_id: 'on_alice' },
+      params: { user_id_type: 'union_id' },
+    });
     expect(byUnionId.data?.user?.leader_user_id).toBe('on_bob');
     const bob = await client.contact.v3.user.get({ path: { user_id: 'ou_bob' } });
     expect(bob.data?.user).not.toHaveProperty('leader_user_id');
@@ -547,7 +592,9 @@ describe('contact', () => {
     const unknown = await failure(client.contact.v3.user.get({ path: { user_id: 'ou_nobody' } }));
     expect(unknown.response?.status).toBe(400);
     expect(unknown.response?.data.code).toBe(41050);
-    const wrongType = await failure(client.contact.v3.user.get({ path: { user_id: 'ou_alice' }, params: { user_id_type: 'user_id' } }));
+    const wrongType = await failure(
+      client.contact.v3.user.get({ path: { user_id: 'ou_alice' }, params: { user_id_type: 'user_id' } }),
+    );
     expect(wrongType.response?.data.code).toBe(41050);
   });
 
@@ -568,7 +615,10 @@ describe('contact', () => {
         ],
       },
     });
-    const asUserId = await client.contact.v3.user.batchGetId({ params: { user_id_type: 'user_id' }, data: { emails: ['bob@example.com'] } });
+    const asUserId = await client.contact.v3.user.batchGetId({
+      params: { user_id_type: 'user_id' },
+      data: { emails: ['bob@example.com'] },
+    });
     expect(asUserId.data?.user_list?.[0]?.user_id).toBe('u_bob');
 
     const tooMany = await failure(
@@ -607,7 +657,10 @@ describe('bot/v3/info', () => {
   it('defaults to ou_bot_emulator and needs a tenant token', async () => {
     const { emu, client } = await start();
     expect(emu.botOpenId).toBe('ou_bot_emulator');
-    const res = await client.request<{ bot: { open_id: string; app_name: string } }>({ url: '/open-apis/bot/v3/info', method: 'GET' });
+    const res = await client.request<{ bot: { open_id: string; app_name: string } }>({
+      url: '/open-apis/bot/v3/info',
+      method: 'GET',
+    });
     expect(res.bot.open_id).toBe('ou_bot_emulator');
     expect(res.bot.app_name).toBe('Emulator Bot');
     const anonymous = await rawFetch(emu, 'GET', '/open-apis/bot/v3/info');
@@ -638,8 +691,11 @@ describe('helpdesk', () => {
     });
   }
 
-  const subscribe = (client: lark.Client, events: Array<{ type: string; subtype: string }>, opts = lark.withHelpDeskCredential()) =>
-    client.helpdesk.v1.event.subscribe({ data: { events } }, opts);
+  const subscribe = (
+    client: lark.Client,
+    events: Array<{ type: string; subtype: string }>,
+    opts = lark.withHelpDeskCredential(),
+  ) => client.helpdesk.v1.event.subscribe({ data: { events } }, opts);
 
   const credential = (id: string, token: string) => Buffer.from(`${id}:${token}`).toString('base64');
 
@@ -651,7 +707,10 @@ describe('helpdesk', () => {
 
     expect((await subscribe(client, [CREATED])).code).toBe(0);
     expect((await subscribe(client, [UPDATED, CREATED])).code).toBe(0);
-    expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.created_v1', 'helpdesk.ticket/ticket.updated_v1']);
+    expect(emu.helpdeskSubscriptions('7001')).toEqual([
+      'helpdesk.ticket/ticket.created_v1',
+      'helpdesk.ticket/ticket.updated_v1',
+    ]);
     expect(emu.helpdeskSubscriptions('7002')).toEqual([]);
 
     // One client for several helpdesks: pass the header per call instead.
@@ -659,11 +718,16 @@ describe('helpdesk', () => {
     expect((await subscribe(client, [UPDATED], perCall)).code).toBe(0);
     expect(emu.helpdeskSubscriptions('7002')).toEqual(['helpdesk.ticket/ticket.updated_v1']);
 
-    const unsub = await client.helpdesk.v1.event.unsubscribe({ data: { events: [CREATED] } }, lark.withHelpDeskCredential());
+    const unsub = await client.helpdesk.v1.event.unsubscribe(
+      { data: { events: [CREATED] } },
+      lark.withHelpDeskCredential(),
+    );
     expect(unsub).toEqual({ code: 0, msg: 'success', data: {} });
     expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.updated_v1']);
     // Unsubscribing what is not subscribed is not an error.
-    expect((await client.helpdesk.v1.event.unsubscribe({ data: { events: [CREATED] } }, lark.withHelpDeskCredential())).code).toBe(0);
+    expect(
+      (await client.helpdesk.v1.event.unsubscribe({ data: { events: [CREATED] } }, lark.withHelpDeskCredential())).code,
+    ).toBe(0);
     expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.updated_v1']);
   });
 
@@ -681,7 +745,9 @@ describe('helpdesk', () => {
     await refused(subscribe(helpdeskClient(emu), [CREATED])); // Client without helpDeskId/helpDeskToken
     await refused(good.helpdesk.v1.event.unsubscribe({ data: { events: [CREATED] } }));
     expect(emu.helpdeskSubscriptions('7001')).toEqual([]);
-    expect(emu.requests.filter((r) => r.path === SUBSCRIBE).map((r) => r.code)).toEqual([154001, 154001, 154001, 154001]);
+    expect(emu.requests.filter((r) => r.path === SUBSCRIBE).map((r) => r.code)).toEqual([
+      154001, 154001, 154001, 154001,
+    ]);
 
     // The tenant token is checked first; the base64 value without "Bearer " is accepted too.
     const body = { events: [CREATED] };
@@ -689,8 +755,16 @@ describe('helpdesk', () => {
     const noTenant = await rawFetch(emu, 'POST', SUBSCRIBE, { body, headers: helpdeskHeader });
     expect(noTenant).toMatchObject({ status: 400, body: { code: 99991661 } });
     const { token } = await fetchToken(emu);
-    expect((await rawFetch(emu, 'POST', SUBSCRIBE, { token, body, headers: helpdeskHeader })).body).toEqual({ code: 0, msg: 'success', data: {} });
-    const notBase64 = await rawFetch(emu, 'POST', SUBSCRIBE, { token, body, headers: { 'x-lark-helpdesk-authorization': 'Bearer 7001:ht-learning' } });
+    expect((await rawFetch(emu, 'POST', SUBSCRIBE, { token, body, headers: helpdeskHeader })).body).toEqual({
+      code: 0,
+      msg: 'success',
+      data: {},
+    });
+    const notBase64 = await rawFetch(emu, 'POST', SUBSCRIBE, {
+      token,
+      body,
+      headers: { 'x-lark-helpdesk-authorization': 'Bearer 7001:ht-learning' },
+    });
     expect(notBase64).toMatchObject({ status: 401, body: { code: 154001 } });
     expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.created_v1']);
   });
@@ -704,7 +778,9 @@ describe('helpdesk', () => {
       return e.response?.data.code;
     };
     expect(await code(subscribe(client, []))).toBe(154000);
-    expect(await code(subscribe(client, [CREATED, { type: 'helpdesk.ticket', subtype: 'ticket.create_v1' }]))).toBe(154000);
+    expect(await code(subscribe(client, [CREATED, { type: 'helpdesk.ticket', subtype: 'ticket.create_v1' }]))).toBe(
+      154000,
+    );
     expect(await code(subscribe(client, [{ type: 'helpdesk.ticket' } as never]))).toBe(154000);
     expect(emu.helpdeskSubscriptions('7001')).toEqual([]);
     const message = { type: 'helpdesk.ticket_message', subtype: 'ticket_message.created_v1' };
@@ -764,7 +840,12 @@ describe('helpdesk', () => {
     };
     await notFound(client, 'tk_missing');
     await notFound(helpdeskClient(emu, '7002', 'ht-it'), 'tk_1');
-    const wrong = await failure(helpdeskClient(emu, '7001', 'nope').helpdesk.v1.ticket.get({ path: { ticket_id: 'tk_1' } }, lark.withHelpDeskCredential()));
+    const wrong = await failure(
+      helpdeskClient(emu, '7001', 'nope').helpdesk.v1.ticket.get(
+        { path: { ticket_id: 'tk_1' } },
+        lark.withHelpDeskCredential(),
+      ),
+    );
     expect(wrong.response?.data.code).toBe(154001);
   });
 
@@ -777,7 +858,9 @@ describe('helpdesk', () => {
     expect(emu.helpdeskSubscriptions('7001')).toEqual([]);
     expect((await subscribe(client, [UPDATED])).code).toBe(0);
     expect(emu.helpdeskSubscriptions('7001')).toEqual(['helpdesk.ticket/ticket.updated_v1']);
-    expect((await client.helpdesk.v1.ticket.get({ path: { ticket_id: 'tk_1' } }, lark.withHelpDeskCredential())).code).toBe(0);
+    expect(
+      (await client.helpdesk.v1.ticket.get({ path: { ticket_id: 'tk_1' } }, lark.withHelpDeskCredential())).code,
+    ).toBe(0);
   });
 });
 
@@ -787,7 +870,10 @@ describe('emulator housekeeping', () => {
     const { token } = await fetchToken(emu);
     const notFound = await rawFetch(emu, 'GET', '/open-apis/im/v1/chats', { token });
     expect(notFound).toMatchObject({ status: 404, body: { code: 404, msg: 'not found' } });
-    const badJson = await rawFetch(emu, 'POST', `${MESSAGES}?receive_id_type=open_id`, { token, rawBody: '{"receive_id":' });
+    const badJson = await rawFetch(emu, 'POST', `${MESSAGES}?receive_id_type=open_id`, {
+      token,
+      rawBody: '{"receive_id":',
+    });
     expect(badJson).toMatchObject({ status: 400, body: { code: 9499 } });
     expect(emu.requests.map((r) => [r.method, r.path, r.status, r.code])).toEqual([
       ['POST', TOKEN, 200, 0],

@@ -31,9 +31,15 @@ describe('Feishu emulator: long connection with the SDK', () => {
     const message = v2Event('im.message.receive_v1', { message: { message_id: 'om_1' } });
     expect(await emu.pushEvent(message, { fragments: 2 })).toEqual({ code: 200 });
     expect(received).toHaveLength(1);
-    expect(await emu.pushEvent(v2Event('card.action.trigger', { action: { value: {} } }))).toEqual({ code: 200, data: { toast: { type: 'success', content: 'ok' } } });
+    expect(await emu.pushEvent(v2Event('card.action.trigger', { action: { value: {} } }))).toEqual({
+      code: 200,
+      data: { toast: { type: 'success', content: 'ok' } },
+    });
     // The SDK answers a type without a handler with 200 and a note (reference §3.5).
-    expect(await emu.pushEvent(v2Event('some.other_v1', {}))).toEqual({ code: 200, data: 'no some.other_v1 event handle' });
+    expect(await emu.pushEvent(v2Event('some.other_v1', {}))).toEqual({
+      code: 200,
+      data: 'no some.other_v1 event handle',
+    });
     // The first ping goes out on open; the pong sets a 1 s interval, so a second one follows (not NaN: no flood).
     await new Promise((r) => setTimeout(r, 1500));
     expect(emu.longConnection.pings).toBeGreaterThanOrEqual(2);
@@ -63,7 +69,13 @@ describe('Feishu emulator: long connection with the SDK', () => {
   it('refuses a wrong app secret with code 514, which the SDK treats as final', async () => {
     emu = await FeishuEmulator.start();
     const error = new Promise<Error>((resolve) => {
-      ws = new lark.WSClient({ appId: emu!.appId, appSecret: 'wrong', domain: emu!.url, logger: silent, onError: resolve });
+      ws = new lark.WSClient({
+        appId: emu!.appId,
+        appSecret: 'wrong',
+        domain: emu!.url,
+        logger: silent,
+        onError: resolve,
+      });
     });
     ws!.start({ eventDispatcher: new lark.EventDispatcher({ logger: silent }) });
     expect((await error).message).toContain('code=514');

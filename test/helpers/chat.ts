@@ -18,7 +18,11 @@ export function textMessage(opts: {
   senderType?: 'user' | 'app';
 }) {
   return v2Event('im.message.receive_v1', {
-    sender: { sender_id: { open_id: opts.from, user_id: 'u', union_id: 'on' }, sender_type: opts.senderType ?? 'user', tenant_key: 't' },
+    sender: {
+      sender_id: { open_id: opts.from, user_id: 'u', union_id: 'on' },
+      sender_type: opts.senderType ?? 'user',
+      tenant_key: 't',
+    },
     message: {
       message_id: `om_${randomBytes(8).toString('hex')}`,
       create_time: String(Date.now()),
@@ -26,7 +30,12 @@ export function textMessage(opts: {
       chat_type: opts.chatType,
       message_type: 'text',
       content: JSON.stringify({ text: opts.text }),
-      mentions: Object.entries(opts.mentions ?? {}).map(([key, u]) => ({ key, id: { open_id: u.open_id, user_id: 'u', union_id: 'on' }, name: u.name ?? u.open_id, tenant_key: 't' })),
+      mentions: Object.entries(opts.mentions ?? {}).map(([key, u]) => ({
+        key,
+        id: { open_id: u.open_id, user_id: 'u', union_id: 'on' },
+        name: u.name ?? u.open_id,
+        tenant_key: 't',
+      })),
     },
   });
 }
@@ -36,7 +45,10 @@ export function say(baseUrl: string, body: object): Promise<Response> {
 }
 
 /** A new-style card.action.trigger click, signed like an event. */
-export async function click(baseUrl: string, opts: { openId: string; value: Record<string, unknown>; messageId?: string; chatId?: string; path?: string }) {
+export async function click(
+  baseUrl: string,
+  opts: { openId: string; value: Record<string, unknown>; messageId?: string; chatId?: string; path?: string },
+) {
   const body = v2Event('card.action.trigger', {
     operator: { open_id: opts.openId, user_id: 'u', union_id: 'on', tenant_key: 't' },
     token: `c-${randomBytes(8).toString('hex')}`,
@@ -45,11 +57,20 @@ export async function click(baseUrl: string, opts: { openId: string; value: Reco
     context: { open_message_id: opts.messageId ?? 'om_x', open_chat_id: opts.chatId ?? 'oc_x' },
   });
   const res = await postEvent(`${baseUrl}${opts.path ?? '/webhook/card'}`, body, { encryptKey: ENCRYPT_KEY });
-  return { status: res.status, body: (await res.json()) as { toast?: { type: string; content: string; i18n?: { en_us?: string } }; card?: { type: string; data: unknown } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      toast?: { type: string; content: string; i18n?: { en_us?: string } };
+      card?: { type: string; data: unknown };
+    },
+  };
 }
 
 /** The older flat callback, signed with SHA-1 over the verification token. */
-export async function clickOldStyle(baseUrl: string, opts: { openId: string; value: Record<string, unknown>; messageId?: string }) {
+export async function clickOldStyle(
+  baseUrl: string,
+  opts: { openId: string; value: Record<string, unknown>; messageId?: string },
+) {
   const body = JSON.stringify({
     open_id: opts.openId,
     user_id: 'u',

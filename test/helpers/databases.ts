@@ -12,7 +12,9 @@ if (!POSTGRES_URL) {
   if (process.env.REQUIRE_POSTGRES_LANE === '1') {
     throw new Error('REQUIRE_POSTGRES_LANE=1 but TEST_DATABASE_URL is not set: the PostgreSQL lane must run here.');
   }
-  console.warn('[tests] PostgreSQL lane SKIPPED: TEST_DATABASE_URL is not set (CI sets it). Only the embedded database is tested.');
+  console.warn(
+    '[tests] PostgreSQL lane SKIPPED: TEST_DATABASE_URL is not set (CI sets it). Only the embedded database is tested.',
+  );
 }
 
 export type Lane = 'pglite' | 'postgres';

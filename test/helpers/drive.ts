@@ -35,10 +35,23 @@ export async function driveToIdle(h: Pick<Harness, 'bot'>): Promise<void> {
 export async function handleEvent(h: Pick<Harness, 'bot' | 'db'>, input: EventInput): Promise<Handled> {
   const externalId = input.externalId ?? `seam-${process.pid}-${++seq}`;
   const status = registry.has(input.source, input.eventType) ? 'pending' : 'ignored';
-  const { id, duplicate } = await h.bot.inbox.accept({ source: input.source, externalId, eventType: input.eventType, payload: input.payload, status });
+  const { id, duplicate } = await h.bot.inbox.accept({
+    source: input.source,
+    externalId,
+    eventType: input.eventType,
+    payload: input.payload,
+    status,
+  });
   const prisma = h.db.prisma;
   const eventId =
-    id ?? (duplicate ? (await prisma.inboundEvent.findUniqueOrThrow({ where: { source_externalId: { source: input.source, externalId } } })).id : undefined);
+    id ??
+    (duplicate
+      ? (
+          await prisma.inboundEvent.findUniqueOrThrow({
+            where: { source_externalId: { source: input.source, externalId } },
+          })
+        ).id
+      : undefined);
   if (!eventId) throw new Error('the inbox stored nothing');
   await driveToIdle(h);
   const event = await prisma.inboundEvent.findUniqueOrThrow({ where: { id: eventId } });

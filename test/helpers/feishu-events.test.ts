@@ -28,7 +28,11 @@ function sdkInput(rawBody: string, headers: Partial<FeishuSignatureHeaders>): Re
 /** An EventDispatcher with one recording handler for `eventType`. */
 function dispatcherFor(eventType: string, opts: { encryptKey?: string } = {}) {
   const seen: Record<string, unknown>[] = [];
-  const dispatcher = new lark.EventDispatcher({ ...opts, logger: silent, loggerLevel: lark.LoggerLevel.error }).register({
+  const dispatcher = new lark.EventDispatcher({
+    ...opts,
+    logger: silent,
+    loggerLevel: lark.LoggerLevel.error,
+  }).register({
     [eventType]: async (data: Record<string, unknown>) => {
       seen.push(data);
       return 'handled';
@@ -93,7 +97,12 @@ describe('signatures', () => {
 
     expect(await dispatcher.invoke(sdkInput(raw, signFeishu(raw, ENCRYPT_KEY)))).toBe('handled');
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ event_id: 'evt-1', event_type: type, app_id: DEFAULT_APP_ID, chat_id: 'oc_413871888e0d5492e25b173f0812efb7' });
+    expect(seen[0]).toMatchObject({
+      event_id: 'evt-1',
+      event_type: type,
+      app_id: DEFAULT_APP_ID,
+      chat_id: 'oc_413871888e0d5492e25b173f0812efb7',
+    });
 
     expect(await dispatcher.invoke(sdkInput(raw, signFeishu(raw, 'wrong-key')))).toBeUndefined();
     const changed = raw.replace('oc_4138', 'oc_9999');
@@ -153,7 +162,14 @@ describe('event builders', () => {
       event: { course_id: 'c1' },
     });
     const o = v2Event('x', {}, { eventId: 'e', token: 't', appId: 'cli_1', tenantKey: 'tk', createTime: '1' });
-    expect(o.header).toEqual({ event_id: 'e', event_type: 'x', create_time: '1', token: 't', app_id: 'cli_1', tenant_key: 'tk' });
+    expect(o.header).toEqual({
+      event_id: 'e',
+      event_type: 'x',
+      create_time: '1',
+      token: 't',
+      app_id: 'cli_1',
+      tenant_key: 'tk',
+    });
   });
 
   it('v1Event and urlVerification match the wire formats; a v1 event dispatches on event.type', async () => {
@@ -198,7 +214,9 @@ describe('postEvent', () => {
     expect(headers['content-type']).toBe('application/json; charset=utf-8');
     expect(headers['x-extra']).toBe('1');
     const expected = createHash('sha256')
-      .update(`${String(headers['x-lark-request-timestamp'])}${String(headers['x-lark-request-nonce'])}${ENCRYPT_KEY}${raw}`)
+      .update(
+        `${String(headers['x-lark-request-timestamp'])}${String(headers['x-lark-request-nonce'])}${ENCRYPT_KEY}${raw}`,
+      )
       .digest('hex');
     expect(headers['x-lark-signature']).toBe(expected);
 
@@ -217,9 +235,14 @@ describe('postEvent', () => {
   it('drives the SDK webhook adapter end to end: challenge, signed event, rejected unsigned event', async () => {
     const type = 'elearning.course_registration.created_v2';
     const { dispatcher, seen } = dispatcherFor(type, { encryptKey: ENCRYPT_KEY });
-    const url = (await listen(lark.adaptDefault('/webhook/event', dispatcher, { autoChallenge: true }))) + '/webhook/event';
+    const url =
+      (await listen(lark.adaptDefault('/webhook/event', dispatcher, { autoChallenge: true }))) + '/webhook/event';
 
-    const challenge = await postEvent(url, urlVerification('ch-123'), { encryptKey: ENCRYPT_KEY, encrypt: true, sign: false });
+    const challenge = await postEvent(url, urlVerification('ch-123'), {
+      encryptKey: ENCRYPT_KEY,
+      encrypt: true,
+      sign: false,
+    });
     expect(await challenge.json()).toEqual({ challenge: 'ch-123' });
 
     const fixture = loadFixture<object>('feishu/elearning.course_registration.created_v2.json');
@@ -267,7 +290,9 @@ describe('fixtures', () => {
       const f = loadFixture<{ schema: string; header: { event_type: string } }>(`feishu/${n}.json`);
       expect([f.schema, f.header.event_type]).toEqual(['2.0', eventType]);
     }
-    expect(loadFixture<{ event: { type: string } }>('feishu/p2p_chat_create.v1.json').event.type).toBe('p2p_chat_create');
+    expect(loadFixture<{ event: { type: string } }>('feishu/p2p_chat_create.v1.json').event.type).toBe(
+      'p2p_chat_create',
+    );
   });
 
   it('has one ALM sample per event, each named by its eventName except the documented CERTIFICATION_ENROLLMENT_BATCH one', () => {
@@ -294,6 +319,8 @@ describe('fixtures', () => {
       expect(f.type).toBe(n);
       expect(f.uuid).toMatch(/^[0-9a-f]{32}$/);
     }
-    expect(loadFixture<{ callbackUrl: string }>('qingsuyun/answerSheet.json').callbackUrl).toBe('http://www.***.com/eventCallBack');
+    expect(loadFixture<{ callbackUrl: string }>('qingsuyun/answerSheet.json').callbackUrl).toBe(
+      'http://www.***.com/eventCallBack',
+    );
   });
 });

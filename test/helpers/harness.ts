@@ -90,7 +90,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     async restart(extra = {}) {
       await bot.stop();
       env = { ...env, ...extra };
-      db = await (testDb.url || testDb.dataDir !== 'memory://' ? testDb.open() : Promise.reject(new Error('an in-memory database cannot survive a restart; pass a dataDir')));
+      db = await (testDb.url || testDb.dataDir !== 'memory://'
+        ? testDb.open()
+        : Promise.reject(new Error('an in-memory database cannot survive a restart; pass a dataDir')));
       config = testConfig(env);
       bot = await startBot({ config, log, database: db, background: opts.background });
       Object.assign(h, { bot, db, config, eventUrl: `${bot.url}/webhook/event` });
@@ -105,7 +107,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 }
 
 /** Polls until `fn` returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  fn: () => Promise<T> | T,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

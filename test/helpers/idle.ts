@@ -21,8 +21,12 @@ export async function dueWork(db: Db): Promise<{ events: number; notifications: 
 
 /** Resolves once the bot has no due inbox or outbox work (or throws after `timeoutMs`). */
 export async function untilIdle(db: Db, timeoutMs = 15_000): Promise<void> {
-  await eventually(async () => {
-    const due = await dueWork(db);
-    return due.events === 0 && due.notifications === 0;
-  }, timeoutMs, 'the bot to be idle');
+  await eventually(
+    async () => {
+      const due = await dueWork(db);
+      return due.events === 0 && due.notifications === 0;
+    },
+    timeoutMs,
+    'the bot to be idle',
+  );
 }

@@ -51,11 +51,17 @@ export async function waitHealthy(inst: Instance, timeoutMs = 90_000): Promise<v
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (inst.child.exitCode !== null || inst.child.signalCode !== null) {
-      throw new Error(`${inst.url} exited (${inst.child.exitCode ?? inst.child.signalCode}) before it was healthy:\n${inst.output().slice(-3000)}`);
+      throw new Error(
+        `${inst.url} exited (${inst.child.exitCode ?? inst.child.signalCode}) before it was healthy:\n${inst.output().slice(-3000)}`,
+      );
     }
-    const ok = await fetch(`${inst.url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${inst.url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${inst.url} not healthy after ${timeoutMs} ms:\n${inst.output().slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${inst.url} not healthy after ${timeoutMs} ms:\n${inst.output().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -92,7 +98,9 @@ export async function outboxStatus(url: string): Promise<Record<string, number>>
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const { rows } = await c.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM notification GROUP BY status');
+    const { rows } = await c.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM notification GROUP BY status',
+    );
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   } finally {
     await c.end();

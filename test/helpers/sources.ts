@@ -7,7 +7,11 @@ export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
-export async function postAlm(baseUrl: string, body: unknown, auth: string | null = basicAuth(ALM_USER, ALM_PASSWORD)): Promise<Response> {
+export async function postAlm(
+  baseUrl: string,
+  body: unknown,
+  auth: string | null = basicAuth(ALM_USER, ALM_PASSWORD),
+): Promise<Response> {
   return fetch(`${baseUrl}/webhook/alm`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },

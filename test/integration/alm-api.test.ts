@@ -46,8 +46,17 @@ describe.each(LANES)('ALM API client and budget (%s)', (lane) => {
     emu = await AlmEmulator.start({ ...CREDS });
     emu.addUser({ id: 12345678, email: 'learner@example.com', name: 'Li Lei' });
     emu.addLearningObject({ id: 'course:12345678', name: 'Safety basics', loType: 'course' });
-    emu.addLearningObject({ id: 'learningProgram:123836', name: 'Onboarding', names: { 'zh-CN': '入职培训', 'fr-FR': 'Intégration' } });
-    emu.addLearningObject({ id: 'certification:777', name: 'Erste Hilfe', locale: 'de-DE', names: { 'fr-FR': 'Premiers secours' } });
+    emu.addLearningObject({
+      id: 'learningProgram:123836',
+      name: 'Onboarding',
+      names: { 'zh-CN': '入职培训', 'fr-FR': 'Intégration' },
+    });
+    emu.addLearningObject({
+      id: 'certification:777',
+      name: 'Erste Hilfe',
+      locale: 'de-DE',
+      names: { 'fr-FR': 'Premiers secours' },
+    });
     testDb = await createTestDatabase(lane);
     const first = await testDb.open();
     dbs = lane === 'postgres' ? [first, await testDb.open()] : [first, first];
@@ -214,10 +223,11 @@ describe.each(LANES)('ALM API client and budget (%s)', (lane) => {
     expect(await rejection(api.getUser(12345678))).toBeInstanceOf(AlmBudgetExhausted);
     expect(emu.primeRequests().map((r) => r.status)).toEqual([200, 401, 200]);
 
-
     // With room for only one more call, the retry after a 401 is deferred, not sent.
     emu.reset();
-    const tight = client({ budget: new ApiBudget(dbs[0].prisma, { api: `${apiName}:tight`, limit: 2, windowMs: HOUR }) });
+    const tight = client({
+      budget: new ApiBudget(dbs[0].prisma, { api: `${apiName}:tight`, limit: 2, windowMs: HOUR }),
+    });
     await tight.getUser(12345678);
     emu.expireTokens();
     expect(await rejection(tight.getUser(12345678))).toBeInstanceOf(AlmBudgetExhausted);
@@ -271,7 +281,11 @@ describe.each(LANES)('ALM API client and budget (%s)', (lane) => {
     emu.failNext({ status: 503 });
     expect(await rejection(api.getUser(12345678))).toMatchObject({ name: 'AlmApiError', status: 503, retryable: true });
     emu.failNext({ status: 400 });
-    expect(await rejection(api.getUser(12345678))).toMatchObject({ name: 'AlmApiError', status: 400, retryable: false });
+    expect(await rejection(api.getUser(12345678))).toMatchObject({
+      name: 'AlmApiError',
+      status: 400,
+      retryable: false,
+    });
     emu.failNext({ delayMs: 2_000 });
     const timeout = await rejection(api.getUser(12345678));
     expect(timeout).toBeInstanceOf(AlmApiError);

@@ -23,7 +23,11 @@ const ALICE = 'ou_alice000000000000000000000000001';
 const BOB = 'ou_bob00000000000000000000000000001';
 const CAROL = 'ou_carol000000000000000000000000001';
 const GROUP = 'oc_group0000000000000000000000001';
-const SECRETS = { ALM_WEBHOOK_PASSWORD: 'alm-pass-S3CRET', QINGSUYUN_SECRET_KEY: 'qsy-key-S3CRET', ALM_CLIENT_SECRET: 'alm-client-S3CRET' };
+const SECRETS = {
+  ALM_WEBHOOK_PASSWORD: 'alm-pass-S3CRET',
+  QINGSUYUN_SECRET_KEY: 'qsy-key-S3CRET',
+  ALM_CLIENT_SECRET: 'alm-client-S3CRET',
+};
 
 /** @_user_0 is the bot; 1–3 are people. */
 const MENTIONS: Mention[] = [
@@ -103,7 +107,12 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
   /** Sends `text` as a message (in a group, @mentioning the bot first). */
   const run = (text: string, o: RunOptions = {}) => {
     const chatType = o.chat ?? 'p2p';
-    const parsed = parseCommand({ text: chatType === 'group' ? `@_user_0 ${text}` : text, mentions: MENTIONS, botOpenId: BOT, chatType });
+    const parsed = parseCommand({
+      text: chatType === 'group' ? `@_user_0 ${text}` : text,
+      mentions: MENTIONS,
+      botOpenId: BOT,
+      chatType,
+    });
     return executeCommand(context(o), parsed);
   };
   const say = async (text: string, o: RunOptions = {}) => texts((await run(text, o))?.card);
@@ -115,17 +124,42 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     routes: await db.route.findMany(),
     settings: await db.setting.findMany(),
     admins: await db.admin.findMany(),
-    notifications: await db.notification.findMany({ orderBy: { dedupeKey: 'asc' }, select: { dedupeKey: true, status: true, attempts: true } }),
+    notifications: await db.notification.findMany({
+      orderBy: { dedupeKey: 'asc' },
+      select: { dedupeKey: true, status: true, attempts: true },
+    }),
     audit: await db.auditLog.count(),
   });
   const audits = () => db.auditLog.findMany({ orderBy: { id: 'asc' } });
-  const snapshotOfEmpty = async () => ({ identities: [], overrides: [], routes: [], settings: [], admins: [], notifications: [], audit: 0 });
+  const snapshotOfEmpty = async () => ({
+    identities: [],
+    overrides: [],
+    routes: [],
+    settings: [],
+    admins: [],
+    notifications: [],
+    audit: 0,
+  });
 
   let seq = 0;
-  const notification = (data: { status: string; waitFor?: string; attempts?: number; lastError?: string; role?: string }) => {
+  const notification = (data: {
+    status: string;
+    waitFor?: string;
+    attempts?: number;
+    lastError?: string;
+    role?: string;
+  }) => {
     seq += 1;
     return db.notification.create({
-      data: { dedupeKey: `n:${String(seq).padStart(6, '0')}`, uuid: `u-${seq}`, kind: 'completions', receiveIdType: 'open_id', receiveId: data.waitFor ? '' : ALICE, content: '{}', ...data },
+      data: {
+        dedupeKey: `n:${String(seq).padStart(6, '0')}`,
+        uuid: `u-${seq}`,
+        kind: 'completions',
+        receiveIdType: 'open_id',
+        receiveId: data.waitFor ? '' : ALICE,
+        content: '{}',
+        ...data,
+      },
     });
   };
 
@@ -152,14 +186,25 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     now = new Date('2026-03-02T04:00:00Z');
     await db.notification.deleteMany();
     await db.inboundEvent.deleteMany();
-    for (const table of [db.learnerIdentity, db.learningRecord, db.managerOverride, db.route, db.setting, db.admin, db.userPreference, db.auditLog] as const) {
+    for (const table of [
+      db.learnerIdentity,
+      db.learningRecord,
+      db.managerOverride,
+      db.route,
+      db.setting,
+      db.admin,
+      db.userPreference,
+      db.auditLog,
+    ] as const) {
       await (table as { deleteMany: () => Promise<unknown> }).deleteMany();
     }
   });
 
   describe('authorization', () => {
     it('answers every admin command from a non-admin with the needs-admin card, and changes nothing', async () => {
-      await db.learnerIdentity.create({ data: { source: 'alm', externalUserId: '123', status: 'resolved', origin: 'binding', openId: BOB } });
+      await db.learnerIdentity.create({
+        data: { source: 'alm', externalUserId: '123', status: 'resolved', origin: 'binding', openId: BOB },
+      });
       await db.admin.create({ data: { openId: BOB } });
       await notification({ status: 'failed' });
       await notification({ status: 'waiting', waitFor: 'alm:123' });
@@ -211,7 +256,15 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
 
   describe('bind, unbind, bindings', () => {
     it('binds by mention, counts the waiting notifications, audits, then wakes the resolver', async () => {
-      await db.learnerIdentity.create({ data: { source: 'alm', externalUserId: '123', status: 'unresolved', lastError: 'ALM has no user 123', attempts: 3 } });
+      await db.learnerIdentity.create({
+        data: {
+          source: 'alm',
+          externalUserId: '123',
+          status: 'unresolved',
+          lastError: 'ALM has no user 123',
+          attempts: 3,
+        },
+      });
       await notification({ status: 'waiting', waitFor: 'alm:123' });
       await notification({ status: 'waiting', waitFor: 'alm:123', role: 'manager' });
       await notification({ status: 'waiting', waitFor: 'alm:1234' });
@@ -220,7 +273,9 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       let seenByWake: Promise<unknown> | undefined;
       wake.mockImplementation(() => {
         // Called after the commit: the binding is visible to other connections by then.
-        seenByWake = db.learnerIdentity.findUnique({ where: { source_externalUserId: { source: 'alm', externalUserId: '123' } } });
+        seenByWake = db.learnerIdentity.findUnique({
+          where: { source_externalUserId: { source: 'alm', externalUserId: '123' } },
+        });
       });
       const reply = await run('bind alm 123 @_user_1');
       wake.mockReset();
@@ -230,23 +285,44 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect(text).toContain(`Bound the ALM account 123 to <at id=${ALICE}></at>.`);
       expect(text).toContain('2 notifications were waiting for this learner and will be sent now.');
       expect(text).toContain('有 2 条通知在等待这位学员');
-      const row = await db.learnerIdentity.findUnique({ where: { source_externalUserId: { source: 'alm', externalUserId: '123' } } });
-      expect(row).toMatchObject({ status: 'resolved', origin: 'binding', openId: ALICE, boundBy: ENV_ADMIN, lastError: null });
+      const row = await db.learnerIdentity.findUnique({
+        where: { source_externalUserId: { source: 'alm', externalUserId: '123' } },
+      });
+      expect(row).toMatchObject({
+        status: 'resolved',
+        origin: 'binding',
+        openId: ALICE,
+        boundBy: ENV_ADMIN,
+        lastError: null,
+      });
       const [audit] = await audits();
       expect(audit).toMatchObject({ actor: ENV_ADMIN, command: 'bind' });
-      expect(audit!.detail).toMatchObject({ source: 'alm', externalUserId: '123', openId: ALICE, waiting: 2, target: { kind: 'user', openId: ALICE } });
+      expect(audit!.detail).toMatchObject({
+        source: 'alm',
+        externalUserId: '123',
+        openId: ALICE,
+        waiting: 2,
+        target: { kind: 'user', openId: ALICE },
+      });
     });
 
     it('binds by typed open_id, says whom it replaces, and escapes the external id', async () => {
-      await db.learnerIdentity.create({ data: { source: 'qingsuyun', externalUserId: 'a*b_c', status: 'resolved', origin: 'lookup', openId: BOB } });
+      await db.learnerIdentity.create({
+        data: { source: 'qingsuyun', externalUserId: 'a*b_c', status: 'resolved', origin: 'lookup', openId: BOB },
+      });
       const text = await say(`bind 轻速云 a*b_c ${CAROL}`);
       expect(text).toContain(`Bound the Qingsuyun account a&#42;b&#95;c to <at id=${CAROL}></at>.`);
       expect(text).toContain(`It was matched to <at id=${BOB}></at> before.`);
       expect(text).toContain('No notifications were waiting for this learner.');
       expect(text).not.toContain('a*b_c');
-      const row = await db.learnerIdentity.findUnique({ where: { source_externalUserId: { source: 'qingsuyun', externalUserId: 'a*b_c' } } });
+      const row = await db.learnerIdentity.findUnique({
+        where: { source_externalUserId: { source: 'qingsuyun', externalUserId: 'a*b_c' } },
+      });
       expect(row).toMatchObject({ origin: 'binding', openId: CAROL });
-      expect((await audits())[0]!.detail).toMatchObject({ target: { kind: 'open_id', openId: CAROL }, previousOpenId: BOB });
+      expect((await audits())[0]!.detail).toMatchObject({
+        target: { kind: 'open_id', openId: CAROL },
+        previousOpenId: BOB,
+      });
       expect(wake).toHaveBeenCalledTimes(1);
     });
 
@@ -262,9 +338,14 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       } as unknown as FeishuDirectory;
       const withDirectory = { services: { ...services, directory } };
 
-      expect(await say('bind alm 77 Bob@Corp.example', withDirectory)).toContain(`Bound the ALM account 77 to <at id=${BOB}></at>.`);
+      expect(await say('bind alm 77 Bob@Corp.example', withDirectory)).toContain(
+        `Bound the ALM account 77 to <at id=${BOB}></at>.`,
+      );
       expect(lookups).toEqual(['email:bob@corp.example']);
-      expect((await audits())[0]!.detail).toMatchObject({ target: { kind: 'email', email: 'bob@corp.example' }, openId: BOB });
+      expect((await audits())[0]!.detail).toMatchObject({
+        target: { kind: 'email', email: 'bob@corp.example' },
+        openId: BOB,
+      });
       expect(wake).toHaveBeenCalledTimes(1);
 
       const before = await snapshot();
@@ -285,8 +366,12 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     });
 
     it('unbinds, saying whether there was a binding', async () => {
-      await db.learnerIdentity.create({ data: { source: 'alm', externalUserId: '123', status: 'resolved', origin: 'binding', openId: ALICE } });
-      expect(await say('unbind alm 123')).toContain(`Removed the link between the ALM account 123 and <at id=${ALICE}></at>.`);
+      await db.learnerIdentity.create({
+        data: { source: 'alm', externalUserId: '123', status: 'resolved', origin: 'binding', openId: ALICE },
+      });
+      expect(await say('unbind alm 123')).toContain(
+        `Removed the link between the ALM account 123 and <at id=${ALICE}></at>.`,
+      );
       expect(await db.learnerIdentity.count()).toBe(0);
       expect(await say('unbind alm 123')).toContain('The ALM account 123 had no binding; nothing changed.');
       const rows = await audits();
@@ -299,7 +384,14 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     it('lists bindings only, by source, at most 50 with a count of the rest', async () => {
       await db.learnerIdentity.createMany({
         data: [
-          ...Array.from({ length: 52 }, (_, i) => ({ source: 'alm', externalUserId: `alm-${i}`, status: 'resolved', origin: 'binding', openId: ALICE, boundBy: ENV_ADMIN })),
+          ...Array.from({ length: 52 }, (_, i) => ({
+            source: 'alm',
+            externalUserId: `alm-${i}`,
+            status: 'resolved',
+            origin: 'binding',
+            openId: ALICE,
+            boundBy: ENV_ADMIN,
+          })),
           { source: 'qingsuyun', externalUserId: 'q<1>', status: 'resolved', origin: 'binding', openId: BOB },
           { source: 'alm', externalUserId: 'looked-up', status: 'resolved', origin: 'lookup', openId: CAROL },
         ],
@@ -318,8 +410,13 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
   });
 
   it('sets and clears the manager override', async () => {
-    expect(await say('manager @_user_1 @_user_2')).toContain(`The manager of <at id=${ALICE}></at> is now <at id=${BOB}></at>.`);
-    expect(await db.managerOverride.findUnique({ where: { learnerOpenId: ALICE } })).toMatchObject({ managerOpenId: BOB, setBy: ENV_ADMIN });
+    expect(await say('manager @_user_1 @_user_2')).toContain(
+      `The manager of <at id=${ALICE}></at> is now <at id=${BOB}></at>.`,
+    );
+    expect(await db.managerOverride.findUnique({ where: { learnerOpenId: ALICE } })).toMatchObject({
+      managerOpenId: BOB,
+      setBy: ENV_ADMIN,
+    });
     expect(await services.resolver.managerOf(ALICE)).toBe(BOB);
     expect(await say(`manager @_user_1 ${CAROL}`)).toContain(`(was <at id=${BOB}></at>)`);
     expect(await say('manager @_user_1 clear')).toContain(`Cleared the manager set for <at id=${ALICE}></at>`);
@@ -337,11 +434,17 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     it('routes a kind to the group and off again, with receipts and audit rows', async () => {
       const on = await say('route completions here', { chat: 'group' });
       expect(on).toContain("This chat will receive a team feed of completions (in addition to the manager's card).");
-      expect(await db.route.findMany()).toMatchObject([{ kind: 'completions', chatId: GROUP, scope: '*', createdBy: ENV_ADMIN }]);
-      expect(await say('路由 完成 这里', { chat: 'group' })).toContain('This chat already receives completions; nothing changed.');
+      expect(await db.route.findMany()).toMatchObject([
+        { kind: 'completions', chatId: GROUP, scope: '*', createdBy: ENV_ADMIN },
+      ]);
+      expect(await say('路由 完成 这里', { chat: 'group' })).toContain(
+        'This chat already receives completions; nothing changed.',
+      );
       expect(await db.route.count()).toBe(1);
       expect(await say('route seats here', { chat: 'group' })).toContain('CI_STATS');
-      expect(await say('route completions off', { chat: 'group' })).toContain('This chat will no longer receive completions.');
+      expect(await say('route completions off', { chat: 'group' })).toContain(
+        'This chat will no longer receive completions.',
+      );
       expect(await db.route.findMany({ select: { kind: true } })).toEqual([{ kind: 'seats' }]);
       expect(await say('route completions off', { chat: 'group' })).toContain('nothing changed');
       expect((await audits()).map((r) => r.detail)).toEqual([
@@ -355,7 +458,9 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
 
     it('warns when the routed kind is turned off for everyone', async () => {
       await run('notify failures off');
-      expect(await say('route failures here', { chat: 'group' })).toContain('Note: failures are turned off for everyone');
+      expect(await say('route failures here', { chat: 'group' })).toContain(
+        'Note: failures are turned off for everyone',
+      );
     });
 
     it('refuses to route from a direct chat', async () => {
@@ -372,7 +477,10 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect((await db.setting.findUnique({ where: { key: 'notify.completions' } }))?.value).toBe(false);
       expect(await say('notify completions off')).toContain('already off; nothing changed');
       expect(await say('通知 完成 开')).toContain('Turned completions notifications on for everyone.');
-      expect(await db.setting.findUnique({ where: { key: 'notify.completions' } })).toMatchObject({ value: true, updatedBy: ENV_ADMIN });
+      expect(await db.setting.findUnique({ where: { key: 'notify.completions' } })).toMatchObject({
+        value: true,
+        updatedBy: ENV_ADMIN,
+      });
       expect((await audits()).map((r) => r.detail)).toEqual([
         { kind: 'completions', on: false, previous: true },
         { kind: 'completions', on: false, previous: false },
@@ -412,10 +520,14 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect(await say('admin add @_user_1')).toContain('is already an admin; nothing changed');
       expect(await say(`admin add ${ENV_ADMIN}`)).toContain('set in ADMIN_OPEN_IDS');
       const envRemoval = await run(`admin remove ${ENV_ADMIN}`, { actor: ALICE });
-      expect(texts(envRemoval?.card)).toContain('set in the environment (ADMIN_OPEN_IDS) and cannot be removed by command');
+      expect(texts(envRemoval?.card)).toContain(
+        'set in the environment (ADMIN_OPEN_IDS) and cannot be removed by command',
+      );
       expect(await isAdmin(db, config, ENV_ADMIN)).toBe(true);
       expect(await say('admin remove @_user_2')).toContain('is not an admin; nothing changed');
-      expect(await say('admin remove @_user_1', { actor: ALICE })).toContain(`<at id=${ALICE}></at> is no longer an admin.`);
+      expect(await say('admin remove @_user_1', { actor: ALICE })).toContain(
+        `<at id=${ALICE}></at> is no longer an admin.`,
+      );
       expect(await db.admin.count()).toBe(0);
       expect((await audits()).map((r) => r.detail)).toEqual([
         { action: 'add', openId: ALICE, changed: true },
@@ -441,14 +553,21 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       // The worker died after the change but before the reply was committed: the same message comes round again.
       const again = await run('admin add @_user_1', { requestId: 'evt-1' });
       expect(again?.card).toEqual(first?.card);
-      expect(await audits()).toMatchObject([{ command: 'admin', requestId: 'evt-1', detail: { action: 'add', openId: ALICE, changed: true } }]);
+      expect(await audits()).toMatchObject([
+        { command: 'admin', requestId: 'evt-1', detail: { action: 'add', openId: ALICE, changed: true } },
+      ]);
       // Another message is another change.
-      expect(texts((await run('admin add @_user_1', { requestId: 'evt-2' }))?.card)).toContain('is already an admin; nothing changed');
+      expect(texts((await run('admin add @_user_1', { requestId: 'evt-2' }))?.card)).toContain(
+        'is already an admin; nothing changed',
+      );
       expect(await audits()).toHaveLength(2);
     });
 
     it('gives two simultaneous runs of one message a single change and the same reply', async () => {
-      const [a, b] = await Promise.all([run('admin add @_user_2', { requestId: 'evt-race' }), run('admin add @_user_2', { requestId: 'evt-race' })]);
+      const [a, b] = await Promise.all([
+        run('admin add @_user_2', { requestId: 'evt-race' }),
+        run('admin add @_user_2', { requestId: 'evt-race' }),
+      ]);
       expect(texts(a?.card)).toContain(`<at id=${BOB}></at> is now an admin.`);
       expect(b?.card).toEqual(a?.card);
       expect(await audits()).toHaveLength(1);
@@ -476,7 +595,8 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     await event('alm', 'a2', hoursAgo(23));
     await event('alm', 'a3', hoursAgo(30));
     await event('qingsuyun', 'q1', hoursAgo(50));
-    for (const status of ['pending', 'pending', 'sending', 'failed', 'failed', 'sent', 'skipped']) await notification({ status });
+    for (const status of ['pending', 'pending', 'sending', 'failed', 'failed', 'sent', 'skipped'])
+      await notification({ status });
     for (let i = 0; i < 3; i++) await notification({ status: 'waiting', waitFor: 'alm:9' });
     await db.learnerIdentity.create({ data: { source: 'alm', externalUserId: '9', status: 'unresolved' } });
     await db.userPreference.create({ data: { openId: ENV_ADMIN, timeZone: 'Europe/London' } });
@@ -497,8 +617,19 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
   it('lists unresolved learners with their reason, waiting count and the bind command that fixes each', async () => {
     await db.learnerIdentity.createMany({
       data: [
-        { source: 'alm', externalUserId: '123', status: 'unresolved', displayName: '*Bob* <at id=all></at>', lastError: 'ALM has no user 123' },
-        { source: 'qingsuyun', externalUserId: 'zhang_san', status: 'unresolved', lastError: 'no Feishu user has the user_id zhang_san' },
+        {
+          source: 'alm',
+          externalUserId: '123',
+          status: 'unresolved',
+          displayName: '*Bob* <at id=all></at>',
+          lastError: 'ALM has no user 123',
+        },
+        {
+          source: 'qingsuyun',
+          externalUserId: 'zhang_san',
+          status: 'unresolved',
+          lastError: 'no Feishu user has the user_id zhang_san',
+        },
         { source: 'alm', externalUserId: '456', status: 'resolved', origin: 'lookup', openId: ALICE },
       ],
     });
@@ -534,7 +665,9 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     const unresolved = await run('unresolved');
     expect(cardBytes(unresolved?.card)).toBeLessThan(MAX_CARD_BYTES);
     expect(texts(unresolved?.card)).toMatch(/…and \d+ more/);
-    await db.learnerIdentity.updateMany({ data: { status: 'resolved', origin: 'binding', openId: ALICE, boundBy: BOB } });
+    await db.learnerIdentity.updateMany({
+      data: { status: 'resolved', origin: 'binding', openId: ALICE, boundBy: BOB },
+    });
     const bindings = await run('bindings');
     expect(cardBytes(bindings?.card)).toBeLessThan(MAX_CARD_BYTES);
     expect(texts(bindings?.card)).toContain('60 bindings');
@@ -547,7 +680,14 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
         if (prop !== '$transaction') return value;
         return (fn: (tx: unknown) => Promise<unknown>) =>
           db.$transaction((tx) =>
-            fn(new Proxy(tx, { get: (t, p) => (p === 'auditLog' ? { create: () => Promise.reject(new Error('audit table full')) } : (t as unknown as Record<PropertyKey, unknown>)[p]) })),
+            fn(
+              new Proxy(tx, {
+                get: (t, p) =>
+                  p === 'auditLog'
+                    ? { create: () => Promise.reject(new Error('audit table full')) }
+                    : (t as unknown as Record<PropertyKey, unknown>)[p],
+              }),
+            ),
           );
       },
     });
@@ -588,11 +728,20 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
         ],
       });
       const record = (source: string, externalUserId: string, itemKey: string, more: Record<string, unknown>) =>
-        db.learningRecord.create({ data: { source, externalUserId, itemKey, itemType: 'course', state: 'enrolled', ...more } });
+        db.learningRecord.create({
+          data: { source, externalUserId, itemKey, itemType: 'course', state: 'enrolled', ...more },
+        });
       const done = new Date('2026-03-01T10:30:00Z');
       await record('feishu', ALICE, 'c1', { itemName: 'Feishu *basics*', state: 'completed', completedAt: done });
       await record('alm', '555', 'lo1', { itemName: 'Safety 101', state: 'in_progress', progressPercent: 40 });
-      await record('qingsuyun', 'alice_q', 'p1', { itemName: 'Final exam', itemType: 'exam', state: 'passed', score: 95, totalScore: 100, completedAt: done });
+      await record('qingsuyun', 'alice_q', 'p1', {
+        itemName: 'Final exam',
+        itemType: 'exam',
+        state: 'passed',
+        score: 95,
+        totalScore: 100,
+        completedAt: done,
+      });
       await record('alm', '666', 'lo2', { itemName: 'Bob course' });
       await record('feishu', BOB, 'c2', { itemName: 'Bob feishu course' });
       await db.userPreference.create({ data: { openId: ALICE, timeZone: 'America/New_York' } });
@@ -616,8 +765,13 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect(muted).toContain('Notices about you sent to your manager are not affected.');
       await run('静音 考试', { actor: ALICE });
       expect(await say('mute exam', { actor: ALICE })).toContain('already muted');
-      expect((await db.userPreference.findUnique({ where: { openId: ALICE } }))?.mutedKinds).toEqual(['completions', 'exams']);
-      expect(await say('unmute completions', { actor: ALICE })).toContain('You will receive completions notifications again.');
+      expect((await db.userPreference.findUnique({ where: { openId: ALICE } }))?.mutedKinds).toEqual([
+        'completions',
+        'exams',
+      ]);
+      expect(await say('unmute completions', { actor: ALICE })).toContain(
+        'You will receive completions notifications again.',
+      );
       expect(await say('unmute completions', { actor: ALICE })).toContain('were not muted; nothing changed');
       expect((await db.userPreference.findUnique({ where: { openId: ALICE } }))?.mutedKinds).toEqual(['exams']);
       expect(await db.userPreference.count()).toBe(1);
@@ -627,7 +781,9 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     it('sets the card language, and answers in it from then on', async () => {
       const en = await run('lang en', { actor: ALICE });
       expect((await db.userPreference.findUnique({ where: { openId: ALICE } }))?.lang).toBe('en');
-      expect(texts(en?.card)).toBe(['Language set', 'Language set', 'Cards sent to you will now be in English.'].join('\n'));
+      expect(texts(en?.card)).toBe(
+        ['Language set', 'Language set', 'Cards sent to you will now be in English.'].join('\n'),
+      );
       const help = texts((await run('help', { actor: ALICE }))?.card);
       expect(help).toContain('Learner commands');
       expect(help).not.toContain('学员命令');
@@ -648,13 +804,19 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect(usage).not.toContain('<everything>');
       expect(await executeCommand(context(), { type: 'ignore' })).toBeNull();
       expect(await run('help', { chat: 'group', actor: STRANGER })).not.toBeNull();
-      expect(await executeCommand(context({ chat: 'group' }), parseCommand({ text: 'help', chatType: 'group', mentions: [], botOpenId: BOT }))).toBeNull();
+      expect(
+        await executeCommand(
+          context({ chat: 'group' }),
+          parseCommand({ text: 'help', chatType: 'group', mentions: [], botOpenId: BOT }),
+        ),
+      ).toBeNull();
     });
 
     it('answers an unexpected failure with a generic card and logs it without the message text', async () => {
       const broken = new Proxy(db, {
         get(target, prop) {
-          if (prop === 'learningRecord') return { findMany: () => Promise.reject(new Error('connection lost near ou_secret_detail')) };
+          if (prop === 'learningRecord')
+            return { findMany: () => Promise.reject(new Error('connection lost near ou_secret_detail')) };
           return (target as unknown as Record<PropertyKey, unknown>)[prop];
         },
       });
@@ -668,7 +830,22 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     });
 
     it('survives anything typed, by anyone', async () => {
-      const inputs = ['', ' ', '/', '//', 'bind', 'bind alm', `bind alm ${'x'.repeat(200)} @_user_1`, 'manager @_user_9 clear', 'admin add @_user_0', '\u0000\u202e', '<at id=all></at>', 'route checkins here', '经理 @_user_1 @_user_1', 'x'.repeat(3000)];
+      const inputs = [
+        '',
+        ' ',
+        '/',
+        '//',
+        'bind',
+        'bind alm',
+        `bind alm ${'x'.repeat(200)} @_user_1`,
+        'manager @_user_9 clear',
+        'admin add @_user_0',
+        '\u0000\u202e',
+        '<at id=all></at>',
+        'route checkins here',
+        '经理 @_user_1 @_user_1',
+        'x'.repeat(3000),
+      ];
       for (const text of inputs) {
         for (const actor of [STRANGER, ENV_ADMIN]) {
           for (const chat of ['p2p', 'group'] as const) {

@@ -32,7 +32,11 @@ async function startBotProcess(env: Record<string, string>): Promise<{ child: Ch
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/healthz`)).ok, 60_000, `the bot process to start (${stderr.slice(-500)})`);
+  await eventually(
+    async () => (await fetch(`${url}/healthz`)).ok,
+    60_000,
+    `the bot process to start (${stderr.slice(-500)})`,
+  );
   return { child, url };
 }
 
@@ -76,7 +80,9 @@ describe('crash: SIGKILL while 1,000 events are delivered and processed', () => 
       OUTBOX_RETRY_BASE_MS: '50',
       OUTBOX_RETRY_MAX_MS: '500',
     };
-    const events = Array.from({ length: N }, (_, i) => v2Event(ENTERED, { operator_id: { open_id: `ou_c${i}` } }, { eventId: `crash-${i}` }));
+    const events = Array.from({ length: N }, (_, i) =>
+      v2Event(ENTERED, { operator_id: { open_id: `ou_c${i}` } }, { eventId: `crash-${i}` }),
+    );
     const acknowledged = new Set<number>();
     let bot = await startBotProcess(env);
     try {
@@ -117,7 +123,11 @@ describe('crash: SIGKILL while 1,000 events are delivered and processed', () => 
         const res = await postEvent(`${bot.url}/webhook/event`, events[i]!, { encryptKey: ENCRYPT_KEY });
         expect(res.status).toBe(200);
       }
-      await eventually(() => new Set(emu.messages.map((m) => m.receive_id)).size === N, 90_000, 'a card for every event');
+      await eventually(
+        () => new Set(emu.messages.map((m) => m.receive_id)).size === N,
+        90_000,
+        'a card for every event',
+      );
       await new Promise((r) => setTimeout(r, 500));
       const perUser = new Map<string, number>();
       for (const m of emu.messages) perUser.set(m.receive_id, (perUser.get(m.receive_id) ?? 0) + 1);

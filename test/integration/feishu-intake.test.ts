@@ -31,7 +31,11 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
     });
 
     it('answers an encrypted challenge without a signature', async () => {
-      const res = await postEvent(h.eventUrl, urlVerification('enc-challenge'), { encryptKey: ENCRYPT_KEY, encrypt: true, sign: false });
+      const res = await postEvent(h.eventUrl, urlVerification('enc-challenge'), {
+        encryptKey: ENCRYPT_KEY,
+        encrypt: true,
+        sign: false,
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ challenge: 'enc-challenge' });
     });
@@ -61,7 +65,11 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
       const body = JSON.stringify(event());
       const headers = signFeishu(body + ' ', ENCRYPT_KEY);
       const before = await count();
-      const res = await fetch(h.eventUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const res = await fetch(h.eventUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
       expect(res.status).toBe(401);
       expect(await count()).toBe(before);
     });
@@ -76,7 +84,9 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
 
     it('a wrong v1 token → 401', async () => {
       const before = await count();
-      const res = await postEvent(h.eventUrl, v1Event('p2p_chat_create', {}, { token: 'nope' }), { encryptKey: ENCRYPT_KEY });
+      const res = await postEvent(h.eventUrl, v1Event('p2p_chat_create', {}, { token: 'nope' }), {
+        encryptKey: ENCRYPT_KEY,
+      });
       expect(res.status).toBe(401);
       expect(await count()).toBe(before);
     });
@@ -84,7 +94,11 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
     it('malformed JSON → 400', async () => {
       const body = '{"schema":"2.0",';
       const before = await count();
-      const res = await fetch(h.eventUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signFeishu(body, ENCRYPT_KEY) }, body });
+      const res = await fetch(h.eventUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signFeishu(body, ENCRYPT_KEY) },
+        body,
+      });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: 'malformed_json' });
       expect(await count()).toBe(before);
@@ -92,7 +106,11 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
 
     it('a non-JSON content type → 415', async () => {
       const body = JSON.stringify(event());
-      const res = await fetch(h.eventUrl, { method: 'POST', headers: { 'content-type': 'text/plain', ...signFeishu(body, ENCRYPT_KEY) }, body });
+      const res = await fetch(h.eventUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', ...signFeishu(body, ENCRYPT_KEY) },
+        body,
+      });
       expect(res.status).toBe(415);
       expect(await res.json()).toMatchObject({ error: 'unsupported_media_type' });
     });
@@ -100,7 +118,11 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
     it('a body over 1 MiB → 413', async () => {
       const body = JSON.stringify({ ...event(), padding: 'x'.repeat(1024 * 1024) });
       const before = await count();
-      const res = await fetch(h.eventUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signFeishu(body, ENCRYPT_KEY) }, body });
+      const res = await fetch(h.eventUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signFeishu(body, ENCRYPT_KEY) },
+        body,
+      });
       expect(res.status).toBe(413);
       expect(await res.json()).toMatchObject({ error: 'payload_too_large' });
       expect(await count()).toBe(before);
@@ -108,7 +130,11 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
 
     it('an encrypted body that does not decrypt → 400', async () => {
       const body = JSON.stringify({ encrypt: Buffer.alloc(48, 7).toString('base64') });
-      const res = await fetch(h.eventUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signFeishu(body, ENCRYPT_KEY) }, body });
+      const res = await fetch(h.eventUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signFeishu(body, ENCRYPT_KEY) },
+        body,
+      });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: 'bad_encryption' });
     });
@@ -126,7 +152,9 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
       const res = await postEvent(h.eventUrl, ev, { encryptKey: ENCRYPT_KEY });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ ok: true });
-      const row = await h.db.prisma.inboundEvent.findUnique({ where: { source_externalId: { source: 'feishu', externalId: ev.header.event_id } } });
+      const row = await h.db.prisma.inboundEvent.findUnique({
+        where: { source_externalId: { source: 'feishu', externalId: ev.header.event_id } },
+      });
       expect(row).toMatchObject({ eventType: ENTERED });
     });
 
@@ -148,7 +176,10 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
 
     it('answers a repeated delivery 200 and does nothing more', async () => {
       const fixture = loadFixture<{ event: Record<string, unknown> }>('feishu/p2p_chat_create.v1.json');
-      const ev = v1Event('p2p_chat_create', { ...fixture.event, user: { name: 'A', open_id: 'ou_dup', user_id: 'dup' } });
+      const ev = v1Event('p2p_chat_create', {
+        ...fixture.event,
+        user: { name: 'A', open_id: 'ou_dup', user_id: 'dup' },
+      });
       h.emu!.addUser({ open_id: 'ou_dup', user_id: 'dup', name: 'Dup' });
       const first = await postEvent(h.eventUrl, ev, { encryptKey: ENCRYPT_KEY });
       const second = await postEvent(h.eventUrl, ev, { encryptKey: ENCRYPT_KEY });
@@ -163,7 +194,9 @@ describe.each(LANES)('POST /webhook/event (%s)', (lane) => {
 
     it('accepts concurrent deliveries of the same event exactly once', async () => {
       const ev = v2Event('some.other.event_v1', {});
-      const results = await Promise.all(Array.from({ length: 8 }, () => postEvent(h.eventUrl, ev, { encryptKey: ENCRYPT_KEY })));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => postEvent(h.eventUrl, ev, { encryptKey: ENCRYPT_KEY })),
+      );
       const bodies = await Promise.all(results.map((r) => r.json() as Promise<{ duplicate?: boolean }>));
       expect(results.every((r) => r.status === 200)).toBe(true);
       expect(bodies.filter((b) => !b.duplicate)).toHaveLength(1);

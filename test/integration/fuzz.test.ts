@@ -37,7 +37,20 @@ function rng(seed: number) {
 }
 type Rng = ReturnType<typeof rng>;
 
-const NASTY_STRINGS = ['\u0000', 'a\u0000b', '\ud800', '\udfff', 'x\ud83d', '\ud83d\ude00', '', ' ', '\u2028', '<at id=ou_x></at>', 'ä'.repeat(300), '"\\'];
+const NASTY_STRINGS = [
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  '\udfff',
+  'x\ud83d',
+  '\ud83d\ude00',
+  '',
+  ' ',
+  '\u2028',
+  '<at id=ou_x></at>',
+  'ä'.repeat(300),
+  '"\\',
+];
 function nastyValue(r: Rng): unknown {
   return r.pick<() => unknown>([
     () => r.pick(NASTY_STRINGS),
@@ -93,13 +106,25 @@ function seedBody(path: (typeof ENDPOINTS)[number], r: Rng): unknown {
     case '/webhook/event':
       return r.chance(0.5)
         ? loadFixture('feishu/bot_p2p_chat_entered.v2.json')
-        : v2Event('im.message.receive_v1', { message: { message_id: 'om_1', chat_type: 'p2p', message_type: 'text', content: '{"text":"help"}' } });
+        : v2Event('im.message.receive_v1', {
+            message: { message_id: 'om_1', chat_type: 'p2p', message_type: 'text', content: '{"text":"help"}' },
+          });
     case '/webhook/card':
       return r.chance(0.5)
-        ? v2Event('card.action.trigger', { operator: { open_id: 'ou_f' }, action: { value: { action: 'claim_ticket', ticket: 't1' } } })
-        : { open_id: 'ou_f', token: 'c', open_message_id: 'om_x', action: { value: { action: 'congratulate', record: 'r' } } };
+        ? v2Event('card.action.trigger', {
+            operator: { open_id: 'ou_f' },
+            action: { value: { action: 'claim_ticket', ticket: 't1' } },
+          })
+        : {
+            open_id: 'ou_f',
+            token: 'c',
+            open_message_id: 'om_x',
+            action: { value: { action: 'congratulate', record: 'r' } },
+          };
     case '/webhook/alm':
-      return loadFixture(r.pick(['alm/COURSE_ENROLLMENT.json', 'alm/LEARNER_PROGRESS.json', 'alm/COURSE_COMPLETED_BATCH.json']));
+      return loadFixture(
+        r.pick(['alm/COURSE_ENROLLMENT.json', 'alm/LEARNER_PROGRESS.json', 'alm/COURSE_COMPLETED_BATCH.json']),
+      );
     case '/webhook/qingsuyun':
       return loadFixture(r.pick(['qingsuyun/answerSheet.json', 'qingsuyun/courseFinish.json']));
   }
@@ -118,7 +143,8 @@ function makeCase(r: Rng, i: number): Case {
   const kind = r.int(20);
   if (kind === 0) text = text.replace(/\{/, `{"deep":${nestedText(r.pick([63, 64, 65, 200, 5000, 20000]))},`);
   else if (kind === 1) text = text.slice(0, r.int(text.length));
-  else if (kind === 2) text = r.pick(['', 'null', '[]', '"x"', '1', '{', '}', '\u0000', '{"a":"\\ud800"}', '{"a":"\\u0000"}']);
+  else if (kind === 2)
+    text = r.pick(['', 'null', '[]', '"x"', '1', '{', '}', '\u0000', '{"a":"\\ud800"}', '{"a":"\\u0000"}']);
   if (path === '/webhook/event' || (path === '/webhook/card' && text.includes('"schema"'))) {
     const enc = r.int(6);
     if (enc === 0) text = JSON.stringify({ encrypt: encrypt(text, ENCRYPT_KEY) });
@@ -127,12 +153,29 @@ function makeCase(r: Rng, i: number): Case {
     else if (enc === 3) text = JSON.stringify({ encrypt: nastyValue(r) });
   }
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (r.chance(0.05)) headers['content-type'] = r.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/ld+json', '', ';;;']);
+  if (r.chance(0.05))
+    headers['content-type'] = r.pick([
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+      'application/ld+json',
+      '',
+      ';;;',
+    ]);
   if (path === '/webhook/event' || path === '/webhook/card') {
-    if (r.chance(0.8)) Object.assign(headers, path === '/webhook/card' && !text.includes('"schema"') ? signOldCardCallback(text, VERIFICATION_TOKEN) : signFeishu(text, ENCRYPT_KEY));
+    if (r.chance(0.8))
+      Object.assign(
+        headers,
+        path === '/webhook/card' && !text.includes('"schema"')
+          ? signOldCardCallback(text, VERIFICATION_TOKEN)
+          : signFeishu(text, ENCRYPT_KEY),
+      );
     if (r.chance(0.05)) headers['x-lark-signature'] = r.pick(['', 'zz', 'a'.repeat(64)]);
   }
-  if (path === '/webhook/alm') headers.authorization = r.chance(0.9) ? basicAuth(ALM_USER, ALM_PASSWORD) : r.pick(['Basic', 'Basic !!!', basicAuth('x', 'y'), 'Bearer x']);
+  if (path === '/webhook/alm')
+    headers.authorization = r.chance(0.9)
+      ? basicAuth(ALM_USER, ALM_PASSWORD)
+      : r.pick(['Basic', 'Basic !!!', basicAuth('x', 'y'), 'Bearer x']);
   let body: string | Buffer = text;
   const size = r.int(40);
   if (size === 0) body = Buffer.alloc(1024 * 1024 + 1 + r.int(1000), 0x20);
@@ -164,7 +207,9 @@ function rawRequest(port: number, c: Case): Promise<Outcome> {
     });
     s.on('error', done);
     s.on('close', done);
-    const head = Object.entries(c.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const head = Object.entries(c.headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     const bytes = Buffer.from(c.body);
     if (c.mode === 'abort') {
       s.write(`POST ${c.path} HTTP/1.1\r\nHost: x\r\n${head}Content-Length: ${bytes.length + 100}\r\n\r\n`);
@@ -185,7 +230,12 @@ function rawRequest(port: number, c: Case): Promise<Outcome> {
 async function send(base: string, port: number, c: Case): Promise<Outcome> {
   if (c.mode !== 'fetch') return rawRequest(port, c);
   try {
-    const res = await fetch(`${base}${c.path}`, { method: 'POST', headers: c.headers, body: c.body, signal: AbortSignal.timeout(15_000) });
+    const res = await fetch(`${base}${c.path}`, {
+      method: 'POST',
+      headers: c.headers,
+      body: c.body,
+      signal: AbortSignal.timeout(15_000),
+    });
     return { status: res.status, body: await res.text() };
   } catch {
     // The server may close the connection while an oversized body is still being sent: no answer to check.
@@ -199,7 +249,12 @@ describe('fuzzing the webhooks', () => {
     h = await startHarness({
       emulator: false,
       background: false,
-      env: { ALM_WEBHOOK_USER: ALM_USER, ALM_WEBHOOK_PASSWORD: ALM_PASSWORD, QINGSUYUN_SECRET_KEY: QSY_KEY, LOG_LEVEL: 'warn' },
+      env: {
+        ALM_WEBHOOK_USER: ALM_USER,
+        ALM_WEBHOOK_PASSWORD: ALM_PASSWORD,
+        QINGSUYUN_SECRET_KEY: QSY_KEY,
+        LOG_LEVEL: 'warn',
+      },
     });
   });
   afterAll(() => h?.stop());
@@ -234,7 +289,8 @@ describe('fuzzing the webhooks', () => {
             continue;
           }
           const p = parsed as { error?: unknown; message?: unknown };
-          if (typeof p.error !== 'string' || typeof p.message !== 'string') failures.push(`${what}: ${out.status} ${out.body.slice(0, 100)}`);
+          if (typeof p.error !== 'string' || typeof p.message !== 'string')
+            failures.push(`${what}: ${out.status} ${out.body.slice(0, 100)}`);
         }
       }
     };

@@ -13,10 +13,18 @@ describe('handlers through the event seam', () => {
 
   it('sends the onboarding card once per user, however many first-chat events arrive', async () => {
     const payload = { schema: '2.0', event: { operator_id: { open_id: 'ou_new' } } };
-    const first = await handleEvent(h, { source: 'feishu', eventType: 'im.chat.access_event.bot_p2p_chat_entered_v1', payload });
+    const first = await handleEvent(h, {
+      source: 'feishu',
+      eventType: 'im.chat.access_event.bot_p2p_chat_entered_v1',
+      payload,
+    });
     expect(first.event.status).toBe('processed');
     expect(first.notifications).toMatchObject([{ kind: 'onboarding', receiveId: 'ou_new', status: 'pending' }]);
-    const again = await handleEvent(h, { source: 'feishu', eventType: 'p2p_chat_create', payload: { event: { user: { open_id: 'ou_new' } } } });
+    const again = await handleEvent(h, {
+      source: 'feishu',
+      eventType: 'p2p_chat_create',
+      payload: { event: { user: { open_id: 'ou_new' } } },
+    });
     expect(again.event.status).toBe('processed');
     expect(again.notifications).toEqual([]);
   });
@@ -24,7 +32,11 @@ describe('handlers through the event seam', () => {
   it('fails a payload that does not fit its schema at once, with the validation message, and writes nothing', async () => {
     const ticket = loadFixture<{ event: Record<string, unknown> }>('feishu/helpdesk.ticket.created_v1.json');
     const payload = { ...ticket, event: { ...ticket.event, ticket_id: 42 } };
-    const { event, notifications } = await handleEvent(h, { source: 'feishu', eventType: 'helpdesk.ticket.created_v1', payload });
+    const { event, notifications } = await handleEvent(h, {
+      source: 'feishu',
+      eventType: 'helpdesk.ticket.created_v1',
+      payload,
+    });
     expect(event.status).toBe('failed');
     expect(event.attempts).toBe(1);
     expect(event.lastError).toContain('ticket_id');
@@ -35,9 +47,15 @@ describe('handlers through the event seam', () => {
   it('sends a new ticket to every admin when no chat is routed for tickets', async () => {
     const ticket = loadFixture<{ event: Record<string, unknown> }>('feishu/helpdesk.ticket.created_v1.json');
     const payload = { ...ticket, event: { ...ticket.event, ticket_id: 'seam-ticket-1' } };
-    const { event, notifications } = await handleEvent(h, { source: 'feishu', eventType: 'helpdesk.ticket.created_v1', payload });
+    const { event, notifications } = await handleEvent(h, {
+      source: 'feishu',
+      eventType: 'helpdesk.ticket.created_v1',
+      payload,
+    });
     expect(event.status).toBe('processed');
-    expect(notifications).toMatchObject([{ kind: 'tickets', role: 'admin', receiveId: 'ou_admin', subject: 'ticket:seam-ticket-1' }]);
+    expect(notifications).toMatchObject([
+      { kind: 'tickets', role: 'admin', receiveId: 'ou_admin', subject: 'ticket:seam-ticket-1' },
+    ]);
   });
 
   it('keeps the cards of an ALM learner the bot cannot find waiting for them, the manager notice without a button', async () => {

@@ -15,27 +15,57 @@ const NOBODY = { open_id: 'ou_nobody', user_id: 'nobody', name: 'Nobody' };
 const OPS = 'oc_ops';
 const BOT = 'ou_bot_emulator';
 
-const ticketSeed = loadFixture<{ header: Record<string, string>; event: Record<string, unknown> }>('feishu/helpdesk.ticket.created_v1.json');
+const ticketSeed = loadFixture<{ header: Record<string, string>; event: Record<string, unknown> }>(
+  'feishu/helpdesk.ticket.created_v1.json',
+);
 const ticketCreated = (ticketId: string, extra: Record<string, unknown> = {}) =>
-  v2Event('helpdesk.ticket.created_v1', { ...ticketSeed.event, ticket_id: ticketId, chat_id: 'oc_ticketchat', ...extra });
+  v2Event('helpdesk.ticket.created_v1', {
+    ...ticketSeed.event,
+    ticket_id: ticketId,
+    chat_id: 'oc_ticketchat',
+    ...extra,
+  });
 const ticketUpdated = (ticketId: string, object: Record<string, unknown>, old: Record<string, unknown>) =>
-  v2Event('helpdesk.ticket.updated_v1', { object: { ...ticketSeed.event, ticket_id: ticketId, ...object }, old_object: old });
+  v2Event('helpdesk.ticket.updated_v1', {
+    object: { ...ticketSeed.event, ticket_id: ticketId, ...object },
+    old_object: old,
+  });
 const text = (x: unknown) => JSON.stringify(x);
 
 describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => {
   let h: Harness;
   const prisma = () => h.db.prisma;
   const processed = () =>
-    eventually(async () => (await prisma().inboundEvent.count({ where: { status: { in: ['pending', 'processing'] }, availableAt: { lte: new Date() } } })) === 0);
-  const drained = () => eventually(async () => (await prisma().notification.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0);
+    eventually(
+      async () =>
+        (await prisma().inboundEvent.count({
+          where: { status: { in: ['pending', 'processing'] }, availableAt: { lte: new Date() } },
+        })) === 0,
+    );
+  const drained = () =>
+    eventually(
+      async () => (await prisma().notification.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0,
+    );
   const admin = (text: string, mentions?: Record<string, { open_id: string; name?: string }>) =>
-    say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: h.emu!.p2pChatId(ADMIN.open_id), chatType: 'p2p', text, ...(mentions ? { mentions } : {}) }));
+    say(
+      h.bot.url,
+      textMessage({
+        from: ADMIN.open_id,
+        chatId: h.emu!.p2pChatId(ADMIN.open_id),
+        chatType: 'p2p',
+        text,
+        ...(mentions ? { mentions } : {}),
+      }),
+    );
   const repliesIn = (chatId: string) => h.emu!.messages.filter((m) => m.chat_id === chatId).map((m) => text(m.card));
 
   beforeAll(async () => {
     h = await startHarness({
       lane,
-      emulator: { users: [ADMIN, AGENT1, AGENT2, BOSS, LEARNER, NOBODY], helpdesks: [{ id: 'hd-1', token: 'hd-token' }] },
+      emulator: {
+        users: [ADMIN, AGENT1, AGENT2, BOSS, LEARNER, NOBODY],
+        helpdesks: [{ id: 'hd-1', token: 'hd-token' }],
+      },
       env: {
         ADMIN_OPEN_IDS: ADMIN.open_id,
         ALM_WEBHOOK_USER: ALM_USER,
@@ -55,13 +85,20 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
 
   it('subscribes the helpdesk ticket events at start, with the helpdesk credential', async () => {
     await eventually(() => h.emu!.helpdeskSubscriptions('hd-1').length === 2, 10_000, 'subscription');
-    expect(h.emu!.helpdeskSubscriptions('hd-1')).toEqual(['helpdesk.ticket/ticket.created_v1', 'helpdesk.ticket/ticket.updated_v1']);
+    expect(h.emu!.helpdeskSubscriptions('hd-1')).toEqual([
+      'helpdesk.ticket/ticket.created_v1',
+      'helpdesk.ticket/ticket.updated_v1',
+    ]);
     await eventually(() => h.logs.text().includes('helpdesk ticket events subscribed'), 5_000, 'log line');
     expect(h.logs.text()).not.toContain('hd-token');
   });
 
   it('without a route, a new ticket goes to every admin by direct message', async () => {
-    await postEvent(h.eventUrl, { ...ticketSeed, header: { ...ticketSeed.header, token: VERIFICATION_TOKEN } }, { encryptKey: ENCRYPT_KEY });
+    await postEvent(
+      h.eventUrl,
+      { ...ticketSeed, header: { ...ticketSeed.header, token: VERIFICATION_TOKEN } },
+      { encryptKey: ENCRYPT_KEY },
+    );
     await eventually(() => h.emu!.messagesTo(ADMIN.open_id).length === 1, 10_000, 'ticket DM');
     const card = text(h.emu!.messagesTo(ADMIN.open_id)[0]!.card);
     expect(card).toContain('"action":"claim_ticket","ticket":"6626871355780366331"');
@@ -79,12 +116,25 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
       // A localized card carries one language: no i18n_content left.
       expect(text(dm!.card)).not.toContain('i18n_content');
 
-      const claimed = await click(h.bot.url, { openId: ADMIN.open_id, value: { action: 'claim_ticket', ticket: 'T-EN' }, messageId: dm!.message_id, chatId: dm!.chat_id });
+      const claimed = await click(h.bot.url, {
+        openId: ADMIN.open_id,
+        value: { action: 'claim_ticket', ticket: 'T-EN' },
+        messageId: dm!.message_id,
+        chatId: dm!.chat_id,
+      });
       expect(claimed.body.toast?.type).toBe('success');
       expect(text(claimed.body.card!.data)).toContain(`<at id=${ADMIN.open_id}></at>`);
       expect(text(claimed.body.card!.data)).not.toContain('i18n_content');
 
-      await postEvent(h.eventUrl, ticketUpdated('T-EN', { stage: 2, status: 2, updated_at: 1616920529000 }, { stage: 1, status: 1, updated_at: 1616920429000 }), { encryptKey: ENCRYPT_KEY });
+      await postEvent(
+        h.eventUrl,
+        ticketUpdated(
+          'T-EN',
+          { stage: 2, status: 2, updated_at: 1616920529000 },
+          { stage: 1, status: 1, updated_at: 1616920429000 },
+        ),
+        { encryptKey: ENCRYPT_KEY },
+      );
       await eventually(() => h.emu!.patches.length === 1, 10_000, 'patched card');
       expect(h.emu!.patches[0]!.message_id).toBe(dm!.message_id);
       expect(text(h.emu!.patches[0]!.card)).toContain(`<at id=${ADMIN.open_id}></at>`);
@@ -95,12 +145,24 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
   });
 
   it('an admin routes tickets to a group; the ticket card goes there with Claim; claims: first wins, the second is told who', async () => {
-    await say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: OPS, chatType: 'group', text: '@_user_1 route tickets here', mentions: { '@_user_1': { open_id: BOT, name: 'bot' } } }));
+    await say(
+      h.bot.url,
+      textMessage({
+        from: ADMIN.open_id,
+        chatId: OPS,
+        chatType: 'group',
+        text: '@_user_1 route tickets here',
+        mentions: { '@_user_1': { open_id: BOT, name: 'bot' } },
+      }),
+    );
     await eventually(() => repliesIn(OPS).length === 1, 10_000, 'route receipt');
     expect(await prisma().route.findMany({ where: { kind: 'tickets' } })).toMatchObject([{ chatId: OPS }]);
     // The audit row names the message's inbox row, so processing that message again would not route twice.
     const [audit] = await prisma().auditLog.findMany({ where: { command: 'route' } });
-    const routeMessage = await prisma().inboundEvent.findFirst({ where: { eventType: 'im.message.receive_v1' }, orderBy: { receivedAt: 'desc' } });
+    const routeMessage = await prisma().inboundEvent.findFirst({
+      where: { eventType: 'im.message.receive_v1' },
+      orderBy: { receivedAt: 'desc' },
+    });
     expect(audit?.requestId).toBe(routeMessage?.id);
     h.emu!.reset();
 
@@ -110,21 +172,41 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     expect(h.emu!.messagesTo(ADMIN.open_id)).toHaveLength(0);
     const value = { action: 'claim_ticket', ticket: 'T-100' };
 
-    const first = await click(h.bot.url, { openId: AGENT1.open_id, value, messageId: message!.message_id, chatId: OPS });
+    const first = await click(h.bot.url, {
+      openId: AGENT1.open_id,
+      value,
+      messageId: message!.message_id,
+      chatId: OPS,
+    });
     expect(first.status).toBe(200);
     expect(first.body.toast?.type).toBe('success');
     expect(first.body.card?.type).toBe('raw');
     expect(text(first.body.card!.data)).toContain(`<at id=${AGENT1.open_id}></at>`);
     expect(text(first.body.card!.data)).not.toContain('claim_ticket');
 
-    const second = await click(h.bot.url, { openId: AGENT2.open_id, value, messageId: message!.message_id, chatId: OPS });
+    const second = await click(h.bot.url, {
+      openId: AGENT2.open_id,
+      value,
+      messageId: message!.message_id,
+      chatId: OPS,
+    });
     expect(second.body.toast?.type).toBe('warning');
     expect(second.body.toast?.i18n?.en_us).toContain('Agent One');
-    expect(await prisma().helpdeskTicket.findUnique({ where: { ticketId: 'T-100' } })).toMatchObject({ claimedBy: AGENT1.open_id });
+    expect(await prisma().helpdeskTicket.findUnique({ where: { ticketId: 'T-100' } })).toMatchObject({
+      claimedBy: AGENT1.open_id,
+    });
     expect(await prisma().cardAction.count({ where: { subject: 'ticket:T-100' } })).toBe(2);
 
     // The update: the card already sent is patched, no new card is sent.
-    await postEvent(h.eventUrl, ticketUpdated('T-100', { stage: 2, status: 2, updated_at: 1616920529000 }, { stage: 1, status: 1, updated_at: 1616920429000 }), { encryptKey: ENCRYPT_KEY });
+    await postEvent(
+      h.eventUrl,
+      ticketUpdated(
+        'T-100',
+        { stage: 2, status: 2, updated_at: 1616920529000 },
+        { stage: 1, status: 1, updated_at: 1616920429000 },
+      ),
+      { encryptKey: ENCRYPT_KEY },
+    );
     await eventually(() => h.emu!.patches.length === 1, 10_000, 'patched card');
     const patched = text(h.emu!.patches[0]!.card);
     expect(h.emu!.patches[0]!.message_id).toBe(message!.message_id);
@@ -135,7 +217,9 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
   });
 
   it('two simultaneous claims produce exactly one winner, and an update for an unknown ticket creates it', async () => {
-    await postEvent(h.eventUrl, ticketUpdated('T-200', { status: 2, updated_at: 1616920529000 }, { status: 1 }), { encryptKey: ENCRYPT_KEY });
+    await postEvent(h.eventUrl, ticketUpdated('T-200', { status: 2, updated_at: 1616920529000 }, { status: 1 }), {
+      encryptKey: ENCRYPT_KEY,
+    });
     await eventually(() => repliesIn(OPS).length === 1, 10_000, 'ticket card from an update');
     const value = { action: 'claim_ticket', ticket: 'T-200' };
     const results = await Promise.all([AGENT1, AGENT2].map((a) => click(h.bot.url, { openId: a.open_id, value })));
@@ -147,9 +231,21 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
 
   it('tickets can be routed per helpdesk: a chat routed for one helpdesk gets only its tickets', async () => {
     h.emu!.addChat('oc_hd2');
-    await say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: 'oc_hd2', chatType: 'group', text: '@_user_1 route tickets here hd-two', mentions: { '@_user_1': { open_id: BOT, name: 'bot' } } }));
+    await say(
+      h.bot.url,
+      textMessage({
+        from: ADMIN.open_id,
+        chatId: 'oc_hd2',
+        chatType: 'group',
+        text: '@_user_1 route tickets here hd-two',
+        mentions: { '@_user_1': { open_id: BOT, name: 'bot' } },
+      }),
+    );
     await eventually(() => repliesIn('oc_hd2').length === 1, 10_000, 'route receipt');
-    expect(await prisma().route.findFirst({ where: { chatId: 'oc_hd2' } })).toMatchObject({ kind: 'tickets', scope: 'hd-two' });
+    expect(await prisma().route.findFirst({ where: { chatId: 'oc_hd2' } })).toMatchObject({
+      kind: 'tickets',
+      scope: 'hd-two',
+    });
     h.emu!.reset();
     await postEvent(h.eventUrl, ticketCreated('T-400', { helpdesk_id: 'hd-two' }), { encryptKey: ENCRYPT_KEY });
     await postEvent(h.eventUrl, ticketCreated('T-401', { helpdesk_id: 'hd-one' }), { encryptKey: ENCRYPT_KEY });
@@ -161,21 +257,42 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     await postEvent(h.eventUrl, ticketCreated('T-300'), { encryptKey: ENCRYPT_KEY });
     await eventually(() => repliesIn(OPS).length === 1, 10_000, 'ticket card');
     const [message] = h.emu!.messages.filter((m) => m.chat_id === OPS);
-    const res = await clickOldStyle(h.bot.url, { openId: AGENT2.open_id, value: { action: 'claim_ticket', ticket: 'T-300' }, messageId: message!.message_id });
+    const res = await clickOldStyle(h.bot.url, {
+      openId: AGENT2.open_id,
+      value: { action: 'claim_ticket', ticket: 'T-300' },
+      messageId: message!.message_id,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ toast: { type: 'success' } });
     // Its own card is brought up to date by a patch.
-    await eventually(() => h.emu!.patches.some((p) => p.message_id === message!.message_id), 10_000, 'patch of the clicked card');
+    await eventually(
+      () => h.emu!.patches.some((p) => p.message_id === message!.message_id),
+      10_000,
+      'patch of the clicked card',
+    );
     const forged = await fetch(`${h.bot.url}/webhook/card`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-lark-request-timestamp': '1', 'x-lark-request-nonce': 'n', 'x-lark-signature': 'bad' },
-      body: JSON.stringify({ open_id: AGENT1.open_id, token: 'c-1', action: { value: { action: 'claim_ticket', ticket: 'T-300' } } }),
+      headers: {
+        'content-type': 'application/json',
+        'x-lark-request-timestamp': '1',
+        'x-lark-request-nonce': 'n',
+        'x-lark-signature': 'bad',
+      },
+      body: JSON.stringify({
+        open_id: AGENT1.open_id,
+        token: 'c-1',
+        action: { value: { action: 'claim_ticket', ticket: 'T-300' } },
+      }),
     });
     expect(forged.status).toBe(401);
   });
 
   it('a card callback on /webhook/event is handled the same way', async () => {
-    const res = await click(h.bot.url, { openId: AGENT1.open_id, value: { action: 'claim_ticket', ticket: 'no-such-ticket' }, path: '/webhook/event' });
+    const res = await click(h.bot.url, {
+      openId: AGENT1.open_id,
+      value: { action: 'claim_ticket', ticket: 'no-such-ticket' },
+      path: '/webhook/event',
+    });
     expect(res.status).toBe(200);
     expect(res.body.toast?.type).toBe('error');
   });
@@ -190,7 +307,10 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     await postEvent(h.eventUrl, passed, { encryptKey: ENCRYPT_KEY });
     await eventually(() => h.emu!.messagesTo(BOSS.open_id).length === 1, 10_000, 'manager notice');
     const notice = h.emu!.messagesTo(BOSS.open_id)[0]!;
-    const value = JSON.parse(/"value":(\{"action":"congratulate"[^}]*\})/.exec(text(notice.card))![1]!) as Record<string, unknown>;
+    const value = JSON.parse(/"value":(\{"action":"congratulate"[^}]*\})/.exec(text(notice.card))![1]!) as Record<
+      string,
+      unknown
+    >;
     expect(value).toMatchObject({ action: 'congratulate', learner: LEARNER.open_id });
     h.emu!.reset();
 
@@ -212,9 +332,16 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
   });
 
   it('binding an unresolved learner by command delivers the card that waited for them', async () => {
-    const completed = { eventId: 'c-bind', eventName: 'COURSE_COMPLETED', timestamp: '2024-11-08T03:00:00.000Z', data: { userId: 5050, loId: 'course:9', loInstanceId: 'course:9_1', loType: 'course', hasPassed: true } };
+    const completed = {
+      eventId: 'c-bind',
+      eventName: 'COURSE_COMPLETED',
+      timestamp: '2024-11-08T03:00:00.000Z',
+      data: { userId: 5050, loId: 'course:9', loInstanceId: 'course:9_1', loType: 'course', hasPassed: true },
+    };
     expect((await postAlm(h.bot.url, almBatch(completed))).status).toBe(202);
-    await eventually(async () => (await prisma().notification.count({ where: { waitFor: 'alm:5050', status: 'waiting' } })) === 2);
+    await eventually(
+      async () => (await prisma().notification.count({ where: { waitFor: 'alm:5050', status: 'waiting' } })) === 2,
+    );
 
     await admin('unresolved');
     const adminChat = h.emu!.p2pChatId(ADMIN.open_id);
@@ -222,13 +349,29 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     expect(repliesIn(adminChat)[0]).toContain('bind alm 5050');
 
     await admin('绑定 alm 5050 @_user_1', { '@_user_1': { open_id: LEARNER.open_id, name: '李雷' } });
-    await eventually(() => h.emu!.messagesTo(LEARNER.open_id).length === 1 && h.emu!.messagesTo(BOSS.open_id).length === 1, 10_000, 'released cards');
-    expect(await prisma().learnerIdentity.findFirst({ where: { source: 'alm', externalUserId: '5050' } })).toMatchObject({ origin: 'binding', openId: LEARNER.open_id, boundBy: ADMIN.open_id });
+    await eventually(
+      () => h.emu!.messagesTo(LEARNER.open_id).length === 1 && h.emu!.messagesTo(BOSS.open_id).length === 1,
+      10_000,
+      'released cards',
+    );
+    expect(
+      await prisma().learnerIdentity.findFirst({ where: { source: 'alm', externalUserId: '5050' } }),
+    ).toMatchObject({ origin: 'binding', openId: LEARNER.open_id, boundBy: ADMIN.open_id });
     expect(await prisma().auditLog.count({ where: { command: 'bind' } })).toBe(1);
   });
 
   it('routed groups get the team feed, seat changes and failed deliveries', async () => {
-    const inOps = (text: string) => say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId: OPS, chatType: 'group', text: `@_user_1 ${text}`, mentions: { '@_user_1': { open_id: BOT, name: 'bot' } } }));
+    const inOps = (text: string) =>
+      say(
+        h.bot.url,
+        textMessage({
+          from: ADMIN.open_id,
+          chatId: OPS,
+          chatType: 'group',
+          text: `@_user_1 ${text}`,
+          mentions: { '@_user_1': { open_id: BOT, name: 'bot' } },
+        }),
+      );
     for (const kind of ['completions', 'seats', 'failures']) await inOps(`route ${kind} here`);
     await eventually(() => repliesIn(OPS).length === 3, 10_000, 'route receipts');
     h.emu!.reset();
@@ -240,12 +383,21 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
       learning_state: 2,
     });
     await postEvent(h.eventUrl, passed, { encryptKey: ENCRYPT_KEY });
-    await eventually(() => repliesIn(OPS).length === 1 && h.emu!.messagesTo(BOSS.open_id).length === 1, 10_000, 'feed copy');
+    await eventually(
+      () => repliesIn(OPS).length === 1 && h.emu!.messagesTo(BOSS.open_id).length === 1,
+      10_000,
+      'feed copy',
+    );
     expect(repliesIn(OPS)[0]).not.toContain('"action":"congratulate"');
     h.emu!.reset();
 
     // CI_STATS: an instance becomes full.
-    const stats = (id: string, enrolled: number, at: string) => ({ eventId: id, eventName: 'CI_STATS', timestamp: at, data: { loInstanceId: 'course:5_1', waitlistCount: 2, enrollmentCount: enrolled, seatLimit: 30 } });
+    const stats = (id: string, enrolled: number, at: string) => ({
+      eventId: id,
+      eventName: 'CI_STATS',
+      timestamp: at,
+      data: { loInstanceId: 'course:5_1', waitlistCount: 2, enrollmentCount: enrolled, seatLimit: 30 },
+    });
     await postAlm(h.bot.url, almBatch(stats('s1', 10, '2024-11-08T01:00:00.000Z')));
     await processed();
     await postAlm(h.bot.url, almBatch(stats('s2', 30, '2024-11-08T02:00:00.000Z')));
@@ -255,14 +407,23 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
 
     // A delivery that fails for good (the user is outside the app's availability) is reported to the group.
     h.emu!.addUser({ open_id: 'ou_outside', user_id: 'outside', name: 'Out', inAppScope: false });
-    await say(h.bot.url, v2Event('im.chat.access_event.bot_p2p_chat_entered_v1', { chat_id: 'oc_p', operator_id: { open_id: 'ou_outside', user_id: 'x', union_id: 'on' } }));
+    await say(
+      h.bot.url,
+      v2Event('im.chat.access_event.bot_p2p_chat_entered_v1', {
+        chat_id: 'oc_p',
+        operator_id: { open_id: 'ou_outside', user_id: 'x', union_id: 'on' },
+      }),
+    );
     await eventually(() => repliesIn(OPS).length === 1, 10_000, 'failure report');
     expect(repliesIn(OPS)[0]).toContain('230013');
   });
 
   it('non-admins are told politely; non-commands get a hint; apps and unmentioned group messages are ignored', async () => {
     const p2p = h.emu!.p2pChatId(NOBODY.open_id);
-    await say(h.bot.url, textMessage({ from: NOBODY.open_id, chatId: p2p, chatType: 'p2p', text: '/notify completions off' }));
+    await say(
+      h.bot.url,
+      textMessage({ from: NOBODY.open_id, chatId: p2p, chatType: 'p2p', text: '/notify completions off' }),
+    );
     await say(h.bot.url, textMessage({ from: NOBODY.open_id, chatId: p2p, chatType: 'p2p', text: 'hello there' }));
     await say(h.bot.url, textMessage({ from: NOBODY.open_id, chatId: OPS, chatType: 'group', text: 'status' }));
     await say(h.bot.url, textMessage({ from: BOT, chatId: p2p, chatType: 'p2p', text: 'help', senderType: 'app' }));

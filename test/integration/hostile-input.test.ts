@@ -64,7 +64,9 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
     });
 
     it('an ALM course name and a Qingsuyun exam name with a NUL → stored and acknowledged', async () => {
-      const alm = loadFixture<{ events: { eventId: string; data: Record<string, unknown> }[] }>('alm/COURSE_ENROLLMENT.json');
+      const alm = loadFixture<{ events: { eventId: string; data: Record<string, unknown> }[] }>(
+        'alm/COURSE_ENROLLMENT.json',
+      );
       const event = { ...alm.events[0]!, eventId: `nul-${randomBytes(4).toString('hex')}` };
       event.data = { ...event.data, loName: 'Safety\u0000101' };
       const a = await postAlm(h.bot.url, almBatch(event));
@@ -73,7 +75,11 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
 
       const qsy = loadFixture<Record<string, unknown>>('qingsuyun/answerSheet.json');
       const uuid = `nul-${randomBytes(4).toString('hex')}`;
-      const q = await postQingsuyun(h.bot.url, { ...qsy, uuid, eventBody: { ...(qsy.eventBody as object), examName: 'Exam\ud800' } });
+      const q = await postQingsuyun(h.bot.url, {
+        ...qsy,
+        uuid,
+        eventBody: { ...(qsy.eventBody as object), examName: 'Exam\ud800' },
+      });
       expect(q.status).toBe(200);
       expect(await q.text()).toBe('success');
       expect((await row(uuid))!.payloadRaw).toContain('Exam\\ud800');
@@ -96,7 +102,10 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
       expect(await row(ok.header.event_id)).not.toBeNull();
       for (const depth of [64, 5000]) {
         const deep = v2Event(UNHANDLED, {});
-        const res = await postRawEvent(h.eventUrl, JSON.stringify(deep).replace('"event":{}', `"event":${nested(depth)}`));
+        const res = await postRawEvent(
+          h.eventUrl,
+          JSON.stringify(deep).replace('"event":{}', `"event":${nested(depth)}`),
+        );
         expect(res.status).toBe(400);
         expect(await res.json()).toMatchObject({ error: 'payload_too_deep' });
         expect(await row(deep.header.event_id)).toBeNull();
@@ -111,7 +120,11 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
         ['/webhook/qingsuyun', {}],
         ['/webhook/card', {}],
       ] as const) {
-        const r = await fetch(`${h.bot.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: nested(5000) });
+        const r = await fetch(`${h.bot.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: nested(5000),
+        });
         expect(r.status, path).toBe(400);
         expect(await r.json()).toMatchObject({ error: 'payload_too_deep' });
       }
@@ -169,7 +182,10 @@ describe('connections', () => {
   function readUntil(s: Socket, done: (text: string) => boolean, ms = 5000): Promise<string> {
     return new Promise((resolve, reject) => {
       let text = '';
-      const timer = setTimeout(() => reject(new Error(`no complete answer within ${ms} ms; got: ${text.slice(0, 300)}`)), ms);
+      const timer = setTimeout(
+        () => reject(new Error(`no complete answer within ${ms} ms; got: ${text.slice(0, 300)}`)),
+        ms,
+      );
       const onData = (d: Buffer) => {
         text += d.toString('latin1');
         if (done(text)) finish();
@@ -187,7 +203,9 @@ describe('connections', () => {
   it('after a 413 for a chunked body over 1 MiB, the next request on the connection is answered', async () => {
     const s = await open();
     try {
-      s.write('POST /webhook/event HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+      s.write(
+        'POST /webhook/event HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      );
       const chunk = Buffer.alloc(64 * 1024, 'a');
       const first = readUntil(s, (t) => /\r\n\r\n[\s\S]*\}/.test(t));
       for (let i = 0; i < 20 && !s.destroyed; i++) {
@@ -218,19 +236,27 @@ describe('connections', () => {
         writes.push(String(chunk));
         return (orig as (...a: unknown[]) => boolean)(chunk, ...rest);
       }) as typeof process.stderr.write;
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture(process.stderr.write.bind(process.stderr)));
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture(process.stdout.write.bind(process.stdout)));
+    const err = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation(capture(process.stderr.write.bind(process.stderr)));
+    const out = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation(capture(process.stdout.write.bind(process.stdout)));
     const consoleError = vi.spyOn(console, 'error');
     const before = h.logs.lines.length;
     try {
       const auth = `Authorization: Basic ${Buffer.from(`${ALM_USER}:${ALM_PASSWORD}`).toString('base64')}\r\n`;
       for (const path of ['/webhook/event', '/webhook/card', '/webhook/alm', '/webhook/qingsuyun']) {
         const s = await open();
-        s.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth}Content-Length: 1000\r\n\r\n{"a":`);
+        s.write(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth}Content-Length: 1000\r\n\r\n{"a":`,
+        );
         await new Promise((r) => setTimeout(r, 50));
         s.destroy();
         const c = await open();
-        c.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth}Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`);
+        c.write(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth}Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`,
+        );
         await new Promise((r) => setTimeout(r, 50));
         c.destroy();
       }

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import { POSTGRES_URL, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { eventually } from '../helpers/harness.js';
-import { outboxStatus, queueCards, spawnInstances, stopInstance, waitHealthy, type Instance } from '../helpers/instances.js';
+import {
+  outboxStatus,
+  queueCards,
+  spawnInstances,
+  stopInstance,
+  waitHealthy,
+  type Instance,
+} from '../helpers/instances.js';
 
 const DISTINCT = 135;
 const TO_ONE = 15;
@@ -15,7 +22,11 @@ describe.skipIf(!POSTGRES_URL)("Feishu's send limits held by three instances tog
   beforeAll(async () => {
     // Feishu's own limits, counted by the one emulator every instance sends to: 50/s and 1000/min per app, 5/s per chat.
     emu = await FeishuEmulator.start({
-      users: Array.from({ length: DISTINCT + 1 }, (_, i) => ({ open_id: `ou_lim${i}`, user_id: `lim${i}`, name: `L${i}` })),
+      users: Array.from({ length: DISTINCT + 1 }, (_, i) => ({
+        open_id: `ou_lim${i}`,
+        user_id: `lim${i}`,
+        name: `L${i}`,
+      })),
     });
     testDb = await createTestDatabase('postgres');
     await (await testDb.open()).close(); // migrated once, before the instances start

@@ -32,19 +32,23 @@ async function startTogether(n: number, url: string): Promise<void> {
 }
 
 describe.skipIf(!POSTGRES_URL)('several instances started at the same instant (postgres)', () => {
-  it.each([3, 5])('%i instances: all healthy on a fresh database, then again on the up-to-date one', async (n) => {
-    const testDb = await createTestDatabase('postgres');
-    try {
-      const expected = (await readMigrations()).migrationDirectories.map((d) => d.path);
-      await startTogether(n, testDb.url!);
-      const fresh = await migrationRows(testDb.url!);
-      expect([...fresh.keys()].sort()).toEqual(expected);
-      for (const name of expected) expect(fresh.get(name), name).toBe(1);
+  it.each([3, 5])(
+    '%i instances: all healthy on a fresh database, then again on the up-to-date one',
+    async (n) => {
+      const testDb = await createTestDatabase('postgres');
+      try {
+        const expected = (await readMigrations()).migrationDirectories.map((d) => d.path);
+        await startTogether(n, testDb.url!);
+        const fresh = await migrationRows(testDb.url!);
+        expect([...fresh.keys()].sort()).toEqual(expected);
+        for (const name of expected) expect(fresh.get(name), name).toBe(1);
 
-      await startTogether(n, testDb.url!);
-      expect(await migrationRows(testDb.url!)).toEqual(fresh);
-    } finally {
-      await testDb.dispose();
-    }
-  }, 240_000);
+        await startTogether(n, testDb.url!);
+        expect(await migrationRows(testDb.url!)).toEqual(fresh);
+      } finally {
+        await testDb.dispose();
+      }
+    },
+    240_000,
+  );
 });

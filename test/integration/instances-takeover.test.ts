@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import { POSTGRES_URL, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { eventually } from '../helpers/harness.js';
-import { outboxStatus, queueCards, spawnInstances, stopInstance, waitHealthy, type Instance } from '../helpers/instances.js';
+import {
+  outboxStatus,
+  queueCards,
+  spawnInstances,
+  stopInstance,
+  waitHealthy,
+  type Instance,
+} from '../helpers/instances.js';
 
 /** Forwards everything to `target`, counting the message sends that pass: it tells the two instances' sends apart. */
 async function countingProxy(target: string): Promise<{ server: Server; url: string; sends: () => number }> {
@@ -63,14 +70,22 @@ describe.skipIf(!POSTGRES_URL)('an instance killed while it holds claimed notifi
     // The first five sends reach Feishu but their answers are held back: when the holder dies, five requests are in
     // flight and two more cards to the same person wait for a slot (5/s per recipient). One claim takes all seven.
     emu.failNext({ delayMs: 120_000, times: 5 });
-    const uuids = await queueCards(testDb.url!, 'tk', Array.from({ length: CARDS }, () => 'ou_tk'));
+    const uuids = await queueCards(
+      testDb.url!,
+      'tk',
+      Array.from({ length: CARDS }, () => 'ou_tk'),
+    );
     await eventually(() => emu.messages.length === 5, 30_000, 'five sends in flight');
     expect(await outboxStatus(testDb.url!)).toEqual({ sending: CARDS });
     const [holder, survivor] = proxy.sends() > 0 ? [second!, first!] : [first!, second!];
 
     const killedAt = Date.now();
     await stopInstance(holder, 'SIGKILL');
-    await eventually(async () => (await outboxStatus(testDb.url!)).sent === CARDS, 120_000, 'every card sent by the other');
+    await eventually(
+      async () => (await outboxStatus(testDb.url!)).sent === CARDS,
+      120_000,
+      'every card sent by the other',
+    );
     const takeoverMs = Date.now() - killedAt;
     console.log(`takeover: all ${CARDS} cards held by the killed instance sent ${takeoverMs} ms after SIGKILL`);
 

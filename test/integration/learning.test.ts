@@ -15,7 +15,12 @@ const users = [
   { open_id: 'ou_1001', user_id: '1001', name: '月清疏', leader_user_id: 'ou_boss' },
   { open_id: 'ou_84aad35d084aa403a838cf73ee18467', user_id: 'e33ggbyz', name: '学员', leader_user_id: 'ou_boss' },
   { open_id: 'ou_solo', user_id: 'solo', name: 'Solo', email: 'solo@corp.example' },
-  ...Array.from({ length: 6 }, (_, i) => ({ open_id: `ou_perm${i}`, user_id: `perm${i}`, name: `P${i}`, leader_user_id: 'ou_boss' })),
+  ...Array.from({ length: 6 }, (_, i) => ({
+    open_id: `ou_perm${i}`,
+    user_id: `perm${i}`,
+    name: `P${i}`,
+    leader_user_id: 'ou_boss',
+  })),
 ];
 const text = (card: unknown) => JSON.stringify(card);
 const almSeed = (name: string) => loadFixture<{ events: Record<string, unknown>[] }>(`alm/${name}.json`).events[0]!;
@@ -51,8 +56,15 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
   });
   afterEach(async () => {
     // Each test starts with nothing in flight: what it sends is its own.
-    await eventually(async () => (await prisma().inboundEvent.count({ where: { status: { in: ['pending', 'processing'] }, availableAt: { lte: new Date() } } })) === 0);
-    await eventually(async () => (await prisma().notification.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0);
+    await eventually(
+      async () =>
+        (await prisma().inboundEvent.count({
+          where: { status: { in: ['pending', 'processing'] }, availableAt: { lte: new Date() } },
+        })) === 0,
+    );
+    await eventually(
+      async () => (await prisma().notification.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0,
+    );
     h.emu!.reset();
   });
 
@@ -82,47 +94,127 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       expect(card).toContain('You enrolled in the course');
       expect(card).not.toContain('An admin or your manager');
       const record = await prisma().learningRecord.findFirst({ where: { source: 'alm', externalUserId: '12345678' } });
-      expect(record).toMatchObject({ state: 'enrolled', itemKey: 'course:12345678_14450088', itemName: 'Safety 101', enrollSource: 'self' });
-      expect(await prisma().inboundEvent.count({ where: { source: 'alm', externalId: '12345c1-4576-4ec5-a057-3a6f078cc9d6' } })).toBe(1);
+      expect(record).toMatchObject({
+        state: 'enrolled',
+        itemKey: 'course:12345678_14450088',
+        itemName: 'Safety 101',
+        enrollSource: 'self',
+      });
+      expect(
+        await prisma().inboundEvent.count({
+          where: { source: 'alm', externalId: '12345c1-4576-4ec5-a057-3a6f078cc9d6' },
+        }),
+      ).toBe(1);
       // The identity was found through the ALM email and contact batch_get_id, and cached.
-      expect(await prisma().learnerIdentity.findFirst({ where: { source: 'alm', externalUserId: '12345678' } })).toMatchObject({ status: 'resolved', openId: 'ou_li', origin: 'lookup' });
+      expect(
+        await prisma().learnerIdentity.findFirst({ where: { source: 'alm', externalUserId: '12345678' } }),
+      ).toMatchObject({ status: 'resolved', openId: 'ou_li', origin: 'lookup' });
     });
 
     it('records unknown event names and every seed sample without failing', async () => {
-      const all = ['CI_STATS', 'LEARNING_OBJECT_MODIFICATION', 'LEARNING_OBJECT_INSTANCE_MODIFICATION', 'LEARNING_OBJECT_DRAFT', 'LEARNING_OBJECT_DELETION', 'LEARNING_OBJECT_INSTANCE_DELETION', 'LEARNING_OBJECT_MODIFICATION_BATCH', 'LEARNING_OBJECT_INSTANCE_MODIFICATION_BATCH'].map(almSeed);
-      const res = await postAlm(h.bot.url, almBatch(...all, { eventId: 'new-1', eventName: 'BRAND_NEW_EVENT', timestamp: '2024-11-08T03:49:52.000Z', data: {} }));
+      const all = [
+        'CI_STATS',
+        'LEARNING_OBJECT_MODIFICATION',
+        'LEARNING_OBJECT_INSTANCE_MODIFICATION',
+        'LEARNING_OBJECT_DRAFT',
+        'LEARNING_OBJECT_DELETION',
+        'LEARNING_OBJECT_INSTANCE_DELETION',
+        'LEARNING_OBJECT_MODIFICATION_BATCH',
+        'LEARNING_OBJECT_INSTANCE_MODIFICATION_BATCH',
+      ].map(almSeed);
+      const res = await postAlm(
+        h.bot.url,
+        almBatch(...all, {
+          eventId: 'new-1',
+          eventName: 'BRAND_NEW_EVENT',
+          timestamp: '2024-11-08T03:49:52.000Z',
+          data: {},
+        }),
+      );
       expect(res.status).toBe(202);
-      expect(await prisma().inboundEvent.findFirst({ where: { externalId: 'new-1' } })).toMatchObject({ status: 'ignored', eventType: 'BRAND_NEW_EVENT' });
-      await eventually(async () => (await prisma().inboundEvent.count({ where: { source: 'alm', status: { in: ['pending', 'processing'] } } })) === 0);
+      expect(await prisma().inboundEvent.findFirst({ where: { externalId: 'new-1' } })).toMatchObject({
+        status: 'ignored',
+        eventType: 'BRAND_NEW_EVENT',
+      });
+      await eventually(
+        async () =>
+          (await prisma().inboundEvent.count({
+            where: { source: 'alm', status: { in: ['pending', 'processing'] } },
+          })) === 0,
+      );
       expect(await prisma().inboundEvent.count({ where: { source: 'alm', status: 'failed' } })).toBe(0);
-      expect(await prisma().almCatalog.findUnique({ where: { id: 'course:12345678_14448475' } })).toMatchObject({ seatLimit: 30, enrolled: 10, waitlist: 0 });
-      expect(await prisma().almCatalog.findUnique({ where: { id: 'learningProgram:123836' } })).toMatchObject({ kind: 'lo', state: 'modified' });
+      expect(await prisma().almCatalog.findUnique({ where: { id: 'course:12345678_14448475' } })).toMatchObject({
+        seatLimit: 30,
+        enrolled: 10,
+        waitlist: 0,
+      });
+      expect(await prisma().almCatalog.findUnique({ where: { id: 'learningProgram:123836' } })).toMatchObject({
+        kind: 'lo',
+        state: 'modified',
+      });
     });
 
     it('gives the same final record and at most one completion card in every order of enrolment, progress and completion', async () => {
       const orders = [
-        ['E', 'P', 'C'], ['E', 'C', 'P'], ['P', 'E', 'C'], ['P', 'C', 'E'], ['C', 'E', 'P'], ['C', 'P', 'E'],
+        ['E', 'P', 'C'],
+        ['E', 'C', 'P'],
+        ['P', 'E', 'C'],
+        ['P', 'C', 'E'],
+        ['C', 'E', 'P'],
+        ['C', 'P', 'E'],
       ];
       const finals: unknown[] = [];
       for (const [i, order] of orders.entries()) {
         const userId = 9000 + i;
-        await prisma().learnerIdentity.create({ data: { source: 'alm', externalUserId: String(userId), status: 'resolved', origin: 'binding', openId: `ou_perm${i}` } });
+        await prisma().learnerIdentity.create({
+          data: {
+            source: 'alm',
+            externalUserId: String(userId),
+            status: 'resolved',
+            origin: 'binding',
+            openId: `ou_perm${i}`,
+          },
+        });
         const lo = { userId, loId: 'course:12345678', loInstanceId: 'course:12345678_1', loType: 'course' };
         const events = {
-          E: { eventId: `e-${i}`, eventName: 'COURSE_ENROLLMENT', timestamp: '2024-11-08T01:00:00.000Z', data: { ...lo, enrollmentSource: 'SELF_ENROLL', dateEnrolled: '2024-11-08T01:00:00.000Z' } },
-          P: { eventId: `p-${i}`, eventName: 'LEARNER_PROGRESS', timestamp: '2024-11-08T02:00:00.000Z', data: { ...lo, progressPercent: 50 } },
-          C: { eventId: `c-${i}`, eventName: 'COURSE_COMPLETED', timestamp: '2024-11-08T03:00:00.000Z', data: { ...lo, hasPassed: true, dateCompleted: '2024-11-08T03:00:00.000Z' } },
+          E: {
+            eventId: `e-${i}`,
+            eventName: 'COURSE_ENROLLMENT',
+            timestamp: '2024-11-08T01:00:00.000Z',
+            data: { ...lo, enrollmentSource: 'SELF_ENROLL', dateEnrolled: '2024-11-08T01:00:00.000Z' },
+          },
+          P: {
+            eventId: `p-${i}`,
+            eventName: 'LEARNER_PROGRESS',
+            timestamp: '2024-11-08T02:00:00.000Z',
+            data: { ...lo, progressPercent: 50 },
+          },
+          C: {
+            eventId: `c-${i}`,
+            eventName: 'COURSE_COMPLETED',
+            timestamp: '2024-11-08T03:00:00.000Z',
+            data: { ...lo, hasPassed: true, dateCompleted: '2024-11-08T03:00:00.000Z' },
+          },
         } as const;
         // Each event in its own delivery, each delivered twice, the duplicate right after or at the end.
         const sequence = [...order, order[0]!, order[2]!] as (keyof typeof events)[];
         for (const k of sequence) {
           expect((await postAlm(h.bot.url, almBatch(events[k]))).status).toBe(202);
-          await eventually(async () => (await prisma().inboundEvent.count({ where: { source: 'alm', status: { in: ['pending', 'processing'] } } })) === 0);
+          await eventually(
+            async () =>
+              (await prisma().inboundEvent.count({
+                where: { source: 'alm', status: { in: ['pending', 'processing'] } },
+              })) === 0,
+          );
         }
-        const record = await prisma().learningRecord.findFirst({ where: { source: 'alm', externalUserId: String(userId) } });
+        const record = await prisma().learningRecord.findFirst({
+          where: { source: 'alm', externalUserId: String(userId) },
+        });
         const { id: _id, externalUserId: _u, createdAt: _c, updatedAt: _up, notified, ...rest } = record!;
         // Event ids differ per learner; everything else must be identical.
-        const facts = JSON.parse(JSON.stringify(rest.facts, (k, v: unknown) => (k === 'eventId' ? undefined : v))) as unknown;
+        const facts = JSON.parse(
+          JSON.stringify(rest.facts, (k, v: unknown) => (k === 'eventId' ? undefined : v)),
+        ) as unknown;
         // Whether the enrolment card went out depends on the order (see below); the rest of the record does not.
         finals.push({ ...rest, facts, notified: notified.filter((k) => k !== 'enrolled').sort() });
       }
@@ -143,14 +235,21 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
 
     it('keeps the cards of a learner it cannot find, and delivers them once the learner is bound', async () => {
       const lo = { userId: 4040, loId: 'course:12345678', loInstanceId: 'course:12345678_9', loType: 'course' };
-      const completed = { eventId: 'c-unknown', eventName: 'COURSE_COMPLETED', timestamp: '2024-11-08T03:00:00.000Z', data: { ...lo, hasPassed: true } };
+      const completed = {
+        eventId: 'c-unknown',
+        eventName: 'COURSE_COMPLETED',
+        timestamp: '2024-11-08T03:00:00.000Z',
+        data: { ...lo, hasPassed: true },
+      };
       expect((await postAlm(h.bot.url, almBatch(completed))).status).toBe(202);
       const waiting = await eventually(async () => {
         const rows = await prisma().notification.findMany({ where: { waitFor: 'alm:4040' } });
         return rows.length === 2 ? rows : undefined;
       });
       expect(waiting.map((r) => r.status)).toEqual(['waiting', 'waiting']);
-      expect(await prisma().learnerIdentity.findFirst({ where: { source: 'alm', externalUserId: '4040' } })).toMatchObject({ status: 'unresolved', lastError: 'ALM has no user 4040' });
+      expect(
+        await prisma().learnerIdentity.findFirst({ where: { source: 'alm', externalUserId: '4040' } }),
+      ).toMatchObject({ status: 'unresolved', lastError: 'ALM has no user 4040' });
       expect(h.emu!.messages).toHaveLength(0);
       // An admin binds the learner (the `bind` command writes this row and wakes the resolver).
       await prisma().learnerIdentity.update({
@@ -158,7 +257,11 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
         data: { status: 'resolved', origin: 'binding', openId: 'ou_zhang' },
       });
       h.bot.waiting.wake();
-      await eventually(() => h.emu!.messagesTo('ou_zhang').length === 1 && h.emu!.messagesTo('ou_boss').length === 1, 10_000, 'released cards');
+      await eventually(
+        () => h.emu!.messagesTo('ou_zhang').length === 1 && h.emu!.messagesTo('ou_boss').length === 1,
+        10_000,
+        'released cards',
+      );
       const notice = h.emu!.messagesTo('ou_boss')[0]!.card;
       expect(text(notice)).toContain('"learner":"ou_zhang"');
       expect(text(notice)).not.toContain('{{learner_open_id}}');
@@ -166,7 +269,9 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
   });
 
   describe('Qingsuyun', () => {
-    const sheet = loadFixture<Record<string, unknown> & { eventBody: Record<string, unknown> }>('qingsuyun/answerSheet.json');
+    const sheet = loadFixture<Record<string, unknown> & { eventBody: Record<string, unknown> }>(
+      'qingsuyun/answerSheet.json',
+    );
 
     it('refuses a missing or wrong secretKey with 401 and stores nothing', async () => {
       const { secretKey: _k, ...noKey } = sheet;
@@ -185,7 +290,11 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       const stored = await prisma().inboundEvent.findMany({ where: { source: 'qingsuyun' } });
       expect(stored).toHaveLength(1);
       expect(JSON.stringify(stored[0]!.payload)).not.toContain(QSY_KEY);
-      await eventually(() => h.emu!.messagesTo('ou_zhang').length === 1 && h.emu!.messagesTo('ou_boss').length === 1, 10_000, 'exam cards');
+      await eventually(
+        () => h.emu!.messagesTo('ou_zhang').length === 1 && h.emu!.messagesTo('ou_boss').length === 1,
+        10_000,
+        'exam cards',
+      );
       const learner = cardsTo('ou_zhang')[0]!;
       expect(learner).toContain('试卷名称');
       expect(learner).toContain('0 / 100');
@@ -196,7 +305,11 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
     });
 
     it('an ungraded sheet is awaiting grading: a card to the learner, none to the manager', async () => {
-      await postQingsuyun(h.bot.url, { ...sheet, uuid: 'sheet-pending', eventBody: { ...sheet.eventBody, id: 'sheet-2', judged: 0, endTime: 1641634879413 } });
+      await postQingsuyun(h.bot.url, {
+        ...sheet,
+        uuid: 'sheet-pending',
+        eventBody: { ...sheet.eventBody, id: 'sheet-2', judged: 0, endTime: 1641634879413 },
+      });
       await eventually(() => h.emu!.messagesTo('ou_zhang').length === 1, 10_000, 'awaiting card');
       expect(cardsTo('ou_zhang')[0]).toMatch(/阅卷|grading/);
       await untilIdle(prisma());
@@ -206,9 +319,17 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
     it('course completion to learner and manager (with congratulations), courseware progress silently, check-in streaks to the learner', async () => {
       // The seed samples share one uuid; each callback here gets its own.
       await postQingsuyun(h.bot.url, { ...loadFixture<object>('qingsuyun/courseFinish.json'), uuid: 'course-1' });
-      await eventually(() => h.emu!.messagesTo('ou_1001').length === 1 && h.emu!.messagesTo('ou_boss').length === 1, 10_000, 'course cards');
-      const record = await prisma().learningRecord.findFirst({ where: { source: 'qingsuyun', externalUserId: '1001' } });
-      expect(text(h.emu!.messagesTo('ou_boss')[0]!.card)).toContain(`{"action":"congratulate","record":"${record!.id}","learner":"ou_1001"}`);
+      await eventually(
+        () => h.emu!.messagesTo('ou_1001').length === 1 && h.emu!.messagesTo('ou_boss').length === 1,
+        10_000,
+        'course cards',
+      );
+      const record = await prisma().learningRecord.findFirst({
+        where: { source: 'qingsuyun', externalUserId: '1001' },
+      });
+      expect(text(h.emu!.messagesTo('ou_boss')[0]!.card)).toContain(
+        `{"action":"congratulate","record":"${record!.id}","learner":"ou_1001"}`,
+      );
       h.emu!.reset();
       await postQingsuyun(h.bot.url, { ...loadFixture<object>('qingsuyun/coursewareFinish.json'), uuid: 'ware-1' });
       h.emu!.addUser({ open_id: 'ou_1002', user_id: '1002', name: '龙葵' });
@@ -217,19 +338,26 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       await postQingsuyun(h.bot.url, { ...loadFixture<object>('qingsuyun/clockFinish.json'), secretKey: QSY_KEY });
       await eventually(() => h.emu!.messagesTo('ou_1002').length === 1, 10_000, 'check-in card');
       expect(cardsTo('ou_1002')[0]).toContain('**1** day');
-      expect(await prisma().learningRecord.findFirst({ where: { source: 'qingsuyun', externalUserId: '1003' } })).toMatchObject({ state: 'in_progress' });
+      expect(
+        await prisma().learningRecord.findFirst({ where: { source: 'qingsuyun', externalUserId: '1003' } }),
+      ).toMatchObject({ state: 'in_progress' });
       expect(h.emu!.messagesTo('ou_1003')).toHaveLength(0);
     });
   });
 
   describe('Feishu eLearning', () => {
-    const seed = loadFixture<{ header: Record<string, string>; event: Record<string, unknown> }>('feishu/elearning.course_registration.created_v2.json');
-    const registration = (eventType: string, event: Record<string, unknown>) => v2Event(eventType, { ...seed.event, ...event });
+    const seed = loadFixture<{ header: Record<string, string>; event: Record<string, unknown> }>(
+      'feishu/elearning.course_registration.created_v2.json',
+    );
+    const registration = (eventType: string, event: Record<string, unknown>) =>
+      v2Event(eventType, { ...seed.event, ...event });
 
     it('records the seed (state 4) as unknown with a log line and no card', async () => {
       const body = { ...seed, header: { ...seed.header, token: VERIFICATION_TOKEN } };
       expect((await postEvent(h.eventUrl, body, { encryptKey: ENCRYPT_KEY })).status).toBe(200);
-      const record = await eventually(() => prisma().learningRecord.findFirst({ where: { source: 'feishu', itemKey: '5fd087e96dbe3a73394188ae' } }));
+      const record = await eventually(() =>
+        prisma().learningRecord.findFirst({ where: { source: 'feishu', itemKey: '5fd087e96dbe3a73394188ae' } }),
+      );
       expect(record).toMatchObject({ state: 'unknown', rawState: '4', durationSeconds: 213 });
       expect(h.logs.text()).toMatch(/unknown learning_state 4/);
       await untilIdle(prisma());
@@ -237,8 +365,18 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
     });
 
     it('passed: a card to the learner and a notice with "Send congratulations" to the manager, in the learner zone', async () => {
-      await postEvent(h.eventUrl, registration('elearning.course_registration.updated_v2', { learning_state: 2, finished_at: 1708428972 }), { encryptKey: ENCRYPT_KEY });
-      await eventually(() => h.emu!.messagesTo('ou_84aad35d084aa403a838cf73ee18467').length === 1 && h.emu!.messagesTo('ou_boss').length === 1, 10_000, 'passed cards');
+      await postEvent(
+        h.eventUrl,
+        registration('elearning.course_registration.updated_v2', { learning_state: 2, finished_at: 1708428972 }),
+        { encryptKey: ENCRYPT_KEY },
+      );
+      await eventually(
+        () =>
+          h.emu!.messagesTo('ou_84aad35d084aa403a838cf73ee18467').length === 1 &&
+          h.emu!.messagesTo('ou_boss').length === 1,
+        10_000,
+        'passed cards',
+      );
       const learner = cardsTo('ou_84aad35d084aa403a838cf73ee18467')[0]!;
       expect(learner).toContain('课程已通过');
       expect(learner).toContain('2024-02-20 19:36'); // 1708428972 in Asia/Shanghai
@@ -246,18 +384,36 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
     });
 
     it('not passed: a card to the learner only; deleted: the record is marked removed', async () => {
-      await postEvent(h.eventUrl, registration('elearning.course_registration.updated_v2', { course_id: 'course-b', learning_state: 3 }), { encryptKey: ENCRYPT_KEY });
-      await eventually(() => h.emu!.messagesTo('ou_84aad35d084aa403a838cf73ee18467').length === 1, 10_000, 'not passed card');
+      await postEvent(
+        h.eventUrl,
+        registration('elearning.course_registration.updated_v2', { course_id: 'course-b', learning_state: 3 }),
+        { encryptKey: ENCRYPT_KEY },
+      );
+      await eventually(
+        () => h.emu!.messagesTo('ou_84aad35d084aa403a838cf73ee18467').length === 1,
+        10_000,
+        'not passed card',
+      );
       expect(cardsTo('ou_84aad35d084aa403a838cf73ee18467')[0]).toContain('课程未通过');
-      await postEvent(h.eventUrl, v2Event('elearning.course_registration.deleted_v2', { course_id: 'course-b', learner: seed.event.learner }), { encryptKey: ENCRYPT_KEY });
-      await eventually(async () => (await prisma().learningRecord.findFirst({ where: { itemKey: 'course-b' } }))?.state === 'removed');
+      await postEvent(
+        h.eventUrl,
+        v2Event('elearning.course_registration.deleted_v2', { course_id: 'course-b', learner: seed.event.learner }),
+        { encryptKey: ENCRYPT_KEY },
+      );
+      await eventually(
+        async () => (await prisma().learningRecord.findFirst({ where: { itemKey: 'course-b' } }))?.state === 'removed',
+      );
       await untilIdle(prisma());
       expect(h.emu!.messagesTo('ou_boss')).toHaveLength(0);
     });
 
     it('a learner without a manager gets the card; no manager card and no error', async () => {
       const solo = { user_id: { open_id: 'ou_solo', user_id: 'solo', union_id: 'on_solo' } };
-      await postEvent(h.eventUrl, registration('elearning.course_registration.created_v2', { learner: solo, learning_state: 2 }), { encryptKey: ENCRYPT_KEY });
+      await postEvent(
+        h.eventUrl,
+        registration('elearning.course_registration.created_v2', { learner: solo, learning_state: 2 }),
+        { encryptKey: ENCRYPT_KEY },
+      );
       await eventually(() => h.emu!.messagesTo('ou_solo').length === 1, 10_000, 'solo card');
       await untilIdle(prisma());
       expect(h.emu!.messages).toHaveLength(1);
@@ -268,8 +424,21 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       await prisma().managerOverride.create({ data: { learnerOpenId: 'ou_li', managerOpenId: 'ou_solo' } });
       await prisma().userPreference.create({ data: { openId: 'ou_li', timeZone: 'UTC' } });
       const li = { user_id: { open_id: 'ou_li', user_id: 'lilei', union_id: 'on_li' } };
-      await postEvent(h.eventUrl, registration('elearning.course_registration.created_v2', { course_id: 'course-c', learner: li, learning_state: 2, finished_at: 1708428972 }), { encryptKey: ENCRYPT_KEY });
-      await eventually(() => h.emu!.messagesTo('ou_li').length === 1 && h.emu!.messagesTo('ou_solo').length === 1, 10_000, 'override cards');
+      await postEvent(
+        h.eventUrl,
+        registration('elearning.course_registration.created_v2', {
+          course_id: 'course-c',
+          learner: li,
+          learning_state: 2,
+          finished_at: 1708428972,
+        }),
+        { encryptKey: ENCRYPT_KEY },
+      );
+      await eventually(
+        () => h.emu!.messagesTo('ou_li').length === 1 && h.emu!.messagesTo('ou_solo').length === 1,
+        10_000,
+        'override cards',
+      );
       expect(cardsTo('ou_li')[0]).toContain('2024-02-20 11:36');
       expect(h.emu!.messagesTo('ou_boss')).toHaveLength(0);
     });
@@ -327,11 +496,19 @@ describe('the ALM API budget', () => {
       eventId: `budget-${i}`,
       eventName: 'COURSE_ENROLLMENT_BATCH',
       timestamp: '2024-11-08T01:00:00.000Z',
-      data: { userId: i, loId: `course:${i}`, loInstanceId: `course:${i}_1`, loType: 'course', enrollmentSource: 'ADMIN_ENROLL' },
+      data: {
+        userId: i,
+        loId: `course:${i}`,
+        loInstanceId: `course:${i}_1`,
+        loType: 'course',
+        enrollmentSource: 'ADMIN_ENROLL',
+      },
     });
     await postAlm(h.bot.url, almBatch(enrol(1)));
     await eventually(() => h.emu!.messagesTo('ou_li').length === 1, 10_000, 'first card');
-    expect(JSON.stringify(h.emu!.messagesTo('ou_li')[0]!.card)).toContain('An admin or your manager enrolled you in the course **Course One**');
+    expect(JSON.stringify(h.emu!.messagesTo('ou_li')[0]!.card)).toContain(
+      'An admin or your manager enrolled you in the course **Course One**',
+    );
     await postAlm(h.bot.url, almBatch(enrol(2)));
     const postponed = await eventually(async () => {
       const e = await h.db.prisma.inboundEvent.findFirst({ where: { externalId: 'budget-2' } });

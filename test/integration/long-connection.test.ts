@@ -11,7 +11,8 @@ const users = [
   { open_id: SEED_USER, user_id: 'e33ggbyz', name: 'V2' },
   ...['ou_frag', 'ou_again', 'ou_hook'].map((id) => ({ open_id: id, user_id: id.slice(3), name: id })),
 ];
-const entered = (openId: string) => v2Event(ENTERED, { chat_id: 'oc_p2p', operator_id: { open_id: openId, user_id: 'x', union_id: 'on_x' } });
+const entered = (openId: string) =>
+  v2Event(ENTERED, { chat_id: 'oc_p2p', operator_id: { open_id: openId, user_id: 'x', union_id: 'on_x' } });
 
 async function health(h: Harness): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${h.bot.url}/healthz`);
@@ -45,22 +46,33 @@ describe('Feishu long connection (WSClient against the emulator)', () => {
     const ack = await h.emu!.pushEvent(seed);
     expect(ack).toEqual({ code: 200 });
     // Acknowledged means stored: the row is there the moment the ACK is.
-    const stored = await h.db.prisma.inboundEvent.findMany({ where: { source: 'feishu', externalId: seed.header.event_id } });
+    const stored = await h.db.prisma.inboundEvent.findMany({
+      where: { source: 'feishu', externalId: seed.header.event_id },
+    });
     expect(stored).toHaveLength(1);
     const [msg] = await h.emu!.waitForMessages(1);
     expect(msg).toMatchObject({ receive_id: SEED_USER, msg_type: 'interactive' });
 
     expect(await h.emu!.pushEvent(seed)).toEqual({ code: 200 });
-    expect(await h.db.prisma.inboundEvent.count({ where: { source: 'feishu', externalId: seed.header.event_id } })).toBe(1);
+    expect(
+      await h.db.prisma.inboundEvent.count({ where: { source: 'feishu', externalId: seed.header.event_id } }),
+    ).toBe(1);
     await untilIdle(h.db.prisma);
     expect(h.emu!.messagesTo(SEED_USER)).toHaveLength(1);
   });
 
   it('answers 500, so that Feishu pushes it again, when the event cannot be stored', async () => {
     // A constraint only this test has: the database refuses the row, so it must not be acknowledged as received.
-    await h.db.query(`ALTER TABLE inbound_event ADD CONSTRAINT test_refuse CHECK (external_id NOT LIKE 'refuse-%')`, []);
+    await h.db.query(
+      `ALTER TABLE inbound_event ADD CONSTRAINT test_refuse CHECK (external_id NOT LIKE 'refuse-%')`,
+      [],
+    );
     try {
-      const body = v2Event(ENTERED, { chat_id: 'oc_p2p', operator_id: { open_id: 'ou_nul', user_id: 'x', union_id: 'on_x' } }, { eventId: 'refuse-1' });
+      const body = v2Event(
+        ENTERED,
+        { chat_id: 'oc_p2p', operator_id: { open_id: 'ou_nul', user_id: 'x', union_id: 'on_x' } },
+        { eventId: 'refuse-1' },
+      );
       const ack = await h.emu!.pushEvent(body);
       expect(ack.code).toBe(500);
       expect(await h.db.prisma.inboundEvent.count({ where: { externalId: body.header.event_id } })).toBe(0);

@@ -30,7 +30,10 @@ describe('mentions in cards', () => {
         body: JSON.stringify({
           receive_id: ADMIN.open_id,
           msg_type: 'interactive',
-          content: JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: `hi <at id=${id}></at>` }] } }),
+          content: JSON.stringify({
+            schema: '2.0',
+            body: { elements: [{ tag: 'markdown', content: `hi <at id=${id}></at>` }] },
+          }),
         }),
       });
     const refused = await send(GHOST);
@@ -44,7 +47,10 @@ describe('mentions in cards', () => {
     const res = await say(h.bot.url, textMessage({ from: ADMIN.open_id, chatId, chatType: 'p2p', text: 'admins' }));
     expect(res.status).toBe(200);
     const reply = await eventually(
-      () => h.emu!.messages.slice(before).find((m) => m.chat_id === chatId && JSON.stringify(m.card).includes('ADMIN_OPEN_IDS')),
+      () =>
+        h
+          .emu!.messages.slice(before)
+          .find((m) => m.chat_id === chatId && JSON.stringify(m.card).includes('ADMIN_OPEN_IDS')),
       10_000,
       'the admins reply',
     );

@@ -51,14 +51,14 @@ describe.each(LANES)('two dispatchers on one database (%s)', (lane) => {
     const dispatchers = dbs.map((db, i) => {
       const sender = new FeishuMessageSender(createFeishuClient(config, log)!);
       return new OutboxDispatcher({
-          db: db.prisma,
-          sender: { send: (m) => (sentBy[i]!++, sender.send(m)) },
-          limiter: new SendRateLimiter({ perSecond: 500, perMinute: 0, perRecipientPerSecond: 5 }),
-          log,
-          maxAttempts: 5,
-          pollMs: 20,
-          maxInFlight: 25,
-        });
+        db: db.prisma,
+        sender: { send: (m) => (sentBy[i]!++, sender.send(m)) },
+        limiter: new SendRateLimiter({ perSecond: 500, perMinute: 0, perRecipientPerSecond: 5 }),
+        log,
+        maxAttempts: 5,
+        pollMs: 20,
+        maxInFlight: 25,
+      });
     });
     dispatchers.forEach((d) => d.start());
     await emu.waitForMessages(N, 30_000);
@@ -69,7 +69,9 @@ describe.each(LANES)('two dispatchers on one database (%s)', (lane) => {
     expect(sends).toHaveLength(N); // no notification was even attempted twice
     expect(emu.messages).toHaveLength(N);
     expect(new Set(emu.messages.map((m) => m.receive_id)).size).toBe(N);
-    const rows = await dbs[0]!.prisma.notification.findMany({ select: { status: true, attempts: true, lockedBy: true } });
+    const rows = await dbs[0]!.prisma.notification.findMany({
+      select: { status: true, attempts: true, lockedBy: true },
+    });
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
     // Both dispatchers took part, and between them sent each row once.
     expect(sentBy[0]).toBeGreaterThan(0);

@@ -86,7 +86,14 @@ describe('signals stop the bot gracefully (built output)', () => {
         cwd: root,
         // its own process group, so that the group can be signalled as a terminal would
         detached: true,
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATA_DIR: dataDir,
+          DATABASE_URL: '',
+          LOG_LEVEL: 'info',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       started.push(child);
@@ -97,7 +104,10 @@ describe('signals stop the bot gracefully (built output)', () => {
       await until(
         async () => {
           if (child.exitCode !== null) throw new Error(`exited early (${child.exitCode}):\n${output}`);
-          return fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+          return fetch(`http://127.0.0.1:${port}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          );
         },
         240_000,
         `/healthz on port ${port}`,

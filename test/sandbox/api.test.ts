@@ -9,22 +9,38 @@ import { DEMO_USERS } from '../../src/sandbox/demo.js';
 import { postEvent, v2Event } from '../../src/emulator/feishu/events.js';
 import { eventually, startHarness } from '../helpers/harness.js';
 
-const OUTSIDE = { FEISHU_ENCRYPT_KEY: 'outside-encrypt-key', FEISHU_VERIFICATION_TOKEN: 'outside-token', QINGSUYUN_SECRET_KEY: 'outside-qsy-key' };
+const OUTSIDE = {
+  FEISHU_ENCRYPT_KEY: 'outside-encrypt-key',
+  FEISHU_VERIFICATION_TOKEN: 'outside-token',
+  QINGSUYUN_SECRET_KEY: 'outside-qsy-key',
+};
 
 describe('sandbox API', () => {
   let sandbox: Sandbox;
   const api = (path: string, body?: unknown) =>
-    fetch(`${sandbox.consoleUrl}/api/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(
+      `${sandbox.consoleUrl}/api/${path}`,
+      body === undefined
+        ? {}
+        : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
   const idle = () =>
-    eventually(async () => {
-      const prisma = sandbox.bot.database.prisma;
-      const busy = await prisma.inboundEvent.count({ where: { status: { in: ['pending', 'processing'] } } });
-      const sending = await prisma.notification.count({ where: { status: { in: ['pending', 'sending'] } } });
-      return busy + sending === 0;
-    }, 30_000, 'the bot to be idle');
+    eventually(
+      async () => {
+        const prisma = sandbox.bot.database.prisma;
+        const busy = await prisma.inboundEvent.count({ where: { status: { in: ['pending', 'processing'] } } });
+        const sending = await prisma.notification.count({ where: { status: { in: ['pending', 'sending'] } } });
+        return busy + sending === 0;
+      },
+      30_000,
+      'the bot to be idle',
+    );
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ env: { PORT: '0', DATA_DIR: 'memory://', ...OUTSIDE }, log: createLogger('silent') });
+    sandbox = await startSandbox({
+      env: { PORT: '0', DATA_DIR: 'memory://', ...OUTSIDE },
+      log: createLogger('silent'),
+    });
   }, 120_000);
   afterAll(async () => {
     await sandbox?.stop();
@@ -33,26 +49,47 @@ describe('sandbox API', () => {
   it('lists the demo users with open_id, user_id, name, email and manager', async () => {
     const users = (await (await api('users')).json()) as Record<string, unknown>[];
     expect(users).toHaveLength(DEMO_USERS.length);
-    for (const u of users) expect(Object.keys(u)).toEqual(expect.arrayContaining(['open_id', 'user_id', 'name', 'email', 'manager']));
-    expect(users.find((u) => u.user_id === 'lilei')).toMatchObject({ manager: 'ou_demo_wangfang', email: 'li.lei@demo.example' });
+    for (const u of users)
+      expect(Object.keys(u)).toEqual(expect.arrayContaining(['open_id', 'user_id', 'name', 'email', 'manager']));
+    expect(users.find((u) => u.user_id === 'lilei')).toMatchObject({
+      manager: 'ou_demo_wangfang',
+      email: 'li.lei@demo.example',
+    });
   });
 
   it('takes events signed with the keys from the environment, and lists what the bot sent', async () => {
     expect(sandbox.config.FEISHU_ENCRYPT_KEY).toBe(OUTSIDE.FEISHU_ENCRYPT_KEY);
     const lilei = DEMO_USERS.find((u) => u.user_id === 'lilei')!;
-    const event = v2Event('im.chat.access_event.bot_p2p_chat_entered_v1', { chat_id: 'oc_x', operator_id: { open_id: lilei.open_id } }, {
-      token: OUTSIDE.FEISHU_VERIFICATION_TOKEN,
-      appId: sandbox.feishu.appId,
+    const event = v2Event(
+      'im.chat.access_event.bot_p2p_chat_entered_v1',
+      { chat_id: 'oc_x', operator_id: { open_id: lilei.open_id } },
+      {
+        token: OUTSIDE.FEISHU_VERIFICATION_TOKEN,
+        appId: sandbox.feishu.appId,
+      },
+    );
+    const withDefaultKey = await postEvent(`${sandbox.bot.url}/webhook/event`, event, {
+      encryptKey: SANDBOX_DEFAULTS.FEISHU_ENCRYPT_KEY!,
     });
-    const withDefaultKey = await postEvent(`${sandbox.bot.url}/webhook/event`, event, { encryptKey: SANDBOX_DEFAULTS.FEISHU_ENCRYPT_KEY! });
     expect(withDefaultKey.status).toBe(401);
-    const res = await postEvent(`${sandbox.bot.url}/webhook/event`, event, { encryptKey: OUTSIDE.FEISHU_ENCRYPT_KEY, encrypt: true });
+    const res = await postEvent(`${sandbox.bot.url}/webhook/event`, event, {
+      encryptKey: OUTSIDE.FEISHU_ENCRYPT_KEY,
+      encrypt: true,
+    });
     expect(res.status).toBe(200);
-    const messages = await eventually(async () => {
-      const list = (await (await api('messages')).json()) as Record<string, string>[];
-      return list.length > 0 ? list : undefined;
-    }, 30_000, 'the onboarding card');
-    expect(messages[0]).toMatchObject({ receive_id: lilei.open_id, receive_id_type: 'open_id', msg_type: 'interactive' });
+    const messages = await eventually(
+      async () => {
+        const list = (await (await api('messages')).json()) as Record<string, string>[];
+        return list.length > 0 ? list : undefined;
+      },
+      30_000,
+      'the onboarding card',
+    );
+    expect(messages[0]).toMatchObject({
+      receive_id: lilei.open_id,
+      receive_id_type: 'open_id',
+      msg_type: 'interactive',
+    });
     expect(messages[0]!.message_id).toMatch(/^om_/);
     expect(messages[0]!.content).toBe(messages[0]!.current_content);
     expect(messages[0]!.content).toContain('Welcome to the learning assistant');
@@ -62,7 +99,10 @@ describe('sandbox API', () => {
     const seeds = (await (await api('seeds')).json()) as { id: string; target: string; body: unknown }[];
     expect(seeds.map((s) => s.target)).toEqual(expect.arrayContaining(['event', 'alm', 'qingsuyun']));
     for (const seed of seeds) {
-      const answer = (await (await api('fire', { target: seed.target, body: seed.body })).json()) as { status: number; body: unknown };
+      const answer = (await (await api('fire', { target: seed.target, body: seed.body })).json()) as {
+        status: number;
+        body: unknown;
+      };
       expect([seed.id, answer.status]).toEqual([seed.id, seed.target === 'alm' ? 202 : 200]);
       if (seed.target === 'qingsuyun') expect(answer.body).toBe('success');
     }
@@ -77,18 +117,30 @@ describe('sandbox API', () => {
     await idle();
     expect((await api('fail', { kind: '230013', times: 1 })).status).toBe(200);
     const han = DEMO_USERS.find((u) => u.user_id === 'hanmeimei')!;
-    const said = (await (await api('say', { from: han.open_id, chat_id: sandbox.feishu.p2pChatId(han.open_id), text: 'help' })).json()) as { status: number };
+    const said = (await (
+      await api('say', { from: han.open_id, chat_id: sandbox.feishu.p2pChatId(han.open_id), text: 'help' })
+    ).json()) as { status: number };
     expect(said.status).toBe(200);
-    const failed = await eventually(() => sandbox.bot.database.prisma.notification.findFirst({ where: { status: 'failed' } }), 30_000, 'a failed send');
+    const failed = await eventually(
+      () => sandbox.bot.database.prisma.notification.findFirst({ where: { status: 'failed' } }),
+      30_000,
+      'a failed send',
+    );
     expect(failed.lastError).toContain('230013');
   });
 
   it('a group message that mentions the bot is a command, answered in the group', async () => {
     const admin = DEMO_USERS.find((u) => u.admin)!;
     const before = sandbox.feishu.messagesTo('oc_demo_helpdesk').length;
-    const said = (await (await api('say', { from: admin.open_id, chat_id: 'oc_demo_helpdesk', text: '@bot help' })).json()) as { status: number };
+    const said = (await (
+      await api('say', { from: admin.open_id, chat_id: 'oc_demo_helpdesk', text: '@bot help' })
+    ).json()) as { status: number };
     expect(said.status).toBe(200);
-    await eventually(() => sandbox.feishu.messagesTo('oc_demo_helpdesk').length > before, 30_000, 'the help card in the group');
+    await eventually(
+      () => sandbox.feishu.messagesTo('oc_demo_helpdesk').length > before,
+      30_000,
+      'the help card in the group',
+    );
     expect(sandbox.feishu.messagesTo('oc_demo_helpdesk').at(-1)!.content).toContain('Commands');
   });
 

@@ -17,9 +17,10 @@ import { DEMO_USERS, DUTY_GROUP, HELPDESK_GROUP } from '../../src/sandbox/demo.j
 import { eventually } from '../helpers/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = process.env.SANDBOX_SCREENSHOTS === '1'
-  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-  : `${mkdtempSync(join(tmpdir(), 'sandbox-shots-'))}/`;
+const SHOTS =
+  process.env.SANDBOX_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+    : `${mkdtempSync(join(tmpdir(), 'sandbox-shots-'))}/`;
 const user = (userId: string) => DEMO_USERS.find((u) => u.user_id === userId)!;
 
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a browser', { timeout: 120_000 }, () => {
@@ -32,7 +33,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     sandbox = await startSandbox({ env: { PORT: '0', DATA_DIR: 'memory://' }, log: createLogger('silent') });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.goto(sandbox.consoleUrl);
@@ -57,7 +65,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await page.waitForSelector('#fire-result[data-status]');
     return page.getAttribute('#fire-result', 'data-status');
   };
-  const waitForCard = (title: string) => page.waitForSelector(`#messages .card-title:text-is("${title}")`, { timeout: 30_000 });
+  const waitForCard = (title: string) =>
+    page.waitForSelector(`#messages .card-title:text-is("${title}")`, { timeout: 30_000 });
   const say = async (text: string) => {
     await page.fill('#text', text);
     await page.click('.composer button[type="submit"]');
@@ -88,7 +97,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
 
   it('Claim on a ticket shows its toast and every copy of the card changes', async () => {
     expect(await fireSeed('ticket-created')).toBe('200');
-    const copies = () => sandbox.feishu.messages.filter((m) => m.chat_id === HELPDESK_GROUP.chat_id || m.chat_id === DUTY_GROUP.chat_id);
+    const copies = () =>
+      sandbox.feishu.messages.filter((m) => m.chat_id === HELPDESK_GROUP.chat_id || m.chat_id === DUTY_GROUP.chat_id);
     await eventually(() => copies().length === 2, 30_000, 'a ticket card in each routed group');
     await openChat(HELPDESK_GROUP.chat_id);
     await waitForCard(cardTitleOf(copies()[0]!.content));
@@ -96,7 +106,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await page.click('#messages .card-button[data-value*="claim_ticket"]');
     await page.waitForSelector('.toast', { timeout: 30_000 });
     expect(await page.locator('.toast').first().innerText()).not.toBe('');
-    await eventually(() => copies().every((m) => m.updated && m.content.includes(`<at id=${user('zhaomin').open_id}>`)), 30_000, 'both copies claimed');
+    await eventually(
+      () => copies().every((m) => m.updated && m.content.includes(`<at id=${user('zhaomin').open_id}>`)),
+      30_000,
+      'both copies claimed',
+    );
     await page.waitForSelector('#messages .msg.from-bot .who:has-text("updated")');
     await page.screenshot({ path: `${SHOTS}ticket-claimed.png` });
     await openChat(DUTY_GROUP.chat_id);
@@ -135,7 +149,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     const expected = galleryCards().length;
     expect(await gallery.locator('.gallery-cell[data-lang="zh_cn"] .card').count()).toBe(expected);
     expect(await gallery.locator('.gallery-cell[data-lang="en_us"] .card').count()).toBe(expected);
-    expect(await gallery.locator('.gallery-cell[data-lang="en_us"] .card-title').allTextContents()).toContain('Commands');
+    expect(await gallery.locator('.gallery-cell[data-lang="en_us"] .card-title').allTextContents()).toContain(
+      'Commands',
+    );
     await gallery.screenshot({ path: `${SHOTS}card-gallery.png`, fullPage: false });
     await gallery.close();
   });
@@ -145,4 +161,3 @@ function cardTitleOf(content: string): string {
   const card = JSON.parse(content) as { header?: { title?: { content?: string } } };
   return card.header?.title?.content ?? '';
 }
-

@@ -15,7 +15,10 @@ describe('backoffDelay', () => {
 });
 
 describe('classifying Feishu failures', () => {
-  const axios = (status: number, data: unknown, headers: Record<string, string> = {}) => ({ isAxiosError: true, response: { status, data, headers } });
+  const axios = (status: number, data: unknown, headers: Record<string, string> = {}) => ({
+    isAxiosError: true,
+    response: { status, data, headers },
+  });
 
   it.each([
     ['HTTP 429 + 99991400', axios(429, { code: 99991400, msg: 'request trigger frequency limit' }), true],
@@ -40,13 +43,21 @@ describe('classifying Feishu failures', () => {
   });
 
   it('treats network errors (no response) as retryable', () => {
-    expect(classifyFeishuError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toMatchObject({ retryable: true });
+    expect(classifyFeishuError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toMatchObject({
+      retryable: true,
+    });
   });
 
   it('retries a card update refused while a click on the card is handled (230099 with sub-code 11310), and only that 230099', () => {
-    const held = { code: 230099, msg: 'Failed to create card content, ext=ErrCode: 11310; ErrMsg: card is in interaction;' };
+    const held = {
+      code: 230099,
+      msg: 'Failed to create card content, ext=ErrCode: 11310; ErrMsg: card is in interaction;',
+    };
     expect(classifyFeishuResponse(400, held).retryable).toBe(true);
-    expect(classifyFeishuResponse(400, { code: 230099, msg: 'Failed to create card content, ext=ErrCode: 100290;' }).retryable).toBe(false);
+    expect(
+      classifyFeishuResponse(400, { code: 230099, msg: 'Failed to create card content, ext=ErrCode: 100290;' })
+        .retryable,
+    ).toBe(false);
     expect(classifyFeishuResponse(400, { code: 230099, msg: 'Failed to create card content' }).retryable).toBe(false);
   });
 

@@ -19,7 +19,8 @@ describe('onboarding card', () => {
     expect(card.header.title.content).toMatch(/[\u4e00-\u9fff]/);
     expect(card.header.title.i18n_content.en_us).toMatch(/^[\x20-\x7e]+$/);
     const text = JSON.stringify(card);
-    for (const word of ['学员', '经理', '管理员', 'help', 'Learners', 'Managers', 'Admins']) expect(text).toContain(word);
+    for (const word of ['学员', '经理', '管理员', 'help', 'Learners', 'Managers', 'Admins'])
+      expect(text).toContain(word);
     expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
   });
 

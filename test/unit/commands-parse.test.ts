@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, commandInfo, type CommandName } from '../../src/commands/catalog.js';
 import { NOTIFICATION_KINDS } from '../../src/domain/notifications.js';
-import { extractText, parseCommand, type Mention, type ParseInput, type ParseResult, type ParsedCommand } from '../../src/commands/parse.js';
+import {
+  extractText,
+  parseCommand,
+  type Mention,
+  type ParseInput,
+  type ParseResult,
+  type ParsedCommand,
+} from '../../src/commands/parse.js';
 
 const BOT = 'ou_b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';
 const ALICE = 'ou_a11ce000000000000000000000000000';
@@ -15,8 +22,10 @@ const MENTIONS: Mention[] = [
 const alice = { kind: 'user', openId: ALICE, name: 'Alice' } as const;
 const bob = { kind: 'user', openId: BOB, name: 'Bob' } as const;
 
-const p2p = (text: string, botOpenId: string | undefined = BOT) => parseCommand({ text, mentions: MENTIONS, botOpenId, chatType: 'p2p' });
-const group = (text: string, botOpenId?: string) => parseCommand({ text, mentions: MENTIONS, botOpenId, chatType: 'group' });
+const p2p = (text: string, botOpenId: string | undefined = BOT) =>
+  parseCommand({ text, mentions: MENTIONS, botOpenId, chatType: 'p2p' });
+const group = (text: string, botOpenId?: string) =>
+  parseCommand({ text, mentions: MENTIONS, botOpenId, chatType: 'group' });
 const command = (command: ParsedCommand): ParseResult => ({ type: 'command', command });
 
 /** Every command through its English name and its Chinese alias. */
@@ -32,7 +41,15 @@ const ROWS: [string, ParsedCommand][] = [
   ['lang en', { name: 'lang', lang: 'en' }],
   ['语言 中文', { name: 'lang', lang: 'zh' }],
   ['bind alm 123 @_user_2', { name: 'bind', source: 'alm', externalUserId: '123', target: alice }],
-  ['绑定 轻速云 d7453b7a9a6f4fe8 bob@example.com', { name: 'bind', source: 'qingsuyun', externalUserId: 'd7453b7a9a6f4fe8', target: { kind: 'email', email: 'bob@example.com' } }],
+  [
+    '绑定 轻速云 d7453b7a9a6f4fe8 bob@example.com',
+    {
+      name: 'bind',
+      source: 'qingsuyun',
+      externalUserId: 'd7453b7a9a6f4fe8',
+      target: { kind: 'email', email: 'bob@example.com' },
+    },
+  ],
   ['unbind qingsuyun zhanghao', { name: 'unbind', source: 'qingsuyun', externalUserId: 'zhanghao' }],
   ['解绑 adobe 42', { name: 'unbind', source: 'alm', externalUserId: '42' }],
   ['bindings', { name: 'bindings', source: null }],
@@ -40,7 +57,10 @@ const ROWS: [string, ParsedCommand][] = [
   ['manager @_user_2 @_user_3', { name: 'manager', learner: alice, manager: bob }],
   ['经理 @_user_2 清除', { name: 'manager', learner: alice, manager: null }],
   ['route tickets here', { name: 'route', kind: 'tickets', on: true, helpdesk: null }],
-  ['route tickets here 6626871355780366330', { name: 'route', kind: 'tickets', on: true, helpdesk: '6626871355780366330' }],
+  [
+    'route tickets here 6626871355780366330',
+    { name: 'route', kind: 'tickets', on: true, helpdesk: '6626871355780366330' },
+  ],
   ['路由 失败 关闭', { name: 'route', kind: 'failures', on: false, helpdesk: null }],
   ['notify seats on', { name: 'notify', kind: 'seats', on: true }],
   ['通知 名额 关', { name: 'notify', kind: 'seats', on: false }],
@@ -89,8 +109,14 @@ describe('catalog', () => {
 
   it('is fully covered by the table below, in both languages', () => {
     for (const c of COMMANDS) {
-      expect(ROWS.some(([text]) => text.split(' ')[0] === c.name), c.name).toBe(true);
-      expect(ROWS.some(([text]) => text.split(' ')[0] === c.zh), c.zh).toBe(true);
+      expect(
+        ROWS.some(([text]) => text.split(' ')[0] === c.name),
+        c.name,
+      ).toBe(true);
+      expect(
+        ROWS.some(([text]) => text.split(' ')[0] === c.zh),
+        c.zh,
+      ).toBe(true);
     }
   });
 });
@@ -109,13 +135,29 @@ describe('parseCommand: every command and alias', () => {
 
 describe('parseCommand: argument values', () => {
   it.each([
-    ['completions', 'completions'], ['completion', 'completions'], ['完成', 'completions'], ['COMPLETIONS', 'completions'],
-    ['exams', 'exams'], ['exam', 'exams'], ['考试', 'exams'],
-    ['enrollments', 'enrollments'], ['enrollment', 'enrollments'], ['报名', 'enrollments'],
-    ['checkins', 'checkins'], ['checkin', 'checkins'], ['check-in', 'checkins'], ['打卡', 'checkins'],
-    ['tickets', 'tickets'], ['Ticket', 'tickets'], ['工单', 'tickets'],
-    ['seats', 'seats'], ['seat', 'seats'], ['名额', 'seats'],
-    ['failures', 'failures'], ['failure', 'failures'], ['失败', 'failures'],
+    ['completions', 'completions'],
+    ['completion', 'completions'],
+    ['完成', 'completions'],
+    ['COMPLETIONS', 'completions'],
+    ['exams', 'exams'],
+    ['exam', 'exams'],
+    ['考试', 'exams'],
+    ['enrollments', 'enrollments'],
+    ['enrollment', 'enrollments'],
+    ['报名', 'enrollments'],
+    ['checkins', 'checkins'],
+    ['checkin', 'checkins'],
+    ['check-in', 'checkins'],
+    ['打卡', 'checkins'],
+    ['tickets', 'tickets'],
+    ['Ticket', 'tickets'],
+    ['工单', 'tickets'],
+    ['seats', 'seats'],
+    ['seat', 'seats'],
+    ['名额', 'seats'],
+    ['failures', 'failures'],
+    ['failure', 'failures'],
+    ['失败', 'failures'],
   ])('kind %s → %s', (word, kind) => {
     expect(p2p(`mute ${word}`)).toEqual(command({ name: 'mute', kind } as ParsedCommand));
     expect(p2p(`notify ${word} off`)).toEqual(command({ name: 'notify', kind, on: false } as ParsedCommand));
@@ -124,26 +166,47 @@ describe('parseCommand: argument values', () => {
   it('routes every kind but check-ins', () => {
     for (const kind of NOTIFICATION_KINDS) {
       const result = p2p(`route ${kind} here`);
-      if (kind === 'checkins') expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/Check-ins/) } });
+      if (kind === 'checkins')
+        expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/Check-ins/) } });
       else expect(result).toEqual(command({ name: 'route', kind, on: true, helpdesk: null }));
     }
   });
 
   it.each([
-    ['alm', 'alm'], ['ALM', 'alm'], ['adobe', 'alm'], ['Adobe', 'alm'],
-    ['qingsuyun', 'qingsuyun'], ['QingSuYun', 'qingsuyun'], ['轻速云', 'qingsuyun'], ['qsy', 'qingsuyun'],
+    ['alm', 'alm'],
+    ['ALM', 'alm'],
+    ['adobe', 'alm'],
+    ['Adobe', 'alm'],
+    ['qingsuyun', 'qingsuyun'],
+    ['QingSuYun', 'qingsuyun'],
+    ['轻速云', 'qingsuyun'],
+    ['qsy', 'qingsuyun'],
   ])('source %s → %s', (word, source) => {
-    expect(p2p(`unbind ${word} X-1`)).toEqual(command({ name: 'unbind', source, externalUserId: 'X-1' } as ParsedCommand));
+    expect(p2p(`unbind ${word} X-1`)).toEqual(
+      command({ name: 'unbind', source, externalUserId: 'X-1' } as ParsedCommand),
+    );
   });
 
   it.each([
-    ['on', true], ['ON', true], ['开', true], ['开启', true],
-    ['off', false], ['Off', false], ['关', false], ['关闭', false],
+    ['on', true],
+    ['ON', true],
+    ['开', true],
+    ['开启', true],
+    ['off', false],
+    ['Off', false],
+    ['关', false],
+    ['关闭', false],
   ] as const)('notify … %s', (word, on) => {
     expect(p2p(`notify exams ${word}`)).toEqual(command({ name: 'notify', kind: 'exams', on }));
   });
 
-  it.each([['here', true], ['HERE', true], ['这里', true], ['off', false], ['关闭', false]] as const)('route … %s', (word, on) => {
+  it.each([
+    ['here', true],
+    ['HERE', true],
+    ['这里', true],
+    ['off', false],
+    ['关闭', false],
+  ] as const)('route … %s', (word, on) => {
     expect(p2p(`route exams ${word}`)).toEqual(command({ name: 'route', kind: 'exams', on, helpdesk: null }));
   });
 
@@ -152,7 +215,13 @@ describe('parseCommand: argument values', () => {
     expect(p2p('管理员 添加 @_user_2')).toEqual(command({ name: 'admin', action: 'add', user: alice }));
     expect(p2p('admin 删除 @_user_2')).toEqual(command({ name: 'admin', action: 'remove', user: alice }));
     expect(p2p('manager @_user_2 CLEAR')).toEqual(command({ name: 'manager', learner: alice, manager: null }));
-    expect(p2p('manager ou_abc ou_def')).toEqual(command({ name: 'manager', learner: { kind: 'open_id', openId: 'ou_abc' }, manager: { kind: 'open_id', openId: 'ou_def' } }));
+    expect(p2p('manager ou_abc ou_def')).toEqual(
+      command({
+        name: 'manager',
+        learner: { kind: 'open_id', openId: 'ou_abc' },
+        manager: { kind: 'open_id', openId: 'ou_def' },
+      }),
+    );
   });
 });
 
@@ -163,27 +232,48 @@ describe('parseCommand: bind targets', () => {
     ['bob＠example.com', 'bob@example.com'],
     ['li_lei@corp.example.cn', 'li_lei@corp.example.cn'],
   ])('email %s', (typed, email) => {
-    expect(p2p(`bind alm 1 ${typed}`)).toEqual(command({ name: 'bind', source: 'alm', externalUserId: '1', target: { kind: 'email', email } }));
+    expect(p2p(`bind alm 1 ${typed}`)).toEqual(
+      command({ name: 'bind', source: 'alm', externalUserId: '1', target: { kind: 'email', email } }),
+    );
   });
 
-  it.each(['bob@', 'bob@@example.com', 'bob@example', 'bob@-example.com', 'a..b@example.com', '.a@example.com', `${'x'.repeat(65)}@example.com`])(
-    'refuses the email %s',
-    (typed) => {
-      expect(p2p(`bind alm 1 ${typed}`)).toMatchObject({ type: 'usage', command: 'bind', problem: { en: expect.stringMatching(/not a valid email/) } });
-    },
-  );
+  it.each([
+    'bob@',
+    'bob@@example.com',
+    'bob@example',
+    'bob@-example.com',
+    'a..b@example.com',
+    '.a@example.com',
+    `${'x'.repeat(65)}@example.com`,
+  ])('refuses the email %s', (typed) => {
+    expect(p2p(`bind alm 1 ${typed}`)).toMatchObject({
+      type: 'usage',
+      command: 'bind',
+      problem: { en: expect.stringMatching(/not a valid email/) },
+    });
+  });
 
   it('takes an open_id, and refuses other words', () => {
     expect(p2p('bind alm 1 ou_7dede290d6a27698b969a7fd70ca53da')).toEqual(
-      command({ name: 'bind', source: 'alm', externalUserId: '1', target: { kind: 'open_id', openId: 'ou_7dede290d6a27698b969a7fd70ca53da' } }),
+      command({
+        name: 'bind',
+        source: 'alm',
+        externalUserId: '1',
+        target: { kind: 'open_id', openId: 'ou_7dede290d6a27698b969a7fd70ca53da' },
+      }),
     );
     for (const word of ['ou_', 'ou_abc!', 'alice', '@alice', '@example.com']) {
-      expect(p2p(`bind alm 1 ${word}`)).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/must be an @mention or an open_id/) } });
+      expect(p2p(`bind alm 1 ${word}`)).toMatchObject({
+        type: 'usage',
+        problem: { en: expect.stringMatching(/must be an @mention or an open_id/) },
+      });
     }
   });
 
   it('resolves a mention glued to the text around it', () => {
-    expect(p2p('bind alm 7@_user_2')).toEqual(command({ name: 'bind', source: 'alm', externalUserId: '7', target: alice }));
+    expect(p2p('bind alm 7@_user_2')).toEqual(
+      command({ name: 'bind', source: 'alm', externalUserId: '7', target: alice }),
+    );
   });
 });
 
@@ -239,7 +329,12 @@ describe('parseCommand: usage errors', () => {
     ['doctor now', 'doctor', /extra/],
   ])('%s', (text, name, problem) => {
     const result = p2p(text);
-    expect(result).toEqual({ type: 'usage', command: name, usage: commandInfo(name).usage, problem: { zh: expect.any(String), en: expect.stringMatching(problem) } });
+    expect(result).toEqual({
+      type: 'usage',
+      command: name,
+      usage: commandInfo(name).usage,
+      problem: { zh: expect.any(String), en: expect.stringMatching(problem) },
+    });
     if (result.type === 'usage') expect(result.problem.zh).toMatch(/[\u4e00-\u9fff]/);
   });
 
@@ -250,7 +345,10 @@ describe('parseCommand: usage errors', () => {
   });
 
   it('never takes the bot as an argument', () => {
-    expect(group('@_user_1 manager @_user_1 @_user_2', BOT)).toMatchObject({ type: 'usage', problem: { en: 'Missing manager (@user, open_id or "clear")' } });
+    expect(group('@_user_1 manager @_user_1 @_user_2', BOT)).toMatchObject({
+      type: 'usage',
+      problem: { en: 'Missing manager (@user, open_id or "clear")' },
+    });
   });
 });
 
@@ -258,17 +356,23 @@ describe('parseCommand: groups and the bot mention', () => {
   it('ignores group messages that do not mention the bot', () => {
     expect(parseCommand({ text: 'help', chatType: 'group' })).toEqual({ type: 'ignore' });
     expect(group('help', BOT)).toEqual({ type: 'ignore' });
-    expect(parseCommand({ text: '@_user_2 help', mentions: [MENTIONS[1]!], botOpenId: BOT, chatType: 'group' })).toEqual({ type: 'ignore' });
+    expect(
+      parseCommand({ text: '@_user_2 help', mentions: [MENTIONS[1]!], botOpenId: BOT, chatType: 'group' }),
+    ).toEqual({ type: 'ignore' });
     expect(group('help @_user_1')).toEqual({ type: 'ignore' }); // open_id unknown and the mention is not first
     expect(group('@_user_2 manager @_user_2 @_user_3')).toEqual({ type: 'ignore' }); // the leading mention is used again
     expect(group('@_user_4 help @_user_4')).toEqual({ type: 'ignore' }); // the same key again, without an open_id
     const twice = [...MENTIONS, { key: '@_user_5', id: { open_id: ALICE }, name: 'Alice' }];
-    expect(parseCommand({ text: '@_user_2 admin add @_user_5', mentions: twice, chatType: 'group' })).toEqual({ type: 'ignore' }); // same person, other key
+    expect(parseCommand({ text: '@_user_2 admin add @_user_5', mentions: twice, chatType: 'group' })).toEqual({
+      type: 'ignore',
+    }); // same person, other key
     expect(group('@_user_9 help')).toEqual({ type: 'ignore' }); // a key that is not in mentions
   });
 
   it('runs commands addressed to the bot, and passes other text on', () => {
-    expect(group('@_user_1 bind alm 123 @_user_2')).toEqual(command({ name: 'bind', source: 'alm', externalUserId: '123', target: alice }));
+    expect(group('@_user_1 bind alm 123 @_user_2')).toEqual(
+      command({ name: 'bind', source: 'alm', externalUserId: '123', target: alice }),
+    );
     expect(group('@_user_1help', BOT)).toEqual(command({ name: 'help' }));
     expect(group('@_user_1  hello   there\nfriend', BOT)).toEqual({ type: 'not_command', text: 'hello there friend' });
     expect(group('@_user_1', BOT)).toEqual({ type: 'not_command', text: '' });
@@ -318,7 +422,9 @@ describe('parseCommand: not commands', () => {
   it('drops control and zero-width characters', () => {
     expect(p2p('help\u0000')).toEqual(command({ name: 'help' }));
     expect(p2p('he\u200blp')).toEqual(command({ name: 'help' }));
-    expect(p2p('\ufeffbind\nalm\r\n1\u0007@_user_2')).toEqual(command({ name: 'bind', source: 'alm', externalUserId: '1', target: alice }));
+    expect(p2p('\ufeffbind\nalm\r\n1\u0007@_user_2')).toEqual(
+      command({ name: 'bind', source: 'alm', externalUserId: '1', target: alice }),
+    );
   });
 });
 
@@ -350,14 +456,78 @@ describe('parseCommand: fuzz', () => {
   }
   const FRAGMENTS = [
     ...COMMANDS.flatMap((c) => [c.name, c.zh, `/${c.name}`]),
-    ...NOTIFICATION_KINDS, 'alm', '轻速云', 'here', 'off', 'on', '开', 'clear', '清除', 'add', 'remove', 'zh', 'en',
-    '@_user_1', '@_user_2', '@_user_3', '@_user_4', '@_user_99', '@_all', '@_', '@', 'ou_', 'ou_abc', 'a@b.co', 'x@', '@x.y',
-    '{', '}', '"text"', ':', '\\', '\\u0000', '[', ']', 'null', '"', "'", '<at id=all></at>', '**',
-    ' ', ' ', ' ', '\u3000', '\t', '\n', '\u0000', '\u0007', '\u200b', '\ufeff', '\u2028', '\ud800', '\udfff', '😀', '／', 'ｈｅｌｐ', 'ﷺ', '١٢٣',
+    ...NOTIFICATION_KINDS,
+    'alm',
+    '轻速云',
+    'here',
+    'off',
+    'on',
+    '开',
+    'clear',
+    '清除',
+    'add',
+    'remove',
+    'zh',
+    'en',
+    '@_user_1',
+    '@_user_2',
+    '@_user_3',
+    '@_user_4',
+    '@_user_99',
+    '@_all',
+    '@_',
+    '@',
+    'ou_',
+    'ou_abc',
+    'a@b.co',
+    'x@',
+    '@x.y',
+    '{',
+    '}',
+    '"text"',
+    ':',
+    '\\',
+    '\\u0000',
+    '[',
+    ']',
+    'null',
+    '"',
+    "'",
+    '<at id=all></at>',
+    '**',
+    ' ',
+    ' ',
+    ' ',
+    '\u3000',
+    '\t',
+    '\n',
+    '\u0000',
+    '\u0007',
+    '\u200b',
+    '\ufeff',
+    '\u2028',
+    '\ud800',
+    '\udfff',
+    '😀',
+    '／',
+    'ｈｅｌｐ',
+    'ﷺ',
+    '١٢٣',
   ];
   const MENTION_SETS: unknown[] = [
-    undefined, [], MENTIONS, null, 'junk', [null, 5, {}, { key: 5 }], [{ key: '@_user_2', id: null }], [{ key: '@_user_3', id: { open_id: 7 } }],
-    [{ key: '@_user_1', id: { open_id: BOT } }, { key: '@_user_1', id: { open_id: ALICE } }], [{ key: '', id: { open_id: '' } }],
+    undefined,
+    [],
+    MENTIONS,
+    null,
+    'junk',
+    [null, 5, {}, { key: 5 }],
+    [{ key: '@_user_2', id: null }],
+    [{ key: '@_user_3', id: { open_id: 7 } }],
+    [
+      { key: '@_user_1', id: { open_id: BOT } },
+      { key: '@_user_1', id: { open_id: ALICE } },
+    ],
+    [{ key: '', id: { open_id: '' } }],
   ];
   const TYPES = new Set(['ignore', 'not_command', 'usage', 'command']);
   const NAMES = new Set<string>(COMMANDS.map((c) => c.name));
@@ -369,7 +539,8 @@ describe('parseCommand: fuzz', () => {
     for (let i = 0; i < 5000; i++) {
       const parts: string[] = [];
       const n = Math.floor(random() * 12);
-      for (let j = 0; j < n; j++) parts.push(random() < 0.85 ? pick(FRAGMENTS) : String.fromCharCode(Math.floor(random() * 0xffff)));
+      for (let j = 0; j < n; j++)
+        parts.push(random() < 0.85 ? pick(FRAGMENTS) : String.fromCharCode(Math.floor(random() * 0xffff)));
       const input = {
         text: random() < 0.02 ? parts.join('').repeat(500) : parts.join(random() < 0.5 ? ' ' : ''),
         mentions: pick(MENTION_SETS),
@@ -393,10 +564,20 @@ describe('parseCommand: fuzz', () => {
   });
 
   it('survives inputs that are not what the types say', () => {
-    for (const input of [null, undefined, {}, { text: 5 }, { text: null, chatType: 'p2p' }, { text: ['help'], chatType: 'p2p' }]) {
+    for (const input of [
+      null,
+      undefined,
+      {},
+      { text: 5 },
+      { text: null, chatType: 'p2p' },
+      { text: ['help'], chatType: 'p2p' },
+    ]) {
       expect(() => parseCommand(input as unknown as ParseInput)).not.toThrow();
     }
-    expect(parseCommand({ text: 5, chatType: 'p2p' } as unknown as ParseInput)).toEqual({ type: 'not_command', text: '' });
+    expect(parseCommand({ text: 5, chatType: 'p2p' } as unknown as ParseInput)).toEqual({
+      type: 'not_command',
+      text: '',
+    });
     expect(extractText(undefined as unknown as string)).toBeUndefined();
   });
 });

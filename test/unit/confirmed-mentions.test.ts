@@ -4,7 +4,9 @@ import type { MessageSender, OutgoingMessage } from '../../src/feishu/sender.js'
 import { note, t } from '../../cards/kit.js';
 
 describe('mentions of confirmed users only', () => {
-  const card = JSON.stringify({ body: { elements: [{ content: '<at id=ou_a></at> · <at id="ou_b"></at> · <at id=all></at> · <at id=ou_a></at>' }] } });
+  const card = JSON.stringify({
+    body: { elements: [{ content: '<at id=ou_a></at> · <at id="ou_b"></at> · <at id=all></at> · <at id=ou_a></at>' }] },
+  });
 
   it('finds the mentioned ids once each, never `all`', () => {
     expect(mentionedIds(card)).toEqual(['ou_a', 'ou_b']);
@@ -26,7 +28,13 @@ describe('mentions of confirmed users only', () => {
       if (id === 'ou_b') throw new Error('directory down');
       return id === 'ou_a';
     });
-    const message: OutgoingMessage = { receiveIdType: 'open_id', receiveId: 'ou_a', msgType: 'interactive', content: card, uuid: 'u' };
+    const message: OutgoingMessage = {
+      receiveIdType: 'open_id',
+      receiveId: 'ou_a',
+      msgType: 'interactive',
+      content: card,
+      uuid: 'u',
+    };
     await sender.send(message);
     await sender.patch!('om_1', card);
     await sender.send({ ...message, msgType: 'text', content: '{"text":"<at id=ou_b></at>"}' });

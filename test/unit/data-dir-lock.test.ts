@@ -26,7 +26,11 @@ describe('the embedded data directory lock', () => {
   it('is taken with this process as owner and released', () => {
     const release = lockDataDir(dir);
     const start = procStat(process.pid)?.start;
-    expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toEqual({ pid: process.pid, host: hostname(), ...(linux ? { start } : {}) });
+    expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toEqual({
+      pid: process.pid,
+      host: hostname(),
+      ...(linux ? { start } : {}),
+    });
     release();
     expect(existsSync(lockPath())).toBe(false);
   });
@@ -73,7 +77,9 @@ describe('the embedded data directory lock', () => {
       // `sh` starts a short-lived child, prints its pid and becomes `sleep`, which never reaps it.
       const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
       children.push(parent);
-      const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(d.toString()))));
+      const zombie = Number(
+        await new Promise<string>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(d.toString()))),
+      );
       await until(() => procStat(zombie)?.state === 'Z', 10_000, `pid ${zombie} to be a zombie`);
       expect(() => process.kill(zombie, 0)).not.toThrow(); // what made the old check count it as alive
       writeLock({ pid: zombie, host: hostname(), start: procStat(zombie)!.start });

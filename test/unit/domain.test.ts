@@ -27,7 +27,15 @@ describe('keys', () => {
 
 describe('notification kinds', () => {
   it('derives the switchable and routable kinds from the one list, each with a name', () => {
-    expect(NOTIFICATION_KINDS).toEqual(['completions', 'exams', 'enrollments', 'checkins', 'tickets', 'seats', 'failures']);
+    expect(NOTIFICATION_KINDS).toEqual([
+      'completions',
+      'exams',
+      'enrollments',
+      'checkins',
+      'tickets',
+      'seats',
+      'failures',
+    ]);
     expect(NOTIFICATION_KINDS.every((k) => KINDS[k].switchable && KIND_NAMES[k].en === k)).toBe(true);
     expect([...ROUTE_KINDS].sort()).toEqual(NOTIFICATION_KINDS.filter((k) => k !== 'checkins').sort());
     expect(isSwitchable('reply')).toBe(false);
@@ -56,7 +64,9 @@ describe('handler registry', () => {
     }),
   );
   const ctx = (payload: unknown) =>
-    ({ event: { id: '1', source: 'feishu', externalId: 'e', eventType: 'a', payload, receivedAt: new Date() } }) as Omit<HandlerContext, 'payload'>;
+    ({
+      event: { id: '1', source: 'feishu', externalId: 'e', eventType: 'a', payload, receivedAt: new Date() },
+    }) as Omit<HandlerContext, 'payload'>;
 
   it('gives the handler the parsed payload, for each event type it declared', async () => {
     await registry.get('feishu', 'a')!(ctx({ event: { id: 'x' } }));

@@ -9,7 +9,9 @@ const helpCard = ({ isAdmin }: { isAdmin: boolean }) => buildHelpCard(helpCardIn
 
 type Md = { tag: string; content?: string; i18n_content?: { zh_cn: string; en_us: string } };
 const texts = (card: Record<string, unknown>) =>
-  (card as { body: { elements: Md[] } }).body.elements.flatMap((e) => (e.tag === 'markdown' ? [e.content!, e.i18n_content!.en_us] : [])).join('\n');
+  (card as { body: { elements: Md[] } }).body.elements
+    .flatMap((e) => (e.tag === 'markdown' ? [e.content!, e.i18n_content!.en_us] : []))
+    .join('\n');
 
 const learner = COMMANDS.filter((c) => !c.adminOnly);
 const admin = COMMANDS.filter((c) => c.adminOnly);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, jsonTextDepth, storablePayload, storableString, valueDepth } from '../../src/util/jsonb-safe.js';
+import {
+  MAX_JSON_DEPTH,
+  jsonTextDepth,
+  storablePayload,
+  storableString,
+  valueDepth,
+} from '../../src/util/jsonb-safe.js';
 import { parseJson } from '../../src/http/read-json.js';
 
 describe('what jsonb cannot hold', () => {

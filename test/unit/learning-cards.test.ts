@@ -9,13 +9,7 @@ import {
   localize,
   t,
 } from '../../cards/kit.js';
-import {
-  checkinCard,
-  completionCard,
-  enrolledCard,
-  examResultCard,
-  unenrolledCard,
-} from '../../cards/learning.js';
+import { checkinCard, completionCard, enrolledCard, examResultCard, unenrolledCard } from '../../cards/learning.js';
 import { managerNoticeCard } from '../../cards/manager.js';
 import { SOURCE_LABELS } from '../../src/domain/sources.js';
 import { TICKET_CHANNELS, TICKET_STAGES, TICKET_STATUSES, ticketCard } from '../../cards/ticket.js';
@@ -41,7 +35,9 @@ function objects(value: unknown, out: Json[] = []): Json[] {
 
 const buttons = (card: unknown) => objects(card).filter((o) => o.tag === 'button');
 const callbackValues = (card: unknown) =>
-  buttons(card).flatMap((b) => ((b.behaviors as Json[] | undefined) ?? []).filter((x) => x.type === 'callback').map((x) => x.value));
+  buttons(card).flatMap((b) =>
+    ((b.behaviors as Json[] | undefined) ?? []).filter((x) => x.type === 'callback').map((x) => x.value),
+  );
 /** Every markdown text in both languages (`content` is the same as `zh_cn`). */
 const markdownTexts = (card: unknown) =>
   objects(card)
@@ -63,7 +59,13 @@ const variants: Record<string, Json> = {
     sourceLabel: FEISHU,
     timeZone: TZ,
   }),
-  'course passed (minimal)': completionCard({ itemName: 'Safety 101', itemType: 'course', outcome: 'passed', sourceLabel: FEISHU, timeZone: TZ }),
+  'course passed (minimal)': completionCard({
+    itemName: 'Safety 101',
+    itemType: 'course',
+    outcome: 'passed',
+    sourceLabel: FEISHU,
+    timeZone: TZ,
+  }),
   'course failed': completionCard({
     itemName: 'Safety 101',
     itemType: 'course',
@@ -91,7 +93,13 @@ const variants: Record<string, Json> = {
     sourceLabel: SOURCE_LABELS.alm,
     timeZone: 'America/New_York',
   }),
-  'learning path failed': completionCard({ itemName: 'New manager path', itemType: 'learningProgram', outcome: 'failed', sourceLabel: SOURCE_LABELS.alm, timeZone: TZ }),
+  'learning path failed': completionCard({
+    itemName: 'New manager path',
+    itemType: 'learningProgram',
+    outcome: 'failed',
+    sourceLabel: SOURCE_LABELS.alm,
+    timeZone: TZ,
+  }),
   'certification completed': completionCard({
     itemName: 'Cloud Practitioner',
     itemType: 'certification',
@@ -100,7 +108,13 @@ const variants: Record<string, Json> = {
     sourceLabel: SOURCE_LABELS.alm,
     timeZone: TZ,
   }),
-  'certification failed': completionCard({ itemName: 'Cloud Practitioner', itemType: 'certification', outcome: 'failed', sourceLabel: SOURCE_LABELS.alm, timeZone: TZ }),
+  'certification failed': completionCard({
+    itemName: 'Cloud Practitioner',
+    itemType: 'certification',
+    outcome: 'failed',
+    sourceLabel: SOURCE_LABELS.alm,
+    timeZone: TZ,
+  }),
   'exam passed': examResultCard({
     examName: '试卷名称',
     score: 85,
@@ -133,13 +147,56 @@ const variants: Record<string, Json> = {
     sourceLabel: SOURCE_LABELS.qingsuyun,
     timeZone: TZ,
   }),
-  'exam awaiting grading (no score)': examResultCard({ examName: '试卷名称', score: null, outcome: 'awaiting_grading', sourceLabel: SOURCE_LABELS.qingsuyun, timeZone: TZ }),
-  'enrolled by self': enrolledCard({ itemName: 'Safety 101', itemType: 'course', enrolledBy: 'self', enrolledAt: AT, sourceLabel: FEISHU, timeZone: TZ }),
-  'enrolled by admin': enrolledCard({ itemName: 'New manager path', itemType: 'learningProgram', enrolledBy: 'admin', sourceLabel: SOURCE_LABELS.alm, timeZone: TZ }),
-  'unenrolled by self': unenrolledCard({ itemName: 'Safety 101', itemType: 'course', by: 'self', sourceLabel: FEISHU, timeZone: TZ }),
-  'unenrolled by admin': unenrolledCard({ itemName: 'Cloud Practitioner', itemType: 'certification', by: 'admin', sourceLabel: SOURCE_LABELS.alm, timeZone: TZ }),
-  'check-in (all fields)': checkinCard({ taskName: '打卡任务名称', days: 7, finishedAt: AT, rightRatio: '80.00%', sourceLabel: SOURCE_LABELS.qingsuyun, timeZone: TZ }),
-  'check-in (one day, minimal)': checkinCard({ taskName: 'Daily quiz', days: 1, sourceLabel: SOURCE_LABELS.qingsuyun, timeZone: TZ }),
+  'exam awaiting grading (no score)': examResultCard({
+    examName: '试卷名称',
+    score: null,
+    outcome: 'awaiting_grading',
+    sourceLabel: SOURCE_LABELS.qingsuyun,
+    timeZone: TZ,
+  }),
+  'enrolled by self': enrolledCard({
+    itemName: 'Safety 101',
+    itemType: 'course',
+    enrolledBy: 'self',
+    enrolledAt: AT,
+    sourceLabel: FEISHU,
+    timeZone: TZ,
+  }),
+  'enrolled by admin': enrolledCard({
+    itemName: 'New manager path',
+    itemType: 'learningProgram',
+    enrolledBy: 'admin',
+    sourceLabel: SOURCE_LABELS.alm,
+    timeZone: TZ,
+  }),
+  'unenrolled by self': unenrolledCard({
+    itemName: 'Safety 101',
+    itemType: 'course',
+    by: 'self',
+    sourceLabel: FEISHU,
+    timeZone: TZ,
+  }),
+  'unenrolled by admin': unenrolledCard({
+    itemName: 'Cloud Practitioner',
+    itemType: 'certification',
+    by: 'admin',
+    sourceLabel: SOURCE_LABELS.alm,
+    timeZone: TZ,
+  }),
+  'check-in (all fields)': checkinCard({
+    taskName: '打卡任务名称',
+    days: 7,
+    finishedAt: AT,
+    rightRatio: '80.00%',
+    sourceLabel: SOURCE_LABELS.qingsuyun,
+    timeZone: TZ,
+  }),
+  'check-in (one day, minimal)': checkinCard({
+    taskName: 'Daily quiz',
+    days: 1,
+    sourceLabel: SOURCE_LABELS.qingsuyun,
+    timeZone: TZ,
+  }),
   'manager: course passed, congratulate offered': managerNoticeCard({
     learnerName: '张三',
     itemName: '信息安全意识培训',
@@ -206,7 +263,14 @@ const variants: Record<string, Json> = {
     ticketUrl: 'https://example.feishu.cn/helpdesk/ticket/6626871355780366331',
     timeZone: TZ,
   }),
-  'ticket: human stage, no url, unknown codes': ticketCard({ ticketId: 't-2', guestName: '-', stage: 7, status: 99, channel: 0, timeZone: TZ }),
+  'ticket: human stage, no url, unknown codes': ticketCard({
+    ticketId: 't-2',
+    guestName: '-',
+    stage: 7,
+    status: 99,
+    channel: 0,
+    timeZone: TZ,
+  }),
   'ticket: claimed': ticketCard({
     ticketId: 't-3',
     guestName: '王五',
@@ -219,25 +283,80 @@ const variants: Record<string, Json> = {
     claimedAt: new Date('2024-11-08T04:00:00Z'),
     timeZone: TZ,
   }),
-  'ticket: claimed by someone without a known name': ticketCard({ ticketId: 't-4', stage: 2, status: 2, claimedBy: { openId: 'ou_agent2' }, timeZone: TZ }),
-  'ticket: closed by agent': ticketCard({ ticketId: 't-5', guestName: '王五', stage: 2, status: 51, channel: 14, claimedBy: claimed, claimedAt: AT, timeZone: TZ }),
+  'ticket: claimed by someone without a known name': ticketCard({
+    ticketId: 't-4',
+    stage: 2,
+    status: 2,
+    claimedBy: { openId: 'ou_agent2' },
+    timeZone: TZ,
+  }),
+  'ticket: closed by agent': ticketCard({
+    ticketId: 't-5',
+    guestName: '王五',
+    stage: 2,
+    status: 51,
+    channel: 14,
+    claimedBy: claimed,
+    claimedAt: AT,
+    timeZone: TZ,
+  }),
   'progress: empty': progressCard({ items: [], timeZone: TZ }),
   'progress: mixed sources and states': progressCard({
     timeZone: TZ,
     items: [
-      { sourceLabel: FEISHU, itemName: '信息安全意识培训', itemType: 'course', state: 'passed', score: 92, totalScore: 100, completedAt: AT },
+      {
+        sourceLabel: FEISHU,
+        itemName: '信息安全意识培训',
+        itemType: 'course',
+        state: 'passed',
+        score: 92,
+        totalScore: 100,
+        completedAt: AT,
+      },
       { sourceLabel: FEISHU, itemName: 'Safety 101', itemType: 'course', state: 'in_progress', progressPercent: 45 },
       { sourceLabel: SOURCE_LABELS.alm, itemName: 'New manager path', itemType: 'learningProgram', state: 'enrolled' },
-      { sourceLabel: SOURCE_LABELS.alm, itemName: 'Cloud Practitioner', itemType: 'certification', state: 'completed', completedAt: AT },
-      { sourceLabel: SOURCE_LABELS.qingsuyun, itemName: '试卷名称', itemType: 'exam', state: 'awaiting_grading', score: 30, totalScore: 100 },
-      { sourceLabel: SOURCE_LABELS.qingsuyun, itemName: '期中考试', itemType: 'exam', state: 'failed', score: 40, totalScore: 100, completedAt: AT },
+      {
+        sourceLabel: SOURCE_LABELS.alm,
+        itemName: 'Cloud Practitioner',
+        itemType: 'certification',
+        state: 'completed',
+        completedAt: AT,
+      },
+      {
+        sourceLabel: SOURCE_LABELS.qingsuyun,
+        itemName: '试卷名称',
+        itemType: 'exam',
+        state: 'awaiting_grading',
+        score: 30,
+        totalScore: 100,
+      },
+      {
+        sourceLabel: SOURCE_LABELS.qingsuyun,
+        itemName: '期中考试',
+        itemType: 'exam',
+        state: 'failed',
+        score: 40,
+        totalScore: 100,
+        completedAt: AT,
+      },
       { sourceLabel: SOURCE_LABELS.qingsuyun, itemName: '打卡任务名称', itemType: 'checkin', state: 'completed' },
       { sourceLabel: FEISHU, itemName: 'Old course', itemType: 'course', state: 'unenrolled' },
       { sourceLabel: FEISHU, itemName: 'Retired course', itemType: 'course', state: 'removed' },
-      { sourceLabel: FEISHU, itemName: 'Mystery', itemType: 'webinar', state: 'something_new', score: null, completedAt: null },
+      {
+        sourceLabel: FEISHU,
+        itemName: 'Mystery',
+        itemType: 'webinar',
+        state: 'something_new',
+        score: null,
+        completedAt: null,
+      },
     ],
   }),
-  'reply': replyCard({ title: t('已绑定', 'Bound'), body: t('已将账号绑定到 **你**。', 'The account is now bound to **you**.'), template: 'green' }),
+  reply: replyCard({
+    title: t('已绑定', 'Bound'),
+    body: t('已将账号绑定到 **你**。', 'The account is now bound to **you**.'),
+    template: 'green',
+  }),
   'reply (default template)': replyCard({ title: t('提示', 'Note'), body: t('你好', 'Hello') }),
 };
 
@@ -337,7 +456,10 @@ describe('manager notice', () => {
     const card = variants['manager: congratulations sent'];
     expect(callbackValues(card)).toEqual([]);
     const [button] = buttons(card);
-    expect(button).toMatchObject({ disabled: true, text: { content: '已发送祝贺', i18n_content: { en_us: 'Congratulations sent' } } });
+    expect(button).toMatchObject({
+      disabled: true,
+      text: { content: '已发送祝贺', i18n_content: { en_us: 'Congratulations sent' } },
+    });
     expect(button!.behaviors).toBeUndefined();
   });
 
@@ -357,7 +479,9 @@ describe('ticket card', () => {
     expect(callbackValues(card)).toEqual([{ action: 'claim_ticket', ticket: '6626871355780366331' }]);
     const [claim, open] = buttons(card);
     expect(claim).toMatchObject({ type: 'primary', text: { content: '认领', i18n_content: { en_us: 'Claim' } } });
-    expect(open!.behaviors).toEqual([{ type: 'open_url', default_url: 'https://example.feishu.cn/helpdesk/ticket/6626871355780366331' }]);
+    expect(open!.behaviors).toEqual([
+      { type: 'open_url', default_url: 'https://example.feishu.cn/helpdesk/ticket/6626871355780366331' },
+    ]);
   });
 
   it('maps stage, status and channel codes; unknown codes show as numbers', () => {
@@ -385,7 +509,9 @@ describe('ticket card', () => {
     expect(text).toContain('Claimed by <at id=ou_agent1></at> on 2024-11-08 12:00 (UTC+8)');
     expect(text).toContain('已由 <at id=ou_agent1></at> 于 2024-11-08 12:00（UTC+8） 认领');
     expect(text).not.toContain('李四');
-    expect(markdownTexts(variants['ticket: claimed by someone without a known name']).join()).toContain('Claimed by <at id=ou_agent2></at>');
+    expect(markdownTexts(variants['ticket: claimed by someone without a known name']).join()).toContain(
+      'Claimed by <at id=ou_agent2></at>',
+    );
   });
 
   it('shows a closed ticket in grey without a Claim button', () => {
@@ -419,7 +545,17 @@ describe('progress card', () => {
 
   it('shows states in words, scores and completion times', () => {
     const text = markdownTexts(variants['progress: mixed sources and states']).join('\n');
-    for (const words of ['Passed', 'In progress 45%', 'Enrolled', 'Completed', 'Awaiting grading', 'Not passed', 'Unenrolled', 'Removed', 'Unknown']) {
+    for (const words of [
+      'Passed',
+      'In progress 45%',
+      'Enrolled',
+      'Completed',
+      'Awaiting grading',
+      'Not passed',
+      'Unenrolled',
+      'Removed',
+      'Unknown',
+    ]) {
       expect(text).toContain(words);
     }
     expect(text).toContain('provisional 30 / 100');
@@ -427,7 +563,10 @@ describe('progress card', () => {
   });
 
   it('lists at most 40 items and counts the rest', () => {
-    const card = progressCard({ items: Array.from({ length: 500 }, (_, i) => item(i, `课程 ${i} ${'长名称'.repeat(30)}`)), timeZone: TZ });
+    const card = progressCard({
+      items: Array.from({ length: 500 }, (_, i) => item(i, `课程 ${i} ${'长名称'.repeat(30)}`)),
+      timeZone: TZ,
+    });
     const text = markdownTexts(card).join('\n');
     expect(text.match(/^- /gm)).toHaveLength(80); // 40 lines in each language
     expect(text).toContain('and 460 more');
@@ -485,9 +624,25 @@ describe('escapeMd', () => {
       enrolledCard({ itemName: HOSTILE, itemType: 'course', enrolledBy: 'admin', sourceLabel: FEISHU, timeZone: TZ }),
       unenrolledCard({ itemName: HOSTILE, itemType: 'course', by: 'self', sourceLabel: FEISHU, timeZone: TZ }),
       checkinCard({ taskName: HOSTILE, days: 2, rightRatio: HOSTILE, sourceLabel: FEISHU, timeZone: TZ }),
-      managerNoticeCard({ learnerName: HOSTILE, itemName: HOSTILE, itemType: 'exam', outcome: 'passed', sourceLabel: FEISHU, timeZone: TZ }),
-      ticketCard({ ticketId: HOSTILE, helpdeskId: HOSTILE, guestName: HOSTILE, claimedBy: { openId: 'ou_a', name: HOSTILE }, timeZone: TZ }),
-      progressCard({ items: [{ sourceLabel: HOSTILE, itemName: HOSTILE, itemType: HOSTILE, state: 'passed' }], timeZone: TZ }),
+      managerNoticeCard({
+        learnerName: HOSTILE,
+        itemName: HOSTILE,
+        itemType: 'exam',
+        outcome: 'passed',
+        sourceLabel: FEISHU,
+        timeZone: TZ,
+      }),
+      ticketCard({
+        ticketId: HOSTILE,
+        helpdeskId: HOSTILE,
+        guestName: HOSTILE,
+        claimedBy: { openId: 'ou_a', name: HOSTILE },
+        timeZone: TZ,
+      }),
+      progressCard({
+        items: [{ sourceLabel: HOSTILE, itemName: HOSTILE, itemType: HOSTILE, state: 'passed' }],
+        timeZone: TZ,
+      }),
     ];
     for (const card of cards) {
       const text = markdownTexts(card).join('\n');
@@ -544,7 +699,9 @@ describe('localize', () => {
     expect((card.config as Json).update_multi).toBe(true);
     const title = ((card.header as Json).title as Json).content;
     expect(title).toBe(lang === 'en' ? 'Ticket claimed' : '工单已认领');
-    expect(((card.config as Json).summary as Json).content).toBe(lang === 'en' ? 'Ticket claimed: 王五' : '工单已认领：王五');
+    expect(((card.config as Json).summary as Json).content).toBe(
+      lang === 'en' ? 'Ticket claimed: 王五' : '工单已认领：王五',
+    );
     expect(card).toMatchSnapshot();
   });
 
@@ -553,7 +710,7 @@ describe('localize', () => {
       const en = localize(card, 'en');
       expect(JSON.stringify(en)).not.toContain('i18n_content');
       expect(JSON.stringify(en)).not.toContain('zh_cn');
-      expect((((en.header as Json).title as Json).content as string)).toMatch(/^[\x20-\x7e]+$/);
+      expect(((en.header as Json).title as Json).content as string).toMatch(/^[\x20-\x7e]+$/);
     }
   });
 });

@@ -13,10 +13,23 @@ const ev = (eventId: string, eventName: string, at: string, extra: Record<string
   timestamp: new Date(at),
   data: { ...data, ...extra },
 });
-const E = ev('e1', 'COURSE_ENROLLMENT', '2024-11-08T01:00:00Z', { enrollmentSource: 'SELF_ENROLL', dateEnrolled: '2024-11-08T01:00:00Z' });
-const P = ev('p1', 'LEARNER_PROGRESS', '2024-11-08T02:00:00Z', { progressPercent: 50, dateStarted: '2024-11-08T01:30:00Z' });
-const C = ev('c1', 'COURSE_COMPLETED', '2024-11-08T03:00:00Z', { hasPassed: true, dateCompleted: '2024-11-08T03:00:00Z' });
-const CB = ev('c2', 'COURSE_COMPLETED_BATCH', '2024-11-08T03:00:05Z', { hasPassed: true, dateCompleted: '2024-11-08T03:00:00Z', enrollmentSource: 'ADMIN_ENROLL' });
+const E = ev('e1', 'COURSE_ENROLLMENT', '2024-11-08T01:00:00Z', {
+  enrollmentSource: 'SELF_ENROLL',
+  dateEnrolled: '2024-11-08T01:00:00Z',
+});
+const P = ev('p1', 'LEARNER_PROGRESS', '2024-11-08T02:00:00Z', {
+  progressPercent: 50,
+  dateStarted: '2024-11-08T01:30:00Z',
+});
+const C = ev('c1', 'COURSE_COMPLETED', '2024-11-08T03:00:00Z', {
+  hasPassed: true,
+  dateCompleted: '2024-11-08T03:00:00Z',
+});
+const CB = ev('c2', 'COURSE_COMPLETED_BATCH', '2024-11-08T03:00:05Z', {
+  hasPassed: true,
+  dateCompleted: '2024-11-08T03:00:00Z',
+  enrollmentSource: 'ADMIN_ENROLL',
+});
 
 function permutations<T>(xs: T[]): T[][] {
   if (xs.length <= 1) return [xs];
@@ -64,7 +77,10 @@ describe('ALM ordering rules', () => {
       const firstEnrolment = order.findIndex((e) => e.eventName.startsWith('COURSE_ENROLLMENT'));
       const firstOther = order.findIndex((e) => !e.eventName.startsWith('COURSE_ENROLLMENT'));
       const expected = firstEnrolment < firstOther ? 1 : 0;
-      expect(cards.filter((c) => c.type === 'enrolled'), order.map((e) => e.eventName).join(' ')).toHaveLength(expected);
+      expect(
+        cards.filter((c) => c.type === 'enrolled'),
+        order.map((e) => e.eventName).join(' '),
+      ).toHaveLength(expected);
     }
     // Progress first: the enrolment that follows is ignored, state and card alike.
     const afterProgress = reduceAlm(fold([P]).record, E);
@@ -112,19 +128,35 @@ describe('ALM ordering rules', () => {
   it('knows every event name of the guide and each seed sample', () => {
     for (const name of ALM_EVENT_NAMES) expect(classifyAlmEvent(name).kind).not.toBe('unknown');
     expect(classifyAlmEvent('SOMETHING_NEW').kind).toBe('unknown');
-    expect(classifyAlmEvent('LEARNING_PATH_ENROLLMENT_BATCH')).toEqual({ kind: 'learner', action: 'enroll', itemType: 'learningProgram', batch: true });
+    expect(classifyAlmEvent('LEARNING_PATH_ENROLLMENT_BATCH')).toEqual({
+      kind: 'learner',
+      action: 'enroll',
+      itemType: 'learningProgram',
+      batch: true,
+    });
     const seed = loadFixture<{ events: { eventName: string }[] }>('alm/CERTIFICATION_COMPLETED.json');
-    expect(classifyAlmEvent(seed.events[0]!.eventName)).toMatchObject({ kind: 'learner', action: 'complete', itemType: 'certification' });
+    expect(classifyAlmEvent(seed.events[0]!.eventName)).toMatchObject({
+      kind: 'learner',
+      action: 'complete',
+      itemType: 'certification',
+    });
   });
 });
 
 describe('Feishu eLearning registrations', () => {
-  const seed = loadFixture<{ event: ElearningRegistration }>('feishu/elearning.course_registration.created_v2.json').event;
+  const seed = loadFixture<{ event: ElearningRegistration }>(
+    'feishu/elearning.course_registration.created_v2.json',
+  ).event;
   const at = (ms: number) => new Date(ms);
 
   it('state 2 calls for a passed card to the learner and the manager, once', () => {
     const r = reduceElearning(undefined, 'upsert', { ...seed, learning_state: 2 }, at(1000));
-    expect(r.next).toMatchObject({ state: 'passed', enrollSource: 'admin', durationSeconds: 213, progressPercent: 100 });
+    expect(r.next).toMatchObject({
+      state: 'passed',
+      enrollSource: 'admin',
+      durationSeconds: 213,
+      progressPercent: 100,
+    });
     expect(r.next.enrolledAt?.getTime()).toBe(1708428972 * 1000);
     expect(r.cards).toEqual([{ key: 'completion', type: 'completion', toManager: true }]);
     const again = reduceElearning(r.next, 'upsert', { ...seed, learning_state: 2, learning_duration: 300 }, at(2000));
@@ -133,9 +165,17 @@ describe('Feishu eLearning registrations', () => {
   });
 
   it('state 3 calls for a card to the learner only; 0 and 1 for none', () => {
-    expect(reduceElearning(undefined, 'upsert', { ...seed, learning_state: 3 }, at(1)).cards).toEqual([{ key: 'not_passed', type: 'completion', toManager: false }]);
-    expect(reduceElearning(undefined, 'upsert', { ...seed, learning_state: 0 }, at(1))).toMatchObject({ cards: [], next: { state: 'enrolled' } });
-    expect(reduceElearning(undefined, 'upsert', { ...seed, learning_state: 1 }, at(1))).toMatchObject({ cards: [], next: { state: 'in_progress' } });
+    expect(reduceElearning(undefined, 'upsert', { ...seed, learning_state: 3 }, at(1)).cards).toEqual([
+      { key: 'not_passed', type: 'completion', toManager: false },
+    ]);
+    expect(reduceElearning(undefined, 'upsert', { ...seed, learning_state: 0 }, at(1))).toMatchObject({
+      cards: [],
+      next: { state: 'enrolled' },
+    });
+    expect(reduceElearning(undefined, 'upsert', { ...seed, learning_state: 1 }, at(1))).toMatchObject({
+      cards: [],
+      next: { state: 'in_progress' },
+    });
   });
 
   it("records the seed's own state 4 as unknown, with no card", () => {
@@ -163,7 +203,14 @@ describe('Qingsuyun callbacks', () => {
 
   it('grades the seed answer sheet (0 of 100, pass 60) as failed, to the learner and the manager', () => {
     const r = reduceQingsuyun(undefined, sheet, 'exam');
-    expect(r.next).toMatchObject({ state: 'failed', score: 0, totalScore: 100, passScore: 60, durationSeconds: 6, itemName: '试卷名称' });
+    expect(r.next).toMatchObject({
+      state: 'failed',
+      score: 0,
+      totalScore: 100,
+      passScore: 60,
+      durationSeconds: 6,
+      itemName: '试卷名称',
+    });
     expect(r.cards).toMatchObject([{ type: 'exam', toManager: true }]);
   });
 
@@ -178,14 +225,21 @@ describe('Qingsuyun callbacks', () => {
 
   it('a later graded callback for the same sheet calls for the result card', () => {
     const pending = reduceQingsuyun(undefined, { ...sheet, eventBody: { ...sheet.eventBody, judged: 0 } }, 'exam');
-    const graded = reduceQingsuyun(pending.next, { ...sheet, uuid: 'u2', eventBody: { ...sheet.eventBody, realScore: 75 } }, 'exam');
+    const graded = reduceQingsuyun(
+      pending.next,
+      { ...sheet, uuid: 'u2', eventBody: { ...sheet.eventBody, realScore: 75 } },
+      'exam',
+    );
     expect(graded.next.state).toBe('passed');
     expect(graded.cards).toMatchObject([{ type: 'exam', toManager: true }]);
   });
 
   it('course completion, courseware progress and check-in streaks', () => {
     const course = loadFixture<QingsuyunCallback>('qingsuyun/courseFinish.json');
-    expect(reduceQingsuyun(undefined, course, 'course')).toMatchObject({ next: { state: 'completed', itemName: '回调课程111', progressPercent: 100 }, cards: [{ type: 'completion', toManager: true }] });
+    expect(reduceQingsuyun(undefined, course, 'course')).toMatchObject({
+      next: { state: 'completed', itemName: '回调课程111', progressPercent: 100 },
+      cards: [{ type: 'completion', toManager: true }],
+    });
     const ware = loadFixture<QingsuyunCallback>('qingsuyun/coursewareFinish.json');
     expect(reduceQingsuyun(undefined, ware, 'course')).toMatchObject({ next: { state: 'in_progress' }, cards: [] });
     const clock = loadFixture<QingsuyunCallback>('qingsuyun/clockFinish.json');

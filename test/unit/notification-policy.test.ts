@@ -20,16 +20,30 @@ function tables(data: Tables): Tx {
     !where?.[field] || where[field]!.in.includes(value);
   const prefs = (data.prefs ?? []).map((p) => ({ lang: null, mutedKinds: [], timeZone: null, ...p }));
   return {
-    setting: { findMany: async ({ where }: { where?: Record<string, { in: string[] }> }) => (data.settings ?? []).filter((s) => inList(where, 'key', s.key)) },
-    route: { findMany: async ({ where }: { where?: Record<string, { in: string[] }> }) => (data.routes ?? []).filter((r) => inList(where, 'kind', r.kind)) },
+    setting: {
+      findMany: async ({ where }: { where?: Record<string, { in: string[] }> }) =>
+        (data.settings ?? []).filter((s) => inList(where, 'key', s.key)),
+    },
+    route: {
+      findMany: async ({ where }: { where?: Record<string, { in: string[] }> }) =>
+        (data.routes ?? []).filter((r) => inList(where, 'kind', r.kind)),
+    },
     userPreference: {
-      findMany: async ({ where }: { where?: Record<string, { in: string[] }> }) => prefs.filter((p) => inList(where, 'openId', p.openId)),
-      findUnique: async ({ where }: { where: { openId: string } }) => prefs.find((p) => p.openId === where.openId) ?? null,
+      findMany: async ({ where }: { where?: Record<string, { in: string[] }> }) =>
+        prefs.filter((p) => inList(where, 'openId', p.openId)),
+      findUnique: async ({ where }: { where: { openId: string } }) =>
+        prefs.find((p) => p.openId === where.openId) ?? null,
     },
   } as unknown as Tx;
 }
 
-const bilingual = () => card({ title: t('完成', 'Done'), template: 'green', summary: t('完成', 'Done'), elements: [markdown(t('你好', 'Hello'), 'm')] });
+const bilingual = () =>
+  card({
+    title: t('完成', 'Done'),
+    template: 'green',
+    summary: t('完成', 'Done'),
+    elements: [markdown(t('你好', 'Hello'), 'm')],
+  });
 const locales = (c: Record<string, unknown> | undefined) => (c as { config?: { locales?: string[] } }).config?.locales;
 
 const toLearner = (openId: string, extra: Partial<NotificationDraft> = {}): NotificationDraft => ({
@@ -44,29 +58,56 @@ const toLearner = (openId: string, extra: Partial<NotificationDraft> = {}): Noti
 
 describe('applyPolicy', () => {
   it('drops every draft of a kind an admin switched off, and keeps the others', async () => {
-    const tx = tables({ settings: [{ key: 'notify.completions', value: false }, { key: 'notify.exams', value: true }] });
+    const tx = tables({
+      settings: [
+        { key: 'notify.completions', value: false },
+        { key: 'notify.exams', value: true },
+      ],
+    });
     const kept = await applyPolicy(tx, [toLearner('ou_a'), toLearner('ou_b', { kind: 'exams', key: 'e' })]);
     expect(kept.map((d) => d.key)).toEqual(['e']);
   });
 
   it('never drops a kind that cannot be switched off (a chat reply)', async () => {
     const tx = tables({ settings: [{ key: 'notify.reply', value: false }] });
-    const reply: NotificationDraft = { key: 'reply', kind: 'reply', role: 'chat', receiveIdType: 'chat_id', receiveId: 'oc_1', card: bilingual() };
+    const reply: NotificationDraft = {
+      key: 'reply',
+      kind: 'reply',
+      role: 'chat',
+      receiveIdType: 'chat_id',
+      receiveId: 'oc_1',
+      card: bilingual(),
+    };
     expect(await applyPolicy(tx, [reply])).toHaveLength(1);
   });
 
   it('adds one team-feed copy per chat routed for the kind, and strips the feed card from the personal draft', async () => {
     const feedCard = bilingual();
-    const tx = tables({ routes: [{ kind: 'completions', chatId: 'oc_team' }, { kind: 'exams', chatId: 'oc_exams' }] });
+    const tx = tables({
+      routes: [
+        { kind: 'completions', chatId: 'oc_team' },
+        { kind: 'exams', chatId: 'oc_exams' },
+      ],
+    });
     const out = await applyPolicy(tx, [toLearner('ou_a', { feedCard, subject: 'record:1' })]);
     expect(out).toHaveLength(2);
     expect(out[0]).not.toHaveProperty('feedCard');
-    expect(out[1]).toMatchObject({ key: 'k:ou_a:feed:oc_team', kind: 'completions', role: 'chat', receiveIdType: 'chat_id', receiveId: 'oc_team', subject: 'record:1' });
+    expect(out[1]).toMatchObject({
+      key: 'k:ou_a:feed:oc_team',
+      kind: 'completions',
+      role: 'chat',
+      receiveIdType: 'chat_id',
+      receiveId: 'oc_team',
+      subject: 'record:1',
+    });
     expect(out[1]!.card).toEqual(feedCard);
   });
 
   it('drops the team feed along with its draft when the kind is switched off', async () => {
-    const tx = tables({ settings: [{ key: 'notify.completions', value: false }], routes: [{ kind: 'completions', chatId: 'oc_team' }] });
+    const tx = tables({
+      settings: [{ key: 'notify.completions', value: false }],
+      routes: [{ kind: 'completions', chatId: 'oc_team' }],
+    });
     expect(await applyPolicy(tx, [toLearner('ou_a', { feedCard: bilingual() })])).toEqual([]);
   });
 });
@@ -85,7 +126,12 @@ describe('personalise', () => {
   });
 
   it("puts a card in the recipient's chosen language, and leaves it bilingual without a choice", async () => {
-    const tx = tables({ prefs: [{ openId: 'ou_en', lang: 'en' }, { openId: 'ou_zh', lang: 'zh' }] });
+    const tx = tables({
+      prefs: [
+        { openId: 'ou_en', lang: 'en' },
+        { openId: 'ou_zh', lang: 'zh' },
+      ],
+    });
     const [en, zh, none] = await personalise(tx, [toLearner('ou_en'), toLearner('ou_zh'), toLearner('ou_x')]);
     expect(JSON.stringify(en!.card)).toContain('Hello');
     expect(JSON.stringify(en!.card)).not.toContain('你好');
@@ -96,7 +142,14 @@ describe('personalise', () => {
 
   it('leaves drafts to chats untouched and reads no preferences for them', async () => {
     const tx = tables({ prefs: [{ openId: 'oc_1', lang: 'en', mutedKinds: ['completions'] }] });
-    const chat: NotificationDraft = { key: 'c', kind: 'completions', role: 'chat', receiveIdType: 'chat_id', receiveId: 'oc_1', card: bilingual() };
+    const chat: NotificationDraft = {
+      key: 'c',
+      kind: 'completions',
+      role: 'chat',
+      receiveIdType: 'chat_id',
+      receiveId: 'oc_1',
+      card: bilingual(),
+    };
     expect(await personalise(tx, [chat])).toEqual([chat]);
   });
 });

@@ -20,6 +20,9 @@ describe('console mentions', () => {
   });
 
   it('prefers the longest name and leaves other text and unknown names alone', () => {
-    expect(mentionsIn('@Li hi a@b.c @nobody', bot, users)).toEqual({ text: '@_user_1 hi a@b.c @nobody', mentions: [{ open_id: 'ou_l', user_id: 'li', name: 'Li' }] });
+    expect(mentionsIn('@Li hi a@b.c @nobody', bot, users)).toEqual({
+      text: '@_user_1 hi a@b.c @nobody',
+      mentions: [{ open_id: 'ou_l', user_id: 'li', name: 'Li' }],
+    });
   });
 });

@@ -10,7 +10,14 @@ describe('emulator send stats', () => {
   });
 
   it('separates app-limit refusals from per-recipient ones, and counts per chat', () => {
-    const send = (status: number, code: number): RequestRecord => ({ method: 'POST', path: '/open-apis/im/v1/messages', query: '', status, code, at: 0 });
+    const send = (status: number, code: number): RequestRecord => ({
+      method: 'POST',
+      path: '/open-apis/im/v1/messages',
+      query: '',
+      status,
+      code,
+      at: 0,
+    });
     const msg = (chat: string, at: number) => ({ chat_id: chat, create_time: String(at) }) as SentMessage;
     const stats = sendStats(
       [send(200, 0), send(429, 99991400), send(400, 230020), { ...send(200, 0), method: 'PATCH' }],

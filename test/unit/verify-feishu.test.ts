@@ -1,7 +1,12 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { checkFeishuSignature, checkOldCardSignature, decryptFeishu, feishuSignature } from '../../src/verify/feishu.js';
+import {
+  checkFeishuSignature,
+  checkOldCardSignature,
+  decryptFeishu,
+  feishuSignature,
+} from '../../src/verify/feishu.js';
 import { safeEqual, sameDigest } from '../../src/verify/equal.js';
 
 const key = 'test-encrypt-key';
@@ -14,7 +19,9 @@ function encrypt(plain: string, encryptKey: string, iv: Buffer = randomBytes(16)
 
 describe('Feishu signature', () => {
   const raw = Buffer.from('{"schema":"2.0","header":{"event_id":"e1"}}');
-  const sig = createHash('sha256').update('1700000000' + 'nonce-1' + key + raw.toString()).digest('hex');
+  const sig = createHash('sha256')
+    .update('1700000000' + 'nonce-1' + key + raw.toString())
+    .digest('hex');
 
   it('is sha256(timestamp + nonce + encryptKey + raw body) in hex', () => {
     expect(feishuSignature('1700000000', 'nonce-1', key, raw)).toBe(sig);
@@ -22,17 +29,35 @@ describe('Feishu signature', () => {
 
   it('accepts the right signature and refuses a wrong or missing one', () => {
     expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig }, key, raw)).toBe('ok');
-    expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig.toUpperCase() }, key, raw)).toBe('ok');
-    expect(checkFeishuSignature({ timestamp: '1700000001', nonce: 'nonce-1', signature: sig }, key, raw)).toBe('mismatch');
-    expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig }, 'other-key', raw)).toBe('mismatch');
-    expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig }, key, Buffer.from(raw.toString() + ' '))).toBe('mismatch');
+    expect(
+      checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig.toUpperCase() }, key, raw),
+    ).toBe('ok');
+    expect(checkFeishuSignature({ timestamp: '1700000001', nonce: 'nonce-1', signature: sig }, key, raw)).toBe(
+      'mismatch',
+    );
+    expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig }, 'other-key', raw)).toBe(
+      'mismatch',
+    );
+    expect(
+      checkFeishuSignature(
+        { timestamp: '1700000000', nonce: 'nonce-1', signature: sig },
+        key,
+        Buffer.from(raw.toString() + ' '),
+      ),
+    ).toBe('mismatch');
     expect(checkFeishuSignature({ timestamp: '1700000000', signature: sig }, key, raw)).toBe('missing');
-    expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig.slice(0, 63) }, key, raw)).toBe('mismatch');
-    expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig + '0' }, key, raw)).toBe('mismatch');
+    expect(
+      checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig.slice(0, 63) }, key, raw),
+    ).toBe('mismatch');
+    expect(checkFeishuSignature({ timestamp: '1700000000', nonce: 'nonce-1', signature: sig + '0' }, key, raw)).toBe(
+      'mismatch',
+    );
   });
 
   it('checks old card callbacks with sha1 over the verification token', () => {
-    const s1 = createHash('sha1').update('1' + 'n' + 'vtoken' + raw.toString()).digest('hex');
+    const s1 = createHash('sha1')
+      .update('1' + 'n' + 'vtoken' + raw.toString())
+      .digest('hex');
     expect(checkOldCardSignature({ timestamp: '1', nonce: 'n', signature: s1 }, 'vtoken', raw)).toBe('ok');
     expect(checkOldCardSignature({ timestamp: '1', nonce: 'n', signature: s1 }, 'other', raw)).toBe('mismatch');
   });

@@ -8,7 +8,10 @@ export const nowOf = (ctx: CommandContext): Date => (ctx.now ? ctx.now() : new D
 
 /** The actor's time zone: their preference, else DEFAULT_TIME_ZONE. */
 export async function actorTimeZone(ctx: CommandContext): Promise<string> {
-  const pref = await ctx.db.userPreference.findUnique({ where: { openId: ctx.actor.openId }, select: { timeZone: true } });
+  const pref = await ctx.db.userPreference.findUnique({
+    where: { openId: ctx.actor.openId },
+    select: { timeZone: true },
+  });
   return pref?.timeZone || ctx.config.DEFAULT_TIME_ZONE;
 }
 
@@ -26,7 +29,11 @@ export interface Change {
  * message is processed again (the worker died after the change but before its reply was committed, or two workers
  * raced on an expired lease), the change is not applied a second time and the stored reply is given again.
  */
-export async function audited(ctx: CommandContext, command: string, change: (tx: Tx, now: Date) => Promise<Change>): Promise<Change> {
+export async function audited(
+  ctx: CommandContext,
+  command: string,
+  change: (tx: Tx, now: Date) => Promise<Change>,
+): Promise<Change> {
   const now = nowOf(ctx);
   const { requestId } = ctx;
   try {
@@ -36,14 +43,23 @@ export async function audited(ctx: CommandContext, command: string, change: (tx:
       const result = await change(tx, now);
       if (result.detail) {
         await tx.auditLog.create({
-          data: { actor: ctx.actor.openId, command, detail: result.detail, createdAt: now, ...(requestId && { requestId, reply: result.card as Prisma.InputJsonObject }) },
+          data: {
+            actor: ctx.actor.openId,
+            command,
+            detail: result.detail,
+            createdAt: now,
+            ...(requestId && { requestId, reply: result.card as Prisma.InputJsonObject }),
+          },
         });
       }
       return result;
     });
   } catch (err) {
     // Another run of the same message committed first: its change stands, and so does its reply.
-    const earlier = requestId && err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002' ? await replayed(ctx.db, requestId) : undefined;
+    const earlier =
+      requestId && err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002'
+        ? await replayed(ctx.db, requestId)
+        : undefined;
     if (earlier) return earlier;
     throw err;
   }

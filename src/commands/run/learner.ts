@@ -14,7 +14,10 @@ export async function runHelp(ctx: CommandContext): Promise<Card> {
 }
 
 /** `mute <kind>` / `unmute <kind>`: the user's own muted kinds; manager notices about them are not affected. */
-export async function runMute(ctx: CommandContext, command: Extract<ParsedCommand, { name: 'mute' | 'unmute' }>): Promise<Card> {
+export async function runMute(
+  ctx: CommandContext,
+  command: Extract<ParsedCommand, { name: 'mute' | 'unmute' }>,
+): Promise<Card> {
   const openId = ctx.actor.openId;
   const mute = command.name === 'mute';
   const changed = await ctx.db.$transaction(async (tx) => {
@@ -22,31 +25,51 @@ export async function runMute(ctx: CommandContext, command: Extract<ParsedComman
     const before = pref?.mutedKinds ?? [];
     const after = mute ? [...new Set([...before, command.kind])] : before.filter((k) => k !== command.kind);
     if (after.length === before.length) return false;
-    await tx.userPreference.upsert({ where: { openId }, create: { openId, mutedKinds: after }, update: { mutedKinds: after } });
+    await tx.userPreference.upsert({
+      where: { openId },
+      create: { openId, mutedKinds: after },
+      update: { mutedKinds: after },
+    });
     return true;
   });
   const kind = KIND_NAMES[command.kind];
-  const managerNote = t('\n你的经理收到的关于你的通知不受影响。', "\nNotices about you sent to your manager are not affected.");
+  const managerNote = t(
+    '\n你的经理收到的关于你的通知不受影响。',
+    '\nNotices about you sent to your manager are not affected.',
+  );
   if (mute) {
     return receiptCard(
       t('已静音', 'Muted'),
       changed
-        ? t(`你将不再收到「${kind.zh}」通知。${managerNote.zh}\n发送「取消静音 ${kind.zh}」恢复。`, `You will no longer receive ${kind.en} notifications.${managerNote.en}\nSend "unmute ${kind.en}" to receive them again.`)
-        : t(`「${kind.zh}」通知已经是静音的，没有改变。`, `${capital(kind.en)} notifications were already muted; nothing changed.`),
+        ? t(
+            `你将不再收到「${kind.zh}」通知。${managerNote.zh}\n发送「取消静音 ${kind.zh}」恢复。`,
+            `You will no longer receive ${kind.en} notifications.${managerNote.en}\nSend "unmute ${kind.en}" to receive them again.`,
+          )
+        : t(
+            `「${kind.zh}」通知已经是静音的，没有改变。`,
+            `${capital(kind.en)} notifications were already muted; nothing changed.`,
+          ),
     );
   }
   return receiptCard(
     t('已取消静音', 'Unmuted'),
     changed
       ? t(`你将重新收到「${kind.zh}」通知。`, `You will receive ${kind.en} notifications again.`)
-      : t(`「${kind.zh}」通知没有被静音，没有改变。`, `${capital(kind.en)} notifications were not muted; nothing changed.`),
+      : t(
+          `「${kind.zh}」通知没有被静音，没有改变。`,
+          `${capital(kind.en)} notifications were not muted; nothing changed.`,
+        ),
   );
 }
 
 /** `lang zh|en`: the language of the user's cards. The receipt is already in that language. */
 export async function runLang(ctx: CommandContext, command: Extract<ParsedCommand, { name: 'lang' }>): Promise<Card> {
   const openId = ctx.actor.openId;
-  await ctx.db.userPreference.upsert({ where: { openId }, create: { openId, lang: command.lang }, update: { lang: command.lang } });
+  await ctx.db.userPreference.upsert({
+    where: { openId },
+    create: { openId, lang: command.lang },
+    update: { lang: command.lang },
+  });
   const card = receiptCard(
     t('语言已设置', 'Language set'),
     t('之后发给你的卡片将使用中文。', 'Cards sent to you will now be in English.'),

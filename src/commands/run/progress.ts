@@ -10,8 +10,14 @@ const MAX_RECORDS = 500;
 
 export async function runProgress(ctx: CommandContext): Promise<Card> {
   const openId = ctx.actor.openId;
-  const identities = await ctx.db.learnerIdentity.findMany({ where: { openId }, select: { source: true, externalUserId: true } });
-  const pairs = [{ source: 'feishu', externalUserId: openId }, ...identities.map((i) => ({ source: i.source, externalUserId: i.externalUserId }))];
+  const identities = await ctx.db.learnerIdentity.findMany({
+    where: { openId },
+    select: { source: true, externalUserId: true },
+  });
+  const pairs = [
+    { source: 'feishu', externalUserId: openId },
+    ...identities.map((i) => ({ source: i.source, externalUserId: i.externalUserId })),
+  ];
   const records = await ctx.db.learningRecord.findMany({
     where: { OR: pairs },
     orderBy: [{ lastEventAt: { sort: 'desc', nulls: 'last' } }, { updatedAt: 'desc' }],

@@ -29,7 +29,10 @@ export const needsAdminCard = (): Card =>
   );
 
 export const notCommandCard = (): Card =>
-  infoCard(t('需要帮助吗？', 'Need help?'), t('发送「帮助」（help）查看你可以使用的命令。', 'Send "help" (帮助) to see the commands you can use.'));
+  infoCard(
+    t('需要帮助吗？', 'Need help?'),
+    t('发送「帮助」（help）查看你可以使用的命令。', 'Send "help" (帮助) to see the commands you can use.'),
+  );
 
 /** The usage line and what was wrong; `problem` may quote the user's text and is escaped here. */
 export const usageCard = (usage: I18nText, problem: I18nText): Card =>
@@ -39,7 +42,13 @@ export const usageCard = (usage: I18nText, problem: I18nText): Card =>
   );
 
 export const somethingWrongCard = (): Card =>
-  errorCard(t('出错了', 'Something went wrong'), t('处理这个命令时出错了，什么都没有改变。请稍后再试。', 'Something went wrong with this command, and nothing was changed. Please try again later.'));
+  errorCard(
+    t('出错了', 'Something went wrong'),
+    t(
+      '处理这个命令时出错了，什么都没有改变。请稍后再试。',
+      'Something went wrong with this command, and nothing was changed. Please try again later.',
+    ),
+  );
 
 const OPEN_ID = /^ou_[A-Za-z0-9]{1,64}$/;
 
@@ -53,7 +62,8 @@ export function mention(openId: string | null | undefined): string {
 export const same = (s: string): I18nText => t(s, s);
 
 /** Lines of text joined per language. */
-export const join = (lines: readonly I18nText[], sep = '\n'): I18nText => t(lines.map((l) => l.zh).join(sep), lines.map((l) => l.en).join(sep));
+export const join = (lines: readonly I18nText[], sep = '\n'): I18nText =>
+  t(lines.map((l) => l.zh).join(sep), lines.map((l) => l.en).join(sep));
 
 /** The first letter in upper case, for English sentences that start with a kind's name. */
 export const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

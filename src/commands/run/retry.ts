@@ -10,7 +10,10 @@ export async function runRetry(ctx: CommandContext): Promise<Card> {
     const count = await requeueFailed(tx, now);
     const body =
       count > 0
-        ? t(`已把 ${count} 条发送失败的通知重新放回发送队列。`, `Queued ${count} failed ${count === 1 ? 'notification' : 'notifications'} to be sent again.`)
+        ? t(
+            `已把 ${count} 条发送失败的通知重新放回发送队列。`,
+            `Queued ${count} failed ${count === 1 ? 'notification' : 'notifications'} to be sent again.`,
+          )
         : t('没有发送失败的通知，没有改变。', 'There were no failed notifications; nothing changed.');
     return { card: receiptCard(t('已重试', 'Retry'), body), detail: { requeued: count } };
   });

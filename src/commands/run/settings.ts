@@ -9,7 +9,10 @@ import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
 import { capital, join, receiptCard, type Card } from './replies.js';
 
-export async function runNotify(ctx: CommandContext, command: Extract<ParsedCommand, { name: 'notify' }>): Promise<Card> {
+export async function runNotify(
+  ctx: CommandContext,
+  command: Extract<ParsedCommand, { name: 'notify' }>,
+): Promise<Card> {
   const key = notifySettingKey(command.kind);
   const kind = KIND_NAMES[command.kind];
   const { card: reply } = await audited(ctx, 'notify', async (tx) => {
@@ -20,10 +23,16 @@ export async function runNotify(ctx: CommandContext, command: Extract<ParsedComm
     const state = command.on ? t('开启', 'on') : t('关闭', 'off');
     const same = wasOn === command.on;
     const body = same
-      ? t(`「${kind.zh}」通知已经是${state.zh}的，没有改变。`, `${capital(kind.en)} notifications were already ${state.en}; nothing changed.`)
+      ? t(
+          `「${kind.zh}」通知已经是${state.zh}的，没有改变。`,
+          `${capital(kind.en)} notifications were already ${state.en}; nothing changed.`,
+        )
       : command.on
         ? t(`已为所有人开启「${kind.zh}」通知。`, `Turned ${kind.en} notifications on for everyone.`)
-        : t(`已为所有人关闭「${kind.zh}」通知，之后不会再发送这类通知。`, `Turned ${kind.en} notifications off for everyone; none will be sent until they are turned on again.`);
+        : t(
+            `已为所有人关闭「${kind.zh}」通知，之后不会再发送这类通知。`,
+            `Turned ${kind.en} notifications off for everyone; none will be sent until they are turned on again.`,
+          );
     return {
       card: receiptCard(t(`通知已${state.zh}`, `Notifications ${state.en}`), body),
       detail: { kind: command.kind, on: command.on, previous: wasOn },
@@ -48,7 +57,11 @@ export async function runSettings(ctx: CommandContext): Promise<Card> {
     return t(`- ${KIND_NAMES[k].zh}：${on ? '✅ 开' : '⛔ 关'}`, `- ${KIND_NAMES[k].en}: ${on ? '✅ on' : '⛔ off'}`);
   });
   const routeLines = ROUTE_KINDS.map((k) => {
-    const chats = [...new Set(routes.filter((r) => r.kind === k).map((r) => (r.scope === '*' ? r.chatId : `${r.chatId} (${r.scope})`)))];
+    const chats = [
+      ...new Set(
+        routes.filter((r) => r.kind === k).map((r) => (r.scope === '*' ? r.chatId : `${r.chatId} (${r.scope})`)),
+      ),
+    ];
     const shown = chats.slice(0, MAX_CHATS).map((c) => userText(c, 100));
     if (chats.length > MAX_CHATS) shown.push(`+${chats.length - MAX_CHATS}`);
     const list = shown.length ? shown.join(', ') : null;
@@ -59,8 +72,11 @@ export async function runSettings(ctx: CommandContext): Promise<Card> {
     `共 ${admins.length} 位管理员（${envAdmins} 位来自环境变量 ADMIN_OPEN_IDS）。发送「管理员列表」查看。`,
     `${admins.length} ${admins.length === 1 ? 'admin' : 'admins'} (${envAdmins} from ADMIN_OPEN_IDS). Send "admins" to list them.`,
   );
-  const sourceLines = sourceStates(ctx.config).map(([name, on]) => t(`- ${name.zh}：${on ? '✅ 已配置' : '未配置'}`, `- ${name.en}: ${on ? '✅ configured' : 'not configured'}`));
-  const section = (title: I18nText, lines: I18nText[], id: string) => markdown(join([t(`**${title.zh}**`, `**${title.en}**`), ...lines]), id);
+  const sourceLines = sourceStates(ctx.config).map(([name, on]) =>
+    t(`- ${name.zh}：${on ? '✅ 已配置' : '未配置'}`, `- ${name.en}: ${on ? '✅ configured' : 'not configured'}`),
+  );
+  const section = (title: I18nText, lines: I18nText[], id: string) =>
+    markdown(join([t(`**${title.zh}**`, `**${title.en}**`), ...lines]), id);
   const title = t('设置', 'Settings');
   return card({
     title,

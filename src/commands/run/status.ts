@@ -12,7 +12,11 @@ export async function runStatus(ctx: CommandContext): Promise<Card> {
   const now = nowOf(ctx);
   const { db } = ctx;
   const [recent, last, pending, failed, waiting, unresolved, zone] = await Promise.all([
-    db.inboundEvent.groupBy({ by: ['source'], where: { receivedAt: { gte: new Date(now.getTime() - DAY_MS) } }, _count: { _all: true } }),
+    db.inboundEvent.groupBy({
+      by: ['source'],
+      where: { receivedAt: { gte: new Date(now.getTime() - DAY_MS) } },
+      _count: { _all: true },
+    }),
     db.inboundEvent.groupBy({ by: ['source'], _max: { receivedAt: true } }),
     db.notification.count({ where: { status: { in: ['pending', 'sending'] } } }),
     db.notification.count({ where: { status: 'failed' } }),
@@ -32,9 +36,15 @@ export async function runStatus(ctx: CommandContext): Promise<Card> {
   });
   const outbox = [
     t(`- 待发送：${pending}`, `- Pending: ${pending}`),
-    t(`- 发送失败：${failed}${failed > 0 ? '（发送「重试」重新发送）' : ''}`, `- Failed: ${failed}${failed > 0 ? ' (send "retry" to send them again)' : ''}`),
+    t(
+      `- 发送失败：${failed}${failed > 0 ? '（发送「重试」重新发送）' : ''}`,
+      `- Failed: ${failed}${failed > 0 ? ' (send "retry" to send them again)' : ''}`,
+    ),
     t(`- 等待学员绑定：${waiting}`, `- Waiting for an unresolved learner: ${waiting}`),
-    t(`- 未找到的学员：${unresolved}${unresolved > 0 ? '（发送「未绑定」查看）' : ''}`, `- Learners not found in Feishu: ${unresolved}${unresolved > 0 ? ' (send "unresolved" to list them)' : ''}`),
+    t(
+      `- 未找到的学员：${unresolved}${unresolved > 0 ? '（发送「未绑定」查看）' : ''}`,
+      `- Learners not found in Feishu: ${unresolved}${unresolved > 0 ? ' (send "unresolved" to list them)' : ''}`,
+    ),
   ];
   const title = t('运行状态', 'Status');
   return card({

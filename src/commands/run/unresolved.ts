@@ -12,11 +12,16 @@ const BIND_WORDS: Record<string, I18nText> = { alm: t('alm', 'alm'), qingsuyun: 
 export async function runUnresolved(ctx: CommandContext): Promise<Card> {
   const where = { status: 'unresolved' };
   const [rows, total] = await Promise.all([
-    ctx.db.learnerIdentity.findMany({ where, orderBy: [{ updatedAt: 'desc' }, { externalUserId: 'asc' }], take: MAX_LISTED }),
+    ctx.db.learnerIdentity.findMany({
+      where,
+      orderBy: [{ updatedAt: 'desc' }, { externalUserId: 'asc' }],
+      take: MAX_LISTED,
+    }),
     ctx.db.learnerIdentity.count({ where }),
   ]);
   const title = t('未找到的学员', 'Learners not found');
-  if (rows.length === 0) return infoCard(title, t('所有学员都已对应到飞书用户。', 'Every learner has been matched to a Feishu user.'));
+  if (rows.length === 0)
+    return infoCard(title, t('所有学员都已对应到飞书用户。', 'Every learner has been matched to a Feishu user.'));
   const waits = await ctx.db.notification.groupBy({
     by: ['waitFor'],
     where: { status: 'waiting', waitFor: { in: rows.map((r) => learnerKey(r.source, r.externalUserId)) } },
@@ -31,11 +36,24 @@ export async function runUnresolved(ctx: CommandContext): Promise<Card> {
     const word = BIND_WORDS[r.source];
     const id = escapeMd(clip(r.externalUserId, 128));
     const fix = word
-      ? t(`修复：绑定 ${word.zh} ${id} ${escapeMd('<@用户 | 邮箱>')}`, `Fix: bind ${word.en} ${id} ${escapeMd('<@user | email>')}`)
+      ? t(
+          `修复：绑定 ${word.zh} ${id} ${escapeMd('<@用户 | 邮箱>')}`,
+          `Fix: bind ${word.en} ${id} ${escapeMd('<@user | email>')}`,
+        )
       : t('这个来源的账号不能用命令绑定。', 'Accounts of this source cannot be bound by command.');
     return t(
-      [`- **${account.zh}**${name ? `（${name}）` : ''}`, `  原因：${reason ?? '未知'}`, `  等待中的通知：${waiting}`, `  ${fix.zh}`].join('\n'),
-      [`- **${account.en}**${name ? ` (${name})` : ''}`, `  Reason: ${reason ?? 'unknown'}`, `  Notifications waiting: ${waiting}`, `  ${fix.en}`].join('\n'),
+      [
+        `- **${account.zh}**${name ? `（${name}）` : ''}`,
+        `  原因：${reason ?? '未知'}`,
+        `  等待中的通知：${waiting}`,
+        `  ${fix.zh}`,
+      ].join('\n'),
+      [
+        `- **${account.en}**${name ? ` (${name})` : ''}`,
+        `  Reason: ${reason ?? 'unknown'}`,
+        `  Notifications waiting: ${waiting}`,
+        `  ${fix.en}`,
+      ].join('\n'),
     );
   });
   return listCard(title, t(`共 ${total} 位`, `${total} ${total === 1 ? 'learner' : 'learners'}`), entries, total);

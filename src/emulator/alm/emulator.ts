@@ -45,7 +45,8 @@ export class AlmEmulator {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // Only an emulator bug lands here; answer so the client does not hang.
-        if (!res.headersSent && !res.destroyed) sendJson(res, { status: 500, body: { detail: `emulator error: ${String(err)}` } });
+        if (!res.headersSent && !res.destroyed)
+          sendJson(res, { status: 500, body: { detail: `emulator error: ${String(err)}` } });
       });
     });
   }
@@ -120,7 +121,13 @@ export class AlmEmulator {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
     const prime = path.startsWith('/primeapi/');
-    const rec: AlmRequestRecord = { method, path, at, status: 0, ...(req.headers.accept && { accept: req.headers.accept }) };
+    const rec: AlmRequestRecord = {
+      method,
+      path,
+      at,
+      status: 0,
+      ...(req.headers.accept && { accept: req.headers.accept }),
+    };
     const raw = await readBody(req);
     let delayMs = 0;
     let reply = prime ? this.rateLimit(path, at) : undefined;
@@ -128,7 +135,11 @@ export class AlmEmulator {
       const failure = this.failures.take(method, path);
       if (failure && 'status' in failure) {
         rec.scripted = 'status';
-        reply = { status: failure.status, body: failure.body ?? scriptedBody(failure.status), ...(failure.headers && { headers: failure.headers }) };
+        reply = {
+          status: failure.status,
+          body: failure.body ?? scriptedBody(failure.status),
+          ...(failure.headers && { headers: failure.headers }),
+        };
       } else {
         if (failure) {
           rec.scripted = 'delay';
@@ -142,20 +153,28 @@ export class AlmEmulator {
     if (delayMs > 0) await this.delay(delayMs);
     if (res.destroyed) return;
     const json: Record<string, string> = prime ? { 'content-type': JSON_API } : {};
-    sendJson(res, { status: reply.status, body: reply.body as Record<string, unknown>, headers: { ...json, ...reply.headers } });
+    sendJson(res, {
+      status: reply.status,
+      body: reply.body as Record<string, unknown>,
+      headers: { ...json, ...reply.headers },
+    });
   }
 
   /** A 429 with Retry-After (whole seconds) when the call's API has used up its hour; else the call is counted. */
   private rateLimit(path: string, at: number): Reply | undefined {
     const wait = this.limiter?.tryAcquire(limitKey(path), at) ?? 0;
     if (wait === 0) return undefined;
-    return errorReply(429, 'TOO_MANY_REQUESTS', 'admin rate limit exceeded', { 'retry-after': String(Math.ceil(wait / 1000)) });
+    return errorReply(429, 'TOO_MANY_REQUESTS', 'admin rate limit exceeded', {
+      'retry-after': String(Math.ceil(wait / 1000)),
+    });
   }
 
   private route(method: string, path: string, raw: string, authorization: string | undefined, at: number): Reply {
-    if (path === '/oauth/token/refresh' && method === 'POST') return this.tokens.handleRefresh(new URLSearchParams(raw), at);
+    if (path === '/oauth/token/refresh' && method === 'POST')
+      return this.tokens.handleRefresh(new URLSearchParams(raw), at);
     if (!path.startsWith('/primeapi/')) return errorReply(404, 'NOT_FOUND', 'no such endpoint');
-    if (!this.tokens.check(authorization, at)) return errorReply(401, 'UNAUTHORIZED', 'access token missing, invalid or expired');
+    if (!this.tokens.check(authorization, at))
+      return errorReply(401, 'UNAUTHORIZED', 'access token missing, invalid or expired');
     const m = /^\/primeapi\/v2\/(users|learningObjects)\/([^/]+)$/.exec(path);
     if (!m || method !== 'GET') return errorReply(404, 'NOT_FOUND', 'no such endpoint');
     const id = decodeURIComponent(m[2]!);

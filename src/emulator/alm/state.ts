@@ -29,15 +29,30 @@ export class AlmTokens {
     const clientId = form.get('client_id');
     const clientSecret = form.get('client_secret');
     if (!refreshToken || !clientId || !clientSecret) {
-      return { status: 400, body: { error: 'invalid_request', error_description: 'refresh_token, client_id and client_secret are required' } };
+      return {
+        status: 400,
+        body: {
+          error: 'invalid_request',
+          error_description: 'refresh_token, client_id and client_secret are required',
+        },
+      };
     }
     const c = this.creds;
     if (clientId !== c.clientId || clientSecret !== c.clientSecret || refreshToken !== c.refreshToken) {
-      return { status: 401, body: { error: 'invalid_grant', error_description: 'invalid client credentials or refresh token' } };
+      return {
+        status: 401,
+        body: { error: 'invalid_grant', error_description: 'invalid client credentials or refresh token' },
+      };
     }
     const token = randomBytes(16).toString('hex');
     this.valid.set(token, now + this.ttlSeconds * 1000);
-    const body = { access_token: token, refresh_token: c.refreshToken, user_role: 'admin', account_id: '1234', expires_in: this.ttlSeconds };
+    const body = {
+      access_token: token,
+      refresh_token: c.refreshToken,
+      user_role: 'admin',
+      account_id: '1234',
+      expires_in: this.ttlSeconds,
+    };
     return { status: 200, body };
   }
 
@@ -70,7 +85,10 @@ export class AlmCatalog {
     const u = this.users.get(id);
     if (!u) return errorReply(404, 'NOT_FOUND', `user ${id} not found`);
     const attributes = { email: u.email, name: u.name, state: 'ACTIVE', userType: 'Internal', roles: ['Learner'] };
-    return { status: 200, body: { data: { id: String(u.id), type: 'user', attributes }, links: { self: `/primeapi/v2/users/${u.id}` } } };
+    return {
+      status: 200,
+      body: { data: { id: String(u.id), type: 'user', attributes }, links: { self: `/primeapi/v2/users/${u.id}` } },
+    };
   }
 
   /** GET /primeapi/v2/learningObjects/{id} */
@@ -78,8 +96,13 @@ export class AlmCatalog {
     const lo = this.los.get(id);
     if (!lo) return errorReply(404, 'NOT_FOUND', `learning object ${id} not found`);
     const meta = [{ locale: lo.locale ?? 'en-US', name: lo.name, description: '', overview: '' }];
-    for (const [locale, name] of Object.entries(lo.names ?? {})) meta.push({ locale, name, description: '', overview: '' });
-    const attributes = { loType: lo.loType ?? lo.id.split(':')[0], state: lo.state ?? 'Published', localizedMetadata: meta };
+    for (const [locale, name] of Object.entries(lo.names ?? {}))
+      meta.push({ locale, name, description: '', overview: '' });
+    const attributes = {
+      loType: lo.loType ?? lo.id.split(':')[0],
+      state: lo.state ?? 'Published',
+      localizedMetadata: meta,
+    };
     return { status: 200, body: { data: { id: lo.id, type: 'learningObject', attributes } } };
   }
 }
@@ -90,7 +113,8 @@ export class AlmFailures {
 
   push(failure: AlmScriptedFailure): void {
     const times = failure.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`failNext: times must be a positive integer, got ${times}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`failNext: times must be a positive integer, got ${times}`);
     this.pending.push({ failure, left: times });
   }
 

@@ -95,6 +95,7 @@ const AT_TAG = /<at\s+(?:id|open_id|user_id)=["']?([^"'\s>]+)["']?\s*>/g;
 export function checkMentions(card: unknown, known: (openId: string) => boolean): void {
   for (const match of JSON.stringify(card).matchAll(AT_TAG)) {
     const id = match[1]!;
-    if (id !== 'all' && !known(id)) throw new ApiError(ERR.cardContent, `ErrCode: 100290; ErrMsg: user ${id} in <at> not found`);
+    if (id !== 'all' && !known(id))
+      throw new ApiError(ERR.cardContent, `ErrCode: 100290; ErrMsg: user ${id} in <at> not found`);
   }
 }

@@ -83,7 +83,17 @@ export const HELPDESK_EVENTS = new Set([
 
 /** Message types message.create accepts. */
 export const MSG_TYPES = new Set([
-  'text', 'post', 'image', 'file', 'audio', 'media', 'sticker', 'interactive', 'share_chat', 'share_user', 'system',
+  'text',
+  'post',
+  'image',
+  'file',
+  'audio',
+  'media',
+  'sticker',
+  'interactive',
+  'share_chat',
+  'share_user',
+  'system',
 ]);
 
 export const RECEIVE_ID_TYPES = new Set(['open_id', 'user_id', 'union_id', 'email', 'chat_id']);

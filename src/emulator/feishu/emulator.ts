@@ -87,7 +87,10 @@ export class FeishuEmulator {
       },
       onChange: () => this.changeCount++,
     });
-    this.longConnection = new LongConnectionService({ appId: this.appId, appSecret: this.appSecret }, () => this.baseUrl);
+    this.longConnection = new LongConnectionService(
+      { appId: this.appId, appSecret: this.appSecret },
+      () => this.baseUrl,
+    );
     this.server = createServer(
       createRequestListener({
         clock: this.clock,
@@ -95,7 +98,11 @@ export class FeishuEmulator {
         directory: this.directory,
         messages: this.messageService,
         helpdesk: this.helpdesk,
-        bot: { openId: this.botOpenId, appName: this.botName, ...(opts.botActivateStatus !== undefined && { activateStatus: opts.botActivateStatus }) },
+        bot: {
+          openId: this.botOpenId,
+          appName: this.botName,
+          ...(opts.botActivateStatus !== undefined && { activateStatus: opts.botActivateStatus }),
+        },
         scopes: this.scopes,
         longConnection: this.longConnection,
         failures: this.failures,

@@ -151,7 +151,9 @@ function signatureHeaders(
   return {
     'x-lark-request-timestamp': timestamp,
     'x-lark-request-nonce': nonce,
-    'x-lark-signature': createHash(algorithm).update(timestamp + nonce + secret + rawBody).digest('hex'),
+    'x-lark-signature': createHash(algorithm)
+      .update(timestamp + nonce + secret + rawBody)
+      .digest('hex'),
   };
 }
 

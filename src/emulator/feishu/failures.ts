@@ -17,7 +17,8 @@ export class FailureQueue {
 
   push(failure: ScriptedFailure): void {
     const times = failure.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`failNext: times must be a positive integer, got ${times}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`failNext: times must be a positive integer, got ${times}`);
     this.pending.push({ failure, left: times });
   }
 

@@ -123,7 +123,8 @@ function eventList(body: unknown): string[] {
       throw new ApiError(ERR.helpdeskBadRequest, `(events[${i}] needs string type and subtype)`);
     }
     const key = `${ev.type}/${ev.subtype}`;
-    if (!HELPDESK_EVENTS.has(key)) throw new ApiError(ERR.helpdeskBadRequest, `(events[${i}]: unknown helpdesk event ${key})`);
+    if (!HELPDESK_EVENTS.has(key))
+      throw new ApiError(ERR.helpdeskBadRequest, `(events[${i}]: unknown helpdesk event ${key})`);
     return key;
   });
 }

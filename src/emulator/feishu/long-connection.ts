@@ -14,7 +14,12 @@ const root = protobuf.Root.fromJSON({
   nested: {
     pbbp2: {
       nested: {
-        Header: { fields: { key: { rule: 'required', type: 'string', id: 1 }, value: { rule: 'required', type: 'string', id: 2 } } },
+        Header: {
+          fields: {
+            key: { rule: 'required', type: 'string', id: 1 },
+            value: { rule: 'required', type: 'string', id: 2 },
+          },
+        },
         Frame: {
           fields: {
             SeqID: { rule: 'required', type: 'uint64', id: 1 },
@@ -62,7 +67,12 @@ const SERVICE_ID = 33554678;
 export const ENDPOINT_AUTH_FAILED = 514;
 
 export class LongConnectionService {
-  readonly clientConfig: ClientConfig = { PingInterval: 1, ReconnectCount: -1, ReconnectInterval: 1, ReconnectNonce: 0 };
+  readonly clientConfig: ClientConfig = {
+    PingInterval: 1,
+    ReconnectCount: -1,
+    ReconnectInterval: 1,
+    ReconnectNonce: 0,
+  };
   /** Pings received, over all connections. */
   pings = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -118,7 +128,8 @@ export class LongConnectionService {
   async waitForConnections(n: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.sockets.size < n) {
-      if (Date.now() > deadline) throw new Error(`waitForConnections: wanted ${n}, have ${this.sockets.size} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`waitForConnections: wanted ${n}, have ${this.sockets.size} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -146,8 +157,23 @@ export class LongConnectionService {
         resolve(ack);
       });
       for (let seq = 0; seq < sum; seq++) {
-        const headers = { type: 'event', message_id: messageId, sum: String(sum), seq: String(seq), trace_id: `trace_${id}` };
-        ws.send(encode({ SeqID: id, LogID: id, service: SERVICE_ID, method: 1, headers: pairs(headers), payload: bytes.subarray(seq * size, (seq + 1) * size) }));
+        const headers = {
+          type: 'event',
+          message_id: messageId,
+          sum: String(sum),
+          seq: String(seq),
+          trace_id: `trace_${id}`,
+        };
+        ws.send(
+          encode({
+            SeqID: id,
+            LogID: id,
+            service: SERVICE_ID,
+            method: 1,
+            headers: pairs(headers),
+            payload: bytes.subarray(seq * size, (seq + 1) * size),
+          }),
+        );
       }
     });
   }
@@ -178,7 +204,16 @@ export class LongConnectionService {
       this.pings++;
       if (ws.readyState === ws.OPEN) this.sockets.add(ws);
       const pong = Buffer.from(JSON.stringify(this.clientConfig));
-      ws.send(encode({ SeqID: 0, LogID: 0, service: frame.service, method: 0, headers: pairs({ type: 'pong' }), payload: pong }));
+      ws.send(
+        encode({
+          SeqID: 0,
+          LogID: 0,
+          service: frame.service,
+          method: 0,
+          headers: pairs({ type: 'pong' }),
+          payload: pong,
+        }),
+      );
       return;
     }
     if (frame.method === 1 && headers.message_id) {
@@ -186,7 +221,12 @@ export class LongConnectionService {
       if (!settle) return;
       this.acks.delete(headers.message_id);
       const response = JSON.parse(Buffer.from(frame.payload ?? []).toString('utf8')) as { code: number; data?: string };
-      settle({ code: response.code, ...(response.data !== undefined && { data: JSON.parse(Buffer.from(response.data, 'base64').toString('utf8')) as unknown }) });
+      settle({
+        code: response.code,
+        ...(response.data !== undefined && {
+          data: JSON.parse(Buffer.from(response.data, 'base64').toString('utf8')) as unknown,
+        }),
+      });
     }
   }
 }

@@ -89,7 +89,10 @@ export class MessageService {
       throw invalid(`uuid must be a string of at most ${UUID_MAX_LENGTH} characters`);
     }
     const maxBytes = msgType === 'text' ? TEXT_MAX_BYTES : CARD_MAX_BYTES;
-    if ((msgType === 'text' || msgType === 'post' || msgType === 'interactive') && Buffer.byteLength(content) > maxBytes) {
+    if (
+      (msgType === 'text' || msgType === 'post' || msgType === 'interactive') &&
+      Buffer.byteLength(content) > maxBytes
+    ) {
       throw new ApiError(ERR.contentTooLong, `(${Buffer.byteLength(content)} bytes > ${maxBytes})`);
     }
     const parsed = parseContent(content);

@@ -37,6 +37,14 @@ export function sendStats(requests: readonly RequestRecord[], messages: readonly
     tooFrequent: sends.filter((r) => r.code === 230020).length,
     maxCreatedInAnySecond: maxInWindow(times, 1000),
     maxCreatedInAnyMinute: maxInWindow(times, 60_000),
-    maxToOneRecipientInAnySecond: Math.max(0, ...[...byChat.values()].map((t) => maxInWindow(t.sort((a, b) => a - b), 1000))),
+    maxToOneRecipientInAnySecond: Math.max(
+      0,
+      ...[...byChat.values()].map((t) =>
+        maxInWindow(
+          t.sort((a, b) => a - b),
+          1000,
+        ),
+      ),
+    ),
   };
 }

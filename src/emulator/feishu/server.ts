@@ -52,8 +52,18 @@ function routes(d: ServerDeps): Route[] {
       handle: (req) => d.tokens.handleIssue(req),
     },
     // Long connection endpoint discovery: outside /open-apis, authenticated by the app id and secret in the body.
-    { method: 'POST', pattern: /^\/callback\/ws\/endpoint$/, auth: false, handle: (req) => d.longConnection.handleEndpoint(req) },
-    { method: 'POST', pattern: /^\/open-apis\/im\/v1\/messages$/, auth: true, handle: (req) => d.messages.handleCreate(req) },
+    {
+      method: 'POST',
+      pattern: /^\/callback\/ws\/endpoint$/,
+      auth: false,
+      handle: (req) => d.longConnection.handleEndpoint(req),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/open-apis\/im\/v1\/messages$/,
+      auth: true,
+      handle: (req) => d.messages.handleCreate(req),
+    },
     {
       method: 'PATCH',
       pattern: /^\/open-apis\/im\/v1\/messages\/([^/]+)$/,
@@ -74,7 +84,12 @@ function routes(d: ServerDeps): Route[] {
     },
     // Some clients call it with a trailing slash.
     { method: 'GET', pattern: /^\/open-apis\/bot\/v3\/info\/?$/, auth: true, handle: () => botInfoReply(d.bot) },
-    { method: 'GET', pattern: /^\/open-apis\/application\/v6\/scopes$/, auth: true, handle: () => d.scopes.handleList() },
+    {
+      method: 'GET',
+      pattern: /^\/open-apis\/application\/v6\/scopes$/,
+      auth: true,
+      handle: () => d.scopes.handleList(),
+    },
     {
       method: 'POST',
       pattern: /^\/open-apis\/helpdesk\/v1\/events\/subscribe$/,

@@ -2,14 +2,29 @@
 import { renderMessage } from './render.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { users: [], groups: [], bot: null, data: null, version: -1, chat: null, lang: 'zh_cn', seeds: [], seed: null };
+const state = {
+  users: [],
+  groups: [],
+  bot: null,
+  data: null,
+  version: -1,
+  chat: null,
+  lang: 'zh_cn',
+  seeds: [],
+  seed: null,
+};
 
 async function api(path, body) {
-  const res = await fetch(`/sandbox/api/${path}`, body === undefined ? {} : {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const res = await fetch(
+    `/sandbox/api/${path}`,
+    body === undefined
+      ? {}
+      : {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        },
+  );
   const data = await res.json();
   if (!res.ok) throw new Error(data.message || `${res.status}`);
   return data;
@@ -37,7 +52,13 @@ function toast(t) {
 
 function chats() {
   return [
-    ...state.users.map((u) => ({ id: u.p2p_chat_id, kind: 'p2p', user: u, title: `${u.name} ${u.en_name}`, members: [u.open_id] })),
+    ...state.users.map((u) => ({
+      id: u.p2p_chat_id,
+      kind: 'p2p',
+      user: u,
+      title: `${u.name} ${u.en_name}`,
+      members: [u.open_id],
+    })),
     ...state.groups.map((g) => ({ id: g.chat_id, kind: 'group', title: g.name, members: g.members })),
   ];
 }
@@ -54,9 +75,10 @@ function renderChatList() {
     const count = messages.filter((m) => m.chat_id === c.id).length;
     item.innerHTML = '<span class="chat-name"></span><span class="chat-sub"></span><span class="badge"></span>';
     item.querySelector('.chat-name').textContent = c.title;
-    item.querySelector('.chat-sub').textContent = c.kind === 'p2p'
-      ? `${c.user.admin ? 'admin · ' : ''}${c.user.manager ? `manager ${nameOf(c.user.manager)}` : c.user.email}`
-      : `group · ${c.members.length} members`;
+    item.querySelector('.chat-sub').textContent =
+      c.kind === 'p2p'
+        ? `${c.user.admin ? 'admin · ' : ''}${c.user.manager ? `manager ${nameOf(c.user.manager)}` : c.user.email}`
+        : `group · ${c.members.length} members`;
     item.querySelector('.badge').textContent = count ? String(count) : '';
     item.addEventListener('click', () => openChat(c.id));
     list.appendChild(item);
@@ -76,10 +98,12 @@ function openChat(id) {
   }
   if (state.chat.kind === 'group') as.value = state.chat.members[0];
   as.disabled = state.chat.kind === 'p2p';
-  $('chat-title').textContent = state.chat.kind === 'p2p' ? `${state.chat.title} ↔ ${state.bot.name}` : state.chat.title;
-  $('hint').textContent = state.chat.kind === 'group'
-    ? 'In a group the bot only reads messages that mention it: start with @bot (e.g. "@bot help"). @Name mentions a demo user.'
-    : 'Every message here goes to the bot. @Name mentions a demo user (e.g. "manager @李雷 @王芳").';
+  $('chat-title').textContent =
+    state.chat.kind === 'p2p' ? `${state.chat.title} ↔ ${state.bot.name}` : state.chat.title;
+  $('hint').textContent =
+    state.chat.kind === 'group'
+      ? 'In a group the bot only reads messages that mention it: start with @bot (e.g. "@bot help"). @Name mentions a demo user.'
+      : 'Every message here goes to the bot. @Name mentions a demo user (e.g. "manager @李雷 @王芳").';
   renderChatList();
   renderMessages(true);
 }
@@ -103,11 +127,13 @@ function renderMessages(scrollToEnd) {
       row.dataset.messageId = m.message_id;
       who.textContent = `${state.bot.name}${m.updated ? ' · updated' : ''}`;
       row.appendChild(who);
-      row.appendChild(renderMessage(m.msg_type, m.content, {
-        lang: state.lang,
-        nameOf,
-        onAction: (value, button) => click(m.message_id, value, button),
-      }));
+      row.appendChild(
+        renderMessage(m.msg_type, m.content, {
+          lang: state.lang,
+          nameOf,
+          onAction: (value, button) => click(m.message_id, value, button),
+        }),
+      );
     } else {
       row.className = 'msg from-user';
       who.textContent = nameOf(item.typed.from);
@@ -127,7 +153,8 @@ async function click(messageId, value, button) {
   button.disabled = true;
   try {
     const answer = await api('click', { message_id: messageId, operator, value });
-    if (answer.status !== 200) toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
+    if (answer.status !== 200)
+      toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
     else toast(answer.body.toast);
     await refresh();
   } catch (e) {
@@ -144,7 +171,8 @@ $('composer').addEventListener('submit', async (ev) => {
   $('text').value = '';
   try {
     const answer = await api('say', { from: $('as-user').value, chat_id: state.chat.id, text });
-    if (answer.status !== 200) toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
+    if (answer.status !== 200)
+      toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
   } catch (e) {
     toast({ type: 'error', content: String(e.message || e) });
   }
@@ -188,7 +216,8 @@ async function loadSeeds(keep) {
 function chooseSeed(id) {
   state.seed = state.seeds.find((s) => s.id === id);
   for (const b of document.querySelectorAll('.seed-item')) b.classList.toggle('active', b.dataset.seed === id);
-  $('seed-title').textContent = `${state.seed.label} → ${{ event: '/webhook/event', alm: '/webhook/alm', qingsuyun: '/webhook/qingsuyun' }[state.seed.target]}`;
+  $('seed-title').textContent =
+    `${state.seed.label} → ${{ event: '/webhook/event', alm: '/webhook/alm', qingsuyun: '/webhook/qingsuyun' }[state.seed.target]}`;
   $('seed-body').value = JSON.stringify(state.seed.body, null, 2);
   $('fire-result').textContent = '';
 }
@@ -204,7 +233,8 @@ $('fire').addEventListener('click', async () => {
   }
   try {
     const answer = await api('fire', { target: state.seed.target, body });
-    $('fire-result').textContent = `HTTP ${answer.status}\n${typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body, null, 2)}`;
+    $('fire-result').textContent =
+      `HTTP ${answer.status}\n${typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body, null, 2)}`;
     $('fire-result').dataset.status = String(answer.status);
   } catch (e) {
     $('fire-result').textContent = String(e.message || e);
@@ -236,8 +266,13 @@ async function refreshQueues() {
   $('pending-failures').textContent = q.pending_failures ? `${q.pending_failures} scripted failure(s) waiting` : '';
   fillTable('inbox', q.inbox, (e) => [time(e.received_at), e.source, e.event_type, e.status, e.attempts, e.last_error]);
   fillTable('outbox', q.outbox, (n) => [
-    time(n.created_at), `${n.kind}${n.operation === 'patch' ? ' (update)' : ''}`, `${n.receive_id_type} ${nameOf(n.receive_id)}`,
-    n.status, n.attempts, n.last_error, n.message_id,
+    time(n.created_at),
+    `${n.kind}${n.operation === 'patch' ? ' (update)' : ''}`,
+    `${n.receive_id_type} ${nameOf(n.receive_id)}`,
+    n.status,
+    n.attempts,
+    n.last_error,
+    n.message_id,
   ]);
 }
 
@@ -251,7 +286,8 @@ $('fail').addEventListener('click', async () => {
 for (const tab of document.querySelectorAll('button.tab')) {
   tab.addEventListener('click', () => {
     for (const t of document.querySelectorAll('button.tab')) t.classList.toggle('active', t === tab);
-    for (const p of document.querySelectorAll('.panel')) p.classList.toggle('active', p.id === `panel-${tab.dataset.tab}`);
+    for (const p of document.querySelectorAll('.panel'))
+      p.classList.toggle('active', p.id === `panel-${tab.dataset.tab}`);
     if (tab.dataset.tab === 'queues') void refreshQueues();
   });
 }

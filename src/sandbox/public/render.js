@@ -18,9 +18,22 @@ const HEADER_COLOURS = {
 };
 
 const FONT_COLOURS = {
-  red: '#d83931', green: '#2ea121', grey: '#8f959e', gray: '#8f959e', blue: '#245bdb', orange: '#de7802',
-  yellow: '#dc9b04', violet: '#8a38d6', purple: '#6a3ad6', carmine: '#c71e5b', turquoise: '#078372',
-  indigo: '#3f4fd1', wathet: '#0e7fb8', 'red-500': '#f54a45', 'green-500': '#34c724', 'grey-600': '#646a73',
+  red: '#d83931',
+  green: '#2ea121',
+  grey: '#8f959e',
+  gray: '#8f959e',
+  blue: '#245bdb',
+  orange: '#de7802',
+  yellow: '#dc9b04',
+  violet: '#8a38d6',
+  purple: '#6a3ad6',
+  carmine: '#c71e5b',
+  turquoise: '#078372',
+  indigo: '#3f4fd1',
+  wathet: '#0e7fb8',
+  'red-500': '#f54a45',
+  'green-500': '#34c724',
+  'grey-600': '#646a73',
 };
 
 /** The text of a plain_text / markdown object in `lang` ('zh_cn' | 'en_us'). */
@@ -42,10 +55,13 @@ function escapeHtml(s) {
 
 function inline(line, ctx) {
   let s = escapeHtml(line);
-  s = s.replace(/&lt;at (?:id|user_id|open_id)=(?:&quot;|')?([A-Za-z0-9_-]+)(?:&quot;|')?&gt;&lt;\/at&gt;/g, (_m, id) => {
-    const name = id === 'all' ? (ctx.lang === 'en_us' ? 'all' : '所有人') : ctx.nameOf(id);
-    return `<span class="md-at">@${escapeHtml(name)}</span>`;
-  });
+  s = s.replace(
+    /&lt;at (?:id|user_id|open_id)=(?:&quot;|')?([A-Za-z0-9_-]+)(?:&quot;|')?&gt;&lt;\/at&gt;/g,
+    (_m, id) => {
+      const name = id === 'all' ? (ctx.lang === 'en_us' ? 'all' : '所有人') : ctx.nameOf(id);
+      return `<span class="md-at">@${escapeHtml(name)}</span>`;
+    },
+  );
   s = s.replace(/&lt;font color=(?:&quot;|')?([a-z0-9-]+)(?:&quot;|')?&gt;(.*?)&lt;\/font&gt;/g, (_m, colour, text) => {
     const css = FONT_COLOURS[colour] || '#1f2329';
     return `<span class="md-font" data-color="${colour}" style="color:${css}">${text}</span>`;
