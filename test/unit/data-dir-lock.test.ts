@@ -74,8 +74,9 @@ describe('the embedded data directory lock', () => {
     };
 
     it('takes over the lock of a zombie: exited, not yet reaped by its parent', async () => {
-      // `sh` starts a short-lived child, prints its pid and becomes `sleep`, which never reaps it.
-      const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      // `sh` starts a short-lived child, prints its pid and becomes `sleep`, which never reaps it. The child outlives
+      // the `exec` (0.3 s), so the shell cannot have reaped it before it became `sleep`.
+      const parent = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
       children.push(parent);
       const zombie = Number(
         await new Promise<string>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(d.toString()))),
