@@ -4,7 +4,8 @@
  */
 import { almApiConfigured, type Config } from '../config.js';
 import type { Answer, BotInfo } from './probe.js';
-import { RECENT_EVENT_DAYS, type EventNeed, type ScopeNeed } from './needs.js';
+import { requirementHolds, satisfiedBy, type ScopeNeed } from '../feishu/scopes.js';
+import { RECENT_EVENT_DAYS, type EventNeed } from './needs.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -85,11 +86,11 @@ export function checkScopes(
   }
   const granted = new Set(answer.value.filter((s) => s.granted).map((s) => s.name));
   const asked = new Set(answer.value.map((s) => s.name));
-  const missing = needs.filter((n) => !n.anyOf.some((s) => granted.has(s)));
-  const missingRequired = missing.filter((n) => n.required(config));
-  const missingOptional = missing.filter((n) => !n.required(config));
+  const missing = needs.filter((n) => !satisfiedBy(n).some((s) => granted.has(s)));
+  const missingRequired = missing.filter((n) => requirementHolds(n.required, config));
+  const missingOptional = missing.filter((n) => !requirementHolds(n.required, config));
   const describe = (list: ScopeNeed[]) =>
-    list.map((n) => `${n.anyOf[0]}${asked.has(n.anyOf[0]!) ? ' (asked, not granted)' : ''} for ${n.for}`).join('; ');
+    list.map((n) => `${n.scope}${asked.has(n.scope) ? ' (asked, not granted)' : ''} for ${n.why}`).join('; ');
   const fix =
     'Developer console > Permissions & Scopes: add the scopes listed, then publish a new version (a ' +
     'tenant admin may have to approve it).';
@@ -99,7 +100,7 @@ export function checkScopes(
   }
   if (missingOptional.length > 0)
     return warn(name, `all needed scopes granted; optional ones missing: ${describe(missingOptional)}.`, fix);
-  return ok(name, `all ${needs.length} needed scopes are granted.`);
+  return ok(name, `all ${new Set(needs.map((n) => n.scope)).size} needed scopes are granted.`);
 }
 
 /** The last time each event type was stored (from inbound_event). */

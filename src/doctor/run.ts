@@ -4,6 +4,7 @@ import type { Db } from '../db/index.js';
 import { ALM_BUDGET, budgetLeft } from '../alm/budget.js';
 import { readQueueDepths } from '../metrics/depths.js';
 import { migrationNames, missingMigrations } from '../metrics/readiness.js';
+import { SCOPES } from '../feishu/scopes.js';
 import {
   checkAlm,
   checkBotInfo,
@@ -18,7 +19,7 @@ import {
   type AlmState,
   type CheckResult,
 } from './checks.js';
-import { EVENT_NEEDS, SCOPE_NEEDS } from './needs.js';
+import { EVENT_NEEDS } from './needs.js';
 import type { FeishuProbe } from './probe.js';
 
 export interface DoctorDeps {
@@ -89,7 +90,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
 async function feishuChecks(feishu: FeishuProbe, config: Config): Promise<CheckResult[]> {
   const helpdesk = config.FEISHU_HELPDESK_ID && config.FEISHU_HELPDESK_TOKEN ? feishu.subscribeHelpdesk() : undefined;
   const [bot, scopes, subscribed] = await Promise.all([feishu.botInfo(), feishu.scopes(), helpdesk]);
-  return [checkBotInfo(bot), checkScopes(scopes, SCOPE_NEEDS, config), checkHelpdesk(config, subscribed)];
+  return [checkBotInfo(bot), checkScopes(scopes, SCOPES, config), checkHelpdesk(config, subscribed)];
 }
 
 function notChecked(name: string, why: string, fix: string): CheckResult {

@@ -14,7 +14,7 @@ import { LANES, createTestDatabase } from '../helpers/databases.js';
 import { say, textMessage } from '../helpers/chat.js';
 import { AlmEmulator } from '../../src/emulator/alm/index.js';
 import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
-import { SCOPE_NEEDS } from '../../src/doctor/needs.js';
+import { neededScopes } from '../../src/feishu/scopes.js';
 import { runDoctor, type DoctorDeps, type DoctorReport } from '../../src/doctor/run.js';
 import { feishuProbe } from '../../src/doctor/probe.js';
 import { createFeishuClient } from '../../src/feishu/client.js';
@@ -22,7 +22,7 @@ import type { Config } from '../../src/config.js';
 import { openDatabase } from '../../src/db/index.js';
 
 const ADMIN = 'ou_doctoradmin000000000000000000001';
-const ALL_SCOPES = SCOPE_NEEDS.map((n) => n.anyOf[0]!);
+const ALL_SCOPES = neededScopes();
 const HELPDESK = { id: 'hd-doc', token: 'hd-doc-token' };
 /** The operator of the bot_p2p_chat_entered seed, who gets the welcome card. */
 const SEED_USER = 'ou_84aad35d084aa403a838cf73ee18467';
@@ -127,7 +127,7 @@ describe.each(LANES)('doctor (%s)', (lane) => {
     const text = cardText(reply.card);
     expect(text).toContain('All checks passed');
     expect(text).toContain('Feishu credentials');
-    expect(text).toContain('all 10 needed scopes are granted');
+    expect(text).toContain(`all ${ALL_SCOPES.length} needed scopes are granted`);
     expect(text).not.toMatch(/❌|⚠️/);
     expect((reply.card as { header: { template: string } }).header.template).toBe('green');
     expect(h.emu!.helpdeskSubscriptions(HELPDESK.id)).toContain('helpdesk.ticket/ticket.created_v1');

@@ -70,6 +70,7 @@ describe.each(LANES)('whoami (%s)', (lane) => {
     expect(card).toContain(`\`${GROUP}\``);
     expect(card).toContain('本群 chat_id');
     expect(card).toContain('the app needs the \\"Obtain user ID\\" scope');
+    expect(card).toContain('contact:user.employee_id:readonly');
     expect(card).toContain(`\`${USER.open_id}\``);
   });
 });

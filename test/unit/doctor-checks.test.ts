@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkBotInfo, checkEvents, checkScopes, checkWork, STUCK_AFTER_SECONDS } from '../../src/doctor/checks.js';
-import { EVENT_NEEDS, SCOPE_NEEDS } from '../../src/doctor/needs.js';
+import { EVENT_NEEDS } from '../../src/doctor/needs.js';
+import { SCOPES } from '../../src/feishu/scopes.js';
 import { reportCard, reportText } from '../../src/doctor/format.js';
 import { toDepth } from '../../src/metrics/depths.js';
 import { missingMigrations } from '../../src/metrics/readiness.js';
@@ -21,9 +22,28 @@ describe('doctor checks', () => {
   });
 
   it('accepts a broader scope in place of a narrower one', () => {
-    const names = SCOPE_NEEDS.map((n) => n.anyOf.at(-1)!);
-    const r = checkScopes({ ok: true, value: names.map((name) => ({ name, granted: true })) }, SCOPE_NEEDS, config);
+    const names = SCOPES.map((n) => n.alternatives.at(-1) ?? n.scope);
+    const r = checkScopes({ ok: true, value: names.map((name) => ({ name, granted: true })) }, SCOPES, config);
     expect(r.status).toBe('ok');
+    const granted = (list: string[]) => ({ ok: true as const, value: list.map((name) => ({ name, granted: true })) });
+    const narrow = names.filter((n) => n !== 'contact:contact:readonly_as_app');
+    expect(checkScopes(granted(narrow), SCOPES, config)).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('contact:user.base:readonly for'),
+    });
+  });
+
+  it('requires a scope only with the configuration that uses it', () => {
+    const all = SCOPES.map((n) => n.scope);
+    const granted = (list: string[]) => ({ ok: true as const, value: list.map((name) => ({ name, granted: true })) });
+    const noUserId = all.filter((s) => s !== 'contact:user.employee_id:readonly');
+    expect(checkScopes(granted(noUserId), SCOPES, { ...config, QINGSUYUN_USER_MATCH: 'user_id' }).status).toBe('fail');
+    expect(checkScopes(granted(noUserId), SCOPES, { ...config, QINGSUYUN_USER_MATCH: 'email' }).status).toBe('warn');
+    const noHelpdesk = all.filter((s) => !s.startsWith('helpdesk:'));
+    const helpdesk = { ...config, FEISHU_HELPDESK_ID: 'hd', FEISHU_HELPDESK_TOKEN: 'tok' };
+    expect(checkScopes(granted(noHelpdesk), SCOPES, helpdesk).status).toBe('fail');
+    const without = { ...config, FEISHU_HELPDESK_ID: undefined, FEISHU_HELPDESK_TOKEN: undefined };
+    expect(checkScopes(granted(noHelpdesk), SCOPES, without).status).toBe('warn');
   });
 
   it('tells an event seen long ago from one seen recently', () => {

@@ -3,6 +3,7 @@
  * a chat for `route` without the developer console.
  */
 import { escapeMd, t } from '../../../cards/kit.js';
+import { USER_ID_SCOPE } from '../../feishu/scopes.js';
 import type { CommandContext } from '../context.js';
 import { infoCard, join, same, type Card } from './replies.js';
 
@@ -18,7 +19,10 @@ export async function runWhoami(ctx: CommandContext): Promise<Card> {
     same(`open_id: ${code(openId)}`),
     userId
       ? same(`user_id: ${code(userId)}`)
-      : t('user_id：-（应用需要「获取用户 user ID」权限）', 'user_id: - (the app needs the "Obtain user ID" scope)'),
+      : t(
+          `user_id：-（应用需要「获取用户 user ID」权限 \`${USER_ID_SCOPE}\`）`,
+          `user_id: - (the app needs the "Obtain user ID" scope, \`${USER_ID_SCOPE}\`)`,
+        ),
     same(`union_id: ${code(unionId)}`),
   ];
   if (ctx.chat.chatType === 'group')
