@@ -11,6 +11,7 @@ import { FeishuEmulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from '../emulator/
 import { AlmEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN } from '../emulator/alm/index.js';
 import { DEMO_ADMIN, DEMO_GROUPS, DEMO_HELPDESK_ID, DEMO_LEARNING_OBJECTS, DEMO_USERS, emulatedUsers } from './demo.js';
 import { sandboxRoutes } from './routes.js';
+import { SCOPES } from '../feishu/scopes.js';
 
 /** Used when the environment does not set them. */
 export const SANDBOX_DEFAULTS: Readonly<Record<string, string>> = {
@@ -71,6 +72,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     users: emulatedUsers(),
     botName: '学习助手 Learning assistant',
     helpdesks: [{ id: merged.FEISHU_HELPDESK_ID!, token: merged.FEISHU_HELPDESK_TOKEN! }],
+    // The demo app is set up as the README says: every scope the bot asks for is granted, so `doctor` passes.
+    grantedScopes: SCOPES.map((need) => need.scope),
   });
   for (const group of DEMO_GROUPS) feishu.addChat(group.chat_id);
   const alm = await AlmEmulator.start({
