@@ -2,7 +2,8 @@
  * The baseline: the SDK's own sample receiver. EventDispatcher (which checks X-Lark-Signature because encryptKey
  * is set) behind lark.adaptKoa on a Koa app; the handler answers 'success' and stores nothing.
  *
- * Run as a child: `FEISHU_ENCRYPT_KEY=… FEISHU_VERIFICATION_TOKEN=… PORT=0 node --import tsx bench/baseline-receiver.ts`
+ * Run as a child:
+ *   `FEISHU_ENCRYPT_KEY=… FEISHU_VERIFICATION_TOKEN=… PORT=0 node --import tsx bench/baseline-receiver.ts`
  * prints `BENCH_READY <port>` once listening. GET /healthz answers 200; GET /stats says how many events reached
  * the handler (a request that fails the SDK's signature check never does).
  */

@@ -1,4 +1,7 @@
-/** Child processes for the benchmark: spawn a TypeScript entry point, read its marker lines, stop it, measure its CPU. */
+/**
+ * Child processes for the benchmark: spawn a TypeScript entry point, read its marker lines, stop it, measure its
+ * CPU.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -93,7 +93,10 @@ export function treeRss(root: number): TreeRss {
   return { mb: processes.reduce((n, p) => n + p.mb, 0), processes };
 }
 
-/** The node arguments of `npm start` (package.json: `exec node <flags> dist/src/main.js`), so the bench runs the same. */
+/**
+ * The node arguments of `npm start` (package.json: `exec node <flags> dist/src/main.js`), so the bench runs the
+ * same.
+ */
 export function startCommand(): string[] {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const m = /^(?:exec )?node (.*)$/.exec(pkg.scripts.start);
@@ -281,7 +284,8 @@ async function runLane(
       afterMb: after.mb,
     };
     progress(
-      `memory ${lane}: after the flood ${after.mb.toFixed(0)} MB (peak ${floodFigures.peakMb.toFixed(0)}); soak ${opts.soakSeconds} s at ${opts.soakRate}/s ...`,
+      `memory ${lane}: after the flood ${after.mb.toFixed(0)} MB (peak ${floodFigures.peakMb.toFixed(0)}); ` +
+        `soak ${opts.soakSeconds} s at ${opts.soakRate}/s ...`,
     );
     const s = await soak(pid, port, keys, opts.soakSeconds, opts.soakRate, `50a${lane === 'pglite' ? 'a' : 'b'}0000`);
     return { lane, startupSeconds, idle, flood: floodFigures, soak: s };
@@ -324,16 +328,21 @@ function skipped(lane: MemoryLane['lane'], why: string): MemoryLane {
   };
 }
 
-/** The lines `npm run bench` prints; targets: idle ≤ 300 MB (embedded) / ≤ 150 MB (PostgreSQL), ≤ 450 MB after the flood. */
+/**
+ * The lines `npm run bench` prints; targets: idle ≤ 300 MB (embedded) / ≤ 150 MB (PostgreSQL), ≤ 450 MB after the
+ * flood.
+ */
 export function formatMemory(lanes: MemoryLane[]): string[] {
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : 'n/a');
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const lines = [
     '',
-    `memory (RSS of the whole process tree of \`node ${startCommand().join(' ')}\` as \`npm start\` runs it, from /proc; MB = MiB)`,
+    `memory (RSS of the whole process tree of \`node ${startCommand().join(' ')}\` as \`npm start\` runs it, ` +
+      'from /proc; MB = MiB)',
   ];
   lines.push(
-    `${'lane'.padEnd(10)}${'idle'.padStart(7)}${'flood peak'.padStart(12)}${'after flood'.padStart(13)}${'soak early'.padStart(12)}${'soak late'.padStart(11)}${'soak max'.padStart(10)}`,
+    `${'lane'.padEnd(10)}${'idle'.padStart(7)}${'flood peak'.padStart(12)}${'after flood'.padStart(13)}` +
+      `${'soak early'.padStart(12)}${'soak late'.padStart(11)}${'soak max'.padStart(10)}`,
   );
   for (const l of lanes) {
     if (l.skipped) {
@@ -341,7 +350,8 @@ export function formatMemory(lanes: MemoryLane[]): string[] {
       continue;
     }
     lines.push(
-      `${l.lane.padEnd(10)}${f(l.idle.mb).padStart(7)}${f(l.flood.peakMb).padStart(12)}${f(l.flood.afterMb).padStart(13)}` +
+      `${l.lane.padEnd(10)}${f(l.idle.mb).padStart(7)}` +
+        `${f(l.flood.peakMb).padStart(12)}${f(l.flood.afterMb).padStart(13)}` +
         `${f(l.soak.earlyMb).padStart(12)}${f(l.soak.lateMb).padStart(11)}${f(l.soak.maxMb).padStart(10)}`,
     );
   }
@@ -350,16 +360,19 @@ export function formatMemory(lanes: MemoryLane[]): string[] {
     const idleTarget = l.lane === 'pglite' ? 300 : 150;
     const growth = l.soak.lateMb - l.soak.earlyMb;
     lines.push(
-      `${l.lane}: idle ≤ ${idleTarget} MB: ${verdict(l.idle.mb <= idleTarget)}; after the flood ≤ 450 MB: ${verdict(l.flood.afterMb <= 450)}` +
+      `${l.lane}: idle ≤ ${idleTarget} MB: ${verdict(l.idle.mb <= idleTarget)}; ` +
+        `after the flood ≤ 450 MB: ${verdict(l.flood.afterMb <= 450)}` +
         ` (peak ${verdict(l.flood.peakMb <= 450)}); soak growth ${growth >= 0 ? '+' : ''}${f(growth)} MB ` +
         `(${verdict(growth <= Math.max(10, 0.05 * l.soak.earlyMb))}: ≤ max(10 MB, 5%))`,
     );
     lines.push(
-      `  started in ${l.startupSeconds.toFixed(1)} s; idle processes: ${l.idle.processes.map((p) => `${p.name} ${f(p.mb)}`).join(', ')}`,
+      `  started in ${l.startupSeconds.toFixed(1)} s; ` +
+        `idle processes: ${l.idle.processes.map((p) => `${p.name} ${f(p.mb)}`).join(', ')}`,
     );
     lines.push(
-      `  flood: ${l.flood.seconds} s, ${l.flood.acked} events acknowledged (${f(l.flood.eventsPerSecond)}/s), non-2xx ${l.flood.non2xx}; ` +
-        `backlog worked off ${Number.isFinite(l.flood.drainSeconds) ? `in ${l.flood.drainSeconds.toFixed(0)} s` : '(not awaited)'}`,
+      `  flood: ${l.flood.seconds} s, ${l.flood.acked} events acknowledged (${f(l.flood.eventsPerSecond)}/s), ` +
+        `non-2xx ${l.flood.non2xx}; backlog worked off ` +
+        `${Number.isFinite(l.flood.drainSeconds) ? `in ${l.flood.drainSeconds.toFixed(0)} s` : '(not awaited)'}`,
     );
     const every = Math.max(1, Math.floor(l.soak.samples.length / 10));
     lines.push(

@@ -60,32 +60,52 @@ function combine(runs: ReceiverRun[]) {
 
 function printIntake(r: IntakeResult, connections: number, seconds: number, warmup: number, encrypt: boolean): boolean {
   const row = (name: string, x: ReturnType<typeof combine>) =>
-    `${name.padEnd(18)}${pad(f(x.eventsPerSecond, 0), 9)}${pad(f(x.p50, 2), 9)}${pad(f(x.p99, 2), 9)}${pad(String(x.non2xx), 9)}` +
+    `${name.padEnd(18)}${pad(f(x.eventsPerSecond, 0), 9)}${pad(f(x.p50, 2), 9)}${pad(f(x.p99, 2), 9)}` +
+    `${pad(String(x.non2xx), 9)}` +
     `${pad(f(x.receiverCores, 2), 11)}${pad(f(x.generatorCores, 2), 11)}`;
   const b = combine(r.baseline);
   const bot = combine(r.bot);
   const ratio = bot.eventsPerSecond / b.eventsPerSecond;
   const storedOk = r.stored.missing === 0;
+  const storedVerdict = storedOk
+    ? 'PASS'
+    : `FAIL, ${r.stored.missing} missing e.g. ${r.stored.sampleMissing.join(', ')}; data kept in ${r.dataDir}`;
+  const badSignatureReached = r.baseline.some((x) => x.badSignatureHandled);
   const rounds = r.bot.map((x, i) => {
     const y = r.baseline[i]!;
-    return `  round ${i + 1}: baseline ${f(y.load.eventsPerSecond, 0)}/s p99 ${f(y.load.p99, 2)} ms; bot ${f(x.load.eventsPerSecond, 0)}/s p99 ${f(x.load.p99, 2)} ms; ratio ${f(x.load.eventsPerSecond / y.load.eventsPerSecond, 2)}`;
+    return (
+      `  round ${i + 1}: baseline ${f(y.load.eventsPerSecond, 0)}/s p99 ${f(y.load.p99, 2)} ms; ` +
+      `bot ${f(x.load.eventsPerSecond, 0)}/s p99 ${f(x.load.p99, 2)} ms; ` +
+      `ratio ${f(x.load.eventsPerSecond / y.load.eventsPerSecond, 2)}`
+    );
   });
   const lines = [
     '',
-    `intake (${connections} connections, ${r.bot.length} alternating rounds of ${seconds} s after ${warmup} s warm-up each, ${encrypt ? 'encrypted' : 'plaintext'} signed v2 events, each unique)`,
-    `each receiver in its own child process, one at a time; the load generator in another (raw keep-alive HTTP/1.1, requests pre-built)`,
-    `${''.padEnd(18)}${pad('events/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}${pad('recv cores', 11)}${pad('gen cores', 11)}`,
+    `intake (${connections} connections, ${r.bot.length} alternating rounds of ${seconds} s ` +
+      `after ${warmup} s warm-up each, ${encrypt ? 'encrypted' : 'plaintext'} signed v2 events, each unique)`,
+    'each receiver in its own child process, one at a time; ' +
+      'the load generator in another (raw keep-alive HTTP/1.1, requests pre-built)',
+    `${''.padEnd(18)}${pad('events/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}` +
+      `${pad('recv cores', 11)}${pad('gen cores', 11)}`,
     row('baseline (sdk)', b),
     row('bot (pglite)', bot),
-    `(events/s over all measured windows; p50 the median round's, p99 the worst round's; non-2xx over whole runs: warm-up, window and drain)`,
+    "(events/s over all measured windows; p50 the median round's, p99 the worst round's; " +
+      'non-2xx over whole runs: warm-up, window and drain)',
     ...rounds,
-    `ratio bot/baseline: ${f(ratio, 2)}   target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'};  bot p99 < 50 ms: ${bot.p99 < 50 ? 'met' : 'NOT met'}`,
-    `stored check: ${r.stored.acked} acknowledged, ${r.stored.acked - r.stored.missing} of them stored (${r.stored.stored} rows): ${storedOk ? 'PASS' : `FAIL, ${r.stored.missing} missing e.g. ${r.stored.sampleMissing.join(', ')}; data kept in ${r.dataDir}`}`,
+    `ratio bot/baseline: ${f(ratio, 2)}   target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'};  ` +
+      `bot p99 < 50 ms: ${bot.p99 < 50 ? 'met' : 'NOT met'}`,
+    `stored check: ${r.stored.acked} acknowledged, ${r.stored.acked - r.stored.missing} of them stored ` +
+      `(${r.stored.stored} rows): ${storedVerdict}`,
     '',
     'details',
-    `  baseline: handler ran for ${sum(r.baseline.map((x) => x.handled))} events, ${sum(r.baseline.map((x) => x.load.acked))} answered 200; a bad X-Lark-Signature ${r.baseline.some((x) => x.badSignatureHandled) ? 'REACHED the handler' : 'did not reach the handler (the SDK verifies)'}`,
-    `  bot: bad X-Lark-Signature answered ${[...new Set(r.bot.map((x) => x.badSignatureStatus))].join(', ')}; ready ${r.bot.map((x) => f(x.startupSeconds)).join(' / ')} s after spawn (the first round migrates a fresh data dir)`,
-    `  bot: inbound_event rows by status at the end (worker progress): ${JSON.stringify(r.workerStatus)}; notification rows: ${r.notifications}`,
+    `  baseline: handler ran for ${sum(r.baseline.map((x) => x.handled))} events, ` +
+      `${sum(r.baseline.map((x) => x.load.acked))} answered 200; a bad X-Lark-Signature ` +
+      `${badSignatureReached ? 'REACHED the handler' : 'did not reach the handler (the SDK verifies)'}`,
+    `  bot: bad X-Lark-Signature answered ${[...new Set(r.bot.map((x) => x.badSignatureStatus))].join(', ')}; ` +
+      `ready ${r.bot.map((x) => f(x.startupSeconds)).join(' / ')} s after spawn ` +
+      '(the first round migrates a fresh data dir)',
+    `  bot: inbound_event rows by status at the end (worker progress): ${JSON.stringify(r.workerStatus)}; ` +
+      `notification rows: ${r.notifications}`,
     `  bot: stored but never acknowledged: ${r.stored.unacknowledgedStored}`,
     ...(
       [
@@ -95,7 +115,11 @@ function printIntake(r: IntakeResult, connections: number, seconds: number, warm
     ).flatMap(([name, xs]) =>
       xs.map((x, i) => {
         const l = x.load;
-        return `  ${name} round ${i + 1}: sent ${l.sent}, statuses ${JSON.stringify(l.statusCounts)}, socket errors ${l.socketErrors}, p90 ${f(l.p90, 2)} ms, max ${f(l.max, 2)} ms, built on the fly ${l.builtOnTheFly} (pre-build ${f(l.prebuildSeconds)} s)`;
+        return (
+          `  ${name} round ${i + 1}: sent ${l.sent}, statuses ${JSON.stringify(l.statusCounts)}, ` +
+          `socket errors ${l.socketErrors}, p90 ${f(l.p90, 2)} ms, max ${f(l.max, 2)} ms, ` +
+          `built on the fly ${l.builtOnTheFly} (pre-build ${f(l.prebuildSeconds)} s)`
+        );
       }),
     ),
   ];
@@ -109,10 +133,18 @@ function printDrain(d: DrainResult): boolean {
   const pass = d.percentOfLimit >= 95 && d.rejected === 0 && d.recorded === d.count && d.sent === d.count;
   const lines = [
     '',
-    `outbox drain (emulator: ${d.ratePerSecond}/s per app, 5/s per recipient, per-minute tier DISABLED (appRatePerMinute null, limiter perMinute 0); ${d.count} distinct recipients; dispatcher maxInFlight ${d.maxInFlight}, pollMs 200)`,
-    `outbox drain: ${d.sent} notifications in ${f(d.elapsedSeconds)} s = ${f(d.sendsPerSecond)}/s (${f(d.percentOfLimit)}% of ${d.ratePerSecond}/s), rejected ${d.rejected}, recorded ${d.recorded}: ${pass ? 'PASS' : 'FAIL'}`,
-    `  most sends the emulator accepted in any 1 s window: ${d.maxInAnySecond}; distinct uuids recorded ${d.distinctUuidsRecorded}; failed rows ${d.failed}; other send errors ${d.otherErrors}${d.rejected ? `; rejections ${JSON.stringify(d.rejectedByCode)}` : ''}${d.timedOut ? '; TIMED OUT' : ''}`,
-    `  elapsed = dispatcher.start() until every row is 'sent' (the first ${d.ratePerSecond} go out at once, so a short drain reads slightly above the limit)`,
+    `outbox drain (emulator: ${d.ratePerSecond}/s per app, 5/s per recipient, ` +
+      'per-minute tier DISABLED (appRatePerMinute null, limiter perMinute 0); ' +
+      `${d.count} distinct recipients; dispatcher maxInFlight ${d.maxInFlight}, pollMs 200)`,
+    `outbox drain: ${d.sent} notifications in ${f(d.elapsedSeconds)} s = ${f(d.sendsPerSecond)}/s ` +
+      `(${f(d.percentOfLimit)}% of ${d.ratePerSecond}/s), rejected ${d.rejected}, recorded ${d.recorded}: ` +
+      `${pass ? 'PASS' : 'FAIL'}`,
+    `  most sends the emulator accepted in any 1 s window: ${d.maxInAnySecond}; ` +
+      `distinct uuids recorded ${d.distinctUuidsRecorded}; failed rows ${d.failed}; ` +
+      `other send errors ${d.otherErrors}${d.rejected ? `; rejections ${JSON.stringify(d.rejectedByCode)}` : ''}` +
+      `${d.timedOut ? '; TIMED OUT' : ''}`,
+    `  elapsed = dispatcher.start() until every row is 'sent' (the first ${d.ratePerSecond} go out at once, ` +
+      'so a short drain reads slightly above the limit)',
   ];
   console.log(lines.join('\n'));
   return pass;
@@ -122,7 +154,8 @@ const cpuModel = cpus()[0]?.model ?? 'unknown cpu';
 console.log(`bench: node ${process.version}, ${availableParallelism()} cores (${cpuModel}); all on 127.0.0.1`);
 if (availableParallelism() <= 2) {
   console.log(
-    'note: with 2 cores the generator and the receiver compete for CPU; "recv cores"/"gen cores" show how much each used.',
+    'note: with 2 cores the generator and the receiver compete for CPU; ' +
+      '"recv cores"/"gen cores" show how much each used.',
   );
 }
 

@@ -153,7 +153,8 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
     };
     const hold = (
       await db.query<{ p50: number; p90: number; max: number }>(
-        `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY ms) AS p90,
+        `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY ms) AS p90,
                 max(ms)::float8 AS max
            FROM (SELECT (EXTRACT(EPOCH FROM ends_at - granted_at) * 1000)::float8 AS ms FROM feishu_send_slot) x`,
       )
@@ -243,21 +244,36 @@ export function printScaleOut(r: ScaleResult): boolean {
     (!t || (t.sent === t.cards && t.distinctUuids === t.cards && t.stats.rateLimited === 0));
   const lines = [
     '',
-    `scale-out (${r.instances} instances on one PostgreSQL database, each src/main.ts in its own process; one Feishu emulator: ${LIMIT}/s and 1000/min per app, 5/s per recipient)`,
-    `start: ${r.instances} instances started at the same instant on a fresh database, all healthy after ${f(r.startSeconds)} s; _prisma_migrations: ${r.migrationRows} rows for ${r.migrations} migrations`,
-    `drain: ${d.sent}/${d.cards} cards (distinct users) in ${f(d.seconds)} s from queueing to the last 'sent' = ${f(rate)}/s (${f((100 * rate) / LIMIT)}% of ${LIMIT}/s); at the emulator, first to last card: ${f(emuRate)}/s (${f((100 * emuRate) / LIMIT)}%)`,
-    `  emulator: ${s.attempts} send attempts, rejected 429/99991400: ${s.rateLimited}, 230020: ${s.tooFrequent}; most created in any 1 s: ${s.maxCreatedInAnySecond}, in any 60 s: ${s.maxCreatedInAnyMinute}; each uuid once: ${d.distinctUuids === d.cards ? 'yes' : 'NO'}`,
-    `  database cost of the shared limit per send: ${perSend(r.cost.acquire)} feishu_send_acquire + ${perSend(r.cost.release)} feishu_send_release + ${perSend(r.cost.renew)} feishu_send_renew calls, ${f(r.cost.serverMs / Math.max(1, d.sent), 3)} ms server time (pg_stat_user_functions); all transactions in the database during the drain: ${perSend(r.cost.commits)} per send`,
-    `  slot held from grant to the response's stamp (ms): p50 ${f(r.cost.hold.p50)}, p90 ${f(r.cost.hold.p90)}, max ${f(r.cost.hold.max)} (each slot counts for 1 s after that)`,
+    `scale-out (${r.instances} instances on one PostgreSQL database, each src/main.ts in its own process; ` +
+      `one Feishu emulator: ${LIMIT}/s and 1000/min per app, 5/s per recipient)`,
+    `start: ${r.instances} instances started at the same instant on a fresh database, ` +
+      `all healthy after ${f(r.startSeconds)} s; ` +
+      `_prisma_migrations: ${r.migrationRows} rows for ${r.migrations} migrations`,
+    `drain: ${d.sent}/${d.cards} cards (distinct users) in ${f(d.seconds)} s from queueing to the last 'sent' = ` +
+      `${f(rate)}/s (${f((100 * rate) / LIMIT)}% of ${LIMIT}/s); ` +
+      `at the emulator, first to last card: ${f(emuRate)}/s (${f((100 * emuRate) / LIMIT)}%)`,
+    `  emulator: ${s.attempts} send attempts, rejected 429/99991400: ${s.rateLimited}, 230020: ${s.tooFrequent}; ` +
+      `most created in any 1 s: ${s.maxCreatedInAnySecond}, in any 60 s: ${s.maxCreatedInAnyMinute}; ` +
+      `each uuid once: ${d.distinctUuids === d.cards ? 'yes' : 'NO'}`,
+    `  database cost of the shared limit per send: ${perSend(r.cost.acquire)} feishu_send_acquire + ` +
+      `${perSend(r.cost.release)} feishu_send_release + ${perSend(r.cost.renew)} feishu_send_renew calls, ` +
+      `${f(r.cost.serverMs / Math.max(1, d.sent), 3)} ms server time (pg_stat_user_functions); ` +
+      `all transactions in the database during the drain: ${perSend(r.cost.commits)} per send`,
+    `  slot held from grant to the response's stamp (ms): p50 ${f(r.cost.hold.p50)}, p90 ${f(r.cost.hold.p90)}, ` +
+      `max ${f(r.cost.hold.max)} (each slot counts for 1 s after that)`,
   ];
   if (t) {
     lines.push(
-      `takeover: SIGKILL of one instance while ${t.heldAtKill} cards were claimed by the instances; every one of them sent ${f(t.seconds)} s after the kill (${t.takenOver} sent again by another instance)`,
-      `  ${t.sent}/${t.cards} cards sent; emulator: rejected 429/99991400: ${t.stats.rateLimited}, 230020: ${t.stats.tooFrequent}, most in any 1 s: ${t.stats.maxCreatedInAnySecond}; each uuid once: ${t.distinctUuids === t.cards ? 'yes' : 'NO'}`,
+      `takeover: SIGKILL of one instance while ${t.heldAtKill} cards were claimed by the instances; ` +
+        `every one of them sent ${f(t.seconds)} s after the kill (${t.takenOver} sent again by another instance)`,
+      `  ${t.sent}/${t.cards} cards sent; emulator: rejected 429/99991400: ${t.stats.rateLimited}, ` +
+        `230020: ${t.stats.tooFrequent}, most in any 1 s: ${t.stats.maxCreatedInAnySecond}; ` +
+        `each uuid once: ${t.distinctUuids === t.cards ? 'yes' : 'NO'}`,
     );
   }
   lines.push(
-    `scale-out: ${ok ? 'PASS' : 'FAIL'} (nothing lost or doubled, no send refused for a limit, migrations applied once)`,
+    `scale-out: ${ok ? 'PASS' : 'FAIL'} ` +
+      '(nothing lost or doubled, no send refused for a limit, migrations applied once)',
   );
   console.log(lines.join('\n'));
   return ok;

@@ -43,7 +43,8 @@ export function helpCard({ isAdmin, commands, kinds }: HelpCardInput): Record<st
     markdown(
       t(
         '私聊时直接发送命令；在群里请先 @我。命令前的 / 可以省略，中文和英文命令都可以用。',
-        'Send a command in a direct chat; in a group, @mention me first. The leading / is optional, and Chinese or English names both work.',
+        'Send a command in a direct chat; in a group, @mention me first. ' +
+          'The leading / is optional, and Chinese or English names both work.',
       ),
       'intro',
     ),

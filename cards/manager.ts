@@ -60,7 +60,8 @@ export function managerNoticeCard(input: ManagerNoticeCardInput): Record<string,
   const verb = verbs[input.outcome];
   const body = t(
     `**${learner}** ${verb.zh}${type.zh} **${item}**${input.outcome === 'awaiting_grading' ? '，正在等待阅卷' : ''}。`,
-    `**${learner}** ${verb.en} the ${type.en} **${item}**${input.outcome === 'awaiting_grading' ? ', which is awaiting grading' : ''}.`,
+    `**${learner}** ${verb.en} the ${type.en} **${item}**` +
+      `${input.outcome === 'awaiting_grading' ? ', which is awaiting grading' : ''}.`,
   );
 
   const rows: (readonly [I18nText, I18nText])[] = [];

@@ -11,7 +11,8 @@ export function onboardingCard({ isAdmin }: OnboardingCardInput): Record<string,
     markdown(
       t(
         '你好！我是**学习与服务台助手**，会把学习平台和服务台的动态以卡片的形式发给你。',
-        "Hi! I'm the **learning and helpdesk assistant**. I bring news from your learning platforms and the helpdesk to you as cards.",
+        "Hi! I'm the **learning and helpdesk assistant**. " +
+          'I bring news from your learning platforms and the helpdesk to you as cards.',
       ),
       'intro',
     ),
@@ -19,21 +20,26 @@ export function onboardingCard({ isAdmin }: OnboardingCardInput): Record<string,
     markdown(
       t(
         '**学员**\n- 课程通过、考试成绩、打卡等结果会第一时间发给你\n- 发送「进度」查看你在各平台的课程和考试',
-        '**Learners**\n- Course results, exam scores and check-ins reach you as soon as they happen\n- Send `progress` to see your courses and exams across platforms',
+        '**Learners**\n- Course results, exam scores and check-ins reach you as soon as they happen\n' +
+          '- Send `progress` to see your courses and exams across platforms',
       ),
       'learners',
     ),
     markdown(
       t(
         '**经理**\n- 你的下属完成课程或考试时，你会收到通知，并可一键发送祝贺\n- 服务台的新工单也会提醒到你',
-        '**Managers**\n- When someone who reports to you completes a course or an exam, you are told and can send congratulations in one click\n- New helpdesk tickets are announced too',
+        '**Managers**\n' +
+          '- When someone who reports to you completes a course or an exam, ' +
+          'you are told and can send congratulations in one click\n' +
+          '- New helpdesk tickets are announced too',
       ),
       'managers',
     ),
     markdown(
       t(
         '**管理员**\n- 直接在聊天里配置：绑定账号、把通知路由到群、查看运行状态',
-        '**Admins**\n- Configure everything right here in chat: bind accounts, route notifications to groups, check the status',
+        '**Admins**\n' +
+          '- Configure everything right here in chat: bind accounts, route notifications to groups, check the status',
       ),
       'admins',
     ),

@@ -46,7 +46,10 @@ function freePort() {
   });
 }
 
-/** A Feishu v2 event as Feishu posts it: JSON body, X-Lark-Signature = sha256(timestamp + nonce + encryptKey + body). */
+/**
+ * A Feishu v2 event as Feishu posts it: JSON body,
+ * X-Lark-Signature = sha256(timestamp + nonce + encryptKey + body).
+ */
 function signedEvent(keys, id) {
   const body = JSON.stringify({
     schema: '2.0',

@@ -97,12 +97,15 @@ export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (!config.FEISHU_APP_ID || !config.FEISHU_APP_SECRET) {
     warnings.push(
-      'FEISHU_APP_ID / FEISHU_APP_SECRET are not set: events are still received and stored, but no card can be sent until they are set (pending notifications are kept and sent after a restart with credentials).',
+      'FEISHU_APP_ID / FEISHU_APP_SECRET are not set: events are still received and stored, ' +
+        'but no card can be sent until they are set ' +
+        '(pending notifications are kept and sent after a restart with credentials).',
     );
   }
   if (!config.FEISHU_ENCRYPT_KEY) {
     warnings.push(
-      'FEISHU_ENCRYPT_KEY is not set: request signatures on /webhook/event cannot be checked and encrypted events are refused. Set it to the Encrypt Key of the app.',
+      'FEISHU_ENCRYPT_KEY is not set: request signatures on /webhook/event cannot be checked ' +
+        'and encrypted events are refused. Set it to the Encrypt Key of the app.',
     );
   }
   if (!config.FEISHU_VERIFICATION_TOKEN) {
@@ -110,7 +113,8 @@ export function configWarnings(config: Config): string[] {
   }
   if (!config.FEISHU_ENCRYPT_KEY && !config.FEISHU_VERIFICATION_TOKEN) {
     warnings.push(
-      'Neither FEISHU_ENCRYPT_KEY nor FEISHU_VERIFICATION_TOKEN is set: anyone who can reach /webhook/event can submit events.',
+      'Neither FEISHU_ENCRYPT_KEY nor FEISHU_VERIFICATION_TOKEN is set: ' +
+        'anyone who can reach /webhook/event can submit events.',
     );
   }
   if (!config.ALM_WEBHOOK_USER || !config.ALM_WEBHOOK_PASSWORD) {
@@ -120,7 +124,8 @@ export function configWarnings(config: Config): string[] {
   }
   if (!almApiConfigured(config)) {
     warnings.push(
-      'ALM_CLIENT_ID / ALM_CLIENT_SECRET / ALM_REFRESH_TOKEN are not set: ALM learners can only be found through `bind`, and ALM cards show ids instead of course names.',
+      'ALM_CLIENT_ID / ALM_CLIENT_SECRET / ALM_REFRESH_TOKEN are not set: ' +
+        'ALM learners can only be found through `bind`, and ALM cards show ids instead of course names.',
     );
   }
   if (!config.QINGSUYUN_SECRET_KEY) {
@@ -128,7 +133,8 @@ export function configWarnings(config: Config): string[] {
   }
   if (!config.FEISHU_HELPDESK_ID || !config.FEISHU_HELPDESK_TOKEN) {
     warnings.push(
-      'FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN are not set: helpdesk ticket events must be subscribed by hand (helpdesk API event/subscribe).',
+      'FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN are not set: ' +
+        'helpdesk ticket events must be subscribed by hand (helpdesk API event/subscribe).',
     );
   }
   if (config.ADMIN_OPEN_IDS.length === 0) {

@@ -29,7 +29,8 @@ log.info(
     feishuDomain: config.FEISHU_DOMAIN,
     sending: Boolean(bot.dispatcher),
   },
-  `bot listening on port ${bot.port}: POST /webhook/event, /webhook/card, /webhook/alm, /webhook/qingsuyun; GET /healthz`,
+  `bot listening on port ${bot.port}: ` +
+    'POST /webhook/event, /webhook/card, /webhook/alm, /webhook/qingsuyun; GET /healthz',
 );
 
 // Ctrl-C under `npm start` delivers SIGINT twice (the terminal signals the whole process group, and npm forwards it

@@ -128,7 +128,10 @@ const MENTION_KEY = /@_user_\d+|@_all(?![A-Za-z0-9_])/g;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const INVISIBLE = /[\u00ad\u200b-\u200f\u2060\ufeff]/g;
 
-/** NFKC (full-width letters, digits, spaces and slashes become ASCII), controls become spaces, mention keys stand alone. */
+/**
+ * NFKC (full-width letters, digits, spaces and slashes become ASCII), controls become spaces,
+ * mention keys stand alone.
+ */
 function tokenize(text: string): string[] {
   return text
     .normalize('NFKC')
@@ -258,8 +261,10 @@ class Args {
 }
 
 const OPEN_ID = /^ou_[A-Za-z0-9]{1,64}$/;
-const EMAIL =
-  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+/** An email address: a local part of up to 64 allowed characters, `@`, then two or more dot-separated labels. */
+const EMAIL_LOCAL = "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}";
+const EMAIL_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+const EMAIL = new RegExp(`^${EMAIL_LOCAL}@${EMAIL_LABEL}(?:\\.${EMAIL_LABEL})+$`);
 const isEmail = (tok: string) => tok.length <= 254 && EMAIL.test(tok) && !/\.\.|^\.|\.@/.test(tok);
 const EXTERNAL_ID = { zh: '外部用户ID', en: 'external user id' };
 

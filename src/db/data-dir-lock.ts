@@ -14,8 +14,9 @@ export const LOCK_FILE = 'bot.lock';
 export class DataDirInUse extends Error {
   constructor(dataDir: string, owner: string) {
     super(
-      `the data directory ${dataDir} is in use by another bot (${owner}). Two processes on one embedded database would ` +
-        `corrupt it: stop the other one, or give this one its own DATA_DIR (several instances need DATABASE_URL).`,
+      `the data directory ${dataDir} is in use by another bot (${owner}). ` +
+        'Two processes on one embedded database would corrupt it: stop the other one, ' +
+        'or give this one its own DATA_DIR (several instances need DATABASE_URL).',
     );
     this.name = 'DataDirInUse';
   }

@@ -46,7 +46,8 @@ async function migrationsNeeded(client: pg.Client): Promise<boolean> {
   let rows: { migration_name: string; checksum: string }[];
   try {
     ({ rows } = await client.query<{ migration_name: string; checksum: string }>(
-      'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      'SELECT migration_name, checksum FROM _prisma_migrations ' +
+        'WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     ));
   } catch (err) {
     if ((err as { code?: string }).code === '42P01') return true; // no _prisma_migrations table: a fresh database

@@ -38,7 +38,8 @@ export async function fetchBotOpenId(feishu: FeishuClient, log: Logger): Promise
 export async function subscribeTicketEvents(feishu: FeishuClient, config: Config, log: Logger): Promise<boolean> {
   if (!config.FEISHU_HELPDESK_ID || !config.FEISHU_HELPDESK_TOKEN) {
     log.info(
-      'FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN are not set: subscribe the helpdesk ticket events by hand (helpdesk/v1/events/subscribe) to receive tickets',
+      'FEISHU_HELPDESK_ID / FEISHU_HELPDESK_TOKEN are not set: ' +
+        'subscribe the helpdesk ticket events by hand (helpdesk/v1/events/subscribe) to receive tickets',
     );
     return false;
   }

@@ -53,7 +53,8 @@ async function applyTicket(
   const [row] = await tx.$queryRaw<
     { version: number; source_updated: bigint | null; claimed_by: string | null; claimed_at: Date | null }[]
   >`
-    SELECT version, source_updated, claimed_by, claimed_at FROM helpdesk_ticket WHERE ticket_id = ${ticketId} FOR UPDATE`;
+    SELECT version, source_updated, claimed_by, claimed_at FROM helpdesk_ticket
+    WHERE ticket_id = ${ticketId} FOR UPDATE`;
   if (!row) throw new Error(`ticket ${ticketId} vanished`);
   const updatedAt = typeof ticket.updated_at === 'number' && ticket.updated_at > 0 ? BigInt(ticket.updated_at) : null;
   if (row.version > 0 && row.source_updated !== null && updatedAt !== null && updatedAt <= row.source_updated) {

@@ -16,7 +16,8 @@ export function reportFailures(db: Db): FailedForGood {
         title: t('消息发送失败', 'Delivery failed'),
         body: t(
           `一条「${row.kind}」消息（发给 ${row.receiveIdType}）发送失败，不会再重试：\n${reason}\n修复后发送 \`retry\` 重新发送。`,
-          `A "${row.kind}" message (to a ${row.receiveIdType}) failed for good:\n${reason}\nOnce fixed, send \`retry\` to queue it again.`,
+          `A "${row.kind}" message (to a ${row.receiveIdType}) failed for good:\n${reason}\n` +
+            'Once fixed, send `retry` to queue it again.',
         ),
         template: 'red',
       });

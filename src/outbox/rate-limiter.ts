@@ -46,7 +46,10 @@ export interface RateLimits {
   perRecipientPerSecond: number;
 }
 
-/** What the outbox dispatcher needs from a limiter: a slot for one send to `recipientId`, given back after the response. */
+/**
+ * What the outbox dispatcher needs from a limiter: a slot for one send to `recipientId`, given back after the
+ * response.
+ */
 export interface SendLimiter {
   acquire(recipientId: string, signal?: { aborted: boolean }): Promise<() => void>;
 }

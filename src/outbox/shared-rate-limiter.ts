@@ -35,7 +35,8 @@ interface Waiter {
  * takes a transaction-scoped advisory lock, counts the slots of the last second and minute (and each recipient's),
  * and inserts rows for the sends that fit or says how long to wait; another (`feishu_send_release`) stamps the
  * slot's end, a time no earlier than the response. A request reaches Feishu between the two, so any two requests
- * `limit` slots apart are a full window apart on Feishu's clock too. Only the database's clock is read, so clocks that differ between hosts do not matter.
+ * `limit` slots apart are a full window apart on Feishu's clock too. Only the database's clock is read, so clocks
+ * that differ between hosts do not matter.
  * A slot whose holder dies counts until its lease ends (SEND_SLOT_LEASE_MS after its last renewal).
  *
  * In each instance the sends waiting for a slot queue up, and one statement at a time asks for slots for up to

@@ -150,7 +150,7 @@ describe('tenant_access_token', () => {
     expect(emu.messages.map((m) => m.receive_id)).toEqual(['ou_alice', 'ou_bob']);
   });
 
-  it('returns the same token while 30 min remain, then a new one, and keeps the old one valid until it expires', async () => {
+  it('returns the same token while 30 min remain, then a new one; the old one is valid until it expires', async () => {
     let now = 1_700_000_000_000;
     const { emu } = await start({ clock: () => now });
     const t1 = await fetchToken(emu);
@@ -295,7 +295,7 @@ describe('im.v1.message.create', () => {
     expect(tooLong.response?.data.code).toBe(230001);
   });
 
-  it('applies the app-wide 50/s limit: 60 concurrent sends give 50 messages and 10 HTTP 429 with 99991400', async () => {
+  it('applies the app-wide 50/s limit: 60 concurrent sends give 50 messages and 10 HTTP 429 (99991400)', async () => {
     const { emu, client } = await start({ appRatePerSecond: 50, recipientRatePerSecond: 1000 });
     await client.contact.v3.user.get({ path: { user_id: 'ou_bob' } }); // fetch the token first
     const results = await Promise.allSettled(

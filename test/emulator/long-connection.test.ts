@@ -46,7 +46,7 @@ describe('Feishu emulator: long connection with the SDK', () => {
     expect(emu.longConnection.pings).toBeLessThan(10);
   });
 
-  it('counts a connection only once its client listens (its first ping), so nothing pushed earlier is lost', async () => {
+  it('counts a connection only once its client listens (first ping), so nothing pushed earlier is lost', async () => {
     emu = await FeishuEmulator.start();
     const endpoint = await fetch(`${emu.url}/callback/ws/endpoint`, {
       method: 'POST',

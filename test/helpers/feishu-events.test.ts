@@ -89,7 +89,7 @@ describe('signatures', () => {
     expect(signFeishu(raw, ENCRYPT_KEY)['x-lark-request-timestamp']).toMatch(/^\d{10}$/);
   });
 
-  it('a signed plaintext event reaches the EventDispatcher handler; a bad signature or a changed body does not', async () => {
+  it('the EventDispatcher handler gets a signed plaintext event, not a badly signed or changed one', async () => {
     const fixture = loadFixture<{ event: Record<string, unknown> }>('feishu/bot_p2p_chat_entered.v2.json');
     const type = 'im.chat.access_event.bot_p2p_chat_entered_v1';
     const { dispatcher, seen } = dispatcherFor(type, { encryptKey: ENCRYPT_KEY });
@@ -295,7 +295,7 @@ describe('fixtures', () => {
     );
   });
 
-  it('has one ALM sample per event, each named by its eventName except the documented CERTIFICATION_ENROLLMENT_BATCH one', () => {
+  it('one ALM sample per event, named by its eventName, except the documented CERTIFICATION_ENROLLMENT_BATCH', () => {
     const alm = names('alm');
     expect(alm).toHaveLength(27);
     for (const n of alm) {

@@ -52,7 +52,8 @@ export async function waitHealthy(inst: Instance, timeoutMs = 90_000): Promise<v
   for (;;) {
     if (inst.child.exitCode !== null || inst.child.signalCode !== null) {
       throw new Error(
-        `${inst.url} exited (${inst.child.exitCode ?? inst.child.signalCode}) before it was healthy:\n${inst.output().slice(-3000)}`,
+        `${inst.url} exited (${inst.child.exitCode ?? inst.child.signalCode}) before it was healthy:\n` +
+          inst.output().slice(-3000),
       );
     }
     const ok = await fetch(`${inst.url}/healthz`).then(

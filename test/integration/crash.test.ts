@@ -111,7 +111,8 @@ describe('crash: SIGKILL while 1,000 events are delivered and processed', () => 
       expect(acknowledged.size).toBeGreaterThanOrEqual(400);
       expect(acknowledged.size).toBeLessThan(N);
 
-      // Restart on the same data directory (the killed run's lock is stale); Feishu re-pushes what was not acknowledged.
+      // Restart on the same data directory (the killed run's lock is stale);
+      // Feishu re-pushes what was not acknowledged.
       await exited(bot.child);
       bot = await startBotProcess(env);
       // While it runs, a second bot on the same data directory refuses to start instead of corrupting it.

@@ -29,7 +29,7 @@ describe('handlers through the event seam', () => {
     expect(again.notifications).toEqual([]);
   });
 
-  it('fails a payload that does not fit its schema at once, with the validation message, and writes nothing', async () => {
+  it('fails a payload that does not fit its schema at once, with the validation message; writes nothing', async () => {
     const ticket = loadFixture<{ event: Record<string, unknown> }>('feishu/helpdesk.ticket.created_v1.json');
     const payload = { ...ticket, event: { ...ticket.event, ticket_id: 42 } };
     const { event, notifications } = await handleEvent(h, {
@@ -58,7 +58,7 @@ describe('handlers through the event seam', () => {
     ]);
   });
 
-  it('keeps the cards of an ALM learner the bot cannot find waiting for them, the manager notice without a button', async () => {
+  it('keeps the cards of an ALM learner the bot cannot find waiting; the manager notice has no button', async () => {
     const payload = {
       eventId: 'seam-alm-1',
       eventName: 'COURSE_COMPLETED',

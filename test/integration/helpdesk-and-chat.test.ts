@@ -104,7 +104,7 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     expect(card).toContain('"action":"claim_ticket","ticket":"6626871355780366331"');
   });
 
-  it('an admin who chose English gets the ticket card, the answer to Claim and later updates in English only', async () => {
+  it('an admin who chose English gets the ticket card, the Claim answer and later updates in English', async () => {
     await admin('lang en');
     await eventually(() => repliesIn(h.emu!.p2pChatId(ADMIN.open_id)).length === 1, 10_000, 'lang receipt');
     await drained();
@@ -144,7 +144,7 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     }
   });
 
-  it('an admin routes tickets to a group; the ticket card goes there with Claim; claims: first wins, the second is told who', async () => {
+  it('tickets routed to a group get a card with Claim there; first claim wins, the second is told who', async () => {
     await say(
       h.bot.url,
       textMessage({
@@ -297,7 +297,7 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     expect(res.body.toast?.type).toBe('error');
   });
 
-  it('Send congratulations: the learner gets one message from the manager, the button turns into Sent, a second click sends nothing', async () => {
+  it('Send congratulations: learner gets one message from the manager, button → Sent, 2nd click: none', async () => {
     const passed = v2Event('elearning.course_registration.updated_v2', {
       course_id: 'course-x',
       learner: { user_id: { open_id: LEARNER.open_id, user_id: 'learner', union_id: 'on_l' } },
@@ -418,7 +418,7 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     expect(repliesIn(OPS)[0]).toContain('230013');
   });
 
-  it('non-admins are told politely; non-commands get a hint; apps and unmentioned group messages are ignored', async () => {
+  it('non-admins are told politely; non-commands get a hint; apps and unmentioned group messages ignored', async () => {
     const p2p = h.emu!.p2pChatId(NOBODY.open_id);
     await say(
       h.bot.url,

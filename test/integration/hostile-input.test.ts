@@ -136,7 +136,7 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
       await h.db.query('ALTER TABLE inbound_event DROP CONSTRAINT IF EXISTS test_poison', []);
     });
 
-    it('15 valid signed events sent together with one the database refuses → the 15 are stored and answered 200', async () => {
+    it('15 valid signed events sent with one the database refuses → the 15 are stored and answered 200', async () => {
       // A constraint only this test has: the database refuses one row, as it would any row it cannot hold.
       await h.db.query(`ALTER TABLE inbound_event ADD CONSTRAINT test_poison CHECK (event_type <> 'test.poison')`, []);
       const good = Array.from({ length: 15 }, () => v2Event(UNHANDLED, { n: 1 }));
@@ -204,7 +204,8 @@ describe('connections', () => {
     const s = await open();
     try {
       s.write(
-        'POST /webhook/event HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+        'POST /webhook/event HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+          'Transfer-Encoding: chunked\r\n\r\n',
       );
       const chunk = Buffer.alloc(64 * 1024, 'a');
       const first = readUntil(s, (t) => /\r\n\r\n[\s\S]*\}/.test(t));
@@ -229,7 +230,7 @@ describe('connections', () => {
     }
   });
 
-  it('a client that disconnects mid-body: no 5xx, nothing but JSON on stdout or stderr, at most a debug line', async () => {
+  it('a client that disconnects mid-body: no 5xx, only JSON on stdout or stderr, at most a debug line', async () => {
     const writes: string[] = [];
     const capture = (orig: typeof process.stderr.write) =>
       ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -249,13 +250,15 @@ describe('connections', () => {
       for (const path of ['/webhook/event', '/webhook/card', '/webhook/alm', '/webhook/qingsuyun']) {
         const s = await open();
         s.write(
-          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth}Content-Length: 1000\r\n\r\n{"a":`,
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+            `${auth}Content-Length: 1000\r\n\r\n{"a":`,
         );
         await new Promise((r) => setTimeout(r, 50));
         s.destroy();
         const c = await open();
         c.write(
-          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth}Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`,
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+            `${auth}Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`,
         );
         await new Promise((r) => setTimeout(r, 50));
         c.destroy();

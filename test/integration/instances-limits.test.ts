@@ -20,7 +20,8 @@ describe.skipIf(!POSTGRES_URL)("Feishu's send limits held by three instances tog
   let instances: Instance[] = [];
 
   beforeAll(async () => {
-    // Feishu's own limits, counted by the one emulator every instance sends to: 50/s and 1000/min per app, 5/s per chat.
+    // Feishu's own limits, counted by the one emulator every instance sends to:
+    // 50/s and 1000/min per app, 5/s per chat.
     emu = await FeishuEmulator.start({
       users: Array.from({ length: DISTINCT + 1 }, (_, i) => ({
         open_id: `ou_lim${i}`,
@@ -45,7 +46,7 @@ describe.skipIf(!POSTGRES_URL)("Feishu's send limits held by three instances tog
     await testDb?.dispose();
   });
 
-  it('150 cards: no 429 and no 230020 from the emulator, at most 50 created in any second, each uuid once', async () => {
+  it('150 cards: no 429 and no 230020 from the emulator, at most 50 created per second, each uuid once', async () => {
     const recipients = [
       ...Array.from({ length: DISTINCT }, (_, i) => `ou_lim${i}`),
       ...Array.from({ length: TO_ONE }, () => `ou_lim${DISTINCT}`),

@@ -82,7 +82,7 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       expect(await prisma().inboundEvent.count({ where: { source: 'alm' } })).toBe(0);
     });
 
-    it('stores each event of the seed enrolment, answers 202, and sends the enrolment card with the course name', async () => {
+    it('stores each event of the seed enrolment, answers 202, sends the enrolment card with course name', async () => {
       const res = await postAlm(h.bot.url, almBatch(almSeed('COURSE_ENROLLMENT')));
       expect(res.status).toBe(202);
       expect(await res.json()).toEqual({ accepted: 1, duplicates: 0 });
@@ -154,7 +154,7 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       });
     });
 
-    it('gives the same final record and at most one completion card in every order of enrolment, progress and completion', async () => {
+    it('same final record, at most one completion card, in any order of enrolment, progress, completion', async () => {
       const orders = [
         ['E', 'P', 'C'],
         ['E', 'C', 'P'],
@@ -282,7 +282,7 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       expect(await prisma().inboundEvent.count({ where: { source: 'qingsuyun' } })).toBe(0);
     });
 
-    it('answers exactly "success", stores once per uuid without the secret, and sends the exam result to learner and manager', async () => {
+    it('answers exactly "success", stores once per uuid without secret, result to learner and manager', async () => {
       const res = await postQingsuyun(h.bot.url, sheet);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe('success');
@@ -316,7 +316,7 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       expect(h.emu!.messagesTo('ou_boss')).toHaveLength(0);
     });
 
-    it('course completion to learner and manager (with congratulations), courseware progress silently, check-in streaks to the learner', async () => {
+    it('completion to learner+manager (congratulations), courseware progress silent, streaks to learner', async () => {
       // The seed samples share one uuid; each callback here gets its own.
       await postQingsuyun(h.bot.url, { ...loadFixture<object>('qingsuyun/courseFinish.json'), uuid: 'course-1' });
       await eventually(
@@ -364,7 +364,7 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       expect(h.emu!.messages).toHaveLength(0);
     });
 
-    it('passed: a card to the learner and a notice with "Send congratulations" to the manager, in the learner zone', async () => {
+    it('passed: a card to the learner, "Send congratulations" notice to the manager, in the learner zone', async () => {
       await postEvent(
         h.eventUrl,
         registration('elearning.course_registration.updated_v2', { learning_state: 2, finished_at: 1708428972 }),

@@ -81,7 +81,7 @@ describe('Feishu long connection (WSClient against the emulator)', () => {
     }
   });
 
-  it('stores an event jsonb cannot hold as it is (a NUL, a lone surrogate): U+FFFD in the payload, the original kept', async () => {
+  it('stores an event jsonb cannot hold (a NUL, a lone surrogate): U+FFFD in the payload, original kept', async () => {
     const body = v2Event('contact.user.updated_v3', { note: 'a\u0000b', other: '\ud800' });
     const ack = await h.emu!.pushEvent(body);
     expect(ack.code).toBe(200);

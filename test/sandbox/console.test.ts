@@ -2,7 +2,8 @@
  * The sandbox console in a real browser (Debian's headless Chromium driven by playwright-core): each scenario goes
  * through the console's own controls, the bot's real endpoints and the Feishu emulator, and waits on conditions.
  * Screenshots are taken in every run; with SANDBOX_SCREENSHOTS=1 they replace the README's in docs/screenshots/,
- * otherwise they go to a temporary directory, so a test run leaves the checkout as it was. Skipped without /usr/bin/chromium, except in CI.
+ * otherwise they go to a temporary directory, so a test run leaves the checkout as it was. Skipped without
+ * /usr/bin/chromium, except in CI.
  */
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

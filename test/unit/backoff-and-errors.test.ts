@@ -48,7 +48,7 @@ describe('classifying Feishu failures', () => {
     });
   });
 
-  it('retries a card update refused while a click on the card is handled (230099 with sub-code 11310), and only that 230099', () => {
+  it('retries a card update refused while a click on it is handled (230099, sub-code 11310), only that 230099', () => {
     const held = {
       code: 230099,
       msg: 'Failed to create card content, ext=ErrCode: 11310; ErrMsg: card is in interaction;',

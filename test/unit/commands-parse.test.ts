@@ -360,7 +360,8 @@ describe('parseCommand: groups and the bot mention', () => {
       parseCommand({ text: '@_user_2 help', mentions: [MENTIONS[1]!], botOpenId: BOT, chatType: 'group' }),
     ).toEqual({ type: 'ignore' });
     expect(group('help @_user_1')).toEqual({ type: 'ignore' }); // open_id unknown and the mention is not first
-    expect(group('@_user_2 manager @_user_2 @_user_3')).toEqual({ type: 'ignore' }); // the leading mention is used again
+    // the leading mention is used again
+    expect(group('@_user_2 manager @_user_2 @_user_3')).toEqual({ type: 'ignore' });
     expect(group('@_user_4 help @_user_4')).toEqual({ type: 'ignore' }); // the same key again, without an open_id
     const twice = [...MENTIONS, { key: '@_user_5', id: { open_id: ALICE }, name: 'Alice' }];
     expect(parseCommand({ text: '@_user_2 admin add @_user_5', mentions: twice, chatType: 'group' })).toEqual({

@@ -18,7 +18,7 @@ describe('mentions of confirmed users only', () => {
     expect(JSON.parse(out)).toBeTruthy();
   });
 
-  it('checks each card as it is sent or patched; a failed lookup counts as unknown; text messages pass untouched', async () => {
+  it('checks each card as it is sent or patched; a failed lookup counts as unknown; text messages pass', async () => {
     const sent: string[] = [];
     const inner: MessageSender = {
       send: async (m) => (sent.push(m.content), { ok: true, messageId: 'om_1' }),

@@ -54,7 +54,8 @@ function fold(events: AlmEvent[]): { record: RecordState; cards: CardIntent[] } 
 const comparable = (r: RecordState) => ({ ...r, notified: r.notified.filter((k) => k !== 'enrolled').sort() });
 
 describe('ALM ordering rules', () => {
-  it('every order of enrolment, progress and completion (with duplicates) gives one final record and one completion card; an enrolment card only when the enrolment came first', () => {
+  // ...and an enrolment card only when the enrolment came first.
+  it('any order of enrolment, progress, completion (with duplicates): one final record, one completion card', () => {
     const orders = permutations([E, P, C, E, C]);
     const first = fold(orders[0]!);
     expect(first.record).toMatchObject({ state: 'passed', progressPercent: 100, enrollSource: 'self' });
@@ -70,7 +71,7 @@ describe('ALM ordering rules', () => {
     }
   });
 
-  it('no enrolment card once progress or completion is known, in any arrival order (real-time and batch enrolments)', () => {
+  it('no enrolment card once progress or completion is known, in any order (real-time and batch enrolments)', () => {
     const EB = ev('eb1', 'COURSE_ENROLLMENT_BATCH', '2024-11-08T01:00:00Z', { enrollmentSource: 'ADMIN_ENROLL' });
     for (const order of permutations([E, EB, P, C])) {
       const { cards } = fold(order);

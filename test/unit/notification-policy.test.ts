@@ -81,7 +81,7 @@ describe('applyPolicy', () => {
     expect(await applyPolicy(tx, [reply])).toHaveLength(1);
   });
 
-  it('adds one team-feed copy per chat routed for the kind, and strips the feed card from the personal draft', async () => {
+  it('adds one team-feed copy per chat routed for the kind; strips the feed card from the personal draft', async () => {
     const feedCard = bilingual();
     const tx = tables({
       routes: [

@@ -25,7 +25,8 @@ export async function runAdmin(ctx: CommandContext, command: Extract<ParsedComma
           t('无法移除', 'Cannot remove'),
           t(
             `${who} 是在环境变量 ADMIN_OPEN_IDS 中设置的管理员，不能用命令移除。请修改该环境变量并重启机器人。`,
-            `${who} is an admin set in the environment (ADMIN_OPEN_IDS) and cannot be removed by command. Change that setting and restart the bot.`,
+            `${who} is an admin set in the environment (ADMIN_OPEN_IDS) and cannot be removed by command. ` +
+              'Change that setting and restart the bot.',
           ),
         );
   }

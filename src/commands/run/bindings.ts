@@ -31,7 +31,8 @@ async function targetOpenId(ctx: CommandContext, target: BindTarget): Promise<{ 
         title,
         t(
           '机器人没有配置飞书应用凭据，无法按邮箱查找用户。请改用 @用户 或 open_id。',
-          'Feishu app credentials are not configured, so users cannot be found by email. Use an @mention or an open_id instead.',
+          'Feishu app credentials are not configured, so users cannot be found by email. ' +
+            'Use an @mention or an open_id instead.',
         ),
       ),
     };
@@ -91,7 +92,8 @@ export async function runBind(ctx: CommandContext, command: Extract<ParsedComman
       waiting > 0
         ? t(
             `有 ${waiting} 条通知在等待这位学员，现在会发出。`,
-            `${waiting} ${waiting === 1 ? 'notification was' : 'notifications were'} waiting for this learner and will be sent now.`,
+            `${waiting} ${waiting === 1 ? 'notification was' : 'notifications were'} ` +
+              'waiting for this learner and will be sent now.',
           )
         : t('没有等待这位学员的通知。', 'No notifications were waiting for this learner.'),
     );

@@ -43,7 +43,8 @@ export async function runMute(
       changed
         ? t(
             `你将不再收到「${kind.zh}」通知。${managerNote.zh}\n发送「取消静音 ${kind.zh}」恢复。`,
-            `You will no longer receive ${kind.en} notifications.${managerNote.en}\nSend "unmute ${kind.en}" to receive them again.`,
+            `You will no longer receive ${kind.en} notifications.${managerNote.en}\n` +
+              `Send "unmute ${kind.en}" to receive them again.`,
           )
         : t(
             `「${kind.zh}」通知已经是静音的，没有改变。`,

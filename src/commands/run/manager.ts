@@ -21,7 +21,8 @@ export async function runManager(
       const body = before
         ? t(
             `已清除 ${learner} 的经理设置（之前是 ${mention(previous)}）。之后将使用飞书通讯录中的上级。`,
-            `Cleared the manager set for ${learner} (was ${mention(previous)}). Their leader in the Feishu directory is used from now on.`,
+            `Cleared the manager set for ${learner} (was ${mention(previous)}). ` +
+              'Their leader in the Feishu directory is used from now on.',
           )
         : t(
             `${learner} 没有设置经理，没有改变。将使用飞书通讯录中的上级。`,
@@ -37,7 +38,8 @@ export async function runManager(
         : t('', '');
     const body = t(
       `${learner} 的经理已设为 ${mention(managerOpenId)}${was.zh}。关于 ${learner} 的完成通知将发给这位经理。`,
-      `The manager of ${learner} is now ${mention(managerOpenId)}${was.en}. Completion notices about ${learner} go to this manager.`,
+      `The manager of ${learner} is now ${mention(managerOpenId)}${was.en}. ` +
+        `Completion notices about ${learner} go to this manager.`,
     );
     return { card: receiptCard(t('经理已设置', 'Manager set'), body), detail };
   });

@@ -24,7 +24,8 @@ export const needsAdminCard = (): Card =>
     t('需要管理员权限', 'Admins only'),
     t(
       '抱歉，这个命令只有管理员可以使用。如需帮助，请联系管理员。发送「帮助」查看你可以使用的命令。',
-      'Sorry, this command needs an admin. Please ask an admin if you need this done. Send "help" to see the commands you can use.',
+      'Sorry, this command needs an admin. Please ask an admin if you need this done. ' +
+        'Send "help" to see the commands you can use.',
     ),
   );
 

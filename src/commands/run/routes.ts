@@ -30,7 +30,8 @@ export async function runRoute(ctx: CommandContext, command: Extract<ParsedComma
       t('请在群里发送', 'Send this in a group'),
       t(
         `路由把通知发到发送命令的群。请在要接收「${kind.zh}」通知的群里 @我 并发送这个命令。`,
-        `A route sends notifications to the chat the command is sent in. @mention me with this command in the group that should receive ${kind.en}.`,
+        'A route sends notifications to the chat the command is sent in. ' +
+          `@mention me with this command in the group that should receive ${kind.en}.`,
       ),
     );
   }

@@ -70,7 +70,8 @@ export async function runSettings(ctx: CommandContext): Promise<Card> {
   const envAdmins = admins.filter((a) => a.fromEnv).length;
   const adminLine = t(
     `共 ${admins.length} 位管理员（${envAdmins} 位来自环境变量 ADMIN_OPEN_IDS）。发送「管理员列表」查看。`,
-    `${admins.length} ${admins.length === 1 ? 'admin' : 'admins'} (${envAdmins} from ADMIN_OPEN_IDS). Send "admins" to list them.`,
+    `${admins.length} ${admins.length === 1 ? 'admin' : 'admins'} (${envAdmins} from ADMIN_OPEN_IDS). ` +
+      'Send "admins" to list them.',
   );
   const sourceLines = sourceStates(ctx.config).map(([name, on]) =>
     t(`- ${name.zh}：${on ? '✅ 已配置' : '未配置'}`, `- ${name.en}: ${on ? '✅ configured' : 'not configured'}`),

@@ -31,7 +31,8 @@ export async function runStatus(ctx: CommandContext): Promise<Card> {
     const name = sourceName(source);
     return t(
       `- ${name.zh}：24 小时内 ${count} 个事件 · 最近一次：${at ? formatTime(at, zone, 'zh') : '无'}`,
-      `- ${name.en}: ${count} ${count === 1 ? 'event' : 'events'} in 24 h · last: ${at ? formatTime(at, zone, 'en') : 'never'}`,
+      `- ${name.en}: ${count} ${count === 1 ? 'event' : 'events'} in 24 h · ` +
+        `last: ${at ? formatTime(at, zone, 'en') : 'never'}`,
     );
   });
   const outbox = [

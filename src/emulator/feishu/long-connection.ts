@@ -105,7 +105,8 @@ export class LongConnectionService {
     const ticket = randomBytes(8).toString('hex');
     this.tickets.add(ticket);
     // device_id and service_id must not come first: the SDK parses the whole URL as a query string.
-    const url = `${this.baseUrl().replace(/^http/, 'ws')}/ws/v2?fpid=1&device_id=emu&service_id=${SERVICE_ID}&ticket=${ticket}`;
+    const wsBase = this.baseUrl().replace(/^http/, 'ws');
+    const url = `${wsBase}/ws/v2?fpid=1&device_id=emu&service_id=${SERVICE_ID}&ticket=${ticket}`;
     return { status: 200, body: { code: 0, msg: 'ok', data: { URL: url, ClientConfig: this.clientConfig } } };
   }
 

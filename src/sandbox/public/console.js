@@ -102,7 +102,8 @@ function openChat(id) {
     state.chat.kind === 'p2p' ? `${state.chat.title} ↔ ${state.bot.name}` : state.chat.title;
   $('hint').textContent =
     state.chat.kind === 'group'
-      ? 'In a group the bot only reads messages that mention it: start with @bot (e.g. "@bot help"). @Name mentions a demo user.'
+      ? 'In a group the bot only reads messages that mention it: start with @bot (e.g. "@bot help"). ' +
+        '@Name mentions a demo user.'
       : 'Every message here goes to the bot. @Name mentions a demo user (e.g. "manager @李雷 @王芳").';
   renderChatList();
   renderMessages(true);
@@ -216,8 +217,8 @@ async function loadSeeds(keep) {
 function chooseSeed(id) {
   state.seed = state.seeds.find((s) => s.id === id);
   for (const b of document.querySelectorAll('.seed-item')) b.classList.toggle('active', b.dataset.seed === id);
-  $('seed-title').textContent =
-    `${state.seed.label} → ${{ event: '/webhook/event', alm: '/webhook/alm', qingsuyun: '/webhook/qingsuyun' }[state.seed.target]}`;
+  const seedPath = { event: '/webhook/event', alm: '/webhook/alm', qingsuyun: '/webhook/qingsuyun' }[state.seed.target];
+  $('seed-title').textContent = `${state.seed.label} → ${seedPath}`;
   $('seed-body').value = JSON.stringify(state.seed.body, null, 2);
   $('fire-result').textContent = '';
 }
