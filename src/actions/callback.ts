@@ -3,7 +3,7 @@
  * brought to one shape, and the answer Feishu expects within 3 s. Pure.
  */
 import type { Toast } from '../../cards/reply.js';
-import { storableString } from '../util/jsonb-safe.js';
+import { storablePayload, storableString } from '../util/jsonb-safe.js';
 
 export interface CardAction {
   style: 'v2' | 'v1';
@@ -41,11 +41,11 @@ const obj = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 /** Strings the database can hold: a NUL or a lone surrogate (valid JSON, refused by PostgreSQL) becomes U+FFFD. */
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? storableString(v) : undefined);
-/** The button's value, its string fields made storable (actions read and record them). */
-const buttonValue = (v: unknown): Record<string, unknown> =>
-  Object.fromEntries(
-    Object.entries(obj(v)).map(([k, x]) => [storableString(k), typeof x === 'string' ? storableString(x) : x]),
-  );
+/**
+ * The button's value with every string in it, nested ones included, made storable (actions read and record them;
+ * the body's depth was bounded when it was parsed).
+ */
+const buttonValue = (v: unknown): Record<string, unknown> => storablePayload(obj(v)).value as Record<string, unknown>;
 
 /** `{schema:'2.0', header, event:{operator, token, action:{value}, context:{open_message_id, open_chat_id}}}`. */
 export function cardActionFromV2(eventId: string, body: Record<string, unknown>): CardAction {
@@ -53,7 +53,7 @@ export function cardActionFromV2(eventId: string, body: Record<string, unknown>)
   const context = obj(event.context);
   return {
     style: 'v2',
-    id: eventId,
+    id: storableString(eventId),
     operatorOpenId: str(obj(event.operator).open_id) ?? '',
     value: buttonValue(obj(event.action).value),
     messageId: str(context.open_message_id),
