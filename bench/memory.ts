@@ -187,7 +187,7 @@ async function soak(pid: number, port: number, keys: SigningKeys, seconds: numbe
   for (let i = 0; ; i++) {
     const due = t0 + (i * 1000) / rate;
     const now = Date.now();
-    if (now - t0 >= seconds * 1000) break;
+    if (i >= seconds * rate || now - t0 >= seconds * 1000) break;
     if (now - t0 >= nextSample) {
       samples.push({ t: (now - t0) / 1000, mb: treeRss(pid).mb });
       nextSample += 5000;
