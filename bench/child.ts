@@ -1,6 +1,5 @@
 /**
- * Child processes for the benchmark: spawn a TypeScript entry point, read its marker lines, stop it, measure its
- * CPU.
+ * Child processes for the benchmark: spawn a TypeScript entry point, read its marker lines, stop it, measure its CPU.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,7 +26,17 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
     process.env.BENCH_CPU_PROF_DIR && script === 'src/main.ts'
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
       : [];
-  return spawnNode([...profile, '--import', 'tsx', script, ...args], env, script);
+  const flags = script === 'src/main.ts' ? (botNodeFlags() ?? []) : [];
+  return spawnNode([...flags, ...profile, '--import', 'tsx', script, ...args], env, script);
+}
+
+/**
+ * BENCH_BOT_NODE_FLAGS="--flag ..." sets the node flags the bot is started with (the empty string: none), to compare
+ * e.g. `npm start`'s flags with node's defaults; undefined when it is not set (each figure keeps its own default).
+ */
+export function botNodeFlags(): string[] | undefined {
+  const v = process.env.BENCH_BOT_NODE_FLAGS;
+  return v === undefined ? undefined : v.split(/\s+/).filter(Boolean);
 }
 
 /** `node ...nodeArgs` from the repository root (e.g. the built bot, `dist/src/main.js`), like `spawnTs`. */

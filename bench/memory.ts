@@ -14,7 +14,17 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
-import { cpuSeconds, freePort, repoRoot, spawnNode, spawnTs, stopChild, waitForHealth, type Child } from './child.js';
+import {
+  botNodeFlags,
+  cpuSeconds,
+  freePort,
+  repoRoot,
+  spawnNode,
+  spawnTs,
+  stopChild,
+  waitForHealth,
+  type Child,
+} from './child.js';
 import { eventBody, signedRequest, type SigningKeys } from './events.js';
 import type { LoadOptions, LoadResult } from './load.js';
 
@@ -50,8 +60,12 @@ export interface MemoryLane {
     rate: number;
     sent: number;
     non2xx: number;
-    /** The non-200 answers by status, and the failed requests by error code. */
+    /** The non-200 answers by status, the failed requests by error code, and the generator's own timeouts. */
     outcomes: Record<string, number>;
+    /** How far the generator fell behind its schedule (it then sent fewer than seconds × rate). */
+    maxLagSeconds: number;
+    /** Answer times (ms) of the requests that got an answer. */
+    latencyMs: { p50: number; p99: number; max: number };
     samples: { t: number; mb: number }[];
     /** Mean RSS over the soak's second minute (or second tenth when shorter) and over its last one. */
     earlyMb: number;
@@ -94,14 +108,16 @@ export function treeRss(root: number): TreeRss {
 }
 
 /**
- * The node arguments of `npm start` (package.json: `exec node <flags> dist/src/main.js`), so the bench runs the
- * same.
+ * The node arguments of `npm start` (package.json: `exec node <flags> dist/src/main.js`), so the bench runs the same;
+ * BENCH_BOT_NODE_FLAGS replaces the flags (the script stays).
  */
 export function startCommand(): string[] {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const m = /^(?:exec )?node (.*)$/.exec(pkg.scripts.start);
   if (!m) throw new Error(`unexpected start script: ${pkg.scripts.start}`);
-  return m[1]!.split(/\s+/);
+  const args = m[1]!.split(/\s+/);
+  const flags = botNodeFlags();
+  return flags ? [...flags, ...args.filter((a) => !a.startsWith('-'))] : args;
 }
 
 /** Builds dist/ when it is missing or older than the sources (the bench measures the production start). */
@@ -164,38 +180,62 @@ async function flood(bot: Child, port: number, keys: SigningKeys, opts: MemoryOp
   }
 }
 
-/** `rate` signed events per second for `seconds`, over keep-alive connections; samples the tree's RSS every 5 s. */
+/** How long the soak's generator waits for an answer before it counts the request as its own timeout. */
+const SOAK_TIMEOUT_MS = 30_000;
+
+/**
+ * `rate` signed events per second for `seconds`, over keep-alive connections; samples the tree's RSS every 5 s.
+ * A request the bot did not answer within SOAK_TIMEOUT_MS is counted as "timeout (generator)", apart from the bot's
+ * answers (by status) and connection errors (by code); `maxLagSeconds` says how far the generator itself fell behind
+ * its schedule (then fewer than seconds × rate requests are sent, and the rate the bot saw was lower).
+ */
 async function soak(pid: number, port: number, keys: SigningKeys, seconds: number, rate: number, tag: string) {
   const url = `http://${HOST}:${port}/webhook/event`;
   const samples: { t: number; mb: number }[] = [];
   let sent = 0;
   let non2xx = 0;
+  let maxLagMs = 0;
+  const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
+  const count = (why: string) => {
+    non2xx++;
+    outcomes[why] = (outcomes[why] ?? 0) + 1;
+  };
   const inFlight = new Set<Promise<void>>();
   const t0 = Date.now();
   let nextSample = 0;
   for (let i = 0; ; i++) {
     const due = t0 + (i * 1000) / rate;
     const now = Date.now();
-    if (now - t0 >= seconds * 1000) break;
+    if (i >= seconds * rate || now - t0 >= seconds * 1000) break;
     if (now - t0 >= nextSample) {
       samples.push({ t: (now - t0) / 1000, mb: treeRss(pid).mb });
       nextSample += 5000;
     }
     if (due > now) await sleep(due - now);
+    // Behind schedule: still give the answers a turn, so a late generator does not time its own requests out.
+    else await new Promise((r) => setImmediate(r));
+    maxLagMs = Math.max(maxLagMs, Date.now() - due);
     const req = signedRequest(eventBody(tag, i, keys), keys);
-    const p = fetch(url, { method: 'POST', headers: req.headers, body: req.body })
+    const start = Date.now();
+    const p = fetch(url, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      signal: AbortSignal.timeout(SOAK_TIMEOUT_MS),
+    })
       .then(async (res) => {
         await res.arrayBuffer();
-        if (res.status !== 200) {
-          non2xx++;
-          outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
-        }
+        latencies.push(Date.now() - start);
+        if (res.status !== 200) count(String(res.status));
       })
       .catch((e: unknown) => {
-        non2xx++;
-        const why = `error ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name}`;
-        outcomes[why] = (outcomes[why] ?? 0) + 1;
+        const err = e as { name?: string; cause?: { code?: string } };
+        count(
+          err.name === 'TimeoutError'
+            ? `timeout (generator, ${SOAK_TIMEOUT_MS / 1000} s)`
+            : `error ${err.cause?.code ?? err.name}`,
+        );
       })
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
@@ -208,12 +248,16 @@ async function soak(pid: number, port: number, keys: SigningKeys, seconds: numbe
   const mean = (xs: number[]) => (xs.length ? xs.reduce((n, x) => n + x, 0) / xs.length : NaN);
   const earlyMb = mean(samples.filter((s) => s.t >= span && s.t < Math.max(2 * span, span + 10)).map((s) => s.mb));
   const lateMb = mean(samples.filter((s) => s.t >= seconds - span).map((s) => s.mb));
+  latencies.sort((a, b) => a - b);
+  const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? NaN;
   return {
     seconds,
     rate,
     sent,
     non2xx,
     outcomes,
+    maxLagSeconds: maxLagMs / 1000,
+    latencyMs: { p50: pct(0.5), p99: pct(0.99), max: latencies.at(-1) ?? NaN },
     samples,
     earlyMb,
     lateMb,
@@ -323,7 +367,19 @@ function skipped(lane: MemoryLane['lane'], why: string): MemoryLane {
     startupSeconds: NaN,
     idle: none,
     flood: { seconds: 0, acked: 0, eventsPerSecond: NaN, non2xx: 0, peakMb: NaN, drainSeconds: NaN, afterMb: NaN },
-    soak: { seconds: 0, rate: 0, sent: 0, non2xx: 0, outcomes: {}, samples: [], earlyMb: NaN, lateMb: NaN, maxMb: NaN },
+    soak: {
+      seconds: 0,
+      rate: 0,
+      sent: 0,
+      non2xx: 0,
+      outcomes: {},
+      maxLagSeconds: NaN,
+      latencyMs: { p50: NaN, p99: NaN, max: NaN },
+      samples: [],
+      earlyMb: NaN,
+      lateMb: NaN,
+      maxMb: NaN,
+    },
     skipped: why,
   };
 }
@@ -341,8 +397,13 @@ export function formatMemory(lanes: MemoryLane[]): string[] {
       'from /proc; MB = MiB)',
   ];
   lines.push(
-    `${'lane'.padEnd(10)}${'idle'.padStart(7)}${'flood peak'.padStart(12)}${'after flood'.padStart(13)}` +
-      `${'soak early'.padStart(12)}${'soak late'.padStart(11)}${'soak max'.padStart(10)}`,
+    'lane'.padEnd(10) +
+      'idle'.padStart(7) +
+      'flood peak'.padStart(12) +
+      'after flood'.padStart(13) +
+      'soak early'.padStart(12) +
+      'soak late'.padStart(11) +
+      'soak max'.padStart(10),
   );
   for (const l of lanes) {
     if (l.skipped) {
@@ -350,8 +411,8 @@ export function formatMemory(lanes: MemoryLane[]): string[] {
       continue;
     }
     lines.push(
-      `${l.lane.padEnd(10)}${f(l.idle.mb).padStart(7)}` +
-        `${f(l.flood.peakMb).padStart(12)}${f(l.flood.afterMb).padStart(13)}` +
+      `${l.lane.padEnd(10)}${f(l.idle.mb).padStart(7)}${f(l.flood.peakMb).padStart(12)}` +
+        `${f(l.flood.afterMb).padStart(13)}` +
         `${f(l.soak.earlyMb).padStart(12)}${f(l.soak.lateMb).padStart(11)}${f(l.soak.maxMb).padStart(10)}`,
     );
   }
@@ -366,18 +427,21 @@ export function formatMemory(lanes: MemoryLane[]): string[] {
         `(${verdict(growth <= Math.max(10, 0.05 * l.soak.earlyMb))}: ≤ max(10 MB, 5%))`,
     );
     lines.push(
-      `  started in ${l.startupSeconds.toFixed(1)} s; ` +
-        `idle processes: ${l.idle.processes.map((p) => `${p.name} ${f(p.mb)}`).join(', ')}`,
+      `  started in ${l.startupSeconds.toFixed(1)} s; idle processes: ` +
+        l.idle.processes.map((p) => `${p.name} ${f(p.mb)}`).join(', '),
     );
     lines.push(
       `  flood: ${l.flood.seconds} s, ${l.flood.acked} events acknowledged (${f(l.flood.eventsPerSecond)}/s), ` +
         `non-2xx ${l.flood.non2xx}; backlog worked off ` +
-        `${Number.isFinite(l.flood.drainSeconds) ? `in ${l.flood.drainSeconds.toFixed(0)} s` : '(not awaited)'}`,
+        (Number.isFinite(l.flood.drainSeconds) ? `in ${l.flood.drainSeconds.toFixed(0)} s` : '(not awaited)'),
     );
     const every = Math.max(1, Math.floor(l.soak.samples.length / 10));
     lines.push(
-      `  soak: ${l.soak.seconds} s at ${l.soak.rate}/s, ${l.soak.sent} sent, non-2xx ${l.soak.non2xx}` +
-        `${l.soak.non2xx ? ` ${JSON.stringify(l.soak.outcomes)}` : ''}; RSS over time: ` +
+      `  soak: ${l.soak.seconds} s at ${l.soak.rate}/s, ${l.soak.sent} of ${l.soak.seconds * l.soak.rate} sent ` +
+        `(generator up to ${l.soak.maxLagSeconds.toFixed(1)} s behind), non-200 ${l.soak.non2xx}` +
+        (l.soak.non2xx ? ` ${JSON.stringify(l.soak.outcomes)}` : '') +
+        `; answered in p50 ${f(l.soak.latencyMs.p50)} ms, ` +
+        `p99 ${f(l.soak.latencyMs.p99)} ms, max ${f(l.soak.latencyMs.max)} ms; RSS over time: ` +
         l.soak.samples
           .filter((_, i) => i % every === 0)
           .map((s) => `${f(s.t)}s ${f(s.mb)}`)

@@ -11,6 +11,8 @@
  *   npm run bench -- --only memory     RSS of the built bot's process tree per lane: idle, flood, soak
  *   npm run bench -- --only memory --soak 60 --flood 10    a shorter soak (default 600 s) and flood (default 20 s)
  * The memory figures' PostgreSQL lane uses BENCH_DATABASE_URL, else TEST_DATABASE_URL (a scratch database on it).
+ * BENCH_BOT_NODE_FLAGS="..." starts the bot with those node flags ("" for none) instead of the figure's default
+ * (intake: none, as `tsx src/main.ts`; memory: `npm start`'s).
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -19,6 +21,7 @@ import { runOutboxDrain, type DrainResult } from './outbox-drain.js';
 import { runAlmBatch } from './alm-batch.js';
 import { printScaleOut, runScaleOut } from './scale-out.js';
 import { formatMemory, runMemory } from './memory.js';
+import { botNodeFlags } from './child.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -152,6 +155,8 @@ function printDrain(d: DrainResult): boolean {
 
 const cpuModel = cpus()[0]?.model ?? 'unknown cpu';
 console.log(`bench: node ${process.version}, ${availableParallelism()} cores (${cpuModel}); all on 127.0.0.1`);
+const botFlags = botNodeFlags();
+if (botFlags) console.log(`bot node flags (BENCH_BOT_NODE_FLAGS): ${botFlags.length ? botFlags.join(' ') : '(none)'}`);
 if (availableParallelism() <= 2) {
   console.log(
     'note: with 2 cores the generator and the receiver compete for CPU; ' +
