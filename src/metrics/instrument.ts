@@ -3,15 +3,22 @@
  * the send rate limiter, the failed-for-good hook and a Koa middleware for refused webhook requests.
  */
 import type { Context, Next } from 'koa';
-import type { Inbox } from '../inbox/inbox.js';
 import type { MessageSender, OutgoingMessage } from '../feishu/sender.js';
 import type { FeishuFailure } from '../feishu/errors.js';
 import type { SendLimiter } from '../outbox/rate-limiter.js';
 import type { FailedForGood } from '../outbox/dispatcher.js';
 import type { BotMetrics } from './metrics.js';
 
+/** What of the inbox is observed (typed by shape, so metrics stays below the inbox, which runs the handlers). */
+interface Accepting<E extends { source: string }, R extends { duplicate: boolean }> {
+  accept(event: E): Promise<R>;
+}
+
 /** Counts each event handed to the inbox, and whether it was stored or a duplicate. */
-export function observeInbox(inbox: Inbox, metrics: BotMetrics): void {
+export function observeInbox<E extends { source: string }, R extends { duplicate: boolean }>(
+  inbox: Accepting<E, R>,
+  metrics: BotMetrics,
+): void {
   const accept = inbox.accept.bind(inbox);
   inbox.accept = async (event) => {
     metrics.received.inc({ source: event.source });
