@@ -94,6 +94,12 @@ describe('card clicks answer in time, whatever the directory does', () => {
       15_000,
       'patch of the clicked card',
     );
-    expect(await h.db.prisma.notification.count({ where: { patchOf: copy.id, status: 'sent' } })).toBe(1);
+    // The row is marked sent once Feishu's answer is back, a moment after the emulator recorded the patch.
+    await eventually(
+      async () => (await h.db.prisma.notification.count({ where: { patchOf: copy.id, status: 'sent' } })) === 1,
+      15_000,
+      'the patch marked sent',
+    );
+    expect(await h.db.prisma.notification.count({ where: { patchOf: copy.id } })).toBe(1);
   }, 40_000);
 });
