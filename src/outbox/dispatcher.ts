@@ -135,7 +135,9 @@ export class OutboxDispatcher {
     let release: () => void;
     try {
       release = await this.opts.limiter.acquire(row.receive_id, this.abort);
-    } catch {
+    } catch (err) {
+      // Stopping aborts the wait; anything else (the shared limit's database) is worth a line before handing back.
+      if (!this.abort.aborted) this.opts.log.warn({ err }, 'outbox: no send slot; the notification is handed back');
       await this.handBack(row);
       return;
     }
@@ -181,7 +183,9 @@ export class OutboxDispatcher {
     try {
       // Feishu allows 5 updates per second per message: the message id is the "recipient" of a patch.
       release = await this.opts.limiter.acquire(target.messageId, this.abort);
-    } catch {
+    } catch (err) {
+      // Stopping aborts the wait; anything else (the shared limit's database) is worth a line before handing back.
+      if (!this.abort.aborted) this.opts.log.warn({ err }, 'outbox: no send slot; the notification is handed back');
       await this.handBack(row);
       return;
     }
