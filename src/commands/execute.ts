@@ -8,7 +8,7 @@ import { isLang } from '../domain/notifications.js';
 import { isAdmin } from './admins.js';
 import { commandInfo } from './catalog.js';
 import type { CommandContext } from './context.js';
-import type { ParseResult, ParsedCommand } from './parse.js';
+import { closestCommands, type ParseResult, type ParsedCommand } from './parse.js';
 import { runAdmin, runAdmins } from './run/admins.js';
 import { runBind, runBindings, runUnbind } from './run/bindings.js';
 import { runHelp, runLang, runMute } from './run/learner.js';
@@ -76,7 +76,7 @@ async function replyFor(ctx: CommandContext, parsed: ParseResult): Promise<Card 
     case 'ignore':
       return null;
     case 'not_command':
-      return notCommandCard();
+      return unknownCommandCard(ctx, parsed.text);
     case 'usage':
       if (commandInfo(parsed.command).adminOnly && !(await isAdmin(ctx.db, ctx.config, ctx.actor.openId)))
         return needsAdminCard();
@@ -89,6 +89,19 @@ async function replyFor(ctx: CommandContext, parsed: ParseResult): Promise<Card 
       return run(ctx, command);
     }
   }
+}
+
+/** Names the word that is not a command and suggests the closest commands this person may use. */
+async function unknownCommandCard(ctx: CommandContext, text: string): Promise<Card> {
+  const word = text.split(' ')[0]?.replace(/^\//, '');
+  if (!word) return notCommandCard();
+  const closest = closestCommands(word);
+  const admin = closest.some((c) => commandInfo(c).adminOnly) && (await isAdmin(ctx.db, ctx.config, ctx.actor.openId));
+  const usable = closest.filter((c) => admin || !commandInfo(c).adminOnly);
+  return notCommandCard(
+    word,
+    usable.map((c) => commandInfo(c).usage),
+  );
 }
 
 /** Applies the actor's card language, if they chose one; a failure to read it keeps both languages. */

@@ -6,13 +6,14 @@
  */
 import type { I18nText } from '../../cards/kit.js';
 import { COMMANDS, commandInfo, type CommandName } from './catalog.js';
-import { ArgProblem, Args } from './parse/args.js';
+import { ArgProblem, Args, shown } from './parse/args.js';
 import { PARSERS, type ParsedCommand } from './parse/parsers.js';
 import { botKeys, MAX_COMMAND_TEXT, mentionMap, tokenize, type Mention } from './parse/tokens.js';
 
 export type { BindTarget, UserRef } from './parse/args.js';
 export type { ParsedCommand };
 export { extractText, MAX_COMMAND_TEXT, type Mention } from './parse/tokens.js';
+export { closestCommands } from './parse/suggest.js';
 
 export type ParseResult =
   | { type: 'ignore' }
@@ -33,7 +34,8 @@ export interface ParseInput {
  * Parses one message. In a group (any chat type but `p2p`) the text must @mention the bot, else `ignore`.
  * The bot's mentions are the keys whose open_id is `botOpenId`, wherever they stand; without `botOpenId`,
  * a leading mention of someone not mentioned again is taken as the bot. Bot mentions are dropped in both
- * chat types. `not_command.text` is the normalised text without them, whitespace collapsed.
+ * chat types. `not_command.text` is the normalised text without them, whitespace collapsed, other mentions
+ * written as `@name`.
  */
 export function parseCommand(input: ParseInput): ParseResult {
   let raw = typeof input?.text === 'string' ? input.text : '';
@@ -44,7 +46,11 @@ export function parseCommand(input: ParseInput): ParseResult {
   const bot = botKeys(all, mentions, typeof input?.botOpenId === 'string' ? input.botOpenId : '');
   const tokens = all.filter((tok) => !bot.has(tok));
   if (input?.chatType !== 'p2p' && tokens.length === all.length) return { type: 'ignore' };
-  const notCommand = { type: 'not_command', text: tokens.join(' ') } as const;
+  // Mention keys mean nothing to a reader: the text passed on names the people instead.
+  const notCommand = {
+    type: 'not_command',
+    text: tokens.map((tok) => (mentions.has(tok) ? shown(tok, mentions) : tok)).join(' '),
+  } as const;
   if (tooLong) return notCommand;
 
   const [head, ...args] = tokens[0] === '/' ? tokens.slice(1) : tokens; // "/help" or "/ help"

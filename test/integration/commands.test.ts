@@ -308,15 +308,15 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
 
     it('binds by typed open_id, says whom it replaces, and escapes the external id', async () => {
       await db.learnerIdentity.create({
-        data: { source: 'qingsuyun', externalUserId: 'a*b_c', status: 'resolved', origin: 'lookup', openId: BOB },
+        data: { source: 'qingsuyun', externalUserId: 'a_b.c', status: 'resolved', origin: 'lookup', openId: BOB },
       });
-      const text = await say(`bind 轻速云 a*b_c ${CAROL}`);
-      expect(text).toContain(`Bound the Qingsuyun account a&#42;b&#95;c to <at id=${CAROL}></at>.`);
+      const text = await say(`bind 轻速云 a_b.c ${CAROL}`);
+      expect(text).toContain(`Bound the Qingsuyun account ${escapeMd('a_b.c')} to <at id=${CAROL}></at>.`);
       expect(text).toContain(`It was matched to <at id=${BOB}></at> before.`);
       expect(text).toContain('No notifications were waiting for this learner.');
-      expect(text).not.toContain('a*b_c');
+      expect(text).not.toContain('a_b.c');
       const row = await db.learnerIdentity.findUnique({
-        where: { source_externalUserId: { source: 'qingsuyun', externalUserId: 'a*b_c' } },
+        where: { source_externalUserId: { source: 'qingsuyun', externalUserId: 'a_b.c' } },
       });
       expect(row).toMatchObject({ origin: 'binding', openId: CAROL });
       expect((await audits())[0]!.detail).toMatchObject({
@@ -794,10 +794,31 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
   });
 
   describe('messages that are not commands', () => {
+    it('names an unknown command and suggests the closest ones this person may use, in both languages', async () => {
+      const admin = await say('routes tickets here');
+      expect(admin).toContain('Unknown command');
+      expect(admin).toContain('「routes」不是命令。\n你是不是想用：\n- 路由 &#60;工单');
+      expect(admin).toContain('"routes" is not a command.\nDid you mean:\n- route &#60;tickets');
+      // A learner is not offered admin commands.
+      const learner = await say('routes', { actor: STRANGER });
+      expect(learner).toContain('"routes" is not a command.');
+      expect(learner).not.toContain('Did you mean');
+      expect(await say('静默 考试', { actor: STRANGER })).toContain(
+        '「静默」不是命令。\n你是不是想用：\n- 静音 &#60;类型&#62;',
+      );
+      expect(await say('hlep', { actor: STRANGER })).toContain('Did you mean:\n- help');
+    });
+
     it('answers a non-command with a short hint, wrong arguments with the usage line, and ignores others', async () => {
       const hint = await say('hello there');
       expect(hint).toContain('Send "help" (帮助) to see the commands you can use.');
-      expect(hint).not.toContain('hello');
+      expect(hint).toContain('「hello」不是命令。');
+      expect(hint).toContain('"hello" is not a command.');
+      expect(hint).not.toContain('Did you mean');
+      expect(hint).not.toContain('there');
+      const quoted = await say('<b>*x* now');
+      expect(quoted).toContain(`"${escapeMd('<b>*x*')}" is not a command.`);
+      expect(quoted).not.toContain('<b>');
       const usage = await say('mute <everything>', { actor: STRANGER });
       expect(usage).toContain('Usage: mute &#60;kind&#62;');
       expect(usage).toContain('"&#60;everything&#62;" is not a valid notification kind');

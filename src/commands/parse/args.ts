@@ -3,6 +3,7 @@
  * that says in both languages what is wrong with it. Pure.
  */
 import { clip, type I18nText } from '../../../cards/kit.js';
+import { SOURCE_NAMES, type BindableSource } from '../../domain/sources.js';
 import { openIdOf, type Mention } from './tokens.js';
 
 /** A Feishu user named in a command: by @mention, or by a typed `ou_…` open_id. */
@@ -16,8 +17,16 @@ export class ArgProblem {
   constructor(readonly problem: I18nText) {}
 }
 
-/** A word as quoted back in a problem (clipped). */
-const show = (tok: string) => clip(tok, 32);
+/**
+ * A word as quoted back in a problem (clipped): a mention key (`@_user_1`) is shown as the person it stands for,
+ * never as the key, which means nothing to the reader.
+ */
+export function shown(tok: string, mentions: ReadonlyMap<string, Mention>): string {
+  const m = mentions.get(tok);
+  if (!m) return clip(tok, 32);
+  const name = typeof m.name === 'string' && m.name.trim() !== '' ? m.name.trim() : openIdOf(m);
+  return `@${clip(name ?? '?', 32)}`;
+}
 
 /** A fixed set of words (in both languages) and the value each stands for. */
 export interface Choice<T> {
@@ -37,6 +46,10 @@ export class Args {
     private readonly mentions: Map<string, Mention>,
   ) {}
 
+  private show(tok: string): string {
+    return shown(tok, this.mentions);
+  }
+
   next(label: I18nText): string {
     const tok = this.tokens[this.i];
     if (tok === undefined) throw new ArgProblem({ zh: `缺少${label.zh}`, en: `Missing ${label.en}` });
@@ -52,7 +65,10 @@ export class Args {
   end(): void {
     const tok = this.tokens[this.i];
     if (tok !== undefined)
-      throw new ArgProblem({ zh: `多余的参数「${show(tok)}」`, en: `Unexpected extra argument "${show(tok)}"` });
+      throw new ArgProblem({
+        zh: `多余的参数「${this.show(tok)}」`,
+        en: `Unexpected extra argument "${this.show(tok)}"`,
+      });
   }
 
   /** A word from a fixed set, case-insensitive. */
@@ -60,8 +76,8 @@ export class Args {
     const value = choice.words.get(tok.toLowerCase());
     if (value !== undefined) return value;
     throw new ArgProblem({
-      zh: `「${show(tok)}」不是有效的${choice.label.zh}，可用：${choice.hint.zh}`,
-      en: `"${show(tok)}" is not a valid ${choice.label.en}; use ${choice.hint.en}`,
+      zh: `「${this.show(tok)}」不是有效的${choice.label.zh}，可用：${choice.hint.zh}`,
+      en: `"${this.show(tok)}" is not a valid ${choice.label.en}; use ${choice.hint.en}`,
     });
   }
 
@@ -70,8 +86,8 @@ export class Args {
     if (tok.startsWith('@_') || this.mentions.has(tok)) return this.mentioned(tok);
     if (OPEN_ID.test(tok)) return { kind: 'open_id', openId: tok };
     throw new ArgProblem({
-      zh: `${label.zh}「${show(tok)}」应为 @用户 或 open_id`,
-      en: `The ${label.en} "${show(tok)}" must be an @mention or an open_id`,
+      zh: `${label.zh}「${this.show(tok)}」应为 @用户 或 open_id`,
+      en: `The ${label.en} "${this.show(tok)}" must be an @mention or an open_id`,
     });
   }
 
@@ -80,8 +96,8 @@ export class Args {
     const openId = openIdOf(m);
     if (!m || !openId)
       throw new ArgProblem({
-        zh: `无法识别提及「${show(key)}」，请重新 @ 该用户`,
-        en: `Could not resolve the mention "${show(key)}"; @mention the user again`,
+        zh: `无法识别提及「${this.show(key)}」，请重新 @ 该用户`,
+        en: `Could not resolve the mention "${this.show(key)}"; @mention the user again`,
       });
     return typeof m.name === 'string' && m.name !== ''
       ? { kind: 'user', openId, name: m.name }
@@ -93,17 +109,22 @@ export class Args {
     const tok = this.next(label);
     if (tok.includes('@') && !tok.startsWith('@')) {
       if (isEmail(tok)) return { kind: 'email', email: tok.toLowerCase() };
-      throw new ArgProblem({ zh: `「${show(tok)}」不是有效的邮箱`, en: `"${show(tok)}" is not a valid email address` });
+      throw new ArgProblem({
+        zh: `「${this.show(tok)}」不是有效的邮箱`,
+        en: `"${this.show(tok)}" is not a valid email address`,
+      });
     }
     return this.user(label, tok);
   }
 
-  externalUserId(): string {
+  /** A learning platform's user id, in that platform's format. */
+  externalUserId(source: BindableSource): string {
     const tok = this.next(EXTERNAL_ID);
-    if (tok.startsWith('@_') || this.mentions.has(tok) || tok.length > 128) {
+    const format = EXTERNAL_ID_FORMATS[source];
+    if (tok.startsWith('@_') || this.mentions.has(tok) || !format.pattern.test(tok)) {
       throw new ArgProblem({
-        zh: `「${show(tok)}」不是有效的外部用户ID`,
-        en: `"${show(tok)}" is not a valid external user id`,
+        zh: `「${this.show(tok)}」不是有效的${SOURCE_NAMES[source].zh}用户 ID：${format.hint.zh}`,
+        en: `"${this.show(tok)}" is not a valid ${SOURCE_NAMES[source].en} user id: ${format.hint.en}`,
       });
     }
     return tok;
@@ -117,3 +138,17 @@ const EMAIL_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
 const EMAIL = new RegExp(`^${EMAIL_LOCAL}@${EMAIL_LABEL}(?:\\.${EMAIL_LABEL})+$`);
 const isEmail = (tok: string) => tok.length <= 254 && EMAIL.test(tok) && !/\.\.|^\.|\.@/.test(tok);
 const EXTERNAL_ID = { zh: '外部用户ID', en: 'external user id' };
+
+/** What each platform's user ids look like, and how to say so. */
+const EXTERNAL_ID_FORMATS: Record<BindableSource, { pattern: RegExp; hint: I18nText }> = {
+  // ALM user ids are numbers (the `id` of `/users/{id}` in its API and webhooks).
+  alm: { pattern: /^[0-9]{1,20}$/, hint: { zh: '应为数字，例如 12345678', en: 'a number, e.g. 12345678' } },
+  // Qingsuyun names a learner by account code (userCode / examineeCode) or, without one, by its 32-hex userId.
+  qingsuyun: {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/,
+    hint: {
+      zh: '应为学员账号或学员 ID（字母、数字、_ . @ -，最多 64 个字符），例如 1001',
+      en: 'the learner account or id (letters, digits, _ . @ -, up to 64 characters), e.g. 1001',
+    },
+  },
+};

@@ -90,9 +90,14 @@ export const PARSERS: Parsers = {
   mute: (a) => done(a, { name: 'mute', kind: a.oneOf(KIND) }),
   unmute: (a) => done(a, { name: 'unmute', kind: a.oneOf(KIND) }),
   lang: (a) => done(a, { name: 'lang', lang: a.oneOf(LANG) }),
-  bind: (a) =>
-    done(a, { name: 'bind', source: a.oneOf(SOURCE), externalUserId: a.externalUserId(), target: a.bindTarget() }),
-  unbind: (a) => done(a, { name: 'unbind', source: a.oneOf(SOURCE), externalUserId: a.externalUserId() }),
+  bind: (a) => {
+    const source = a.oneOf(SOURCE);
+    return done(a, { name: 'bind', source, externalUserId: a.externalUserId(source), target: a.bindTarget() });
+  },
+  unbind: (a) => {
+    const source = a.oneOf(SOURCE);
+    return done(a, { name: 'unbind', source, externalUserId: a.externalUserId(source) });
+  },
   bindings: (a) => {
     const tok = a.maybe();
     return done(a, { name: 'bindings', source: tok === undefined ? null : a.oneOf(SOURCE, tok) });

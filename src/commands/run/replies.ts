@@ -29,11 +29,26 @@ export const needsAdminCard = (): Card =>
     ),
   );
 
-export const notCommandCard = (): Card =>
-  infoCard(
-    t('需要帮助吗？', 'Need help?'),
-    t('发送「帮助」（help）查看你可以使用的命令。', 'Send "help" (帮助) to see the commands you can use.'),
-  );
+const HELP_HINT = t(
+  '发送「帮助」（help）查看你可以使用的命令。',
+  'Send "help" (帮助) to see the commands you can use.',
+);
+
+/**
+ * The answer to text that is not a command: names the first word (when there is one) and the commands closest
+ * to it, as their usage lines. `word` is the user's text and is escaped here.
+ */
+export function notCommandCard(word?: string, closest: readonly I18nText[] = []): Card {
+  if (!word) return infoCard(t('需要帮助吗？', 'Need help?'), HELP_HINT);
+  const quoted = escapeMd(word.length > 32 ? `${word.slice(0, 31)}…` : word);
+  const lines = [t(`「${quoted}」不是命令。`, `"${quoted}" is not a command.`)];
+  if (closest.length > 0) {
+    lines.push(t('你是不是想用：', 'Did you mean:'));
+    for (const usage of closest) lines.push(t(`- ${escapeMd(usage.zh)}`, `- ${escapeMd(usage.en)}`));
+  }
+  lines.push(HELP_HINT);
+  return infoCard(t('没有这个命令', 'Unknown command'), join(lines));
+}
 
 /** The usage line and what was wrong; `problem` may quote the user's text and is escaped here. */
 export const usageCard = (usage: I18nText, problem: I18nText): Card =>
