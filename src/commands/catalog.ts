@@ -37,14 +37,17 @@ export const COMMANDS = [
     name: 'mute',
     zh: '静音',
     adminOnly: false,
-    usage: t('静音 <类型>', 'mute <kind>'),
-    description: t('不再接收某类通知', 'Stop receiving one kind of notification'),
+    usage: t('静音 [类型]', 'mute [kind]'),
+    description: t(
+      '不再接收某类通知；不带类型时列出可静音的类型',
+      'Stop receiving one kind of notification; alone, list the kinds and what is muted',
+    ),
   },
   {
     name: 'unmute',
     zh: '取消静音',
     adminOnly: false,
-    usage: t('取消静音 <类型>', 'unmute <kind>'),
+    usage: t('取消静音 [类型]', 'unmute [kind]'),
     description: t('重新接收某类通知', 'Receive a muted kind of notification again'),
   },
   {

@@ -759,7 +759,41 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect(await say('progress', { actor: CAROL })).toContain('you have no courses or exams on record');
     });
 
+    it('mute alone lists the kinds and what is muted; kinds not sent to the person cannot be muted', async () => {
+      await db.userPreference.create({ data: { openId: ALICE, mutedKinds: ['exams'] } });
+      const list = await say('mute', { actor: ALICE });
+      expect(list).toContain(
+        '你可以静音这些通知：\n- 完成：🔔 接收中\n- 考试：🔕 已静音\n- 报名：🔔 接收中\n- 打卡：🔔 接收中',
+      );
+      expect(list).not.toContain('工单');
+      expect(list).not.toContain('You can mute'); // Chinese unless the person chose English
+      await db.userPreference.update({ where: { openId: ALICE }, data: { lang: 'en' } });
+      const english = await say('取消静音', { actor: ALICE });
+      expect(english).toContain('You can mute these notifications:\n- completions: 🔔 on\n- exams: 🔕 muted');
+      expect(english).not.toContain('你可以');
+      for (const kind of ['tickets', 'failures', 'seats']) {
+        const refused = await say(`mute ${kind}`, { actor: ALICE });
+        expect(refused).toContain('Cannot mute');
+        expect(refused).toContain('go to chats and admins, not to you personally');
+      }
+      expect(await say('静音 工单', { actor: STRANGER })).toContain(
+        '「工单」通知发到群里或发给管理员，不是发给你个人的',
+      );
+      expect((await db.userPreference.findUnique({ where: { openId: ALICE } }))?.mutedKinds).toEqual(['exams']);
+    });
+
+    it('answers mute in Chinese by default and in English when the person chose it', async () => {
+      const zh = await say('mute completions', { actor: BOB });
+      expect(zh).toContain('你将不再收到「完成」通知。');
+      expect(zh).not.toContain('You will no longer');
+      await db.userPreference.update({ where: { openId: BOB }, data: { lang: 'en' } });
+      const en = await say('unmute completions', { actor: BOB });
+      expect(en).toContain('You will receive completions notifications again.');
+      expect(en).not.toContain('你将');
+    });
+
     it('mutes and unmutes kinds for the user only, noting manager notices', async () => {
+      await db.userPreference.create({ data: { openId: ALICE, lang: 'en' } });
       const muted = await say('mute completions', { actor: ALICE });
       expect(muted).toContain('You will no longer receive completions notifications.');
       expect(muted).toContain('Notices about you sent to your manager are not affected.');
@@ -804,7 +838,7 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect(learner).toContain('"routes" is not a command.');
       expect(learner).not.toContain('Did you mean');
       expect(await say('静默 考试', { actor: STRANGER })).toContain(
-        '「静默」不是命令。\n你是不是想用：\n- 静音 &#60;类型&#62;',
+        '「静默」不是命令。\n你是不是想用：\n- 静音 &#91;类型&#93;',
       );
       expect(await say('hlep', { actor: STRANGER })).toContain('Did you mean:\n- help');
     });
@@ -820,7 +854,7 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect(quoted).toContain(`"${escapeMd('<b>*x*')}" is not a command.`);
       expect(quoted).not.toContain('<b>');
       const usage = await say('mute <everything>', { actor: STRANGER });
-      expect(usage).toContain('Usage: mute &#60;kind&#62;');
+      expect(usage).toContain('Usage: mute &#91;kind&#93;');
       expect(usage).toContain('"&#60;everything&#62;" is not a valid notification kind');
       expect(usage).not.toContain('<everything>');
       expect(await executeCommand(context(), { type: 'ignore' })).toBeNull();

@@ -17,8 +17,9 @@ import { ArgProblem, choice, type Args, type BindTarget, type UserRef } from './
 export type ParsedCommand =
   | { name: 'help' }
   | { name: 'progress' }
-  | { name: 'mute'; kind: NotificationKind }
-  | { name: 'unmute'; kind: NotificationKind }
+  /** Without a kind: list what can be muted and what is muted now. */
+  | { name: 'mute'; kind: NotificationKind | null }
+  | { name: 'unmute'; kind: NotificationKind | null }
   | { name: 'lang'; lang: 'zh' | 'en' }
   | { name: 'bind'; source: BindableSource; externalUserId: string; target: BindTarget }
   | { name: 'unbind'; source: BindableSource; externalUserId: string }
@@ -87,8 +88,8 @@ type Parsers = { [K in CommandName]: (a: Args) => Extract<ParsedCommand, { name:
 export const PARSERS: Parsers = {
   help: (a) => (a.end(), { name: 'help' }),
   progress: (a) => (a.end(), { name: 'progress' }),
-  mute: (a) => done(a, { name: 'mute', kind: a.oneOf(KIND) }),
-  unmute: (a) => done(a, { name: 'unmute', kind: a.oneOf(KIND) }),
+  mute: (a) => done(a, { name: 'mute', kind: optionalKind(a) }),
+  unmute: (a) => done(a, { name: 'unmute', kind: optionalKind(a) }),
   lang: (a) => done(a, { name: 'lang', lang: a.oneOf(LANG) }),
   bind: (a) => {
     const source = a.oneOf(SOURCE);
@@ -139,6 +140,11 @@ export const PARSERS: Parsers = {
   whoami: (a) => (a.end(), { name: 'whoami' }),
   doctor: (a) => (a.end(), { name: 'doctor' }),
 };
+
+function optionalKind(a: Args): NotificationKind | null {
+  const tok = a.maybe();
+  return tok === undefined ? null : a.oneOf(KIND, tok);
+}
 
 /** Checks nothing is left over, then returns the command (its fields were read in order). */
 function done<T>(a: Args, command: T): T {
