@@ -587,14 +587,18 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     });
   });
 
-  it('reports status: events per source in 24 h, the outbox backlog, last events in the actor zone', async () => {
+  it('reports status: events per origin and type in 24 h, the outbox backlog, last events in the zone', async () => {
     const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
-    const event = (source: string, externalId: string, receivedAt: Date) =>
-      db.inboundEvent.create({ data: { source, externalId, eventType: 't', payload: {}, receivedAt } });
-    await event('alm', 'a1', hoursAgo(1));
-    await event('alm', 'a2', hoursAgo(23));
-    await event('alm', 'a3', hoursAgo(30));
-    await event('qingsuyun', 'q1', hoursAgo(50));
+    let n = 0;
+    const event = (source: string, eventType: string, receivedAt: Date) =>
+      db.inboundEvent.create({ data: { source, externalId: `e${++n}`, eventType, payload: {}, receivedAt } });
+    await event('alm', 'LEARNER_COMPLETION', hoursAgo(1));
+    await event('alm', 'LEARNER_ENROLLMENT', hoursAgo(23));
+    await event('alm', 'LEARNER_ENROLLMENT', hoursAgo(30));
+    await event('qingsuyun', 'exam', hoursAgo(50));
+    for (let i = 0; i < 5; i++) await event('feishu', 'im.message.receive_v1', hoursAgo(2));
+    await event('feishu', 'helpdesk.ticket.created_v1', hoursAgo(2));
+    await event('feishu', 'elearning.course_registration.created_v2', hoursAgo(3));
     for (const status of ['pending', 'pending', 'sending', 'failed', 'failed', 'sent', 'skipped'])
       await notification({ status });
     for (let i = 0; i < 3; i++) await notification({ status: 'waiting', waitFor: 'alm:9' });
@@ -603,10 +607,17 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
 
     const reply = await run('status');
     const text = texts(reply?.card);
-    expect(text).toContain(`- ALM: 2 events in 24 h · last: ${formatTime(hoursAgo(1), 'Europe/London', 'en')}`);
-    expect(text).toContain('- ALM: 2 events in 24 h · last: 2026-03-02 03:00 (UTC)');
+    const alm = `- ALM: 2 events in 24 h (LEARNER${escapeMd('_')}COMPLETION ×1, LEARNER${escapeMd('_')}ENROLLMENT ×1)`;
+    expect(text).toContain(`${alm} · last: ${formatTime(hoursAgo(1), 'Europe/London', 'en')}`);
+    expect(text).toContain(`${alm} · last: 2026-03-02 03:00 (UTC)`);
     expect(text).toContain('- Qingsuyun: 0 events in 24 h · last: 2026-02-28 02:00 (UTC)');
-    expect(text).toContain('- Feishu eLearning: 0 events in 24 h · last: never');
+    // Chat messages and tickets are Feishu events, but not eLearning ones.
+    expect(text).toContain(
+      `- Feishu eLearning: 1 event in 24 h (${escapeMd('elearning.course_registration.created_v2')} ×1) · last:`,
+    );
+    expect(text).toContain(`- Feishu helpdesk: 1 event in 24 h (${escapeMd('helpdesk.ticket.created_v1')} ×1)`);
+    expect(text).toContain(`- Feishu chat: 5 events in 24 h (${escapeMd('im.message.receive_v1')} ×5)`);
+    expect(text).toContain(`- 飞书消息：24 小时内 5 个事件 (${escapeMd('im.message.receive_v1')} ×5) · 最近一次：`);
     expect(text).toContain('- Pending: 3');
     expect(text).toContain('- Failed: 2');
     expect(text).toContain('- Waiting for an unresolved learner: 3');
