@@ -326,6 +326,42 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect(wake).toHaveBeenCalledTimes(1);
     });
 
+    it('refuses typed open_ids the directory does not know (bind, manager, admin add), changing nothing', async () => {
+      const directory = {
+        available: true,
+        user: async (openId: string) => (openId === ALICE ? { openId, userId: null, name: 'Alice' } : null),
+      } as unknown as FeishuDirectory;
+      const o = { services: { ...services, directory } };
+      const before = await snapshot();
+      for (const text of [
+        'bind alm 88888 ou_nonexistent',
+        `manager ${ALICE} ou_nonexistent`,
+        'manager ou_nonexistent @_user_1',
+        'admin add ou_nonexistent',
+      ]) {
+        const reply = await say(text, o);
+        expect(reply, text).toContain('找不到用户');
+        expect(reply, text).toContain('飞书通讯录中没有 open_id 为 `ou_nonexistent` 的用户');
+        expect(reply, text).toContain('No user with the open_id `ou_nonexistent` is in the Feishu directory');
+      }
+      expect(await snapshot()).toEqual(before);
+      expect(await say(`bind alm 88888 ${ALICE}`, o)).toContain(
+        `Bound the ALM account 88888 to <at id=${ALICE}></at>.`,
+      );
+      const down = {
+        services: {
+          ...services,
+          directory: {
+            available: true,
+            user: async () => {
+              throw new Error('down');
+            },
+          } as unknown as FeishuDirectory,
+        },
+      };
+      expect(await say('bind alm 88889 ou_someone', down)).toContain('Feishu could not be reached to check this user');
+    });
+
     it('binds by email through the directory, and explains when it cannot', async () => {
       const lookups: string[] = [];
       let answer: () => Promise<string | null> = async () => BOB;

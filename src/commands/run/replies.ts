@@ -66,9 +66,13 @@ export const somethingWrongCard = (): Card =>
     ),
   );
 
-const OPEN_ID = /^ou_[A-Za-z0-9]{1,64}$/;
+/** An open_id as a mention may name it (Feishu's are `ou_` and hex; test and demo ids may hold `_` and `-`). */
+const OPEN_ID = /^ou_[A-Za-z0-9_-]{1,64}$/;
 
-/** A Feishu mention of the user, or the escaped id when it does not look like an open_id. */
+/**
+ * A Feishu mention of the user, which Feishu shows as their name, or the escaped id when it does not look like an
+ * open_id. A mention of someone the directory does not know is sent as the plain id (see the sender).
+ */
 export function mention(openId: string | null | undefined): string {
   if (!openId) return '-';
   return OPEN_ID.test(openId) ? `<at id=${openId}></at>` : escapeMd(openId.slice(0, 80));
