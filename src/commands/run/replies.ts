@@ -3,7 +3,7 @@
  * user data in them must already be escaped (`userText`, `escapeMd`).
  */
 import { replyCard } from '../../../cards/reply.js';
-import { cardBytes, escapeMd, t, type I18nText } from '../../../cards/kit.js';
+import { cardBytes, escapeMd, note, t, type I18nText } from '../../../cards/kit.js';
 
 export type Card = Record<string, unknown>;
 
@@ -105,4 +105,17 @@ export function listCard(title: I18nText, head: I18nText, entries: readonly I18n
     if (shown === 0 || cardBytes(result) <= LIST_BYTE_BUDGET) return result;
     shown = Math.floor(shown * 0.75);
   }
+}
+
+/** The card with a last line saying only the reader sees it (an answer in a group shown to one person). */
+export function onlyYouCard(card: Card): Card {
+  const body = (card.body ?? {}) as { elements?: unknown[] };
+  const line = note(
+    t(
+      '🔒 仅你可见：在群里，个人和管理信息只显示给发送命令的人。',
+      '🔒 Only you can see this: in a group, personal and admin answers are shown only to the person who asked.',
+    ),
+    'only_you',
+  );
+  return { ...card, body: { ...body, elements: [...(body.elements ?? []), line] } };
 }

@@ -65,6 +65,12 @@ function routes(d: ServerDeps): Route[] {
       handle: (req) => d.messages.handleCreate(req),
     },
     {
+      method: 'POST',
+      pattern: /^\/open-apis\/ephemeral\/v1\/send$/,
+      auth: true,
+      handle: (req) => d.messages.handleEphemeral(req),
+    },
+    {
       method: 'PATCH',
       pattern: /^\/open-apis\/im\/v1\/messages\/([^/]+)$/,
       auth: true,

@@ -93,6 +93,8 @@ export interface SentMessage {
   chat_id: string;
   /** open_id of the recipient when the message went to a user (any id type). */
   recipient_open_id?: string;
+  /** An ephemeral card: the open_id of the only member of the group who sees it. */
+  visible_to?: string;
   msg_type: string;
   /** The current content: updated by a successful PATCH or by the card in a callback's answer. */
   content: string;
