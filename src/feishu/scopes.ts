@@ -58,6 +58,14 @@ export const SCOPES: ScopeNeed[] = [
     required: 'always',
   },
   {
+    scope: 'im:chat:readonly',
+    alternatives: ['im:chat', 'im:chat:read'],
+    why: 'show group chats by name (settings) instead of by id',
+    calls: ['im.v1.chat.get'],
+    events: [],
+    required: 'optional',
+  },
+  {
     scope: 'im:message.p2p_msg:readonly',
     alternatives: ['im:message.p2p_msg', 'im:message:readonly'],
     why: 'receive the commands users send to the bot in a direct chat',

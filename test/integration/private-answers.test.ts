@@ -3,6 +3,7 @@
  * in one language, saying so), through the outbox; other answers stay visible to the whole group.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeMd } from '../../cards/kit.js';
 import { say, textMessage } from '../helpers/chat.js';
 import { LANES } from '../helpers/databases.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
@@ -24,7 +25,7 @@ describe.each(LANES)('private answers in groups (%s)', (lane) => {
       env: { ADMIN_OPEN_IDS: ADMIN.open_id },
       emulator: { users: [ADMIN, LEARNER] },
     });
-    h.emu!.addChat(GROUP);
+    h.emu!.addChat(GROUP, { name: '学习群 Learning' });
     await eventually(() => h.bot.services.bot.openId, 10_000, 'the bot open_id');
   });
   afterAll(() => h?.stop());
@@ -38,12 +39,25 @@ describe.each(LANES)('private answers in groups (%s)', (lane) => {
     expect(progress.content).not.toContain('Only you can see this');
 
     await h.db.prisma.userPreference.create({ data: { openId: ADMIN.open_id, lang: 'en' } });
+    expect((await ask(ADMIN.open_id, '@_user_1 route tickets here')).status).toBe(200);
+    const receipt = await eventually(() => inGroup()[1], 10_000, 'the route receipt');
+    expect(receipt.visible_to).toBeUndefined(); // the group sees that it now receives tickets
     expect((await ask(ADMIN.open_id, '@_user_1 settings')).status).toBe(200);
-    const settings = await eventually(() => inGroup()[1], 10_000, 'the settings answer');
+    const settings = await eventually(() => inGroup()[2], 10_000, 'the settings answer');
+    // The routed chat by the name Feishu gives it (im.v1.chat.get), cached for every instance.
+    expect(settings.content).toContain(`- tickets: 学习群 Learning <font color='grey'>${escapeMd(GROUP)}</font>`);
+    expect(await h.db.prisma.feishuChat.findUnique({ where: { chatId: GROUP } })).toMatchObject({
+      name: '学习群 Learning',
+    });
     expect(settings.visible_to).toBe(ADMIN.open_id);
     expect(settings.content).toContain('Only you can see this: in a group, personal and admin answers');
     expect(settings.content).not.toContain('仅你可见');
-    const row = await h.db.prisma.notification.findFirst({ where: { messageId: settings.message_id } });
+    // The emulator records the card a moment before the bot marks its row sent.
+    const row = await eventually(
+      () => h.db.prisma.notification.findFirst({ where: { messageId: settings.message_id } }),
+      10_000,
+      'the sent row',
+    );
     expect(row).toMatchObject({ receiveIdType: 'chat_id', receiveId: GROUP, visibleTo: ADMIN.open_id });
   });
 

@@ -183,8 +183,12 @@ export class FeishuEmulator {
   }
 
   /** Register a group chat. botIsMember false makes sends to it fail with 230002. */
-  addChat(chatId: string, opts: { botIsMember?: boolean } = {}): void {
-    this.messageService.addChat({ chat_id: chatId, botIsMember: opts.botIsMember ?? true });
+  addChat(chatId: string, opts: { botIsMember?: boolean; name?: string } = {}): void {
+    this.messageService.addChat({
+      chat_id: chatId,
+      botIsMember: opts.botIsMember ?? true,
+      ...(opts.name !== undefined && { name: opts.name }),
+    });
   }
 
   /** The p2p chat id the emulator uses for messages to this user. */

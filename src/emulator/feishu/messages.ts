@@ -198,6 +198,29 @@ export class MessageService {
     return ok({ message_id: message.message_id });
   }
 
+  /**
+   * GET /open-apis/im/v1/chats/:chat_id: a group's name and mode (a bot outside the group still gets its name).
+   * A user's direct chat with the bot is `p2p`, without a name. Chosen: 230001 for a chat the emulator does not know.
+   */
+  handleGetChat(_req: ApiRequest, chatId: string): ApiReply {
+    const chat = this.chats.get(chatId);
+    if (chat) {
+      return ok({
+        ...(chat.name !== undefined && { name: chat.name }),
+        description: '',
+        chat_mode: 'group',
+        chat_type: 'private',
+        group_message_type: 'chat',
+        external: false,
+        tenant_key: this.deps.tenantKey,
+      });
+    }
+    if (this.deps.directory.list().some((u) => this.p2pChatId(u.open_id) === chatId)) {
+      return ok({ chat_mode: 'p2p', external: false, tenant_key: this.deps.tenantKey });
+    }
+    throw invalid(`chat_id ${chatId} not found`);
+  }
+
   /** PATCH /open-apis/im/v1/messages/:message_id */
   handlePatch(req: ApiRequest, messageId: string): ApiReply {
     const message = this.byId.get(messageId);

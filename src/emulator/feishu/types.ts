@@ -18,6 +18,8 @@ export interface EmulatedChat {
   chat_id: string;
   /** false: sends to this chat get 230002 (bot not in the chat). */
   botIsMember: boolean;
+  /** The group's name, as im/v1/chats/:chat_id answers it (a group without one has no `name`). */
+  name?: string;
 }
 
 export interface FeishuEmulatorOptions {
