@@ -12,6 +12,11 @@ interface CommandSpec {
   /** Chinese alias. */
   readonly zh: string;
   readonly adminOnly: boolean;
+  /**
+   * Personal or admin content: asked in a group, the answer is shown only to the person who asked (an ephemeral
+   * card in that group). Elsewhere, and for other commands, everyone in the chat sees the answer.
+   */
+  readonly private?: true;
   /** Usage line, starting with the name in that language; `<x>` is required, `[x]` optional. */
   readonly usage: I18nText;
   readonly description: I18nText;
@@ -30,6 +35,7 @@ export const COMMANDS = [
     name: 'progress',
     zh: '进度',
     adminOnly: false,
+    private: true,
     usage: t('进度', 'progress'),
     description: t('查看你在各平台的课程和考试', 'See your courses and exams across platforms'),
   },
@@ -37,20 +43,26 @@ export const COMMANDS = [
     name: 'mute',
     zh: '静音',
     adminOnly: false,
-    usage: t('静音 <类型>', 'mute <kind>'),
-    description: t('不再接收某类通知', 'Stop receiving one kind of notification'),
+    private: true,
+    usage: t('静音 [类型]', 'mute [kind]'),
+    description: t(
+      '不再接收某类通知；不带类型时列出可静音的类型',
+      'Stop receiving one kind of notification; alone, list the kinds and what is muted',
+    ),
   },
   {
     name: 'unmute',
     zh: '取消静音',
     adminOnly: false,
-    usage: t('取消静音 <类型>', 'unmute <kind>'),
+    private: true,
+    usage: t('取消静音 [类型]', 'unmute [kind]'),
     description: t('重新接收某类通知', 'Receive a muted kind of notification again'),
   },
   {
     name: 'lang',
     zh: '语言',
     adminOnly: false,
+    private: true,
     usage: t('语言 <zh|en>', 'lang <zh|en>'),
     description: t('设置发给你的消息的语言', 'Choose the language of messages sent to you'),
   },
@@ -58,6 +70,7 @@ export const COMMANDS = [
     name: 'whoami',
     zh: '我是谁',
     adminOnly: false,
+    private: true,
     usage: t('我是谁', 'whoami'),
     description: t(
       '查看你的 open_id、user_id 和 union_id（在群里还有本群的 chat_id）',
@@ -68,6 +81,7 @@ export const COMMANDS = [
     name: 'bind',
     zh: '绑定',
     adminOnly: true,
+    private: true,
     usage: t(
       '绑定 <alm|轻速云> <外部用户ID> <@用户|邮箱|open_id>',
       'bind <alm|qingsuyun> <external user id> <@user|email|open_id>',
@@ -78,6 +92,7 @@ export const COMMANDS = [
     name: 'unbind',
     zh: '解绑',
     adminOnly: true,
+    private: true,
     usage: t('解绑 <alm|轻速云> <外部用户ID>', 'unbind <alm|qingsuyun> <external user id>'),
     description: t('解除一个账号绑定', 'Remove an account binding'),
   },
@@ -85,6 +100,7 @@ export const COMMANDS = [
     name: 'bindings',
     zh: '绑定列表',
     adminOnly: true,
+    private: true,
     usage: t('绑定列表 [alm|轻速云]', 'bindings [alm|qingsuyun]'),
     description: t('查看已绑定的账号', 'List bound accounts'),
   },
@@ -92,6 +108,7 @@ export const COMMANDS = [
     name: 'manager',
     zh: '经理',
     adminOnly: true,
+    private: true,
     usage: t('经理 <@学员> <@经理|清除>', 'manager <@learner> <@manager|clear>'),
     description: t('设置或清除学员的经理', "Set or clear a learner's manager"),
   },
@@ -116,6 +133,7 @@ export const COMMANDS = [
     name: 'settings',
     zh: '设置',
     adminOnly: true,
+    private: true,
     usage: t('设置', 'settings'),
     description: t('查看当前设置', 'Show the current settings'),
   },
@@ -130,6 +148,7 @@ export const COMMANDS = [
     name: 'admins',
     zh: '管理员列表',
     adminOnly: true,
+    private: true,
     usage: t('管理员列表', 'admins'),
     description: t('查看管理员', 'List the admins'),
   },
@@ -137,6 +156,7 @@ export const COMMANDS = [
     name: 'status',
     zh: '状态',
     adminOnly: true,
+    private: true,
     usage: t('状态', 'status'),
     description: t('查看运行状态', 'Show how the bot is doing'),
   },
@@ -144,6 +164,7 @@ export const COMMANDS = [
     name: 'unresolved',
     zh: '未绑定',
     adminOnly: true,
+    private: true,
     usage: t('未绑定', 'unresolved'),
     description: t(
       '查看没能对应到飞书用户的学习平台账号',
@@ -154,6 +175,7 @@ export const COMMANDS = [
     name: 'retry',
     zh: '重试',
     adminOnly: true,
+    private: true,
     usage: t('重试', 'retry'),
     description: t('重新发送失败的通知', 'Send failed notifications again'),
   },
@@ -161,6 +183,7 @@ export const COMMANDS = [
     name: 'doctor',
     zh: '诊断',
     adminOnly: true,
+    private: true,
     usage: t('诊断', 'doctor'),
     description: t(
       '检查飞书应用、权限、事件、ALM、轻速云、数据库和待处理的工作',
@@ -175,6 +198,11 @@ export type CommandInfo = (typeof COMMANDS)[number];
 /** The catalog entry for a command. */
 export function commandInfo(name: CommandName): CommandInfo {
   return COMMANDS.find((c) => c.name === name)!;
+}
+
+/** Whether the command's answer, asked in a group, is shown only to the person who asked. */
+export function isPrivateCommand(name: CommandName): boolean {
+  return (commandInfo(name) as CommandSpec).private === true;
 }
 
 /** What the help card shows to an admin or to anyone else. */

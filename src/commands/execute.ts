@@ -4,17 +4,24 @@
  * is logged (without the message text) and answered with a generic card.
  */
 import { localize } from '../../cards/kit.js';
-import { isLang } from '../domain/notifications.js';
+import { isLang, type Lang } from '../domain/notifications.js';
 import { isAdmin } from './admins.js';
-import { commandInfo } from './catalog.js';
+import { commandInfo, isPrivateCommand, type CommandName } from './catalog.js';
 import type { CommandContext } from './context.js';
-import type { ParseResult, ParsedCommand } from './parse.js';
+import { closestCommands, type ParseResult, type ParsedCommand } from './parse.js';
 import { runAdmin, runAdmins } from './run/admins.js';
 import { runBind, runBindings, runUnbind } from './run/bindings.js';
 import { runHelp, runLang, runMute } from './run/learner.js';
 import { runManager } from './run/manager.js';
 import { runProgress } from './run/progress.js';
-import { needsAdminCard, notCommandCard, somethingWrongCard, usageCard, type Card } from './run/replies.js';
+import {
+  needsAdminCard,
+  notCommandCard,
+  onlyYouCard,
+  somethingWrongCard,
+  usageCard,
+  type Card,
+} from './run/replies.js';
 import { runRetry } from './run/retry.js';
 import { runRoute } from './run/routes.js';
 import { runNotify, runSettings } from './run/settings.js';
@@ -27,6 +34,11 @@ export type { CommandContext } from './context.js';
 
 export interface CommandReply {
   card: Record<string, unknown>;
+  /**
+   * Set for a private command's answer in a group: only this open_id sees the card there (an ephemeral card, in
+   * one language: the person's choice, else Chinese).
+   */
+  visibleTo?: string;
 }
 
 type Runners = {
@@ -63,41 +75,62 @@ export async function executeCommand(ctx: CommandContext, parsed: ParseResult): 
   if (parsed.type === 'ignore') return null;
   const label = parsed.type === 'command' ? parsed.command.name : parsed.type;
   try {
-    const card = await replyFor(ctx, parsed);
-    return card ? { card: await inActorLanguage(ctx, card) } : null;
+    const reply = await replyFor(ctx, parsed);
+    if (!reply) return null;
+    if (reply.ran && ctx.chat.chatType === 'group' && isPrivateCommand(reply.ran)) {
+      return { card: await inActorLanguage(ctx, onlyYouCard(reply.card), 'zh'), visibleTo: ctx.actor.openId };
+    }
+    return { card: await inActorLanguage(ctx, reply.card) };
   } catch (err) {
     ctx.log?.error({ command: label, error: errorName(err) }, 'command failed');
     return { card: somethingWrongCard() };
   }
 }
 
-async function replyFor(ctx: CommandContext, parsed: ParseResult): Promise<Card | null> {
+/** The reply card, and the command it comes from when that command ran (was not refused). */
+async function replyFor(ctx: CommandContext, parsed: ParseResult): Promise<{ card: Card; ran?: CommandName } | null> {
   switch (parsed.type) {
     case 'ignore':
       return null;
     case 'not_command':
-      return notCommandCard();
+      return { card: await unknownCommandCard(ctx, parsed.text) };
     case 'usage':
       if (commandInfo(parsed.command).adminOnly && !(await isAdmin(ctx.db, ctx.config, ctx.actor.openId)))
-        return needsAdminCard();
-      return usageCard(parsed.usage, parsed.problem);
+        return { card: needsAdminCard() };
+      return { card: usageCard(parsed.usage, parsed.problem) };
     case 'command': {
       const command = parsed.command;
       if (commandInfo(command.name).adminOnly && !(await isAdmin(ctx.db, ctx.config, ctx.actor.openId)))
-        return needsAdminCard();
+        return { card: needsAdminCard() };
       const run = RUNNERS[command.name] as (ctx: CommandContext, command: ParsedCommand) => Promise<Card>;
-      return run(ctx, command);
+      return { card: await run(ctx, command), ran: command.name };
     }
   }
 }
 
-/** Applies the actor's card language, if they chose one; a failure to read it keeps both languages. */
-async function inActorLanguage(ctx: CommandContext, card: Card): Promise<Card> {
+/** Names the word that is not a command and suggests the closest commands this person may use. */
+async function unknownCommandCard(ctx: CommandContext, text: string): Promise<Card> {
+  const word = text.split(' ')[0]?.replace(/^\//, '');
+  if (!word) return notCommandCard();
+  const closest = closestCommands(word);
+  const admin = closest.some((c) => commandInfo(c).adminOnly) && (await isAdmin(ctx.db, ctx.config, ctx.actor.openId));
+  const usable = closest.filter((c) => admin || !commandInfo(c).adminOnly);
+  return notCommandCard(
+    word,
+    usable.map((c) => commandInfo(c).usage),
+  );
+}
+
+/**
+ * Applies the actor's card language, if they chose one; a failure to read it keeps both languages, or gives
+ * `fallback` when one is needed.
+ */
+async function inActorLanguage(ctx: CommandContext, card: Card, fallback?: Lang): Promise<Card> {
   const pref = await ctx.db.userPreference
     .findUnique({ where: { openId: ctx.actor.openId }, select: { lang: true } })
     .catch(() => null);
-  const lang = pref?.lang;
-  return isLang(lang) ? localize(card, lang) : card;
+  const lang = isLang(pref?.lang) ? pref.lang : fallback;
+  return lang ? localize(card, lang) : card;
 }
 
 /** The error's class and code, never its message (it may quote user data). */

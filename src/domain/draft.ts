@@ -11,6 +11,11 @@ export interface NotificationDraft {
   receiveIdType: ReceiveIdType;
   /** Empty while `waitFor` is set. */
   receiveId: string;
+  /**
+   * With a group chat's `chat_id`: only this person (open_id) sees the card, in the chat (an ephemeral card, which
+   * takes one language: localise the card first).
+   */
+  visibleTo?: string;
   /** The learner key (see `learnerKey`) of a learner not yet found in Feishu: the message waits for them. */
   waitFor?: string;
   /** What the message is about (see `recordSubject`, `ticketSubject`), to find it again for an update. */

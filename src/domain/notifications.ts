@@ -13,18 +13,31 @@ interface KindSpec {
   readonly switchable: boolean;
   /** `route` can send it to a group chat. */
   readonly routable: boolean;
+  /** Sent to learners about themselves, so a person can `mute` it (other kinds go to chats and admins). */
+  readonly personal?: boolean;
 }
 
 /** Every kind, in the order commands and cards list them. */
 export const KINDS = {
-  completions: { name: { zh: '完成', en: 'completions', singular: 'completion' }, switchable: true, routable: true },
-  exams: { name: { zh: '考试', en: 'exams', singular: 'exam' }, switchable: true, routable: true },
-  enrollments: { name: { zh: '报名', en: 'enrollments', singular: 'enrollment' }, switchable: true, routable: true },
+  completions: {
+    name: { zh: '完成', en: 'completions', singular: 'completion' },
+    switchable: true,
+    routable: true,
+    personal: true,
+  },
+  exams: { name: { zh: '考试', en: 'exams', singular: 'exam' }, switchable: true, routable: true, personal: true },
+  enrollments: {
+    name: { zh: '报名', en: 'enrollments', singular: 'enrollment' },
+    switchable: true,
+    routable: true,
+    personal: true,
+  },
   // Check-ins are personal: never routed to a chat.
   checkins: {
     name: { zh: '打卡', en: 'checkins', singular: 'checkin', extra: ['check-in', 'check-ins'] },
     switchable: true,
     routable: false,
+    personal: true,
   },
   tickets: { name: { zh: '工单', en: 'tickets', singular: 'ticket' }, switchable: true, routable: true },
   seats: { name: { zh: '名额', en: 'seats', singular: 'seat' }, switchable: true, routable: true },
@@ -59,6 +72,11 @@ export const ROUTE_KINDS = [
 // Every routable kind is listed above (a kind made routable without being listed fails to compile here).
 const _allRoutable: Exclude<RouteKind, (typeof ROUTE_KINDS)[number]> extends never ? true : never = true;
 void _allRoutable;
+
+/** Kinds a person receives about themselves and so may mute, in list order. */
+export const PERSONAL_KINDS: readonly NotificationKind[] = NOTIFICATION_KINDS.filter(
+  (k) => (KINDS[k] as KindSpec).personal === true,
+);
 
 export function isSwitchable(kind: string): kind is NotificationKind {
   return (NOTIFICATION_KINDS as readonly string[]).includes(kind);

@@ -50,6 +50,22 @@ export const SCOPES: ScopeNeed[] = [
     required: 'always',
   },
   {
+    scope: 'im:message:send_as_bot',
+    alternatives: ['im:message', 'im:message:update'],
+    why: 'answer personal and admin commands in a group so only the person who asked sees the card',
+    calls: ['POST /open-apis/ephemeral/v1/send'],
+    events: [],
+    required: 'always',
+  },
+  {
+    scope: 'im:chat:readonly',
+    alternatives: ['im:chat', 'im:chat:read'],
+    why: 'show group chats by name (settings) instead of by id',
+    calls: ['im.v1.chat.get'],
+    events: [],
+    required: 'optional',
+  },
+  {
     scope: 'im:message.p2p_msg:readonly',
     alternatives: ['im:message.p2p_msg', 'im:message:readonly'],
     why: 'receive the commands users send to the bot in a direct chat',

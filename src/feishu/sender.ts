@@ -7,6 +7,8 @@ export interface OutgoingMessage {
   msgType: string;
   content: string;
   uuid: string;
+  /** With a `chat_id`: an ephemeral card only this open_id sees in that group (`POST /open-apis/ephemeral/v1/send`). */
+  visibleTo?: string;
 }
 
 export type SendResult = { ok: true; messageId: string } | { ok: false; failure: FeishuFailure };
@@ -24,10 +26,30 @@ export class FeishuMessageSender implements MessageSender {
   constructor(private readonly feishu: FeishuClient) {}
 
   async send(m: OutgoingMessage): Promise<SendResult> {
+    if (m.visibleTo !== undefined) return this.sendEphemeral(m, m.visibleTo);
     try {
       const res = await this.feishu.client.im.v1.message.create({
         params: { receive_id_type: m.receiveIdType as 'open_id' },
         data: { receive_id: m.receiveId, msg_type: m.msgType, content: m.content, uuid: m.uuid },
+      });
+      if (res.code === 0 && res.data?.message_id) return { ok: true, messageId: res.data.message_id };
+      return this.failed(classifyFeishuResponse(200, res));
+    } catch (err) {
+      return this.failed(classifyFeishuError(err));
+    }
+  }
+
+  /**
+   * An ephemeral card: shown in the group only to `openId`, marked "only visible to you", on the clients that are
+   * online. The call takes no uuid, so a resend after a lost answer may show the card twice; it accepts card JSON
+   * 2.0 but not per-element languages (`i18n_content`), so the card comes in one language.
+   */
+  private async sendEphemeral(m: OutgoingMessage, openId: string): Promise<SendResult> {
+    try {
+      const res = await this.feishu.client.request<{ code?: number; msg?: string; data?: { message_id?: string } }>({
+        method: 'POST',
+        url: '/open-apis/ephemeral/v1/send',
+        data: { chat_id: m.receiveId, open_id: openId, msg_type: 'interactive', card: JSON.parse(m.content) as object },
       });
       if (res.code === 0 && res.data?.message_id) return { ok: true, messageId: res.data.message_id };
       return this.failed(classifyFeishuResponse(200, res));

@@ -1,7 +1,8 @@
 /**
  * im.message.receive_v1: what people type to the bot. In a direct chat every text is for the bot; in a group only
  * messages that @mention it. Messages sent by apps (the bot's own included) are ignored. The reply goes to the
- * chat the message came from, through the outbox like every other message.
+ * chat the message came from, through the outbox like every other message; in a group, the answer to a personal or
+ * admin command is shown only to the person who asked.
  */
 import { z } from 'zod';
 import { executeCommand } from '../commands/execute.js';
@@ -81,7 +82,15 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
   const chatId = message.chat_id;
   return {
     commit: async () => [
-      { key: 'reply', kind: 'reply', role: 'chat', receiveIdType: 'chat_id', receiveId: chatId, card: reply.card },
+      {
+        key: 'reply',
+        kind: 'reply',
+        role: 'chat',
+        receiveIdType: 'chat_id',
+        receiveId: chatId,
+        card: reply.card,
+        ...(reply.visibleTo ? { visibleTo: reply.visibleTo } : {}),
+      },
     ],
   };
 });

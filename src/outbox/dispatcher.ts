@@ -149,6 +149,7 @@ export class OutboxDispatcher {
         msgType: row.msg_type,
         content: row.content,
         uuid: row.uuid,
+        ...(row.visible_to ? { visibleTo: row.visible_to } : {}),
       });
     } finally {
       release();

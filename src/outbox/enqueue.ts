@@ -39,6 +39,7 @@ export function outboxRow(d: NotificationDraft, dedupeKey: string, eventId: stri
     role: d.role ?? 'user',
     receiveIdType: d.receiveIdType,
     receiveId: d.receiveId,
+    visibleTo: d.visibleTo ?? null,
     waitFor: d.waitFor ?? null,
     // The row enters the machine here (src/domain/status.ts); the outbox store moves it on.
     status: (d.waitFor ? 'waiting' : 'pending') satisfies NotificationStatus,

@@ -17,6 +17,8 @@ export interface ClaimedNotification {
   kind: string;
   receive_id_type: string;
   receive_id: string;
+  /** Set for a card only this open_id sees in the chat `receive_id`. */
+  visible_to: string | null;
   msg_type: string;
   content: string;
   uuid: string;
@@ -50,8 +52,8 @@ export function claimNotifications(
              LIMIT ${limit}
              FOR UPDATE SKIP LOCKED) c
      WHERE n.id = c.id
- RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.msg_type, n.content, n.uuid, n.attempts, n.operation,
-           n.patch_of`;
+ RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.visible_to, n.msg_type, n.content, n.uuid,
+           n.attempts, n.operation, n.patch_of`;
 }
 
 /** Extends the lease of every notification this claimer holds; returns how many it still holds. */

@@ -108,6 +108,8 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
       receive_id: m.receive_id,
       receive_id_type: m.receive_id_type,
       chat_id: m.chat_id,
+      // A card only this person (open_id) sees in the group.
+      visible_to: m.visible_to ?? null,
       msg_type: m.msg_type,
       content: m.sent_content,
       current_content: m.content,
@@ -123,6 +125,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
       messages: feishu.messages.map((m) => ({
         message_id: m.message_id,
         chat_id: m.chat_id,
+        visible_to: m.visible_to ?? null,
         msg_type: m.msg_type,
         content: m.content,
         updated: m.updated,

@@ -7,11 +7,14 @@ import type { Logger } from '../logger.js';
 import { AlmApi } from '../alm/api.js';
 import { ALM_BUDGET, ApiBudget } from '../alm/budget.js';
 import { AlmCatalog } from '../alm/catalog.js';
+import { FeishuChats } from '../identity/chats.js';
 import { FeishuDirectory } from '../identity/directory.js';
 import { IdentityResolver } from '../identity/resolver.js';
 
 export interface Services {
   directory: FeishuDirectory;
+  /** Group chat names (cached), to show chats by name. */
+  chats: FeishuChats;
   resolver: IdentityResolver;
   alm: AlmApi | undefined;
   catalog: AlmCatalog;
@@ -47,6 +50,7 @@ export function createServices(deps: {
   const resolver = new IdentityResolver({ db, directory, alm: alm && { getUser: (id) => alm.getUser(id) }, config });
   return {
     directory,
+    chats: new FeishuChats(db, feishu),
     resolver,
     alm,
     catalog: new AlmCatalog(db, alm),

@@ -308,15 +308,15 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
 
     it('binds by typed open_id, says whom it replaces, and escapes the external id', async () => {
       await db.learnerIdentity.create({
-        data: { source: 'qingsuyun', externalUserId: 'a*b_c', status: 'resolved', origin: 'lookup', openId: BOB },
+        data: { source: 'qingsuyun', externalUserId: 'a_b.c', status: 'resolved', origin: 'lookup', openId: BOB },
       });
-      const text = await say(`bind 轻速云 a*b_c ${CAROL}`);
-      expect(text).toContain(`Bound the Qingsuyun account a&#42;b&#95;c to <at id=${CAROL}></at>.`);
+      const text = await say(`bind 轻速云 a_b.c ${CAROL}`);
+      expect(text).toContain(`Bound the Qingsuyun account ${escapeMd('a_b.c')} to <at id=${CAROL}></at>.`);
       expect(text).toContain(`It was matched to <at id=${BOB}></at> before.`);
       expect(text).toContain('No notifications were waiting for this learner.');
-      expect(text).not.toContain('a*b_c');
+      expect(text).not.toContain('a_b.c');
       const row = await db.learnerIdentity.findUnique({
-        where: { source_externalUserId: { source: 'qingsuyun', externalUserId: 'a*b_c' } },
+        where: { source_externalUserId: { source: 'qingsuyun', externalUserId: 'a_b.c' } },
       });
       expect(row).toMatchObject({ origin: 'binding', openId: CAROL });
       expect((await audits())[0]!.detail).toMatchObject({
@@ -324,6 +324,42 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
         previousOpenId: BOB,
       });
       expect(wake).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses typed open_ids the directory does not know (bind, manager, admin add), changing nothing', async () => {
+      const directory = {
+        available: true,
+        user: async (openId: string) => (openId === ALICE ? { openId, userId: null, name: 'Alice' } : null),
+      } as unknown as FeishuDirectory;
+      const o = { services: { ...services, directory } };
+      const before = await snapshot();
+      for (const text of [
+        'bind alm 88888 ou_nonexistent',
+        `manager ${ALICE} ou_nonexistent`,
+        'manager ou_nonexistent @_user_1',
+        'admin add ou_nonexistent',
+      ]) {
+        const reply = await say(text, o);
+        expect(reply, text).toContain('找不到用户');
+        expect(reply, text).toContain('飞书通讯录中没有 open_id 为 `ou_nonexistent` 的用户');
+        expect(reply, text).toContain('No user with the open_id `ou_nonexistent` is in the Feishu directory');
+      }
+      expect(await snapshot()).toEqual(before);
+      expect(await say(`bind alm 88888 ${ALICE}`, o)).toContain(
+        `Bound the ALM account 88888 to <at id=${ALICE}></at>.`,
+      );
+      const down = {
+        services: {
+          ...services,
+          directory: {
+            available: true,
+            user: async () => {
+              throw new Error('down');
+            },
+          } as unknown as FeishuDirectory,
+        },
+      };
+      expect(await say('bind alm 88889 ou_someone', down)).toContain('Feishu could not be reached to check this user');
     });
 
     it('binds by email through the directory, and explains when it cannot', async () => {
@@ -492,13 +528,15 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       await run('notify exams off');
       await run('route tickets here', { chat: 'group' });
       await db.route.create({ data: { kind: 'tickets', chatId: 'oc_other_[x]', scope: '*' } });
+      await db.feishuChat.create({ data: { chatId: GROUP, name: 'IT 值班 *duty*' } });
       await run('admin add @_user_2');
       const reply = await run('settings');
       const text = texts(reply?.card);
+      // A chat by its name (from Feishu, cached), its id small and grey; a chat without a known name by its id.
+      expect(text).toContain(`- tickets: ${escapeMd('IT 值班 *duty*')} <font color='grey'>${escapeMd(GROUP)}</font>, `);
       expect(text).toContain('- exams: ⛔ off');
       expect(text).toContain('- completions: ✅ on');
       expect(text).toContain('- 考试：⛔ 关');
-      expect(text).toMatch(/- tickets: \S+, \S+\n/);
       expect(text).toContain(escapeMd(GROUP));
       expect(text).toContain('oc&#95;other&#95;&#91;x&#93;');
       expect(text).toContain('- seats: none');
@@ -587,14 +625,18 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     });
   });
 
-  it('reports status: events per source in 24 h, the outbox backlog, last events in the actor zone', async () => {
+  it('reports status: events per origin and type in 24 h, the outbox backlog, last events in the zone', async () => {
     const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
-    const event = (source: string, externalId: string, receivedAt: Date) =>
-      db.inboundEvent.create({ data: { source, externalId, eventType: 't', payload: {}, receivedAt } });
-    await event('alm', 'a1', hoursAgo(1));
-    await event('alm', 'a2', hoursAgo(23));
-    await event('alm', 'a3', hoursAgo(30));
-    await event('qingsuyun', 'q1', hoursAgo(50));
+    let n = 0;
+    const event = (source: string, eventType: string, receivedAt: Date) =>
+      db.inboundEvent.create({ data: { source, externalId: `e${++n}`, eventType, payload: {}, receivedAt } });
+    await event('alm', 'LEARNER_COMPLETION', hoursAgo(1));
+    await event('alm', 'LEARNER_ENROLLMENT', hoursAgo(23));
+    await event('alm', 'LEARNER_ENROLLMENT', hoursAgo(30));
+    await event('qingsuyun', 'exam', hoursAgo(50));
+    for (let i = 0; i < 5; i++) await event('feishu', 'im.message.receive_v1', hoursAgo(2));
+    await event('feishu', 'helpdesk.ticket.created_v1', hoursAgo(2));
+    await event('feishu', 'elearning.course_registration.created_v2', hoursAgo(3));
     for (const status of ['pending', 'pending', 'sending', 'failed', 'failed', 'sent', 'skipped'])
       await notification({ status });
     for (let i = 0; i < 3; i++) await notification({ status: 'waiting', waitFor: 'alm:9' });
@@ -603,10 +645,17 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
 
     const reply = await run('status');
     const text = texts(reply?.card);
-    expect(text).toContain(`- ALM: 2 events in 24 h · last: ${formatTime(hoursAgo(1), 'Europe/London', 'en')}`);
-    expect(text).toContain('- ALM: 2 events in 24 h · last: 2026-03-02 03:00 (UTC)');
+    const alm = `- ALM: 2 events in 24 h (LEARNER${escapeMd('_')}COMPLETION ×1, LEARNER${escapeMd('_')}ENROLLMENT ×1)`;
+    expect(text).toContain(`${alm} · last: ${formatTime(hoursAgo(1), 'Europe/London', 'en')}`);
+    expect(text).toContain(`${alm} · last: 2026-03-02 03:00 (UTC)`);
     expect(text).toContain('- Qingsuyun: 0 events in 24 h · last: 2026-02-28 02:00 (UTC)');
-    expect(text).toContain('- Feishu eLearning: 0 events in 24 h · last: never');
+    // Chat messages and tickets are Feishu events, but not eLearning ones.
+    expect(text).toContain(
+      `- Feishu eLearning: 1 event in 24 h (${escapeMd('elearning.course_registration.created_v2')} ×1) · last:`,
+    );
+    expect(text).toContain(`- Feishu helpdesk: 1 event in 24 h (${escapeMd('helpdesk.ticket.created_v1')} ×1)`);
+    expect(text).toContain(`- Feishu chat: 5 events in 24 h (${escapeMd('im.message.receive_v1')} ×5)`);
+    expect(text).toContain(`- 飞书消息：24 小时内 5 个事件 (${escapeMd('im.message.receive_v1')} ×5) · 最近一次：`);
     expect(text).toContain('- Pending: 3');
     expect(text).toContain('- Failed: 2');
     expect(text).toContain('- Waiting for an unresolved learner: 3');
@@ -759,7 +808,41 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       expect(await say('progress', { actor: CAROL })).toContain('you have no courses or exams on record');
     });
 
+    it('mute alone lists the kinds and what is muted; kinds not sent to the person cannot be muted', async () => {
+      await db.userPreference.create({ data: { openId: ALICE, mutedKinds: ['exams'] } });
+      const list = await say('mute', { actor: ALICE });
+      expect(list).toContain(
+        '你可以静音这些通知：\n- 完成：🔔 接收中\n- 考试：🔕 已静音\n- 报名：🔔 接收中\n- 打卡：🔔 接收中',
+      );
+      expect(list).not.toContain('工单');
+      expect(list).not.toContain('You can mute'); // Chinese unless the person chose English
+      await db.userPreference.update({ where: { openId: ALICE }, data: { lang: 'en' } });
+      const english = await say('取消静音', { actor: ALICE });
+      expect(english).toContain('You can mute these notifications:\n- completions: 🔔 on\n- exams: 🔕 muted');
+      expect(english).not.toContain('你可以');
+      for (const kind of ['tickets', 'failures', 'seats']) {
+        const refused = await say(`mute ${kind}`, { actor: ALICE });
+        expect(refused).toContain('Cannot mute');
+        expect(refused).toContain('go to chats and admins, not to you personally');
+      }
+      expect(await say('静音 工单', { actor: STRANGER })).toContain(
+        '「工单」通知发到群里或发给管理员，不是发给你个人的',
+      );
+      expect((await db.userPreference.findUnique({ where: { openId: ALICE } }))?.mutedKinds).toEqual(['exams']);
+    });
+
+    it('answers mute in Chinese by default and in English when the person chose it', async () => {
+      const zh = await say('mute completions', { actor: BOB });
+      expect(zh).toContain('你将不再收到「完成」通知。');
+      expect(zh).not.toContain('You will no longer');
+      await db.userPreference.update({ where: { openId: BOB }, data: { lang: 'en' } });
+      const en = await say('unmute completions', { actor: BOB });
+      expect(en).toContain('You will receive completions notifications again.');
+      expect(en).not.toContain('你将');
+    });
+
     it('mutes and unmutes kinds for the user only, noting manager notices', async () => {
+      await db.userPreference.create({ data: { openId: ALICE, lang: 'en' } });
       const muted = await say('mute completions', { actor: ALICE });
       expect(muted).toContain('You will no longer receive completions notifications.');
       expect(muted).toContain('Notices about you sent to your manager are not affected.');
@@ -794,12 +877,33 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
   });
 
   describe('messages that are not commands', () => {
+    it('names an unknown command and suggests the closest ones this person may use, in both languages', async () => {
+      const admin = await say('routes tickets here');
+      expect(admin).toContain('Unknown command');
+      expect(admin).toContain('「routes」不是命令。\n你是不是想用：\n- 路由 &#60;工单');
+      expect(admin).toContain('"routes" is not a command.\nDid you mean:\n- route &#60;tickets');
+      // A learner is not offered admin commands.
+      const learner = await say('routes', { actor: STRANGER });
+      expect(learner).toContain('"routes" is not a command.');
+      expect(learner).not.toContain('Did you mean');
+      expect(await say('静默 考试', { actor: STRANGER })).toContain(
+        '「静默」不是命令。\n你是不是想用：\n- 静音 &#91;类型&#93;',
+      );
+      expect(await say('hlep', { actor: STRANGER })).toContain('Did you mean:\n- help');
+    });
+
     it('answers a non-command with a short hint, wrong arguments with the usage line, and ignores others', async () => {
       const hint = await say('hello there');
       expect(hint).toContain('Send "help" (帮助) to see the commands you can use.');
-      expect(hint).not.toContain('hello');
+      expect(hint).toContain('「hello」不是命令。');
+      expect(hint).toContain('"hello" is not a command.');
+      expect(hint).not.toContain('Did you mean');
+      expect(hint).not.toContain('there');
+      const quoted = await say('<b>*x* now');
+      expect(quoted).toContain(`"${escapeMd('<b>*x*')}" is not a command.`);
+      expect(quoted).not.toContain('<b>');
       const usage = await say('mute <everything>', { actor: STRANGER });
-      expect(usage).toContain('Usage: mute &#60;kind&#62;');
+      expect(usage).toContain('Usage: mute &#91;kind&#93;');
       expect(usage).toContain('"&#60;everything&#62;" is not a valid notification kind');
       expect(usage).not.toContain('<everything>');
       expect(await executeCommand(context(), { type: 'ignore' })).toBeNull();

@@ -231,6 +231,24 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
 
   it('tickets can be routed per helpdesk: a chat routed for one helpdesk gets only its tickets', async () => {
     h.emu!.addChat('oc_hd2');
+    // A helpdesk is known to the bot once one of its tickets arrived (or it is FEISHU_HELPDESK_ID).
+    await postEvent(h.eventUrl, ticketCreated('T-399', { helpdesk_id: 'hd-two' }), { encryptKey: ENCRYPT_KEY });
+    await eventually(() => repliesIn(OPS).length === 1, 10_000, 'the first hd-two ticket');
+    await say(
+      h.bot.url,
+      textMessage({
+        from: ADMIN.open_id,
+        chatId: 'oc_hd2',
+        chatType: 'group',
+        text: '@_user_1 route tickets here hd-nine',
+        mentions: { '@_user_1': { open_id: BOT, name: 'bot' } },
+      }),
+    );
+    await eventually(() => repliesIn('oc_hd2').length === 1, 10_000, 'route refusal');
+    expect(repliesIn('oc_hd2')[0]).toContain('There is no helpdesk with the id hd-nine');
+    expect(repliesIn('oc_hd2')[0]).toContain('没有 ID 为 hd-nine 的服务台');
+    expect(await prisma().route.findFirst({ where: { chatId: 'oc_hd2' } })).toBeNull();
+    h.emu!.reset();
     await say(
       h.bot.url,
       textMessage({

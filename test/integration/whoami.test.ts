@@ -66,10 +66,13 @@ describe.each(LANES)('whoami (%s)', (lane) => {
       (await say(h.bot.url, message({ chatId: GROUP, chatType: 'group', text: '我是谁', mentionBot: true, ids })))
         .status,
     ).toBe(200);
-    const card = JSON.stringify((await replyIn(GROUP)).card);
+    const reply = await replyIn(GROUP);
+    // Personal ids in a group: only the asker sees the card, in their language (Chinese unless they chose English).
+    expect(reply.visible_to).toBe(USER.open_id);
+    const card = JSON.stringify(reply.card);
     expect(card).toContain(`\`${GROUP}\``);
     expect(card).toContain('本群 chat_id');
-    expect(card).toContain('the app needs the \\"Obtain user ID\\" scope');
+    expect(card).not.toContain('i18n_content');
     expect(card).toContain('contact:user.employee_id:readonly');
     expect(card).toContain(`\`${USER.open_id}\``);
   });

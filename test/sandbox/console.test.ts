@@ -153,6 +153,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     expect(await gallery.locator('.gallery-cell[data-lang="en_us"] .card-title').allTextContents()).toContain(
       'Commands',
     );
+    // A mention shows the person's name, as Feishu shows it, never the open_id.
+    const mentions = (lang: string) => gallery.locator(`.gallery-cell[data-lang="${lang}"] .md-at`).allTextContents();
+    expect(await mentions('zh_cn')).toContain('@赵敏');
+    expect(await mentions('en_us')).toContain('@Zhao Min');
+    expect([...(await mentions('zh_cn')), ...(await mentions('en_us'))].join(' ')).not.toContain('ou_demo');
     await gallery.screenshot({ path: `${SHOTS}card-gallery.png`, fullPage: false });
     await gallery.close();
   });

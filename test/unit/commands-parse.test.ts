@@ -9,6 +9,7 @@ import {
   type ParseResult,
   type ParsedCommand,
 } from '../../src/commands/parse.js';
+import { closestCommands, editDistance } from '../../src/commands/parse/suggest.js';
 
 const BOT = 'ou_b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';
 const ALICE = 'ou_a11ce000000000000000000000000000';
@@ -37,6 +38,8 @@ const ROWS: [string, ParsedCommand][] = [
   ['mute completions', { name: 'mute', kind: 'completions' }],
   ['静音 考试', { name: 'mute', kind: 'exams' }],
   ['unmute exam', { name: 'unmute', kind: 'exams' }],
+  ['mute', { name: 'mute', kind: null }],
+  ['取消静音', { name: 'unmute', kind: null }],
   ['取消静音 打卡', { name: 'unmute', kind: 'checkins' }],
   ['lang en', { name: 'lang', lang: 'en' }],
   ['语言 中文', { name: 'lang', lang: 'zh' }],
@@ -182,8 +185,8 @@ describe('parseCommand: argument values', () => {
     ['轻速云', 'qingsuyun'],
     ['qsy', 'qingsuyun'],
   ])('source %s → %s', (word, source) => {
-    expect(p2p(`unbind ${word} X-1`)).toEqual(
-      command({ name: 'unbind', source, externalUserId: 'X-1' } as ParsedCommand),
+    expect(p2p(`unbind ${word} 1001`)).toEqual(
+      command({ name: 'unbind', source, externalUserId: '1001' } as ParsedCommand),
     );
   });
 
@@ -211,7 +214,7 @@ describe('parseCommand: argument values', () => {
   });
 
   it('keeps the case of external user ids and reads 添加/删除 and CLEAR', () => {
-    expect(p2p('unbind alm AbC_9')).toEqual(command({ name: 'unbind', source: 'alm', externalUserId: 'AbC_9' }));
+    expect(p2p('unbind qsy AbC_9')).toEqual(command({ name: 'unbind', source: 'qingsuyun', externalUserId: 'AbC_9' }));
     expect(p2p('管理员 添加 @_user_2')).toEqual(command({ name: 'admin', action: 'add', user: alice }));
     expect(p2p('admin 删除 @_user_2')).toEqual(command({ name: 'admin', action: 'remove', user: alice }));
     expect(p2p('manager @_user_2 CLEAR')).toEqual(command({ name: 'manager', learner: alice, manager: null }));
@@ -281,21 +284,25 @@ describe('parseCommand: usage errors', () => {
   it.each<[string, CommandName, RegExp]>([
     ['help me', 'help', /Unexpected extra argument "me"/],
     ['progress now', 'progress', /extra argument/],
-    ['mute', 'mute', /Missing notification kind/],
     ['mute birthdays', 'mute', /"birthdays" is not a valid notification kind; use completions, exams/],
     ['静音 考试 打卡', 'mute', /extra argument "打卡"/],
-    ['unmute', 'unmute', /Missing/],
     ['lang', 'lang', /Missing language/],
     ['lang fr', 'lang', /not a valid language/],
     ['bind', 'bind', /Missing source/],
     ['bind alm', 'bind', /Missing external user id/],
     ['bind alm 123', 'bind', /Missing user to bind/],
     ['bind github 123 @_user_2', 'bind', /"github" is not a valid source/],
-    ['bind alm @_user_2 @_user_3', 'bind', /not a valid external user id/],
-    [`bind alm ${'9'.repeat(129)} @_user_2`, 'bind', /not a valid external user id/],
+    ['bind alm @_user_2 @_user_3', 'bind', /"@Alice" is not a valid ALM user id: a number/],
+    [`bind alm ${'9'.repeat(21)} @_user_2`, 'bind', /not a valid ALM user id/],
+    ['bind alm abc @_user_2', 'bind', /"abc" is not a valid ALM user id: a number, e.g. 12345678/],
+    ['unbind alm 12a', 'unbind', /not a valid ALM user id/],
+    [`bind qsy ${'x'.repeat(65)} @_user_2`, 'bind', /not a valid Qingsuyun user id/],
+    ['bind qsy -x @_user_2', 'bind', /not a valid Qingsuyun user id/],
     ['bind alm 123 @_user_9', 'bind', /Could not resolve the mention "@_user_9"/],
-    ['bind alm 123 @_user_4', 'bind', /Could not resolve the mention "@_user_4"/],
-    ['bind alm 123 @_user_2 @_user_3', 'bind', /extra argument "@_user_3"/],
+    ['bind alm 123 @_user_4', 'bind', /Could not resolve the mention "@Nobody"/],
+    ['bind alm 123 @_user_2 @_user_3', 'bind', /extra argument "@Bob"/],
+    ['progress @_user_2', 'progress', /Unexpected extra argument "@Alice"/],
+    ['help @_user_3', 'help', /Unexpected extra argument "@Bob"/],
     ['unbind alm', 'unbind', /Missing external user id/],
     ['unbind alm 1 2', 'unbind', /extra/],
     ['bindings github', 'bindings', /not a valid source/],
@@ -398,7 +405,7 @@ describe('parseCommand: not commands', () => {
     ['状态好吗', '状态好吗'],
     ['bindingsalm', 'bindingsalm'],
     ['{"text":"help"}', '{"text":"help"}'],
-    ['@_user_2 help', '@_user_2 help'],
+    ['@_user_2 help', '@Alice help'],
   ])('%j', (text, rest) => {
     expect(p2p(text)).toEqual({ type: 'not_command', text: rest });
   });
@@ -580,5 +587,42 @@ describe('parseCommand: fuzz', () => {
       text: '',
     });
     expect(extractText(undefined as unknown as string)).toBeUndefined();
+  });
+});
+
+describe('parseCommand: mention keys never reach the reader', () => {
+  it('quotes the people a problem is about by name, in both languages', () => {
+    expect(group('@_user_1 help @_user_3', BOT)).toMatchObject({
+      type: 'usage',
+      problem: { zh: '多余的参数「@Bob」', en: 'Unexpected extra argument "@Bob"' },
+    });
+    expect(p2p('progress @_user_2')).toMatchObject({ problem: { zh: '多余的参数「@Alice」' } });
+  });
+});
+
+describe('closestCommands', () => {
+  it.each([
+    ['routes', ['route']],
+    ['stauts', ['status']],
+    ['hlep', ['help']],
+    ['admim', ['admin']],
+    ['admns', ['admins']],
+    ['静默', ['mute']],
+    ['设制', ['settings']],
+    ['whoamii', ['whoami']],
+  ])('%s → %j', (word, names) => {
+    expect(closestCommands(word)).toEqual(names);
+  });
+
+  it('suggests nothing for words far from every command', () => {
+    expect(closestCommands('hello')).toEqual([]);
+    expect(closestCommands('')).toEqual([]);
+    expect(closestCommands('x'.repeat(1000))).toEqual([]);
+  });
+
+  it('counts a swap of neighbours as one edit', () => {
+    expect(editDistance('stauts', 'status')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
   });
 });

@@ -4,6 +4,7 @@ import { listAdmins } from '../admins.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { actorTimeZone, audited } from './common.js';
+import { unknownPeopleCard } from './people.js';
 import { infoCard, listCard, mention, receiptCard, refusalCard, type Card } from './replies.js';
 
 /** Serialises admin changes, so two removals at once cannot leave no admin. */
@@ -12,6 +13,10 @@ const ADMIN_LOCK = 0x61646d696en; // "admin"
 export async function runAdmin(ctx: CommandContext, command: Extract<ParsedCommand, { name: 'admin' }>): Promise<Card> {
   const openId = command.user.openId;
   const who = mention(openId);
+  if (command.action === 'add') {
+    const unknown = await unknownPeopleCard(ctx, [command.user]);
+    if (unknown) return unknown;
+  }
   if (ctx.config.ADMIN_OPEN_IDS.includes(openId)) {
     return command.action === 'add'
       ? receiptCard(

@@ -5,6 +5,7 @@ import { isSource, SOURCE_NAMES } from '../../domain/sources.js';
 import type { CommandContext } from '../context.js';
 import type { BindTarget, ParsedCommand } from '../parse.js';
 import { actorTimeZone, audited } from './common.js';
+import { unknownPeopleCard } from './people.js';
 import { errorCard, infoCard, join, listCard, mention, receiptCard, refusalCard, type Card } from './replies.js';
 
 /** A source's short name for receipts; an unknown one is shown as it is (escaped). */
@@ -22,7 +23,10 @@ const MAX_LISTED = 50;
 
 /** The open_id a bind target names, or the card explaining why there is none. */
 async function targetOpenId(ctx: CommandContext, target: BindTarget): Promise<{ openId: string } | { card: Card }> {
-  if (target.kind !== 'email') return { openId: target.openId };
+  if (target.kind !== 'email') {
+    const unknown = await unknownPeopleCard(ctx, [target]);
+    return unknown ? { card: unknown } : { openId: target.openId };
+  }
   const directory = ctx.services.directory;
   const title = t('无法绑定', 'Could not bind');
   if (directory.available === false) {

@@ -3,12 +3,15 @@ import { t } from '../../../cards/kit.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
+import { unknownPeopleCard } from './people.js';
 import { mention, receiptCard, type Card } from './replies.js';
 
 export async function runManager(
   ctx: CommandContext,
   command: Extract<ParsedCommand, { name: 'manager' }>,
 ): Promise<Card> {
+  const unknown = await unknownPeopleCard(ctx, [command.learner, command.manager]);
+  if (unknown) return unknown;
   const learnerOpenId = command.learner.openId;
   const managerOpenId = command.manager?.openId ?? null;
   const learner = mention(learnerOpenId);

@@ -3,7 +3,7 @@
  * user data in them must already be escaped (`userText`, `escapeMd`).
  */
 import { replyCard } from '../../../cards/reply.js';
-import { cardBytes, escapeMd, t, type I18nText } from '../../../cards/kit.js';
+import { cardBytes, escapeMd, note, t, type I18nText } from '../../../cards/kit.js';
 
 export type Card = Record<string, unknown>;
 
@@ -29,11 +29,26 @@ export const needsAdminCard = (): Card =>
     ),
   );
 
-export const notCommandCard = (): Card =>
-  infoCard(
-    t('需要帮助吗？', 'Need help?'),
-    t('发送「帮助」（help）查看你可以使用的命令。', 'Send "help" (帮助) to see the commands you can use.'),
-  );
+const HELP_HINT = t(
+  '发送「帮助」（help）查看你可以使用的命令。',
+  'Send "help" (帮助) to see the commands you can use.',
+);
+
+/**
+ * The answer to text that is not a command: names the first word (when there is one) and the commands closest
+ * to it, as their usage lines. `word` is the user's text and is escaped here.
+ */
+export function notCommandCard(word?: string, closest: readonly I18nText[] = []): Card {
+  if (!word) return infoCard(t('需要帮助吗？', 'Need help?'), HELP_HINT);
+  const quoted = escapeMd(word.length > 32 ? `${word.slice(0, 31)}…` : word);
+  const lines = [t(`「${quoted}」不是命令。`, `"${quoted}" is not a command.`)];
+  if (closest.length > 0) {
+    lines.push(t('你是不是想用：', 'Did you mean:'));
+    for (const usage of closest) lines.push(t(`- ${escapeMd(usage.zh)}`, `- ${escapeMd(usage.en)}`));
+  }
+  lines.push(HELP_HINT);
+  return infoCard(t('没有这个命令', 'Unknown command'), join(lines));
+}
 
 /** The usage line and what was wrong; `problem` may quote the user's text and is escaped here. */
 export const usageCard = (usage: I18nText, problem: I18nText): Card =>
@@ -51,9 +66,13 @@ export const somethingWrongCard = (): Card =>
     ),
   );
 
-const OPEN_ID = /^ou_[A-Za-z0-9]{1,64}$/;
+/** An open_id as a mention may name it (Feishu's are `ou_` and hex; test and demo ids may hold `_` and `-`). */
+const OPEN_ID = /^ou_[A-Za-z0-9_-]{1,64}$/;
 
-/** A Feishu mention of the user, or the escaped id when it does not look like an open_id. */
+/**
+ * A Feishu mention of the user, which Feishu shows as their name, or the escaped id when it does not look like an
+ * open_id. A mention of someone the directory does not know is sent as the plain id (see the sender).
+ */
 export function mention(openId: string | null | undefined): string {
   if (!openId) return '-';
   return OPEN_ID.test(openId) ? `<at id=${openId}></at>` : escapeMd(openId.slice(0, 80));
@@ -86,4 +105,17 @@ export function listCard(title: I18nText, head: I18nText, entries: readonly I18n
     if (shown === 0 || cardBytes(result) <= LIST_BYTE_BUDGET) return result;
     shown = Math.floor(shown * 0.75);
   }
+}
+
+/** The card with a last line saying only the reader sees it (an answer in a group shown to one person). */
+export function onlyYouCard(card: Card): Card {
+  const body = (card.body ?? {}) as { elements?: unknown[] };
+  const line = note(
+    t(
+      '🔒 仅你可见：在群里，个人和管理信息只显示给发送命令的人。',
+      '🔒 Only you can see this: in a group, personal and admin answers are shown only to the person who asked.',
+    ),
+    'only_you',
+  );
+  return { ...card, body: { ...body, elements: [...(body.elements ?? []), line] } };
 }

@@ -1,5 +1,5 @@
 /** `route <kind> here|off`: a group chat that also receives one kind of notification. */
-import { t, type I18nText } from '../../../cards/kit.js';
+import { escapeMd, t, type I18nText } from '../../../cards/kit.js';
 import { notifySettingKey } from '../../domain/keys.js';
 import { KIND_NAMES, type RouteKind } from '../../domain/notifications.js';
 import type { CommandContext } from '../context.js';
@@ -34,6 +34,10 @@ export async function runRoute(ctx: CommandContext, command: Extract<ParsedComma
           `@mention me with this command in the group that should receive ${kind.en}.`,
       ),
     );
+  }
+  if (command.helpdesk) {
+    const unknown = await unknownHelpdeskCard(ctx, command.helpdesk);
+    if (unknown) return unknown;
   }
   const chatId = ctx.chat.chatId;
   const { card } = await audited(ctx, 'route', async (tx, now) => {
@@ -79,4 +83,32 @@ export async function runRoute(ctx: CommandContext, command: Extract<ParsedComma
     };
   });
   return card;
+}
+
+/**
+ * A refusal when the helpdesk id names none the bot knows: the helpdesk it is configured with (FEISHU_HELPDESK_ID)
+ * and those whose tickets it has received. Feishu has no call to look up another helpdesk by id (each helpdesk's API
+ * needs that helpdesk's own token), so when the bot knows of no helpdesk at all, the route is made as asked.
+ */
+async function unknownHelpdeskCard(ctx: CommandContext, helpdesk: string): Promise<Card | null> {
+  const seen = await ctx.db.helpdeskTicket.findMany({
+    where: { helpdeskId: { not: null } },
+    distinct: ['helpdeskId'],
+    select: { helpdeskId: true },
+    take: 20,
+  });
+  const known = [
+    ...new Set([ctx.config.FEISHU_HELPDESK_ID, ...seen.map((r) => r.helpdeskId)].filter((id): id is string => !!id)),
+  ];
+  if (known.length === 0 || known.includes(helpdesk)) return null;
+  const list = known.map((id) => escapeMd(id)).join(', ');
+  return refusalCard(
+    t('找不到服务台', 'Helpdesk not found'),
+    t(
+      `没有 ID 为 ${escapeMd(helpdesk)} 的服务台，什么都没有改变。机器人知道的服务台：${list}。` +
+        '不带服务台 ID 时，本群接收所有服务台的工单。',
+      `There is no helpdesk with the id ${escapeMd(helpdesk)}, and nothing was changed. ` +
+        `Helpdesks the bot knows: ${list}. Without a helpdesk id, this chat receives the tickets of every helpdesk.`,
+    ),
+  );
 }

@@ -56,16 +56,23 @@ export async function runSettings(ctx: CommandContext): Promise<Card> {
     const on = !off.has(notifySettingKey(k));
     return t(`- ${KIND_NAMES[k].zh}：${on ? '✅ 开' : '⛔ 关'}`, `- ${KIND_NAMES[k].en}: ${on ? '✅ on' : '⛔ off'}`);
   });
+  const names = await ctx.services.chats.names(routes.map((r) => r.chatId));
+  /** A routed chat by its name, the id small and grey after it; by its id when Feishu gave no name. */
+  const chatLabel = (chatId: string, scope: string, lang: 'zh' | 'en') => {
+    const name = names.get(chatId);
+    const id = userText(chatId, 100);
+    const label = name ? `${userText(name, 60)} <font color='grey'>${id}</font>` : id;
+    if (scope === '*') return label;
+    return `${label}${lang === 'zh' ? `（服务台 ${userText(scope, 64)}）` : ` (helpdesk ${userText(scope, 64)})`}`;
+  };
   const routeLines = ROUTE_KINDS.map((k) => {
-    const chats = [
-      ...new Set(
-        routes.filter((r) => r.kind === k).map((r) => (r.scope === '*' ? r.chatId : `${r.chatId} (${r.scope})`)),
-      ),
-    ];
-    const shown = chats.slice(0, MAX_CHATS).map((c) => userText(c, 100));
-    if (chats.length > MAX_CHATS) shown.push(`+${chats.length - MAX_CHATS}`);
-    const list = shown.length ? shown.join(', ') : null;
-    return t(`- ${KIND_NAMES[k].zh}：${list ?? '无'}`, `- ${KIND_NAMES[k].en}: ${list ?? 'none'}`);
+    const rows = routes.filter((r) => r.kind === k);
+    const list = (lang: 'zh' | 'en') => {
+      const shown = rows.slice(0, MAX_CHATS).map((r) => chatLabel(r.chatId, r.scope, lang));
+      if (rows.length > MAX_CHATS) shown.push(`+${rows.length - MAX_CHATS}`);
+      return shown.length ? shown.join(lang === 'zh' ? '、' : ', ') : null;
+    };
+    return t(`- ${KIND_NAMES[k].zh}：${list('zh') ?? '无'}`, `- ${KIND_NAMES[k].en}: ${list('en') ?? 'none'}`);
   });
   const envAdmins = admins.filter((a) => a.fromEnv).length;
   const adminLine = t(

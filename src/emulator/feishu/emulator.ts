@@ -70,7 +70,12 @@ export class FeishuEmulator {
     if (perMinute !== null) appLimits.push(new SlidingWindowLimiter(perMinute, 60_000));
     const recipient = new SlidingWindowLimiter(opts.recipientRatePerSecond ?? 5, 1000);
     const patch = new SlidingWindowLimiter(opts.patchRatePerSecond ?? 5, 1000);
-    this.limiters = [...appLimits, recipient, patch];
+    // ephemeral/v1/send has its own quota (50/s, 1000/min for the app) and 40/s per group.
+    const ephemeral = {
+      app: [new SlidingWindowLimiter(50, 1000), new SlidingWindowLimiter(1000, 60_000)],
+      chat: new SlidingWindowLimiter(40, 1000),
+    };
+    this.limiters = [...appLimits, recipient, patch, ...ephemeral.app, ephemeral.chat];
 
     this.scopes = new ScopeGrants(opts.grantedScopes, opts.pendingScopes);
     this.directory = new Directory(opts.users);
@@ -80,7 +85,7 @@ export class FeishuEmulator {
       appId: this.appId,
       tenantKey: this.tenantKey,
       directory: this.directory,
-      limits: { app: appLimits, recipient, patch },
+      limits: { app: appLimits, recipient, patch, ephemeral },
       onMessage: () => {
         this.changeCount++;
         this.wakeWaiters();
@@ -178,8 +183,12 @@ export class FeishuEmulator {
   }
 
   /** Register a group chat. botIsMember false makes sends to it fail with 230002. */
-  addChat(chatId: string, opts: { botIsMember?: boolean } = {}): void {
-    this.messageService.addChat({ chat_id: chatId, botIsMember: opts.botIsMember ?? true });
+  addChat(chatId: string, opts: { botIsMember?: boolean; name?: string } = {}): void {
+    this.messageService.addChat({
+      chat_id: chatId,
+      botIsMember: opts.botIsMember ?? true,
+      ...(opts.name !== undefined && { name: opts.name }),
+    });
   }
 
   /** The p2p chat id the emulator uses for messages to this user. */

@@ -23,6 +23,8 @@ export interface MessageLimits {
   recipient: SlidingWindowLimiter;
   /** Per message, for patch. */
   patch: SlidingWindowLimiter;
+  /** ephemeral/v1/send: its own app-wide limiters (per second, per minute) and a per-group limiter. */
+  ephemeral?: { app: SlidingWindowLimiter[]; chat: SlidingWindowLimiter };
 }
 
 export interface MessageServiceDeps {
@@ -132,6 +134,91 @@ export class MessageService {
     if (uuid !== undefined) this.byUuid.set(uuid, { message, at: req.at });
     this.deps.onMessage(message);
     return ok(this.present(message));
+  }
+
+  /**
+   * POST /open-apis/ephemeral/v1/send: a card in a group that only one member sees ("only visible to you"). The
+   * person is named by open_id, else user_id, else email; the card is card JSON (1.0 or 2.0) as an object, not a
+   * string. Feishu does not take per-element languages (`i18n_content`) in these cards, nor p2p chats; there is
+   * no uuid, so every call shows a new card. Chosen: 230001 for an unknown person or a p2p chat.
+   */
+  handleEphemeral(req: ApiRequest): ApiReply {
+    const limits = this.deps.limits.ephemeral;
+    const refusal = limits ? acquireAll(limits.app, this.deps.appId, req.at) : undefined;
+    if (refusal) {
+      throw new ApiError(ERR.rateLimited, undefined, {
+        'x-ogw-ratelimit-limit': String(refusal.limiter.limit),
+        'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))),
+      });
+    }
+    const body = isRecord(req.body) ? req.body : {};
+    const { chat_id: chatId, msg_type: msgType, card } = body;
+    if (typeof chatId !== 'string' || !chatId.startsWith('oc_')) throw invalid('chat_id is required');
+    if (msgType !== 'interactive') throw invalid('msg_type must be interactive');
+    if (!isRecord(card)) throw invalid('card must be a JSON object');
+    const user =
+      (typeof body.open_id === 'string' && body.open_id && this.deps.directory.find('open_id', body.open_id)) ||
+      (typeof body.user_id === 'string' && body.user_id && this.deps.directory.find('user_id', body.user_id)) ||
+      (typeof body.email === 'string' && body.email && this.deps.directory.find('email', body.email)) ||
+      undefined;
+    if (!user) throw invalid('open_id, user_id or email must name a user');
+    if (this.deps.directory.list().some((u) => this.p2pChatId(u.open_id) === chatId)) {
+      throw invalid('ephemeral cards are sent in group chats only');
+    }
+    if (this.chats.get(chatId)?.botIsMember === false) throw new ApiError(ERR.botNotInChat);
+    const content = JSON.stringify(card);
+    if (Buffer.byteLength(content) > CARD_MAX_BYTES) {
+      throw new ApiError(ERR.contentTooLong, `(${Buffer.byteLength(content)} bytes > ${CARD_MAX_BYTES})`);
+    }
+    validateCard(card);
+    if (content.includes('"i18n_content"')) {
+      throw new ApiError(ERR.cardContent, '(per-element i18n_content is not supported in ephemeral cards)');
+    }
+    checkMentions(card, (id) => this.deps.directory.find('open_id', id) !== undefined);
+    if (limits && limits.chat.tryAcquire(chatId, req.at) > 0) {
+      throw new ApiError(ERR.tooFrequent, `(more than ${limits.chat.limit}/s in ${chatId})`);
+    }
+    const message: SentMessage = {
+      message_id: `om_${randomBytes(16).toString('hex')}`,
+      receive_id_type: 'chat_id',
+      receive_id: chatId,
+      chat_id: chatId,
+      visible_to: user.open_id,
+      msg_type: 'interactive',
+      content,
+      sent_content: content,
+      card,
+      create_time: String(req.at),
+      update_time: String(req.at),
+      updated: false,
+    };
+    this.messages.push(message);
+    this.byId.set(message.message_id, message);
+    this.deps.onMessage(message);
+    return ok({ message_id: message.message_id });
+  }
+
+  /**
+   * GET /open-apis/im/v1/chats/:chat_id: a group's name and mode (a bot outside the group still gets its name).
+   * A user's direct chat with the bot is `p2p`, without a name. Chosen: 230001 for a chat the emulator does not know.
+   */
+  handleGetChat(_req: ApiRequest, chatId: string): ApiReply {
+    const chat = this.chats.get(chatId);
+    if (chat) {
+      return ok({
+        ...(chat.name !== undefined && { name: chat.name }),
+        description: '',
+        chat_mode: 'group',
+        chat_type: 'private',
+        group_message_type: 'chat',
+        external: false,
+        tenant_key: this.deps.tenantKey,
+      });
+    }
+    if (this.deps.directory.list().some((u) => this.p2pChatId(u.open_id) === chatId)) {
+      return ok({ chat_mode: 'p2p', external: false, tenant_key: this.deps.tenantKey });
+    }
+    throw invalid(`chat_id ${chatId} not found`);
   }
 
   /** PATCH /open-apis/im/v1/messages/:message_id */

@@ -65,6 +65,18 @@ function routes(d: ServerDeps): Route[] {
       handle: (req) => d.messages.handleCreate(req),
     },
     {
+      method: 'GET',
+      pattern: /^\/open-apis\/im\/v1\/chats\/([^/]+)$/,
+      auth: true,
+      handle: (req, id) => d.messages.handleGetChat(req, id),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/open-apis\/ephemeral\/v1\/send$/,
+      auth: true,
+      handle: (req) => d.messages.handleEphemeral(req),
+    },
+    {
       method: 'PATCH',
       pattern: /^\/open-apis\/im\/v1\/messages\/([^/]+)$/,
       auth: true,

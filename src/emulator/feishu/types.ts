@@ -18,6 +18,8 @@ export interface EmulatedChat {
   chat_id: string;
   /** false: sends to this chat get 230002 (bot not in the chat). */
   botIsMember: boolean;
+  /** The group's name, as im/v1/chats/:chat_id answers it (a group without one has no `name`). */
+  name?: string;
 }
 
 export interface FeishuEmulatorOptions {
@@ -93,6 +95,8 @@ export interface SentMessage {
   chat_id: string;
   /** open_id of the recipient when the message went to a user (any id type). */
   recipient_open_id?: string;
+  /** An ephemeral card: the open_id of the only member of the group who sees it. */
+  visible_to?: string;
   msg_type: string;
   /** The current content: updated by a successful PATCH or by the card in a callback's answer. */
   content: string;

@@ -126,7 +126,10 @@ function renderMessages(scrollToEnd) {
       const m = item.bot;
       row.className = 'msg from-bot';
       row.dataset.messageId = m.message_id;
-      who.textContent = `${state.bot.name}${m.updated ? ' · updated' : ''}`;
+      // An ephemeral card: Feishu shows it only to one member of the group, marked "only visible to you".
+      const only = m.visible_to ? ` · only ${nameOf(m.visible_to)} sees this` : '';
+      who.textContent = `${state.bot.name}${m.updated ? ' · updated' : ''}${only}`;
+      if (m.visible_to) row.classList.add('ephemeral');
       row.appendChild(who);
       row.appendChild(
         renderMessage(m.msg_type, m.content, {

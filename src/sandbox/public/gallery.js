@@ -1,8 +1,14 @@
 import { renderCard } from './render.js';
 
 const root = document.getElementById('gallery');
-const res = await fetch('/sandbox/api/gallery');
-const cards = await res.json();
+const [cards, users] = await Promise.all(
+  ['/sandbox/api/gallery', '/sandbox/api/users'].map((path) => fetch(path).then((r) => r.json())),
+);
+/** A mentioned demo user by name, as Feishu shows a mention to a reader in that language. */
+const nameOf = (lang) => (id) => {
+  const user = users.find((u) => u.open_id === id);
+  return user ? (lang === 'en_us' ? user.en_name : user.name) : id;
+};
 for (const item of cards) {
   const section = document.createElement('section');
   section.className = 'gallery-item';
@@ -22,7 +28,7 @@ for (const item of cards) {
     label.className = 'muted';
     label.textContent = lang;
     cell.appendChild(label);
-    cell.appendChild(renderCard(item.card, { lang, nameOf: (id) => id }));
+    cell.appendChild(renderCard(item.card, { lang, nameOf: nameOf(lang) }));
     row.appendChild(cell);
   }
   section.appendChild(row);
