@@ -12,7 +12,7 @@
  *   npm run bench -- --only memory --soak 60 --flood 10    a shorter soak (default 600 s) and flood (default 20 s)
  * The memory figures' PostgreSQL lane uses BENCH_DATABASE_URL, else TEST_DATABASE_URL (a scratch database on it).
  * The intake figure runs the built bot twice per round: with `npm start`'s node flags and with none.
- *   npm run bench -- --only intake --bot "--max-semi-space-size=4" --bot ""    other variants instead: node flags,
+ *   npm run bench -- --only intake --bot="--max-semi-space-size=4" --bot=""    other variants instead: node flags,
  *                                      optionally preceded by NAME=value settings for the bot's environment
  * BENCH_BOT_NODE_FLAGS="..." starts the bot with those node flags ("" for none) instead of the figure's default
  * (intake: both variants above; memory: `npm start`'s).
