@@ -91,7 +91,8 @@ function printIntake(
         `bot ${v + 1} ${f(runs[i]!.load.eventsPerSecond, 0)}/s p99 ${f(runs[i]!.load.p99, 2)} ms ` +
         `(ratio ${f(runs[i]!.load.eventsPerSecond / y.load.eventsPerSecond, 2)})`,
     );
-    return `  round ${i + 1}: baseline ${f(y.load.eventsPerSecond, 0)}/s p99 ${f(y.load.p99, 2)} ms; ${each.join('; ')}`;
+    const base = `baseline ${f(y.load.eventsPerSecond, 0)}/s p99 ${f(y.load.p99, 2)} ms`;
+    return `  round ${i + 1}: ${base}; ${each.join('; ')}`;
   });
   const lines = [
     '',
@@ -99,11 +100,10 @@ function printIntake(
       `after ${warmup} s warm-up each, ${encrypt ? 'encrypted' : 'plaintext'} signed v2 events, each unique)`,
     'each receiver in its own child process, one at a time, in turn each round; ' +
       'the load generator in another (raw keep-alive HTTP/1.1, requests pre-built)',
-    ...variants.map(
-      (v, i) =>
-        `bot ${i + 1}: node ${[...Object.entries(v.env).map(([k, x]) => `${k}=${x}`), ...v.flags].join(' ') || '(no flags)'}` +
-        ` dist/src/main.js (${v.name})`,
-    ),
+    ...variants.map((v, i) => {
+      const command = [...Object.entries(v.env).map(([k, x]) => `${k}=${x}`), 'node', ...v.flags, 'dist/src/main.js'];
+      return `bot ${i + 1}: ${command.join(' ')} (${v.name})`;
+    }),
     `${''.padEnd(18)}${pad('events/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}` +
       `${pad('recv cores', 11)}${pad('gen cores', 11)}`,
     row('baseline (sdk)', b),

@@ -99,7 +99,8 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
       const body = v2Event(UNHANDLED, {});
       const raw = JSON.stringify(body).replace(
         '"event":{}',
-        '"event": {\n  "text": "\\ud83d\\ude00 \\u4e2d\\n\\"q\\"", "n": 12345678901234567890, "k": 1, "k": 2, "e": [ ] }',
+        '"event": {\n  "text": "\\ud83d\\ude00 \\u4e2d\\n\\"q\\"", ' +
+          '"n": 12345678901234567890, "k": 1, "k": 2, "e": [ ] }',
       );
       expect((await postRawEvent(h.eventUrl, raw)).status).toBe(200);
       const stored = await row(body.header.event_id);
