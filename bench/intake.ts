@@ -1,14 +1,17 @@
 /**
- * Figure 1: intake throughput. The baseline (SDK sample receiver) and the bot (`src/main.ts`, embedded PGlite on
- * disk, worker running) each run in a child process and get the same load from a generator in a third process.
- * Afterwards the bot's database is opened and every event id answered 200 is looked up.
+ * Figure 1: intake throughput. The baseline (SDK sample receiver) and the bot (the built `dist/src/main.js`, embedded
+ * PGlite on disk, worker running) each run in a child process and get the same load from a generator in a third
+ * process. The bot runs in one or more variants (node flags and environment, e.g. `npm start`'s flags and none),
+ * each round taking every receiver in turn. Afterwards the bot's database is opened and every event id answered
+ * 200 is looked up.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../src/db/index.js';
-import { cpuSeconds, freePort, spawnTs, stopChild, waitForHealth, type Child } from './child.js';
+import { cpuSeconds, freePort, spawnNode, spawnTs, stopChild, waitForHealth, type Child } from './child.js';
+import { buildIfStale, startCommand } from './memory.js';
 import { eventBody, signedRequest, type SigningKeys } from './events.js';
 import type { LoadOptions, LoadResult } from './load.js';
 
@@ -20,6 +23,17 @@ export interface IntakeOptions {
   prebuild: number;
   /** Alternating baseline/bot rounds. */
   rounds: number;
+  /** How the bot is started; every round runs each (in turn, the order reversed every other round). */
+  variants: BotVariant[];
+}
+
+export interface BotVariant {
+  /** As printed, e.g. `npm start's flags`. */
+  name: string;
+  /** Node flags before the script. */
+  flags: string[];
+  /** Added to the bot's environment. */
+  env: Record<string, string>;
 }
 
 export interface ReceiverRun {
@@ -31,7 +45,8 @@ export interface ReceiverRun {
 export interface IntakeResult {
   /** One entry per round. */
   baseline: (ReceiverRun & { handled: number; badSignatureHandled: boolean })[];
-  bot: (ReceiverRun & { badSignatureStatus: number; startupSeconds: number })[];
+  /** One list per variant (as in `IntakeOptions.variants`), one entry per round. */
+  bot: (ReceiverRun & { badSignatureStatus: number; startupSeconds: number })[][];
   stored: { acked: number; stored: number; missing: number; unacknowledgedStored: number; sampleMissing: string[] };
   /** inbound_event rows by status when the bot had stopped: how far the worker got. */
   workerStatus: Record<string, number>;
@@ -97,7 +112,8 @@ export async function runIntake(opts: IntakeOptions, progress: (msg: string) => 
   const work = mkdtempSync(join(tmpdir(), 'bench-intake-'));
   const dataDir = join(work, 'data');
   const baselineRounds: IntakeResult['baseline'] = [];
-  const botRounds: IntakeResult['bot'] = [];
+  const botRounds: IntakeResult['bot'] = opts.variants.map(() => []);
+  buildIfStale();
   const ackFiles: string[] = [];
 
   // The machine's speed drifts over minutes (shared CPUs), so the receivers take turns: baseline, bot, baseline, bot...
@@ -106,10 +122,16 @@ export async function runIntake(opts: IntakeOptions, progress: (msg: string) => 
     const label = `round ${round + 1}/${opts.rounds}`;
     progress(`intake ${label}: baseline (SDK EventDispatcher + adaptKoa) ...`);
     baselineRounds.push(await baselineRound(opts, keys, `ba5e${round}000`, join(work, `baseline-acks-${round}.txt`)));
-    progress(`intake ${label}: bot (src/main.ts, embedded PGlite on disk, worker running) ...`);
-    const ackFile = join(work, `bot-acks-${round}.txt`);
-    ackFiles.push(ackFile);
-    botRounds.push(await botRound(opts, keys, `b070${round}000`, ackFile, dataDir, progress));
+    // Later runs start on a bigger table: the variants take turns being first.
+    const order = opts.variants.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const v of order) {
+      const variant = opts.variants[v]!;
+      progress(`intake ${label}: bot, ${variant.name} (built, embedded PGlite on disk, worker running) ...`);
+      const ackFile = join(work, `bot-acks-${round}-${v}.txt`);
+      ackFiles.push(ackFile);
+      botRounds[v]!.push(await botRound(opts, variant, keys, `b07${v}${round}000`, ackFile, dataDir, progress));
+    }
   }
 
   // --- every acknowledged event stored? ---
@@ -171,15 +193,22 @@ async function baselineRound(
 /** The bot on `dataDir`: the first round migrates a fresh database, later ones start on the previous rounds' data. */
 async function botRound(
   opts: IntakeOptions,
+  variant: BotVariant,
   keys: SigningKeys,
   tag: string,
   ackFile: string,
   dataDir: string,
   progress: (msg: string) => void,
-): Promise<IntakeResult['bot'][number]> {
+): Promise<IntakeResult['bot'][number][number]> {
   const port = await freePort();
   const t0 = Date.now();
-  const bot = spawnTs('src/main.ts', [], {
+  // BENCH_CPU_PROF_DIR=dir: V8 CPU profiles of the bot's threads (the database thread reads it too), per variant.
+  const profDir = process.env.BENCH_CPU_PROF_DIR && join(process.env.BENCH_CPU_PROF_DIR, variantSlug(variant.name));
+  const profile = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const script = startCommand().filter((a) => !a.startsWith('-'));
+  const bot = spawnNode([...variant.flags, ...profile, ...script], {
+    ...variant.env,
+    ...(profDir && { BENCH_CPU_PROF_DIR: profDir }),
     PORT: String(port),
     HOST,
     DATA_DIR: dataDir,
@@ -206,3 +235,5 @@ async function botRound(
     if (code !== 0) progress(`intake: the bot exited with code ${code}\n${bot.tail()}`);
   }
 }
+
+const variantSlug = (name: string) => name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'none';

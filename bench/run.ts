@@ -11,16 +11,20 @@
  *   npm run bench -- --only memory     RSS of the built bot's process tree per lane: idle, flood, soak
  *   npm run bench -- --only memory --soak 60 --flood 10    a shorter soak (default 600 s) and flood (default 20 s)
  * The memory figures' PostgreSQL lane uses BENCH_DATABASE_URL, else TEST_DATABASE_URL (a scratch database on it).
+ * The intake figure runs the built bot twice per round: with `npm start`'s node flags and with none.
+ *   npm run bench -- --only intake --bot="--max-semi-space-size=4" --bot=""    other variants instead: node flags,
+ *                                      optionally preceded by NAME=value settings for the bot's environment
  * BENCH_BOT_NODE_FLAGS="..." starts the bot with those node flags ("" for none) instead of the figure's default
- * (intake: none, as `tsx src/main.ts`; memory: `npm start`'s).
+ * (intake: both variants above; memory: `npm start`'s).
+ * BENCH_CPU_PROF_DIR=dir writes V8 CPU profiles of the bot's threads (main and database) there, one folder per variant.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { runIntake, type IntakeResult, type ReceiverRun } from './intake.js';
+import { runIntake, type BotVariant, type IntakeResult, type ReceiverRun } from './intake.js';
 import { runOutboxDrain, type DrainResult } from './outbox-drain.js';
 import { runAlmBatch } from './alm-batch.js';
 import { printScaleOut, runScaleOut } from './scale-out.js';
-import { formatMemory, runMemory } from './memory.js';
+import { formatMemory, runMemory, startCommand } from './memory.js';
 import { botNodeFlags } from './child.js';
 
 const { values: args } = parseArgs({
@@ -39,6 +43,7 @@ const { values: args } = parseArgs({
     soak: { type: 'string', default: '600' },
     'soak-rate': { type: 'string', default: '100' },
     flood: { type: 'string', default: '20' },
+    bot: { type: 'string', multiple: true },
   },
 });
 
@@ -61,42 +66,58 @@ function combine(runs: ReceiverRun[]) {
   };
 }
 
-function printIntake(r: IntakeResult, connections: number, seconds: number, warmup: number, encrypt: boolean): boolean {
+function printIntake(
+  r: IntakeResult,
+  variants: BotVariant[],
+  connections: number,
+  seconds: number,
+  warmup: number,
+  encrypt: boolean,
+): boolean {
   const row = (name: string, x: ReturnType<typeof combine>) =>
     `${name.padEnd(18)}${pad(f(x.eventsPerSecond, 0), 9)}${pad(f(x.p50, 2), 9)}${pad(f(x.p99, 2), 9)}` +
     `${pad(String(x.non2xx), 9)}` +
     `${pad(f(x.receiverCores, 2), 11)}${pad(f(x.generatorCores, 2), 11)}`;
   const b = combine(r.baseline);
-  const bot = combine(r.bot);
-  const ratio = bot.eventsPerSecond / b.eventsPerSecond;
+  const bots = r.bot.map(combine);
   const storedOk = r.stored.missing === 0;
   const storedVerdict = storedOk
     ? 'PASS'
     : `FAIL, ${r.stored.missing} missing e.g. ${r.stored.sampleMissing.join(', ')}; data kept in ${r.dataDir}`;
   const badSignatureReached = r.baseline.some((x) => x.badSignatureHandled);
-  const rounds = r.bot.map((x, i) => {
-    const y = r.baseline[i]!;
-    return (
-      `  round ${i + 1}: baseline ${f(y.load.eventsPerSecond, 0)}/s p99 ${f(y.load.p99, 2)} ms; ` +
-      `bot ${f(x.load.eventsPerSecond, 0)}/s p99 ${f(x.load.p99, 2)} ms; ` +
-      `ratio ${f(x.load.eventsPerSecond / y.load.eventsPerSecond, 2)}`
+  const rounds = r.baseline.map((y, i) => {
+    const each = r.bot.map(
+      (runs, v) =>
+        `bot ${v + 1} ${f(runs[i]!.load.eventsPerSecond, 0)}/s p99 ${f(runs[i]!.load.p99, 2)} ms ` +
+        `(ratio ${f(runs[i]!.load.eventsPerSecond / y.load.eventsPerSecond, 2)})`,
     );
+    const base = `baseline ${f(y.load.eventsPerSecond, 0)}/s p99 ${f(y.load.p99, 2)} ms`;
+    return `  round ${i + 1}: ${base}; ${each.join('; ')}`;
   });
   const lines = [
     '',
-    `intake (${connections} connections, ${r.bot.length} alternating rounds of ${seconds} s ` +
+    `intake (${connections} connections, ${r.baseline.length} rounds of ${seconds} s ` +
       `after ${warmup} s warm-up each, ${encrypt ? 'encrypted' : 'plaintext'} signed v2 events, each unique)`,
-    'each receiver in its own child process, one at a time; ' +
+    'each receiver in its own child process, one at a time, in turn each round; ' +
       'the load generator in another (raw keep-alive HTTP/1.1, requests pre-built)',
+    ...variants.map((v, i) => {
+      const command = [...Object.entries(v.env).map(([k, x]) => `${k}=${x}`), 'node', ...v.flags, 'dist/src/main.js'];
+      return `bot ${i + 1}: ${command.join(' ')} (${v.name})`;
+    }),
     `${''.padEnd(18)}${pad('events/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}` +
       `${pad('recv cores', 11)}${pad('gen cores', 11)}`,
     row('baseline (sdk)', b),
-    row('bot (pglite)', bot),
+    ...bots.map((x, i) => row(`bot ${i + 1} (pglite)`, x)),
     "(events/s over all measured windows; p50 the median round's, p99 the worst round's; " +
       'non-2xx over whole runs: warm-up, window and drain)',
     ...rounds,
-    `ratio bot/baseline: ${f(ratio, 2)}   target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'};  ` +
-      `bot p99 < 50 ms: ${bot.p99 < 50 ? 'met' : 'NOT met'}`,
+    ...bots.map((x, i) => {
+      const ratio = x.eventsPerSecond / b.eventsPerSecond;
+      return (
+        `ratio bot ${i + 1}/baseline (${variants[i]!.name}): ${f(ratio, 2)}   ` +
+        `target >= 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'};  p99 < 50 ms: ${x.p99 < 50 ? 'met' : 'NOT met'}`
+      );
+    }),
     `stored check: ${r.stored.acked} acknowledged, ${r.stored.acked - r.stored.missing} of them stored ` +
       `(${r.stored.stored} rows): ${storedVerdict}`,
     '',
@@ -104,26 +125,25 @@ function printIntake(r: IntakeResult, connections: number, seconds: number, warm
     `  baseline: handler ran for ${sum(r.baseline.map((x) => x.handled))} events, ` +
       `${sum(r.baseline.map((x) => x.load.acked))} answered 200; a bad X-Lark-Signature ` +
       `${badSignatureReached ? 'REACHED the handler' : 'did not reach the handler (the SDK verifies)'}`,
-    `  bot: bad X-Lark-Signature answered ${[...new Set(r.bot.map((x) => x.badSignatureStatus))].join(', ')}; ` +
-      `ready ${r.bot.map((x) => f(x.startupSeconds)).join(' / ')} s after spawn ` +
-      '(the first round migrates a fresh data dir)',
+    `  bot: bad X-Lark-Signature answered ${[...new Set(r.bot.flat().map((x) => x.badSignatureStatus))].join(', ')}; ` +
+      `ready ${r.bot
+        .flat()
+        .map((x) => f(x.startupSeconds))
+        .join(' / ')} s after spawn ` +
+      '(the first run migrates a fresh data dir)',
     `  bot: inbound_event rows by status at the end (worker progress): ${JSON.stringify(r.workerStatus)}; ` +
       `notification rows: ${r.notifications}`,
     `  bot: stored but never acknowledged: ${r.stored.unacknowledgedStored}`,
-    ...(
-      [
-        ['baseline', r.baseline],
-        ['bot', r.bot],
-      ] as const
-    ).flatMap(([name, xs]) =>
-      xs.map((x, i) => {
-        const l = x.load;
-        return (
-          `  ${name} round ${i + 1}: sent ${l.sent}, statuses ${JSON.stringify(l.statusCounts)}, ` +
-          `socket errors ${l.socketErrors}, p90 ${f(l.p90, 2)} ms, max ${f(l.max, 2)} ms, ` +
-          `built on the fly ${l.builtOnTheFly} (pre-build ${f(l.prebuildSeconds)} s)`
-        );
-      }),
+    ...[['baseline', r.baseline] as const, ...r.bot.map((xs, v) => [`bot ${v + 1}`, xs] as const)].flatMap(
+      ([name, xs]) =>
+        xs.map((x: ReceiverRun, i: number) => {
+          const l = x.load;
+          return (
+            `  ${name} round ${i + 1}: sent ${l.sent}, statuses ${JSON.stringify(l.statusCounts)}, ` +
+            `socket errors ${l.socketErrors}, p90 ${f(l.p90, 2)} ms, max ${f(l.max, 2)} ms, ` +
+            `built on the fly ${l.builtOnTheFly} (pre-build ${f(l.prebuildSeconds)} s)`
+          );
+        }),
     ),
   ];
   console.log(lines.join('\n'));
@@ -164,11 +184,35 @@ if (availableParallelism() <= 2) {
   );
 }
 
+/**
+ * The bot variants of the intake figure: `--bot` values, else BENCH_BOT_NODE_FLAGS alone, else `npm start`'s flags
+ * and none. A value is node flags, optionally preceded by NAME=value settings for the bot's environment.
+ */
+function intakeVariants(): BotVariant[] {
+  const parse = (spec: string, name: string): BotVariant => {
+    const words = spec.split(/\s+/).filter(Boolean);
+    const env = Object.fromEntries(
+      words
+        .filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w))
+        .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+    );
+    return { name, flags: words.filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w)), env };
+  };
+  if (args.bot?.length) return args.bot.map((spec, i) => parse(spec, `variant ${i + 1}`));
+  if (botFlags) return [{ name: 'BENCH_BOT_NODE_FLAGS', flags: botFlags, env: {} }];
+  const startFlags = startCommand().filter((a) => a.startsWith('-'));
+  return [
+    { name: "npm start's flags", flags: startFlags, env: {} },
+    { name: 'no flags', flags: [], env: {} },
+  ];
+}
+
 let exitCode = 0;
 if (args.only === undefined || args.only === 'intake') {
   const seconds = Number(args.duration);
   const warmup = Number(args.warmup);
   const connections = Number(args.connections);
+  const variants = intakeVariants();
   const result = await runIntake(
     {
       connections,
@@ -177,10 +221,11 @@ if (args.only === undefined || args.only === 'intake') {
       encrypt: args.encrypt,
       prebuild: Number(args.prebuild),
       rounds: Number(args.rounds),
+      variants,
     },
     progress,
   );
-  if (!printIntake(result, connections, seconds, warmup, args.encrypt)) exitCode = 1;
+  if (!printIntake(result, variants, connections, seconds, warmup, args.encrypt)) exitCode = 1;
 }
 if (args.only === undefined || args.only === 'outbox') {
   const count = Number(args.count);

@@ -9,6 +9,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface JsonRequest {
   raw: Buffer;
+  /** `raw` as UTF-8 text: what `body` was parsed from. */
+  text: string;
   body: unknown;
 }
 
@@ -43,7 +45,8 @@ export async function readJson(ctx: Context, limit = MAX_BODY_BYTES): Promise<Js
     if (clientGone(e, ctx)) throw e;
     throw badRequest(`Could not read the request body: ${(e as Error).message}`);
   }
-  return { raw, body: parseJson(raw) };
+  const text = raw.toString('utf8');
+  return { raw, text, body: parseJson(text) };
 }
 
 export function parseJson(raw: Buffer | string): unknown {

@@ -1,7 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/index.js';
 import { badRequest } from '../http/errors.js';
-import { MAX_JSON_DEPTH, storablePayload, storableString, valueDepth } from '../util/jsonb-safe.js';
+import {
+  MAX_JSON_DEPTH,
+  jsonTextDepth,
+  jsonTextStorable,
+  storablePayload,
+  storableString,
+  valueDepth,
+} from '../util/jsonb-safe.js';
 
 export type Source = 'feishu' | 'alm' | 'qingsuyun';
 
@@ -10,6 +17,11 @@ export interface NewInboundEvent {
   externalId: string;
   eventType: string;
   payload: unknown;
+  /**
+   * The JSON text `payload` was parsed from, when the receiver has it: it is stored as it is (unless it holds what
+   * `jsonb` cannot), which spares serialising the payload again. Must be exactly the text of `payload`.
+   */
+  payloadJson?: string;
   /** 'ignored' records an event the bot has no handler for; it is stored but never processed. */
   status?: 'pending' | 'ignored';
 }
@@ -57,7 +69,11 @@ export class Inbox extends EventEmitter {
 
   accept(event: NewInboundEvent): Promise<AcceptResult> {
     this.lastAcceptAt = Date.now();
-    if (valueDepth(event.payload, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    const depth =
+      event.payloadJson === undefined
+        ? valueDepth(event.payload, MAX_JSON_DEPTH)
+        : jsonTextDepth(event.payloadJson, MAX_JSON_DEPTH);
+    if (depth > MAX_JSON_DEPTH) {
       return Promise.reject(tooDeep());
     }
     return new Promise((resolve, reject) => {
@@ -126,19 +142,8 @@ export class Inbox extends EventEmitter {
 
   private async write(batch: Waiter[]): Promise<void> {
     // One parameter for the whole batch (a JSON array), so the cost of a write barely grows with its size.
-    const rows = batch.map((w) => {
-      const { value, raw } = storablePayload(w.event.payload);
-      return {
-        source: w.event.source,
-        external_id: storableString(w.event.externalId),
-        event_type: storableString(w.event.eventType),
-        payload: value,
-        payload_raw: raw ?? null,
-        status: w.event.status ?? 'pending',
-      };
-    });
     const inserted = await this.db.query<{ id: string; source: string; external_id: string }>(INSERT_BATCH, [
-      JSON.stringify(rows),
+      `[${batch.map((w) => rowJson(w.event)).join(',')}]`,
     ]);
     const ids = new Map(inserted.map((r) => [`${r.source}\u0000${r.external_id}`, r.id]));
     let wake = false;
@@ -152,6 +157,21 @@ export class Inbox extends EventEmitter {
     }
     if (wake) this.emit('accepted');
   }
+}
+
+/** One row of the batch parameter as JSON text: the payload's own text where it has it and `jsonb` can hold it. */
+function rowJson(event: NewInboundEvent): string {
+  const columns = {
+    source: event.source,
+    external_id: storableString(event.externalId),
+    event_type: storableString(event.eventType),
+    status: event.status ?? 'pending',
+  };
+  if (event.payloadJson !== undefined && jsonTextStorable(event.payloadJson)) {
+    return `${JSON.stringify(columns).slice(0, -1)},"payload_raw":null,"payload":${event.payloadJson}}`;
+  }
+  const { value, raw } = storablePayload(event.payload);
+  return JSON.stringify({ ...columns, payload: value, payload_raw: raw ?? null });
 }
 
 function tooDeep() {

@@ -17,14 +17,15 @@ export interface FeishuReceiverDeps extends FeishuIntakeDeps {
  */
 export function feishuEventReceiver(deps: FeishuReceiverDeps) {
   return async (ctx: Context) => {
-    const { raw, body } = await readJson(ctx);
+    const { raw, text, body } = await readJson(ctx);
     const envelope = orRefuse(verifyFeishuRequest(signatureHeaders(ctx.headers), raw, body, deps.config));
     ctx.status = 200;
     if (envelope.kind === 'challenge') {
       ctx.body = { challenge: envelope.challenge };
       return;
     }
-    const answer = await intakeFeishuEvent(deps, envelope);
+    // A plaintext event is the request body itself: its text is stored as it came, not serialised again.
+    const answer = await intakeFeishuEvent(deps, envelope, envelope.body === body ? text : undefined);
     ctx.body = answer.body;
     afterResponse(ctx, answer.afterAnswer);
   };

@@ -26,9 +26,14 @@ export interface IntakeAnswer {
 /**
  * One verified Feishu event, however it came (webhook or long connection). A card callback is answered at once;
  * any other event is stored, unique on its event id, before this resolves, so the caller may acknowledge it.
- * An event type without a handler is stored as ignored.
+ * An event type without a handler is stored as ignored. `bodyJson` is the JSON text `envelope.body` was parsed
+ * from, when the caller has it.
  */
-export async function intakeFeishuEvent(deps: FeishuIntakeDeps, envelope: FeishuEvent): Promise<IntakeAnswer> {
+export async function intakeFeishuEvent(
+  deps: FeishuIntakeDeps,
+  envelope: FeishuEvent,
+  bodyJson?: string,
+): Promise<IntakeAnswer> {
   if (envelope.eventType === CARD_ACTION_EVENT) {
     const action = cardActionFromV2(envelope.eventId, envelope.body);
     const result = await deps.cardActions.handle(action);
@@ -44,6 +49,7 @@ export async function intakeFeishuEvent(deps: FeishuIntakeDeps, envelope: Feishu
     externalId: envelope.eventId,
     eventType: envelope.eventType,
     payload: envelope.body,
+    ...(bodyJson !== undefined && { payloadJson: bodyJson }),
     status: handled ? 'pending' : 'ignored',
   });
   deps.log.debug(

@@ -19,6 +19,18 @@ export function storableString(s: string): string {
   return UNSTORABLE_TEST.test(s) ? s.replace(UNSTORABLE, '\uFFFD') : s;
 }
 
+// In JSON text (which JSON.parse accepted) NUL and surrogates can only appear escaped: decoded UTF-8 holds no lone
+// surrogate, and a raw control character is not valid JSON. Valid surrogate pairs match too (harmlessly).
+const UNSTORABLE_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+/**
+ * True when JSON text (already accepted by JSON.parse) can go into a `jsonb` column as it is: it has no escape that
+ * could stand for NUL or a lone surrogate. False may be a false alarm; then `storablePayload` decides.
+ */
+export function jsonTextStorable(text: string): boolean {
+  return !UNSTORABLE_ESCAPE.test(text);
+}
+
 /**
  * The nesting depth of JSON text (1 for `{}` or `[]`, 0 for a scalar), counted in one pass without recursion; stops
  * counting as soon as it passes `limit`. Brackets inside strings do not count. Meant for text that JSON.parse

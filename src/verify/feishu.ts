@@ -38,6 +38,14 @@ export function checkOldCardSignature(headers: SignatureHeaders, token: string, 
   return sameDigest(oldCardSignature(timestamp, nonce, token, rawBody), signature) ? 'ok' : 'mismatch';
 }
 
+/** sha256(encryptKey), derived once per Encrypt Key rather than for every request. */
+let derived: { encryptKey: string; key: Buffer } | undefined;
+function aesKey(encryptKey: string): Buffer {
+  if (derived?.encryptKey !== encryptKey)
+    derived = { encryptKey, key: createHash('sha256').update(encryptKey).digest() };
+  return derived.key;
+}
+
 /**
  * Decrypts a Feishu `{"encrypt": "..."}` body: AES-256-CBC, key = sha256(encryptKey), IV = the first 16 bytes.
  * Returns undefined when the ciphertext is not valid for this key.
@@ -46,8 +54,7 @@ export function decryptFeishu(encrypted: string, encryptKey: string): string | u
   try {
     const buf = Buffer.from(encrypted, 'base64');
     if (buf.length < 32 || buf.length % 16 !== 0) return undefined;
-    const key = createHash('sha256').update(encryptKey).digest();
-    const decipher = createDecipheriv('aes-256-cbc', key, buf.subarray(0, 16));
+    const decipher = createDecipheriv('aes-256-cbc', aesKey(encryptKey), buf.subarray(0, 16));
     return Buffer.concat([decipher.update(buf.subarray(16)), decipher.final()]).toString('utf8');
   } catch {
     // A wrong key or corrupt ciphertext fails the padding check: the caller answers 400.

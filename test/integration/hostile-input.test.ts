@@ -94,6 +94,21 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
     });
   });
 
+  describe('a plaintext event is stored from the text it came as', () => {
+    it('escapes, spacing, big numbers and a repeated key: stored as JSON.parse reads the body', async () => {
+      const body = v2Event(UNHANDLED, {});
+      const raw = JSON.stringify(body).replace(
+        '"event":{}',
+        '"event": {\n  "text": "\\ud83d\\ude00 \\u4e2d\\n\\"q\\"", ' +
+          '"n": 12345678901234567890, "k": 1, "k": 2, "e": [ ] }',
+      );
+      expect((await postRawEvent(h.eventUrl, raw)).status).toBe(200);
+      const stored = await row(body.header.event_id);
+      expect(stored!.payload).toEqual(JSON.parse(raw));
+      expect(stored!.payloadRaw).toBeNull();
+    });
+  });
+
   describe('nesting', () => {
     it('64 levels are stored; 65 and 5,000 get 400 payload_too_deep and leave no trace', async () => {
       const ok = v2Event(UNHANDLED, {});

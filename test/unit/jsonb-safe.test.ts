@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_JSON_DEPTH,
   jsonTextDepth,
+  jsonTextStorable,
   storablePayload,
   storableString,
   valueDepth,
@@ -21,6 +22,15 @@ describe('what jsonb cannot hold', () => {
     expect(JSON.parse(raw!)).toEqual(payload);
     expect(raw).toContain('\\u0000');
     expect(storablePayload({ a: 'ok' })).toEqual({ value: { a: 'ok' }, raw: undefined });
+  });
+
+  it('JSON text goes into jsonb as it is unless an escape could be NUL or a surrogate', () => {
+    expect(jsonTextStorable('{"a":"plain, 中文 and 😀","b":"\\u4e2d \\n"}')).toBe(true);
+    // An escaped backslash followed by "u0000" is a false alarm: the cleaning path then finds nothing to replace.
+    for (const text of ['{"a":"\\u0000"}', '{"\\ud800":1}', '["\\uDC00"]', '"\\ud83d\\ude00"', '"\\\\u0000"']) {
+      expect(jsonTextStorable(text)).toBe(false);
+      expect(() => JSON.parse(text) as unknown).not.toThrow();
+    }
   });
 
   it('counts nesting over text without recursion, ignoring brackets inside strings', () => {
