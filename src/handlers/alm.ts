@@ -4,7 +4,7 @@ import { seatsCard } from '../../cards/seats.js';
 import { applyCatalogEvent, applyCiStats } from '../alm/catalog.js';
 import type { Tx } from '../db/tx.js';
 import type { NotificationDraft } from '../domain/draft.js';
-import { SOURCE_LABELS } from '../domain/sources.js';
+import { SOURCE_CARD_NAMES } from '../domain/sources.js';
 import { ALM_EVENT_NAMES, classifyAlmEvent, itemTypeOf, type AlmEvent } from '../learning/alm-events.js';
 import { almItemKey, reduceAlm } from '../learning/alm-reducer.js';
 import { learningOutcome } from './learning-outcome.js';
@@ -76,7 +76,7 @@ async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<
   const card = seatsCard({
     ...change,
     courseName: lo?.name ?? change.loId ?? change.instanceId,
-    sourceLabel: SOURCE_LABELS.alm,
+    sourceLabel: SOURCE_CARD_NAMES.alm,
   });
   ctx.log.info({ change: change.change }, 'course instance seats changed');
   return routes.map((r) => ({

@@ -12,7 +12,7 @@ import { seatsCard } from '../../cards/seats.js';
 import { ticketCard } from '../../cards/ticket.js';
 import { t } from '../../cards/kit.js';
 import { helpCardInput } from '../commands/catalog.js';
-import { SOURCE_LABELS } from '../domain/sources.js';
+import { SOURCE_CARD_NAMES, SOURCE_LABELS } from '../domain/sources.js';
 
 export interface GalleryCard {
   name: string;
@@ -42,7 +42,7 @@ export function galleryCards(): GalleryCard[] {
         score: 92,
         totalScore: 100,
         durationSeconds: 2130,
-        sourceLabel: SOURCE_LABELS.feishu,
+        sourceLabel: SOURCE_CARD_NAMES.feishu,
       }),
     },
     {
@@ -53,7 +53,7 @@ export function galleryCards(): GalleryCard[] {
         itemType: 'learningProgram',
         outcome: 'completed',
         completedAt: at,
-        sourceLabel: SOURCE_LABELS.alm,
+        sourceLabel: SOURCE_CARD_NAMES.alm,
         timeZone,
       }),
     },
@@ -64,7 +64,7 @@ export function galleryCards(): GalleryCard[] {
         itemName: '数据合规认证 Data compliance',
         itemType: 'certification',
         outcome: 'failed',
-        sourceLabel: SOURCE_LABELS.alm,
+        sourceLabel: SOURCE_CARD_NAMES.alm,
         timeZone,
       }),
     },
@@ -79,7 +79,7 @@ export function galleryCards(): GalleryCard[] {
         outcome: 'passed',
         durationSeconds: 900,
         finishedAt: at,
-        sourceLabel: SOURCE_LABELS.qingsuyun,
+        sourceLabel: SOURCE_CARD_NAMES.qingsuyun,
         timeZone,
       }),
     },
@@ -92,19 +92,19 @@ export function galleryCards(): GalleryCard[] {
         totalScore: 100,
         passScore: 60,
         outcome: 'awaiting_grading',
-        sourceLabel: SOURCE_LABELS.qingsuyun,
+        sourceLabel: SOURCE_CARD_NAMES.qingsuyun,
         timeZone,
       }),
     },
     {
       name: 'Enrolled by an admin',
       builder: 'enrolledCard',
-      card: enrolledCard({ ...course, enrolledBy: 'admin', enrolledAt: at, sourceLabel: SOURCE_LABELS.alm }),
+      card: enrolledCard({ ...course, enrolledBy: 'admin', enrolledAt: at, sourceLabel: SOURCE_CARD_NAMES.alm }),
     },
     {
       name: 'Unenrolled',
       builder: 'unenrolledCard',
-      card: unenrolledCard({ ...course, by: 'self', sourceLabel: SOURCE_LABELS.alm }),
+      card: unenrolledCard({ ...course, by: 'self', sourceLabel: SOURCE_CARD_NAMES.alm }),
     },
     {
       name: 'Check-in',
@@ -114,7 +114,7 @@ export function galleryCards(): GalleryCard[] {
         days: 3,
         rightRatio: '90.00%',
         finishedAt: at,
-        sourceLabel: SOURCE_LABELS.qingsuyun,
+        sourceLabel: SOURCE_CARD_NAMES.qingsuyun,
         timeZone,
       }),
     },
@@ -128,7 +128,7 @@ export function galleryCards(): GalleryCard[] {
         score: 92,
         totalScore: 100,
         completedAt: at,
-        sourceLabel: SOURCE_LABELS.feishu,
+        sourceLabel: SOURCE_CARD_NAMES.feishu,
         congratulate: { recordId: 'rec-1', learnerOpenId: 'ou_demo_lilei' },
       }),
     },
@@ -140,7 +140,7 @@ export function galleryCards(): GalleryCard[] {
         ...course,
         outcome: 'passed',
         completedAt: at,
-        sourceLabel: SOURCE_LABELS.feishu,
+        sourceLabel: SOURCE_CARD_NAMES.feishu,
         congratulate: { recordId: 'rec-1', learnerOpenId: 'ou_demo_lilei', sentAt: at },
       }),
     },
@@ -179,7 +179,7 @@ export function galleryCards(): GalleryCard[] {
       name: 'Seats full',
       builder: 'seatsCard',
       card: seatsCard({
-        sourceLabel: SOURCE_LABELS.alm,
+        sourceLabel: SOURCE_CARD_NAMES.alm,
         change: 'full',
         courseName: '高效会议 Effective meetings',
         instanceId: 'course:12324298_14453691',
@@ -192,7 +192,7 @@ export function galleryCards(): GalleryCard[] {
       name: 'Seats freed',
       builder: 'seatsCard',
       card: seatsCard({
-        sourceLabel: SOURCE_LABELS.alm,
+        sourceLabel: SOURCE_CARD_NAMES.alm,
         change: 'freed',
         courseName: '高效会议 Effective meetings',
         instanceId: 'course:12324298_14453691',

@@ -431,6 +431,10 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       expect(card.header.title.i18n_content).toEqual({ zh_cn: '报名成功', en_us: 'Enrolled' });
       expect(text(card)).toContain('管理员或你的经理为你报名了课程 **course-assigned**。');
       expect(text(card)).toContain('An admin or your manager enrolled you in the course **course-assigned**.');
+      // The source in each reader's language, not both in one line.
+      expect(text(card)).toContain('来源：飞书学习</font>');
+      expect(text(card)).toContain('Source: Feishu eLearning</font>');
+      expect(text(card)).not.toContain('飞书学习 / Feishu eLearning');
       // A rule's assignment (3) is an assignment too; the manager hears of neither.
       await postEvent(h.eventUrl, created('course-rule', 3), { encryptKey: ENCRYPT_KEY });
       await eventually(() => h.emu!.messagesTo('ou_assigned').length === 2, 10_000, 'rule enrolled card');
