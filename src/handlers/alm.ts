@@ -41,6 +41,7 @@ export const almHandlers = handles('alm', ALM_EVENT_NAMES, AlmPayload, async (ct
       const itemKey = almItemKey(d);
       if (!userId || !itemKey) {
         ctx.log.warn('ALM learner event without userId or loInstanceId; nothing to record');
+        ctx.note('no userId or loInstanceId: nothing to record');
         return {};
       }
       const loId = typeof d.loId === 'string' ? d.loId : undefined;
@@ -63,15 +64,22 @@ export const almHandlers = handles('alm', ALM_EVENT_NAMES, AlmPayload, async (ct
           applyCatalogEvent(tx, event, kind.kind === 'learning_object' ? 'lo' : 'instance', kind.action),
       };
     default:
+      ctx.note(`ALM event ${event.eventName} is not acted on`);
       return {};
   }
 });
 
 async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<NotificationDraft[]> {
   const change = await applyCiStats(tx, event);
-  if (!change) return [];
+  if (!change) {
+    ctx.note('seat counts recorded; no change worth a message');
+    return [];
+  }
   const routes = await tx.route.findMany({ where: { kind: 'seats' } });
-  if (routes.length === 0) return [];
+  if (routes.length === 0) {
+    ctx.note('seats changed, but no chat is routed for seats');
+    return [];
+  }
   const lo = change.loId ? await tx.almCatalog.findUnique({ where: { id: change.loId } }) : null;
   const card = seatsCard({
     ...change,

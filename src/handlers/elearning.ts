@@ -36,6 +36,7 @@ function registrationHandler(action: ElearningAction): TypedHandler<Registration
     const learnerId = userIds?.open_id ?? userIds?.user_id ?? userIds?.union_id;
     if (!reg.course_id || !learnerId) {
       ctx.log.warn('course registration without a course_id or learner; nothing to record');
+      ctx.note('no course_id or learner: nothing to record');
       return {};
     }
     const createdAt = new Date(Number(body.header?.create_time) || ctx.event.receivedAt.getTime());

@@ -34,6 +34,7 @@ function ticketOutcome(ctx: HandlerContext, ticket: TicketPayload | undefined) {
   const ticketId = ticket?.ticket_id;
   if (!ticket || !ticketId) {
     ctx.log.warn('helpdesk event without a ticket_id; nothing to do');
+    ctx.note('no ticket_id: nothing to do');
     return Promise.resolve({});
   }
   return Promise.resolve({ commit: (tx: Tx) => applyTicket(ctx, tx, ticketId, ticket) });
@@ -69,6 +70,7 @@ async function applyTicket(
     typeof incoming.updated_at === 'number' && incoming.updated_at > 0 ? BigInt(incoming.updated_at) : null;
   if (row.version > 0 && row.source_updated !== null && updatedAt !== null && updatedAt <= row.source_updated) {
     ctx.log.info('ticket event older than what is shown; ignored');
+    ctx.note('older than the ticket already shown: ignored');
     return [];
   }
   const version = row.version + 1;
@@ -89,6 +91,7 @@ async function applyTicket(
   if (row.version > 0) {
     const copies = await updateCards(tx, ticketSubject(ticketId), card, version);
     ctx.log.info({ copies }, 'ticket card updated');
+    ctx.note(`no new card: the ticket's ${copies} card(s) already sent are updated`);
     return [];
   }
   // First time the bot sees this ticket: one card per routed chat, or to every admin.
@@ -108,6 +111,7 @@ async function applyTicket(
   const admins = [...new Set([...ctx.config.ADMIN_OPEN_IDS, ...(await tx.admin.findMany()).map((a) => a.openId)])];
   if (admins.length === 0)
     ctx.log.warn('a ticket arrived but no chat is routed for tickets and there is no admin to tell');
+  if (admins.length === 0) ctx.note('no chat is routed for tickets and there is no admin to tell');
   return admins.map((openId) => ({
     ...base,
     key: `ticket:${openId}`,
