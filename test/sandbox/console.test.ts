@@ -124,10 +124,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await page.click('button.tab[data-tab="events"]');
     const before = await page.inputValue('#seed-body');
     await page.click('#reload-seed');
-    await page.waitForFunction(
-      (old) => (document.querySelector('#seed-body') as HTMLTextAreaElement).value !== old,
-      before,
-    );
+    await eventually(async () => (await page.inputValue('#seed-body')) !== before, 30_000, 'new event ids');
     expect(await fireSeed('ticket-updated')).toBe('200');
     await eventually(
       () => copies().every((m) => m.content.includes('处理中')),
