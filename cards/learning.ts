@@ -39,9 +39,12 @@ export function scoreText(score: number, totalScore?: number | null): string {
 }
 
 /** The small "source" footnote every learning card ends with. */
-export function sourceNote(sourceLabel: string): Element {
-  const label = userText(sourceLabel, 80);
-  return note(t(`来源：${label}`, `Source: ${label}`), 'source');
+/** Where a card's fact comes from: one name, or a name per language (each reader sees theirs). */
+export type SourceLabel = string | I18nText;
+
+export function sourceNote(sourceLabel: SourceLabel): Element {
+  const { zh, en } = typeof sourceLabel === 'string' ? { zh: sourceLabel, en: sourceLabel } : sourceLabel;
+  return note(t(`来源：${userText(zh, 80)}`, `Source: ${userText(en, 80)}`), 'source');
 }
 
 function learningCard(
@@ -50,7 +53,7 @@ function learningCard(
   itemName: string,
   body: I18nText,
   rows: Row[],
-  sourceLabel: string,
+  sourceLabel: SourceLabel,
 ) {
   const elements: Element[] = [markdown(body, 'message')];
   if (rows.length > 0) elements.push(fieldLines(rows, 'details'));
@@ -68,7 +71,7 @@ export interface CompletionCardInput {
   totalScore?: number;
   durationSeconds?: number;
   /** How the source is named, shown small (e.g. "Adobe Learning Manager"). */
-  sourceLabel: string;
+  sourceLabel: SourceLabel;
   timeZone: string;
 }
 
@@ -135,7 +138,7 @@ export interface ExamResultCardInput {
   outcome: 'passed' | 'failed' | 'awaiting_grading';
   durationSeconds?: number;
   finishedAt?: Date;
-  sourceLabel: string;
+  sourceLabel: SourceLabel;
   timeZone: string;
 }
 
@@ -183,7 +186,7 @@ export interface EnrolledCardInput {
   itemType: LearningItemType;
   enrolledBy: 'self' | 'admin';
   enrolledAt?: Date;
-  sourceLabel: string;
+  sourceLabel: SourceLabel;
   timeZone: string;
 }
 
@@ -206,7 +209,7 @@ export interface UnenrolledCardInput {
   itemName: string;
   itemType: LearningItemType;
   by: 'self' | 'admin';
-  sourceLabel: string;
+  sourceLabel: SourceLabel;
   timeZone: string;
 }
 
@@ -230,7 +233,7 @@ export interface CheckinCardInput {
   finishedAt?: Date;
   /** As the source gives it, e.g. `"80.00%"`. */
   rightRatio?: string;
-  sourceLabel: string;
+  sourceLabel: SourceLabel;
   timeZone: string;
 }
 

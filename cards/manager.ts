@@ -12,7 +12,7 @@ import {
   type HeaderTemplate,
   type I18nText,
 } from './kit.js';
-import { itemTypeName, scoreText, sourceNote } from './learning.js';
+import { itemTypeName, scoreText, sourceNote, type SourceLabel } from './learning.js';
 
 /** The callback value of the "Send congratulations" button. */
 export interface CongratulateValue {
@@ -32,7 +32,7 @@ export interface ManagerNoticeCardInput {
   totalScore?: number;
   passScore?: number;
   completedAt?: Date;
-  sourceLabel: string;
+  sourceLabel: SourceLabel;
   timeZone: string;
   /** Offer a "Send congratulations" button (passed or completed only); `sentAt` once they were sent. */
   congratulate?: { recordId: string; learnerOpenId: string; sentAt?: Date };

@@ -1,5 +1,5 @@
 import { card, fieldLines, markdown, t, userText } from './kit.js';
-import { sourceNote } from './learning.js';
+import { sourceNote, type SourceLabel } from './learning.js';
 
 export interface SeatsCardInput {
   change: 'full' | 'freed';
@@ -9,7 +9,7 @@ export interface SeatsCardInput {
   enrolled: number;
   waitlist: number | null;
   /** How the source of the figures is named (e.g. Adobe Learning Manager). */
-  sourceLabel: string;
+  sourceLabel: SourceLabel;
 }
 
 /** For the chats routed for `seats`: an ALM course instance just became full, or has free seats again. */

@@ -122,7 +122,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
         backoff: { baseMs: config.OUTBOX_RETRY_BASE_MS, capMs: config.OUTBOX_RETRY_MAX_MS },
         pollMs: config.WORKER_POLL_MS,
         maxInFlight: Math.max(10, config.FEISHU_SEND_RATE_PER_SECOND * 2),
-        onFailedForGood: countFailedForGood(metrics, reportFailures(database.prisma)),
+        onFailedForGood: countFailedForGood(metrics, reportFailures(database.prisma, config)),
         waker: wakers.outbox,
       })
     : undefined;

@@ -30,20 +30,20 @@ export function reportText(report: DoctorReport): string {
 export function reportCard(report: DoctorReport): Record<string, unknown> {
   const { fail, warn } = tally(report.results);
   // The checks quote settings names, Feishu's answers and stored error texts: each is escaped.
-  const body = report.results
-    .map(
-      (r) =>
-        `${ICON[r.status]} **${userText(r.name, 80)}**: ${userText(r.detail, 600)}` +
-        (r.fix ? `\n→ ${userText(r.fix, 400)}` : ''),
-    )
-    .join('\n');
+  const line = (status: CheckStatus, text: { name: string; detail: string; fix?: string }, colon: string) =>
+    `${ICON[status]} **${userText(text.name, 80)}**${colon}${userText(text.detail, 600)}` +
+    (text.fix ? `\n→ ${userText(text.fix, 400)}` : '');
+  const body = {
+    zh: report.results.map((r) => line(r.status, r.zh, '：')).join('\n'),
+    en: report.results.map((r) => line(r.status, r, ': ')).join('\n'),
+  };
   const summary = t(
     fail ? `${fail} 项失败，${warn} 项需要注意。` : warn ? `没有失败，${warn} 项需要注意。` : '全部通过。',
     fail ? `${fail} failed, ${warn} to look at.` : warn ? `No failure; ${warn} to look at.` : 'All checks passed.',
   );
   return replyCard({
     title: t('诊断', 'Doctor'),
-    body: t(`${summary.zh}\n（各项检查的说明为英文）\n\n${body}`, `${summary.en}\n\n${body}`),
+    body: t(`${summary.zh}\n\n${body.zh}`, `${summary.en}\n\n${body.en}`),
     template: fail ? 'red' : warn ? 'orange' : 'green',
   });
 }

@@ -9,6 +9,7 @@ export interface EventNeed {
   /** Any one of these event types shows the subscription works. */
   anyOf: readonly string[];
   for: string;
+  forZh: string;
   /** Only checked when this holds (e.g. the helpdesk is configured). */
   applies: (config: Config) => boolean;
 }
@@ -16,15 +17,17 @@ export interface EventNeed {
 const always = () => true;
 
 export const EVENT_NEEDS: readonly EventNeed[] = [
-  { anyOf: ['im.message.receive_v1'], for: 'commands sent to the bot', applies: always },
+  { anyOf: ['im.message.receive_v1'], for: 'commands sent to the bot', forZh: '发给机器人的命令', applies: always },
   {
     anyOf: ['im.chat.access_event.bot_p2p_chat_entered_v1', 'p2p_chat_create'],
     for: 'the welcome card when someone first opens a chat with the bot',
+    forZh: '有人首次打开与机器人的会话时的欢迎卡片',
     applies: always,
   },
   {
     anyOf: ['helpdesk.ticket.created_v1', 'helpdesk.ticket.updated_v1'],
     for: 'helpdesk ticket cards',
+    forZh: '服务台工单卡片',
     applies: (c) => requirementHolds('helpdesk', c),
   },
 ];

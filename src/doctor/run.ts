@@ -16,8 +16,10 @@ import {
   checkScopes,
   checkTenantToken,
   checkWork,
+  checkResult,
   type AlmState,
   type CheckResult,
+  type Said,
 } from './checks.js';
 import { EVENT_NEEDS } from './needs.js';
 import type { FeishuProbe } from './probe.js';
@@ -32,6 +34,10 @@ export interface DoctorDeps {
   /** Which database (shown in the report). */
   databaseKind: string;
   now?: () => Date;
+  /** The reader's time zone for the times shown (default: DEFAULT_TIME_ZONE). */
+  timeZone?: string;
+  /** The inbound event that asked for the report (the `doctor` message): it is not pending work. */
+  askedBy?: string;
 }
 
 export interface DoctorReport {
@@ -42,24 +48,33 @@ export interface DoctorReport {
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   const { config, db } = deps;
   const now = deps.now?.() ?? new Date();
+  const zone = deps.timeZone ?? config.DEFAULT_TIME_ZONE;
   const results: CheckResult[] = [];
 
   const notConfigured = checkFeishuConfigured(config);
   if (notConfigured || !deps.feishu) {
     results.push(
-      notConfigured ?? {
-        name: 'Feishu credentials',
-        status: 'fail',
-        detail: 'no Feishu client.',
-        fix: 'Set FEISHU_APP_ID / FEISHU_APP_SECRET.',
-      },
+      notConfigured ??
+        checkResult(
+          'fail',
+          ['飞书凭证', 'Feishu credentials'],
+          ['没有飞书客户端。', 'no Feishu client.'],
+          ['设置 FEISHU_APP_ID / FEISHU_APP_SECRET。', 'Set FEISHU_APP_ID / FEISHU_APP_SECRET.'],
+        ),
     );
   } else {
     // Every other Feishu call needs a tenant token: without one, their failures would only repeat this one.
     const token = await deps.feishu.tenantToken();
     results.push(checkTenantToken(token));
     if (token.ok) results.push(...(await feishuChecks(deps.feishu, config)));
-    else results.push(notChecked('Bot, scopes and helpdesk', 'the Feishu credentials do not work.', 'Fix them first.'));
+    else
+      results.push(
+        notChecked(
+          ['机器人、权限和服务台', 'Bot, scopes and helpdesk'],
+          ['飞书凭证不可用', 'the Feishu credentials do not work'],
+          ['先修复凭证。', 'Fix them first.'],
+        ),
+      );
   }
 
   const database = await readDatabase(db);
@@ -67,8 +82,14 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     checkDatabase(database.ok ? { ok: true, kind: deps.databaseKind, missing: database.missing } : database),
   );
   if (!database.ok) {
-    results.push(...checkAlm(config, await almState(deps, undefined)), checkQingsuyun(config, undefined));
-    results.push(notChecked('Events and work', 'the database did not answer.', 'Fix the database first.'));
+    results.push(...checkAlm(config, await almState(deps, undefined), zone), checkQingsuyun(config, undefined, zone));
+    results.push(
+      notChecked(
+        ['事件和工作队列', 'Events and work'],
+        ['数据库没有响应', 'the database did not answer'],
+        ['先修复数据库。', 'Fix the database first.'],
+      ),
+    );
     return report(results);
   }
 
@@ -79,10 +100,10 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   const feishuSeen = new Map(
     [...lastSeen].filter(([k]) => k.startsWith('feishu\u0000')).map(([k, d]) => [k.slice('feishu\u0000'.length), d]),
   );
-  results.push(...checkEvents(feishuSeen, EVENT_NEEDS, config, now));
-  results.push(...checkAlm(config, await almState(deps, newest(lastOf('alm')))));
-  results.push(checkQingsuyun(config, newest(lastOf('qingsuyun'))));
-  results.push(...checkWork(await readWork(db)));
+  results.push(...checkEvents(feishuSeen, EVENT_NEEDS, config, now, zone));
+  results.push(...checkAlm(config, await almState(deps, newest(lastOf('alm'))), zone));
+  results.push(checkQingsuyun(config, newest(lastOf('qingsuyun')), zone));
+  results.push(...checkWork(await readWork(db, deps.askedBy)));
   return report(results);
 }
 
@@ -93,8 +114,8 @@ async function feishuChecks(feishu: FeishuProbe, config: Config): Promise<CheckR
   return [checkBotInfo(bot), checkScopes(scopes, SCOPES, config), checkHelpdesk(config, subscribed)];
 }
 
-function notChecked(name: string, why: string, fix: string): CheckResult {
-  return { name, status: 'warn', detail: `not checked: ${why}`, fix };
+function notChecked(name: Said, why: Said, fix: Said): CheckResult {
+  return checkResult('warn', name, [`未检查：${why[0]}。`, `not checked: ${why[1]}.`], fix);
 }
 
 function report(results: CheckResult[]): DoctorReport {
@@ -147,17 +168,25 @@ async function almState(deps: DoctorDeps, lastEvent: Date | undefined): Promise<
   return state;
 }
 
-async function readWork(db: Db) {
-  const [depths, top] = await Promise.all([
+/**
+ * The queues as doctor reports them. The `doctor` message that asked is itself being processed while the report is
+ * made: it is not counted as pending work.
+ */
+async function readWork(db: Db, askedBy: string | undefined) {
+  const [depths, top, asking] = await Promise.all([
     readQueueDepths(db),
     db.$queryRaw<{ reason: string | null; count: number }[]>`
       SELECT last_error AS reason, count(*)::int AS count FROM notification WHERE status = 'failed'
        GROUP BY last_error ORDER BY count(*) DESC LIMIT 1`,
+    askedBy ? db.inboundEvent.findUnique({ where: { id: askedBy }, select: { status: true } }) : null,
   ]);
   const counts = (d: typeof depths.inbox) => Object.fromEntries(d.byStatus.map((s) => [s.status, s.count]));
   const first = top[0];
+  const inbox = counts(depths.inbox);
+  const own = asking?.status;
+  if (own && (own === 'processing' || own === 'pending')) inbox[own] = Math.max(0, (inbox[own] ?? 0) - 1);
   return {
-    inbox: counts(depths.inbox),
+    inbox,
     outbox: counts(depths.outbox),
     inboxOldestDueSeconds: depths.inbox.oldestDueSeconds,
     outboxOldestDueSeconds: depths.outbox.oldestDueSeconds,

@@ -28,12 +28,20 @@ export const SOURCE_NAMES: Record<Source, Text> = {
   feishu: { zh: '飞书学习', en: 'Feishu eLearning' },
 };
 
-/** Labels shown small on cards, the same in both languages. */
-export const SOURCE_LABELS: Record<Source, string> = {
-  feishu: '飞书学习 / Feishu eLearning',
-  alm: 'Adobe Learning Manager',
-  qingsuyun: '轻速云 / Qingsuyun',
+/** Labels shown small on cards ("Source: …"), each reader's in their language. */
+export const SOURCE_CARD_NAMES: Record<Source, Text> = {
+  feishu: { zh: '飞书学习', en: 'Feishu eLearning' },
+  alm: { zh: 'Adobe Learning Manager', en: 'Adobe Learning Manager' },
+  qingsuyun: { zh: '轻速云', en: 'Qingsuyun' },
 };
+
+/** Both names in one string (`飞书学习 / Feishu eLearning`), for lists that group by source. */
+export const SOURCE_LABELS = Object.fromEntries(
+  SOURCES.map((s) => {
+    const { zh, en } = SOURCE_CARD_NAMES[s];
+    return [s, zh === en ? en : `${zh} / ${en}`];
+  }),
+) as Record<Source, string>;
 
 /** The label of a stored source string; an unknown one is shown as it is. */
 export const sourceLabel = (source: string): string => (isSource(source) ? SOURCE_LABELS[source] : source);

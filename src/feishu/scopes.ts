@@ -20,6 +20,8 @@ export interface ScopeNeed {
   alternatives: string[];
   /** What it is for, as the README's table says it. */
   why: string;
+  /** The same in Chinese, for doctor's card. */
+  whyZh: string;
   /** The SDK calls (`im.v1.message.create`) or request paths (`GET /open-apis/...`) that need it. */
   calls: string[];
   /** The events that need it (subscribed in the console). */
@@ -35,6 +37,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'im:message:send_as_bot',
     alternatives: ['im:message'],
     why: 'send cards to users and groups as the bot',
+    whyZh: '以机器人身份向用户和群发送卡片',
     calls: ['im.v1.message.create'],
     events: [],
     required: 'always',
@@ -45,6 +48,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'im:message:send_as_bot',
     alternatives: ['im:message', 'im:message:update'],
     why: 'update the cards it sent (ticket claims, seat counts)',
+    whyZh: '更新已发送的卡片（工单认领、名额数）',
     calls: ['im.v1.message.patch'],
     events: [],
     required: 'always',
@@ -69,6 +73,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'im:message.p2p_msg:readonly',
     alternatives: ['im:message.p2p_msg', 'im:message:readonly'],
     why: 'receive the commands users send to the bot in a direct chat',
+    whyZh: '接收用户在私聊中发给机器人的命令',
     calls: [],
     events: ['im.message.receive_v1'],
     required: 'always',
@@ -77,6 +82,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'im:message.group_at_msg:readonly',
     alternatives: ['im:message.group_at_msg', 'im:message:readonly'],
     why: 'receive the commands that mention the bot in a group',
+    whyZh: '接收群里 @机器人 的命令',
     calls: [],
     events: ['im.message.receive_v1'],
     required: 'always',
@@ -86,6 +92,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'im:chat.access_event.bot_p2p_chat:read',
     alternatives: [],
     why: "know when a user opens the bot's chat for the first time (onboarding card)",
+    whyZh: '得知用户首次打开与机器人的会话（欢迎卡片）',
     calls: [],
     events: ['im.chat.access_event.bot_p2p_chat_entered_v1'],
     required: 'optional',
@@ -94,6 +101,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'contact:user.base:readonly',
     alternatives: ['contact:contact:readonly_as_app'],
     why: "read a user's name for cards and lists",
+    whyZh: '读取用户姓名，用于卡片和列表',
     calls: ['contact.v3.user.get'],
     events: [],
     required: 'always',
@@ -103,6 +111,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: USER_ID_SCOPE,
     alternatives: [],
     why: "read a user's user_id (employee id), to match Qingsuyun learners and for whoami",
+    whyZh: '读取用户的 user_id（工号），用于匹配轻速云学员和 whoami',
     calls: ['contact.v3.user.get'],
     events: [],
     required: 'qingsuyun-user-id',
@@ -111,6 +120,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'contact:user.department:readonly',
     alternatives: ['contact:contact:readonly_as_app'],
     why: "read a learner's direct manager (leader_user_id) for manager notices",
+    whyZh: '读取学员的直属上级（leader_user_id），用于经理通知',
     calls: ['contact.v3.user.get'],
     events: [],
     required: 'always',
@@ -119,6 +129,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'contact:user.id:readonly',
     alternatives: [],
     why: 'find a Feishu user by email or mobile number (ALM and Qingsuyun learners)',
+    whyZh: '按邮箱或手机号查找飞书用户（ALM 和轻速云学员）',
     calls: ['contact.v3.user.batchGetId'],
     events: [],
     required: 'always',
@@ -129,6 +140,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'helpdesk:all',
     alternatives: [],
     why: "subscribe the helpdesk's ticket events",
+    whyZh: '订阅服务台的工单事件',
     calls: ['helpdesk.v1.event.subscribe'],
     events: [],
     required: 'helpdesk',
@@ -138,6 +150,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'helpdesk:all:readonly',
     alternatives: ['helpdesk:all'],
     why: 'receive new and updated helpdesk tickets',
+    whyZh: '接收新建和更新的服务台工单',
     calls: [],
     events: ['helpdesk.ticket.created_v1', 'helpdesk.ticket.updated_v1'],
     required: 'helpdesk',
@@ -147,6 +160,7 @@ export const SCOPES: ScopeNeed[] = [
     scope: 'elearning:course_learner_data:readonly',
     alternatives: ['elearning:course_learner_data', 'elearning:course_learner_data:write'],
     why: 'receive Feishu eLearning course registrations and their results',
+    whyZh: '接收飞书学习的课程报名及其结果',
     calls: [],
     events: [
       'elearning.course_registration.created_v2',

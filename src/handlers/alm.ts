@@ -4,7 +4,7 @@ import { seatsCard } from '../../cards/seats.js';
 import { applyCatalogEvent, applyCiStats } from '../alm/catalog.js';
 import type { Tx } from '../db/tx.js';
 import type { NotificationDraft } from '../domain/draft.js';
-import { SOURCE_LABELS } from '../domain/sources.js';
+import { SOURCE_CARD_NAMES } from '../domain/sources.js';
 import { ALM_EVENT_NAMES, classifyAlmEvent, itemTypeOf, type AlmEvent } from '../learning/alm-events.js';
 import { almItemKey, reduceAlm } from '../learning/alm-reducer.js';
 import { learningOutcome } from './learning-outcome.js';
@@ -41,6 +41,7 @@ export const almHandlers = handles('alm', ALM_EVENT_NAMES, AlmPayload, async (ct
       const itemKey = almItemKey(d);
       if (!userId || !itemKey) {
         ctx.log.warn('ALM learner event without userId or loInstanceId; nothing to record');
+        ctx.note('no userId or loInstanceId: nothing to record');
         return {};
       }
       const loId = typeof d.loId === 'string' ? d.loId : undefined;
@@ -63,20 +64,27 @@ export const almHandlers = handles('alm', ALM_EVENT_NAMES, AlmPayload, async (ct
           applyCatalogEvent(tx, event, kind.kind === 'learning_object' ? 'lo' : 'instance', kind.action),
       };
     default:
+      ctx.note(`ALM event ${event.eventName} is not acted on`);
       return {};
   }
 });
 
 async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<NotificationDraft[]> {
   const change = await applyCiStats(tx, event);
-  if (!change) return [];
+  if (!change) {
+    ctx.note('seat counts recorded; no change worth a message');
+    return [];
+  }
   const routes = await tx.route.findMany({ where: { kind: 'seats' } });
-  if (routes.length === 0) return [];
+  if (routes.length === 0) {
+    ctx.note('seats changed, but no chat is routed for seats');
+    return [];
+  }
   const lo = change.loId ? await tx.almCatalog.findUnique({ where: { id: change.loId } }) : null;
   const card = seatsCard({
     ...change,
     courseName: lo?.name ?? change.loId ?? change.instanceId,
-    sourceLabel: SOURCE_LABELS.alm,
+    sourceLabel: SOURCE_CARD_NAMES.alm,
   });
   ctx.log.info({ change: change.change }, 'course instance seats changed');
   return routes.map((r) => ({

@@ -1,6 +1,6 @@
 /** Feishu eLearning course registrations: `elearning.course_registration.{created,updated,deleted}_v2`. */
 import { z } from 'zod';
-import { reduceElearning, type ElearningRegistration } from '../learning/feishu-reducer.js';
+import { reduceElearning, type ElearningAction, type ElearningRegistration } from '../learning/feishu-reducer.js';
 import { learningOutcome } from './learning-outcome.js';
 import { handles, type TypedHandler } from './types.js';
 
@@ -25,8 +25,10 @@ type RegistrationBody = z.output<typeof Registration>;
 
 /** Card-worthy learning states: 2 passed, 3 not passed. */
 const CARD_STATES = new Set([2, 3]);
+/** A new registration in these states (not started, learning) may announce an assignment. */
+const ASSIGNED_STATES = new Set([0, 1]);
 
-function registrationHandler(action: 'upsert' | 'delete'): TypedHandler<RegistrationBody> {
+function registrationHandler(action: ElearningAction): TypedHandler<RegistrationBody> {
   return async (ctx) => {
     const body = ctx.payload;
     const reg = (body.event ?? {}) as ElearningRegistration;
@@ -34,6 +36,7 @@ function registrationHandler(action: 'upsert' | 'delete'): TypedHandler<Registra
     const learnerId = userIds?.open_id ?? userIds?.user_id ?? userIds?.union_id;
     if (!reg.course_id || !learnerId) {
       ctx.log.warn('course registration without a course_id or learner; nothing to record');
+      ctx.note('no course_id or learner: nothing to record');
       return {};
     }
     const createdAt = new Date(Number(body.header?.create_time) || ctx.event.receivedAt.getTime());
@@ -42,17 +45,15 @@ function registrationHandler(action: 'upsert' | 'delete'): TypedHandler<Registra
       itemKey: reg.course_id,
       itemType: 'course',
       reduce: (prev) => reduceElearning(prev, action, reg, createdAt),
-      mayNotify: action === 'upsert' && CARD_STATES.has(Number(reg.learning_state)),
+      mayNotify:
+        (action !== 'delete' && CARD_STATES.has(Number(reg.learning_state))) ||
+        (action === 'create' && ASSIGNED_STATES.has(Number(reg.learning_state))),
     });
   };
 }
 
 export const elearningHandlers = [
-  ...handles(
-    'feishu',
-    ['elearning.course_registration.created_v2', 'elearning.course_registration.updated_v2'],
-    Registration,
-    registrationHandler('upsert'),
-  ),
+  ...handles('feishu', 'elearning.course_registration.created_v2', Registration, registrationHandler('create')),
+  ...handles('feishu', 'elearning.course_registration.updated_v2', Registration, registrationHandler('upsert')),
   ...handles('feishu', 'elearning.course_registration.deleted_v2', Registration, registrationHandler('delete')),
 ];

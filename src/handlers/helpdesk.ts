@@ -34,6 +34,7 @@ function ticketOutcome(ctx: HandlerContext, ticket: TicketPayload | undefined) {
   const ticketId = ticket?.ticket_id;
   if (!ticket || !ticketId) {
     ctx.log.warn('helpdesk event without a ticket_id; nothing to do');
+    ctx.note('no ticket_id: nothing to do');
     return Promise.resolve({});
   }
   return Promise.resolve({ commit: (tx: Tx) => applyTicket(ctx, tx, ticketId, ticket) });
@@ -43,22 +44,33 @@ async function applyTicket(
   ctx: HandlerContext,
   tx: Tx,
   ticketId: string,
-  ticket: TicketPayload,
+  incoming: TicketPayload,
 ): Promise<NotificationDraft[]> {
   const zone = ctx.config.DEFAULT_TIME_ZONE;
   await tx.$executeRaw`
     INSERT INTO helpdesk_ticket (ticket_id, helpdesk_id, ticket, version, source_updated)
-    VALUES (${ticketId}, ${ticket.helpdesk_id ?? null}, ${JSON.stringify(ticket)}::jsonb, 0, NULL)
+    VALUES (${ticketId}, ${incoming.helpdesk_id ?? null}, ${JSON.stringify(incoming)}::jsonb, 0, NULL)
     ON CONFLICT (ticket_id) DO NOTHING`;
   const [row] = await tx.$queryRaw<
-    { version: number; source_updated: bigint | null; claimed_by: string | null; claimed_at: Date | null }[]
+    {
+      version: number;
+      source_updated: bigint | null;
+      claimed_by: string | null;
+      claimed_at: Date | null;
+      ticket: unknown;
+    }[]
   >`
-    SELECT version, source_updated, claimed_by, claimed_at FROM helpdesk_ticket
+    SELECT version, source_updated, claimed_by, claimed_at, ticket FROM helpdesk_ticket
     WHERE ticket_id = ${ticketId} FOR UPDATE`;
   if (!row) throw new Error(`ticket ${ticketId} vanished`);
-  const updatedAt = typeof ticket.updated_at === 'number' && ticket.updated_at > 0 ? BigInt(ticket.updated_at) : null;
+  // An update may leave out what it did not change (the guest's fields, the chat): what was shown stays.
+  const shown = row.version > 0 && typeof row.ticket === 'object' && row.ticket !== null ? row.ticket : {};
+  const ticket: TicketPayload = { ...(shown as TicketPayload), ...incoming };
+  const updatedAt =
+    typeof incoming.updated_at === 'number' && incoming.updated_at > 0 ? BigInt(incoming.updated_at) : null;
   if (row.version > 0 && row.source_updated !== null && updatedAt !== null && updatedAt <= row.source_updated) {
     ctx.log.info('ticket event older than what is shown; ignored');
+    ctx.note('older than the ticket already shown: ignored');
     return [];
   }
   const version = row.version + 1;
@@ -79,6 +91,7 @@ async function applyTicket(
   if (row.version > 0) {
     const copies = await updateCards(tx, ticketSubject(ticketId), card, version);
     ctx.log.info({ copies }, 'ticket card updated');
+    ctx.note(`no new card: the ticket's ${copies} card(s) already sent are updated`);
     return [];
   }
   // First time the bot sees this ticket: one card per routed chat, or to every admin.
@@ -98,6 +111,7 @@ async function applyTicket(
   const admins = [...new Set([...ctx.config.ADMIN_OPEN_IDS, ...(await tx.admin.findMany()).map((a) => a.openId)])];
   if (admins.length === 0)
     ctx.log.warn('a ticket arrived but no chat is routed for tickets and there is no admin to tell');
+  if (admins.length === 0) ctx.note('no chat is routed for tickets and there is no admin to tell');
   return admins.map((openId) => ({
     ...base,
     key: `ticket:${openId}`,

@@ -34,6 +34,8 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
       const { next, cards, note } = work.reduce(prev);
       if (itemName) next.itemName = itemName;
       if (note) ctx.log.info({ itemKey: work.itemKey, note }, 'learning event noted');
+      if (note) ctx.note(note);
+      else if (cards.length === 0) ctx.note(`recorded (${next.state}); nothing to announce`);
       await saveRecord(tx, id, next);
       if (cards.length === 0) return [];
       if (!audience) throw new Error(`event ${ctx.event.eventType} called for cards but no recipients were looked up`);

@@ -54,8 +54,14 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
   const { sender, message } = ctx.payload.event ?? {};
   const openId = sender?.sender_id?.open_id;
   const botOpenId = ctx.services.bot.openId;
-  if (!message?.chat_id || !openId) return {};
-  if (sender?.sender_type !== 'user' || openId === botOpenId) return {};
+  if (!message?.chat_id || !openId) {
+    ctx.note('no chat or sender: nothing to answer');
+    return {};
+  }
+  if (sender?.sender_type !== 'user' || openId === botOpenId) {
+    ctx.note('sent by a bot, not a person: not answered');
+    return {};
+  }
   const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
   const text = message.message_type === 'text' ? (extractText(message.content ?? '') ?? '') : '';
   const parsed = parseCommand({
@@ -64,7 +70,10 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
     ...(botOpenId ? { botOpenId } : {}),
     chatType,
   });
-  if (parsed.type === 'ignore') return {};
+  if (parsed.type === 'ignore') {
+    ctx.note('not for the bot (a group message that does not mention it): not answered');
+    return {};
+  }
   const reply = await executeCommand(
     {
       db: ctx.db,
@@ -78,7 +87,10 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
     },
     parsed,
   );
-  if (!reply) return {};
+  if (!reply) {
+    ctx.note('the command needed no reply');
+    return {};
+  }
   const chatId = message.chat_id;
   return {
     commit: async () => [

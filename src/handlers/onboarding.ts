@@ -26,6 +26,7 @@ export const onboardingHandlers = [
 function onboard(ctx: HandlerContext, openId: string | undefined): Outcome {
   if (!openId) {
     ctx.log.warn({ eventId: ctx.event.externalId }, 'first-chat event without an open_id; nothing to send');
+    ctx.note('no open_id: nothing to send');
     return {};
   }
   const isAdmin = ctx.config.ADMIN_OPEN_IDS.includes(openId);
@@ -35,7 +36,10 @@ function onboard(ctx: HandlerContext, openId: string | undefined): Outcome {
         data: [{ openId, eventId: ctx.event.id }],
         skipDuplicates: true,
       });
-      if (inserted.count === 0) return [];
+      if (inserted.count === 0) {
+        ctx.note('this person was already welcomed');
+        return [];
+      }
       return [
         {
           key: `onboarding:${openId}`,

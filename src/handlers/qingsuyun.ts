@@ -19,6 +19,7 @@ export const qingsuyunHandlers = handles('qingsuyun', QINGSUYUN_TYPES, Callback,
   const item = qingsuyunItem(cb.type, body);
   if (!learner.code || !item) {
     ctx.log.warn({ type: cb.type }, 'Qingsuyun callback without a learner or an item; nothing to record');
+    ctx.note('no learner or item: nothing to record');
     return {};
   }
   return learningOutcome(ctx, {

@@ -20,6 +20,11 @@ export interface HandlerContext<P = unknown> {
   log: Logger;
   config: Config;
   services: Services;
+  /**
+   * Says why the event sends nothing (stale, not for the bot, nothing to announce): recorded with the event for
+   * people looking at the queue. The last call wins.
+   */
+  note: (why: string) => void;
 }
 
 /**

@@ -105,12 +105,19 @@ export function renewEventLeases(db: Sql, claimer: string, leaseSeconds = LEASE_
 
 /**
  * processing → processed. Run it in the transaction that writes the handler's effects: false means the lease was
- * lost, and the caller rolls the transaction back.
+ * lost, and the caller rolls the transaction back. `note` says why nothing was sent, when nothing was. The last
+ * error of an earlier attempt stays: it is the record of what went wrong before the event went through.
  */
-export async function markEventProcessed(tx: Sql, id: string, claimer: string): Promise<boolean> {
+export async function markEventProcessed(
+  tx: Sql,
+  id: string,
+  claimer: string,
+  note: string | null = null,
+): Promise<boolean> {
   const n = await tx.$executeRaw`
     UPDATE inbound_event
-       SET status = 'processed', processed_at = now(), locked_by = NULL, locked_until = NULL, last_error = NULL
+       SET status = 'processed', processed_at = now(), locked_by = NULL, locked_until = NULL,
+           note = ${note === null ? null : reasonText(note)}
      WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
   return n === 1;
 }
@@ -118,7 +125,8 @@ export async function markEventProcessed(tx: Sql, id: string, claimer: string): 
 /** processing → ignored: no handler is registered for the event's type (any more). */
 export async function markEventIgnored(db: Sql, id: string, claimer: string): Promise<boolean> {
   const n = await db.$executeRaw`
-    UPDATE inbound_event SET status = 'ignored', processed_at = now(), locked_by = NULL, locked_until = NULL
+    UPDATE inbound_event SET status = 'ignored', processed_at = now(), locked_by = NULL, locked_until = NULL,
+           note = 'the bot does not handle this event type'
      WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
   return n === 1;
 }

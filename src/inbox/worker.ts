@@ -145,11 +145,13 @@ export class InboxWorker {
         await markEventIgnored(db, event.id, this.workerId);
         return;
       }
-      const outcome = await handler({ event, db, log, config, services });
+      let note: string | undefined;
+      const outcome = await handler({ event, db, log, config, services, note: (why) => (note = why) });
       const sent = await db.$transaction(async (tx) => {
         const drafts = (await outcome.commit?.(tx)) ?? [];
         const written = await enqueueNotifications(tx, event, drafts);
-        if (!(await markEventProcessed(tx, event.id, this.workerId))) throw new LeaseLost(event.id);
+        const why = note ?? (written > 0 ? null : nothingSent(drafts.length));
+        if (!(await markEventProcessed(tx, event.id, this.workerId, why))) throw new LeaseLost(event.id);
         return written;
       });
       log.info({ notifications: sent }, 'event processed');
@@ -186,6 +188,13 @@ export class InboxWorker {
     await retryEventLater(this.deps.db, id, this.workerId, delay, reason);
     log.warn({ err, attempts, retryInMs: delay }, 'event processing failed; will retry');
   }
+}
+
+/** Why an event that wrote no message sent nothing, when its handler did not say. */
+function nothingSent(drafts: number): string {
+  return drafts === 0
+    ? 'nothing to send: the event called for no message'
+    : 'nothing sent: every message it called for was switched off, muted or already written';
 }
 
 class LeaseLost extends Error {

@@ -10,8 +10,9 @@ import type { NotificationDraft } from '../domain/draft.js';
 import { learnerKey, recordSubject } from '../domain/keys.js';
 import type { LearnerRef } from '../domain/learner.js';
 import type { AnyNotificationKind } from '../domain/notifications.js';
-import { SOURCE_LABELS } from '../domain/sources.js';
+import { SOURCE_CARD_NAMES } from '../domain/sources.js';
 import type { CardIntent, RecordState } from './record-state.js';
+import type { SourceLabel } from '../../cards/learning.js';
 
 export interface Audience {
   learner: LearnerRef;
@@ -45,7 +46,7 @@ export function learningDrafts(
 ): NotificationDraft[] {
   const drafts: NotificationDraft[] = [];
   const waitFor = who.learnerOpenId ? undefined : learnerKey(who.learner.source, who.learner.externalUserId);
-  const sourceLabel = SOURCE_LABELS[who.learner.source];
+  const sourceLabel = SOURCE_CARD_NAMES[who.learner.source];
   const itemName = record.itemName ?? record.itemId ?? '—';
   const subject = recordSubject(recordId);
   for (const intent of intents) {
@@ -109,7 +110,7 @@ export function managerNotice(input: {
     totalScore: opt(r.totalScore),
     passScore: opt(r.passScore),
     completedAt: opt(r.completedAt),
-    sourceLabel: SOURCE_LABELS[input.source],
+    sourceLabel: SOURCE_CARD_NAMES[input.source],
     timeZone: input.timeZone,
     ...(input.learnerOpenId
       ? {
@@ -132,7 +133,7 @@ function buildLearnerCard(
   intent: CardIntent,
   r: RecordState,
   itemName: string,
-  sourceLabel: string,
+  sourceLabel: SourceLabel,
   timeZone: string,
 ): Record<string, unknown> {
   const itemType = learnerItemType(r.itemType);

@@ -32,9 +32,16 @@ const STATES: Record<number, RecordState['state']> = { 0: 'enrolled', 1: 'in_pro
 /** enroll_type: 1 assigned by an admin, 2 joined by the learner, 3 added by a rule, 4 application approved. */
 const SELF_ENROLL_TYPES = new Set([2, 4]);
 
+/**
+ * `create` is a created_v2 event: the only one that may announce the registration to the learner (an assignment
+ * by an admin or a rule, while the course is not finished yet), the same "enrolled" card an admin enrolment in
+ * another source sends. `upsert` is an updated_v2 event; `delete` a deleted_v2 event.
+ */
+export type ElearningAction = 'create' | 'upsert' | 'delete';
+
 export function reduceElearning(
   prev: RecordState | undefined,
-  action: 'upsert' | 'delete',
+  action: ElearningAction,
   body: ElearningRegistration,
   createdAt: Date,
 ): Reduction {
@@ -52,6 +59,11 @@ export function reduceElearning(
   next.lastEventAt = createdAt;
   const cards: CardIntent[] = [];
   if (action === 'delete') {
+    // A course passed stays passed when its registration is deleted afterwards (the learner earned it).
+    if (base.state === 'passed') {
+      next.facts = { ...next.facts, registrationDeletedAt: createdAt.toISOString() };
+      return { next, cards, note: 'registration deleted after a pass: the pass is kept' };
+    }
     next.state = 'removed';
     return { next, cards };
   }
@@ -78,6 +90,9 @@ export function reduceElearning(
   };
   if (next.state === 'passed' || next.state === 'failed') next.completedAt = toDate(body.finished_at, 's') ?? createdAt;
 
+  const assigned = action === 'create' && next.enrollSource === 'admin';
+  if (assigned && (next.state === 'enrolled' || next.state === 'in_progress'))
+    once(next, cards, { key: 'enrolled', type: 'enrolled', toManager: false });
   if (next.state === 'passed') once(next, cards, { key: 'completion', type: 'completion', toManager: true });
   else if (next.state === 'failed') once(next, cards, { key: 'not_passed', type: 'completion', toManager: false });
   const note =

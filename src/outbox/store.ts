@@ -63,11 +63,14 @@ export function renewNotificationLeases(db: Sql, claimer: string, leaseSeconds =
      WHERE locked_by = ${claimer} AND status = 'sending'`;
 }
 
-/** sending → sent, with the message Feishu created (or the message a patch updated). */
+/**
+ * sending → sent, with the message Feishu created (or the message a patch updated). The last error of an earlier
+ * attempt stays: it is the record of what went wrong before the message went through.
+ */
 export async function markSent(db: Sql, id: string, claimer: string, messageId: string): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE notification
-       SET status = 'sent', message_id = ${messageId}, sent_at = now(), last_error = NULL,
+       SET status = 'sent', message_id = ${messageId}, sent_at = now(),
            locked_by = NULL, locked_until = NULL
      WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
   return n === 1;

@@ -123,6 +123,20 @@ export function messageEvent(id: Identity, typed: Typed) {
   };
 }
 
+/** The im.chat.access_event.bot_p2p_chat_entered_v1 Feishu sends when a person opens their chat with the bot. */
+export function chatEnteredEvent(id: Identity, user: { open_id: string; user_id: string }, chatId: string) {
+  return {
+    schema: '2.0',
+    header: header(id, 'im.chat.access_event.bot_p2p_chat_entered_v1'),
+    event: {
+      chat_id: chatId,
+      operator_id: { open_id: user.open_id, user_id: user.user_id, union_id: `on_${user.user_id}` },
+      last_message_id: '',
+      last_message_create_time: '',
+    },
+  };
+}
+
 /** A card.action.trigger for a click on a callback button. */
 export function cardActionEvent(
   id: Identity,

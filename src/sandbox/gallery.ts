@@ -12,7 +12,7 @@ import { seatsCard } from '../../cards/seats.js';
 import { ticketCard } from '../../cards/ticket.js';
 import { t } from '../../cards/kit.js';
 import { helpCardInput } from '../commands/catalog.js';
-import { SOURCE_LABELS } from '../domain/sources.js';
+import { SOURCE_CARD_NAMES, SOURCE_LABELS } from '../domain/sources.js';
 
 export interface GalleryCard {
   name: string;
@@ -22,6 +22,8 @@ export interface GalleryCard {
 
 const timeZone = 'Asia/Shanghai';
 const at = new Date('2026-03-02T09:30:00Z');
+/** What a guest filled in when opening a ticket, as the seeds' ticket events carry it. */
+const ticketFields = [{ name: '问题', value: 'VPN 连不上 / VPN does not connect' }];
 
 export function galleryCards(): GalleryCard[] {
   const course = { itemName: '信息安全基础 Security basics', itemType: 'course' as const, timeZone };
@@ -40,7 +42,7 @@ export function galleryCards(): GalleryCard[] {
         score: 92,
         totalScore: 100,
         durationSeconds: 2130,
-        sourceLabel: SOURCE_LABELS.feishu,
+        sourceLabel: SOURCE_CARD_NAMES.feishu,
       }),
     },
     {
@@ -51,7 +53,7 @@ export function galleryCards(): GalleryCard[] {
         itemType: 'learningProgram',
         outcome: 'completed',
         completedAt: at,
-        sourceLabel: SOURCE_LABELS.alm,
+        sourceLabel: SOURCE_CARD_NAMES.alm,
         timeZone,
       }),
     },
@@ -62,7 +64,7 @@ export function galleryCards(): GalleryCard[] {
         itemName: '数据合规认证 Data compliance',
         itemType: 'certification',
         outcome: 'failed',
-        sourceLabel: SOURCE_LABELS.alm,
+        sourceLabel: SOURCE_CARD_NAMES.alm,
         timeZone,
       }),
     },
@@ -77,7 +79,7 @@ export function galleryCards(): GalleryCard[] {
         outcome: 'passed',
         durationSeconds: 900,
         finishedAt: at,
-        sourceLabel: SOURCE_LABELS.qingsuyun,
+        sourceLabel: SOURCE_CARD_NAMES.qingsuyun,
         timeZone,
       }),
     },
@@ -90,19 +92,19 @@ export function galleryCards(): GalleryCard[] {
         totalScore: 100,
         passScore: 60,
         outcome: 'awaiting_grading',
-        sourceLabel: SOURCE_LABELS.qingsuyun,
+        sourceLabel: SOURCE_CARD_NAMES.qingsuyun,
         timeZone,
       }),
     },
     {
       name: 'Enrolled by an admin',
       builder: 'enrolledCard',
-      card: enrolledCard({ ...course, enrolledBy: 'admin', enrolledAt: at, sourceLabel: SOURCE_LABELS.alm }),
+      card: enrolledCard({ ...course, enrolledBy: 'admin', enrolledAt: at, sourceLabel: SOURCE_CARD_NAMES.alm }),
     },
     {
       name: 'Unenrolled',
       builder: 'unenrolledCard',
-      card: unenrolledCard({ ...course, by: 'self', sourceLabel: SOURCE_LABELS.alm }),
+      card: unenrolledCard({ ...course, by: 'self', sourceLabel: SOURCE_CARD_NAMES.alm }),
     },
     {
       name: 'Check-in',
@@ -112,7 +114,7 @@ export function galleryCards(): GalleryCard[] {
         days: 3,
         rightRatio: '90.00%',
         finishedAt: at,
-        sourceLabel: SOURCE_LABELS.qingsuyun,
+        sourceLabel: SOURCE_CARD_NAMES.qingsuyun,
         timeZone,
       }),
     },
@@ -126,7 +128,7 @@ export function galleryCards(): GalleryCard[] {
         score: 92,
         totalScore: 100,
         completedAt: at,
-        sourceLabel: SOURCE_LABELS.feishu,
+        sourceLabel: SOURCE_CARD_NAMES.feishu,
         congratulate: { recordId: 'rec-1', learnerOpenId: 'ou_demo_lilei' },
       }),
     },
@@ -138,7 +140,7 @@ export function galleryCards(): GalleryCard[] {
         ...course,
         outcome: 'passed',
         completedAt: at,
-        sourceLabel: SOURCE_LABELS.feishu,
+        sourceLabel: SOURCE_CARD_NAMES.feishu,
         congratulate: { recordId: 'rec-1', learnerOpenId: 'ou_demo_lilei', sentAt: at },
       }),
     },
@@ -177,7 +179,7 @@ export function galleryCards(): GalleryCard[] {
       name: 'Seats full',
       builder: 'seatsCard',
       card: seatsCard({
-        sourceLabel: SOURCE_LABELS.alm,
+        sourceLabel: SOURCE_CARD_NAMES.alm,
         change: 'full',
         courseName: '高效会议 Effective meetings',
         instanceId: 'course:12324298_14453691',
@@ -190,7 +192,7 @@ export function galleryCards(): GalleryCard[] {
       name: 'Seats freed',
       builder: 'seatsCard',
       card: seatsCard({
-        sourceLabel: SOURCE_LABELS.alm,
+        sourceLabel: SOURCE_CARD_NAMES.alm,
         change: 'freed',
         courseName: '高效会议 Effective meetings',
         instanceId: 'course:12324298_14453691',
@@ -205,6 +207,7 @@ export function galleryCards(): GalleryCard[] {
       card: ticketCard({
         ticketId: '6626871355780366331',
         helpdeskId: '6626871355780366330',
+        fields: ticketFields,
         guestName: '韩梅梅',
         stage: 1,
         status: 1,
@@ -214,10 +217,27 @@ export function galleryCards(): GalleryCard[] {
       }),
     },
     {
+      name: 'Ticket, in progress (after helpdesk.ticket.updated_v1)',
+      builder: 'ticketCard',
+      card: ticketCard({
+        ticketId: '6626871355780366331',
+        helpdeskId: '6626871355780366330',
+        fields: ticketFields,
+        guestName: '韩梅梅',
+        stage: 2,
+        status: 2,
+        channel: 2,
+        createdAt: at,
+        updatedAt: new Date(at.getTime() + 60_000),
+        timeZone,
+      }),
+    },
+    {
       name: 'Ticket, claimed',
       builder: 'ticketCard',
       card: ticketCard({
         ticketId: '6626871355780366331',
+        fields: ticketFields,
         guestName: '韩梅梅',
         stage: 1,
         status: 2,

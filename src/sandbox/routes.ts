@@ -12,8 +12,16 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { FeishuEmulator } from '../emulator/feishu/index.js';
 import { badRequest, HttpError } from '../http/errors.js';
 import { readJson } from '../http/read-json.js';
-import { DEMO_GROUPS, DEMO_USERS } from './demo.js';
-import { cardActionEvent, fire, messageEvent, postFeishu, type Identity } from './fire.js';
+import { DEMO_GROUPS, DEMO_USERS, type DemoUser } from './demo.js';
+import {
+  cardActionEvent,
+  chatEnteredEvent,
+  fire,
+  messageEvent,
+  postFeishu,
+  type BotAnswer,
+  type Identity,
+} from './fire.js';
 import { galleryCards } from './gallery.js';
 import { seeds, type SeedTarget } from './seeds.js';
 import { mentionsIn } from './mentions.js';
@@ -59,6 +67,29 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
   const router = new Router({ prefix: '/sandbox' });
   const typed: TypedMessage[] = [];
   let typedCount = 0;
+  // The demo users whose chat with the bot has been opened: Feishu sends its first-chat event once per person.
+  const opened = new Set<string>();
+  // The demo ticket keeps its id for the life of the console ("New ids" changes only the event ids), so
+  // "ticket updated" updates the card "ticket created" posted.
+  const ticketId = String(6626871355780366331n + BigInt(Math.floor(Math.random() * 1e6)));
+  const seedContext = () => ({
+    appId: feishu.appId,
+    tenantKey: feishu.tenantKey,
+    verificationToken: config.FEISHU_VERIFICATION_TOKEN ?? '',
+    ticketId,
+  });
+  /** The first time a demo user's chat with the bot is opened, the bot gets the first-chat event, as in Feishu. */
+  const openChat = async (user: DemoUser): Promise<BotAnswer | null> => {
+    if (opened.has(user.open_id)) return null;
+    const answer = await postFeishu(
+      bot().url,
+      '/webhook/event',
+      chatEnteredEvent(identity, user, feishu.p2pChatId(user.open_id)),
+      config,
+    );
+    if (answer.status === 200) opened.add(user.open_id);
+    return answer;
+  };
   const identity: Identity = {
     appId: feishu.appId,
     tenantKey: feishu.tenantKey,
@@ -143,10 +174,19 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
     const group = DEMO_GROUPS.find((g) => g.chat_id === chatId);
     if (!group && chatId !== feishu.p2pChatId(from.open_id))
       throw badRequest("chat_id is neither a demo group nor the user's chat with the bot.");
+    // Typing in a chat never opened before opens it first.
+    if (!group) await openChat(from);
     const { text: keyed, mentions } = mentionsIn(text, { open_id: feishu.botOpenId, name: feishu.botName }, DEMO_USERS);
     const event = messageEvent(identity, { from, chatId, chatType: group ? 'group' : 'p2p', text: keyed, mentions });
     typed.push({ id: ++typedCount, chat_id: chatId, from: from.open_id, text, at: Date.now() });
     ctx.body = await postFeishu(bot().url, '/webhook/event', event, config);
+  });
+
+  router.post('/api/open', async (ctx) => {
+    const body = obj((await readJson(ctx)).body);
+    const user = userByOpenId(str(body.open_id, 'open_id'));
+    const answer = await openChat(user);
+    ctx.body = { first: answer !== null, ...(answer ? { answer } : {}) };
   });
 
   router.post('/api/click', async (ctx) => {
@@ -165,11 +205,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
   });
 
   router.get('/api/seeds', (ctx) => {
-    ctx.body = seeds({
-      appId: feishu.appId,
-      tenantKey: feishu.tenantKey,
-      verificationToken: config.FEISHU_VERIFICATION_TOKEN ?? '',
-    });
+    ctx.body = seeds(seedContext());
   });
   router.post('/api/fire', async (ctx) => {
     const body = obj((await readJson(ctx)).body);
@@ -195,6 +231,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
         status: e.status,
         attempts: e.attempts,
         last_error: e.lastError,
+        note: e.note,
         received_at: e.receivedAt,
       })),
       outbox: outbox.map((n) => ({

@@ -20,6 +20,8 @@ export interface SeedContext {
   appId: string;
   tenantKey: string;
   verificationToken: string;
+  /** The demo ticket's id: the same for every reload, so an update finds the ticket its creation made. */
+  ticketId: string;
 }
 
 const user = (userId: string) => DEMO_USERS.find((u) => u.user_id === userId)!;
@@ -113,7 +115,7 @@ export function seeds(ctx: SeedContext): Seed[] {
   const lilei = user('lilei');
   const han = user('hanmeimei');
   const zhang = user('zhangwei');
-  const ticketId = String(6626871355780366331n + BigInt(Math.floor(Math.random() * 1e6)));
+  const { ticketId } = ctx;
   const now = Date.now();
   const a = almLearning(lilei.alm_user_id!, 'course:12345678', '14450088');
   const b = almLearning(han.alm_user_id!, 'course:12324298', '14453691');

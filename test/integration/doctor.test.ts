@@ -130,6 +130,22 @@ describe.each(LANES)('doctor (%s)', (lane) => {
     expect(text).toContain(`all ${ALL_SCOPES.length} needed scopes are granted`);
     expect(text).not.toMatch(/❌|⚠️/);
     expect((reply.card as { header: { template: string } }).header.template).toBe('green');
+    // One language per reader: the Chinese text is Chinese through and through, times are local, no backticks,
+    // and the doctor message being answered is not counted as pending work.
+    const body = (reply.card as { body: { elements: { i18n_content: Record<string, string> }[] } }).body.elements[0]!
+      .i18n_content;
+    expect(body.zh_cn).toContain('✅ **飞书凭证**：已为 FEISHU&#95;APP&#95;ID / FEISHU&#95;APP&#95;SECRET 签发');
+    expect(body.zh_cn).toContain(`所需的 ${ALL_SCOPES.length} 项权限均已授予`);
+    expect(body.zh_cn).toContain('✅ **待处理的工作**：待处理：0 个事件，0 条通知。');
+    expect(body.zh_cn).not.toMatch(/never|received|pending|英文/);
+    expect(body.en_us).toContain('✅ **Pending work**: 0 events and 0 notifications pending.');
+    expect(body.zh_cn).toMatch(/最近一次收到于 \d{4}-\d\d-\d\d \d\d:\d\d（UTC\+8）/);
+    expect(body.en_us).toMatch(/last received \d{4}-\d\d-\d\d \d\d:\d\d &#40;UTC\+8&#41;/);
+    for (const lang of [body.zh_cn!, body.en_us!]) {
+      expect(lang).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+      expect(lang).not.toContain('`');
+      expect(lang).not.toContain('&#96;');
+    }
     expect(h.emu!.helpdeskSubscriptions(HELPDESK.id)).toContain('helpdesk.ticket/ticket.created_v1');
   });
 
@@ -192,7 +208,7 @@ describe.each(LANES)('doctor (%s)', (lane) => {
     });
   });
 
-  it('fails on notifications that failed for good, with the most common reason and `retry`', async () => {
+  it('fails on notifications that failed for good, with the most common reason and "retry"', async () => {
     const row = (key: string) => ({
       dedupeKey: `doctor-test:${key}`,
       kind: 'reply',
@@ -210,7 +226,8 @@ describe.each(LANES)('doctor (%s)', (lane) => {
       expect(r.status).toBe('fail');
       expect(r.detail).toContain('2 failed for good');
       expect(r.detail).toContain('code 230002');
-      expect(r.fix).toContain('`retry`');
+      expect(r.fix).toContain('"retry"');
+      expect(r.zh.fix).toContain('「retry」');
       expect(report.ok).toBe(false);
     } finally {
       await h.db.prisma.notification.deleteMany({ where: { dedupeKey: { startsWith: 'doctor-test:' } } });

@@ -6,6 +6,7 @@ import { LANES } from '../helpers/databases.js';
 import { ALM_PASSWORD, ALM_USER, QSY_KEY, almBatch, basicAuth, postAlm, postQingsuyun } from '../helpers/sources.js';
 import { AlmEmulator } from '../../src/emulator/alm/index.js';
 import { untilIdle } from '../helpers/idle.js';
+import { say, textMessage } from '../helpers/chat.js';
 
 const BOSS = { open_id: 'ou_boss', user_id: 'boss', name: '王经理' };
 const users = [
@@ -15,6 +16,7 @@ const users = [
   { open_id: 'ou_1001', user_id: '1001', name: '月清疏', leader_user_id: 'ou_boss' },
   { open_id: 'ou_84aad35d084aa403a838cf73ee18467', user_id: 'e33ggbyz', name: '学员', leader_user_id: 'ou_boss' },
   { open_id: 'ou_solo', user_id: 'solo', name: 'Solo', email: 'solo@corp.example' },
+  { open_id: 'ou_assigned', user_id: 'assigned', name: '韩梅梅', leader_user_id: 'ou_boss' },
   ...Array.from({ length: 6 }, (_, i) => ({
     open_id: `ou_perm${i}`,
     user_id: `perm${i}`,
@@ -405,6 +407,68 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
       );
       await untilIdle(prisma());
       expect(h.emu!.messagesTo('ou_boss')).toHaveLength(0);
+    });
+
+    it('an assignment gets the "enrolled" card (self-enrolment none); a deletion after the pass keeps it', async () => {
+      const learner = { user_id: { open_id: 'ou_assigned', user_id: 'assigned', union_id: 'on_assigned' } };
+      const created = (courseId: string, enrollType: number) =>
+        registration('elearning.course_registration.created_v2', {
+          course_id: courseId,
+          learner,
+          enroll_type: enrollType,
+          learning_state: 0,
+          learned_compulsory_lesson_ids: [],
+        });
+      await postEvent(h.eventUrl, created('course-self', 2), { encryptKey: ENCRYPT_KEY });
+      await untilIdle(prisma());
+      expect(h.emu!.messagesTo('ou_assigned')).toHaveLength(0);
+
+      await postEvent(h.eventUrl, created('course-assigned', 1), { encryptKey: ENCRYPT_KEY });
+      await eventually(() => h.emu!.messagesTo('ou_assigned').length === 1, 10_000, 'enrolled card');
+      const card = h.emu!.messagesTo('ou_assigned')[0]!.card as {
+        header: { title: { i18n_content: Record<string, string> } };
+      };
+      expect(card.header.title.i18n_content).toEqual({ zh_cn: '报名成功', en_us: 'Enrolled' });
+      expect(text(card)).toContain('管理员或你的经理为你报名了课程 **course-assigned**。');
+      expect(text(card)).toContain('An admin or your manager enrolled you in the course **course-assigned**.');
+      // The source in each reader's language, not both in one line.
+      expect(text(card)).toContain('来源：飞书学习</font>');
+      expect(text(card)).toContain('Source: Feishu eLearning</font>');
+      expect(text(card)).not.toContain('飞书学习 / Feishu eLearning');
+      // A rule's assignment (3) is an assignment too; the manager hears of neither.
+      await postEvent(h.eventUrl, created('course-rule', 3), { encryptKey: ENCRYPT_KEY });
+      await eventually(() => h.emu!.messagesTo('ou_assigned').length === 2, 10_000, 'rule enrolled card');
+      await untilIdle(prisma());
+      expect(h.emu!.messagesTo('ou_boss')).toHaveLength(0);
+
+      const update = (eventType: string, event: Record<string, unknown>, at: number) => {
+        const body = registration(eventType, { course_id: 'course-assigned', learner, ...event });
+        return { ...body, header: { ...body.header, create_time: String(at) } };
+      };
+      const now = Date.now();
+      await postEvent(
+        h.eventUrl,
+        update('elearning.course_registration.updated_v2', { learning_state: 2, finished_at: 1708428972 }, now),
+        { encryptKey: ENCRYPT_KEY },
+      );
+      await postEvent(h.eventUrl, update('elearning.course_registration.deleted_v2', { learning_state: 2 }, now + 1), {
+        encryptKey: ENCRYPT_KEY,
+      });
+      await untilIdle(prisma());
+      expect(
+        await prisma().learningRecord.findFirst({
+          where: { itemKey: 'course-assigned', externalUserId: 'ou_assigned' },
+        }),
+      ).toMatchObject({ state: 'passed' });
+      h.emu!.reset();
+      const chatId = h.emu!.p2pChatId('ou_assigned');
+      await say(h.bot.url, textMessage({ from: 'ou_assigned', chatId, chatType: 'p2p', text: 'progress' }));
+      const replies = () => h.emu!.messages.filter((m) => m.chat_id === chatId);
+      await eventually(() => replies().length === 1, 10_000, 'progress card');
+      const progress = text(replies()[0]!.card);
+      expect(progress).toContain('已通过');
+      expect(progress).toContain('Passed');
+      expect(progress).not.toContain('已移除');
     });
 
     it('a learner without a manager gets the card; no manager card and no error', async () => {

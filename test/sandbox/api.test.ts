@@ -144,6 +144,81 @@ describe('sandbox API', () => {
     expect(sandbox.feishu.messagesTo('oc_demo_helpdesk').at(-1)!.content).toContain('Commands');
   });
 
+  it("typing in a demo user's new chat opens it first: the first-chat event, once, then the answer", async () => {
+    await idle();
+    const zhang = DEMO_USERS.find((u) => u.user_id === 'zhangwei')!;
+    const chatId = sandbox.feishu.p2pChatId(zhang.open_id);
+    const said = (await (await api('say', { from: zhang.open_id, chat_id: chatId, text: 'help' })).json()) as {
+      status: number;
+    };
+    expect(said.status).toBe(200);
+    const welcomes = () =>
+      sandbox.feishu.messagesTo(zhang.open_id).filter((m) => m.content.includes('欢迎使用学习助手'));
+    await eventually(() => welcomes().length === 1, 10_000, 'the welcome card');
+    await eventually(
+      () => sandbox.feishu.messagesTo(chatId).some((m) => m.content.includes('Commands')),
+      10_000,
+      'the help card',
+    );
+    expect(welcomes()[0]!.content).toContain('Welcome to the learning assistant');
+    // Opening it again is not a first chat.
+    expect(await (await api('open', { open_id: zhang.open_id })).json()).toEqual({ first: false });
+    const entered = await sandbox.bot.database.prisma.inboundEvent.count({
+      where: {
+        eventType: 'im.chat.access_event.bot_p2p_chat_entered_v1',
+        payload: { path: ['event', 'operator_id', 'open_id'], equals: zhang.open_id },
+      },
+    });
+    expect(entered).toBe(1);
+  });
+
+  it('"New ids" keeps the ticket id: the update changes the card the creation posted, no second card', async () => {
+    type Seed = { id: string; target: string; body: { header: { event_id: string }; event: Record<string, unknown> } };
+    const load = async () => (await (await api('seeds')).json()) as Seed[];
+    const [first, again] = [await load(), await load()];
+    const pick = (list: Seed[], id: string) => list.find((s) => s.id === id)!;
+    const created = pick(first, 'ticket-created');
+    const updated = pick(again, 'ticket-updated');
+    expect(created.body.header.event_id).not.toBe(pick(again, 'ticket-created').body.header.event_id);
+    const ticketId = created.body.event.ticket_id as string;
+    expect((updated.body.event.object as { ticket_id: string }).ticket_id).toBe(ticketId);
+    await idle();
+    const cards = () => sandbox.feishu.messages.filter((m) => m.chat_id === 'oc_demo_itduty');
+    const before = cards().length;
+    await api('fire', {
+      target: 'event',
+      body: { ...created.body, event: { ...created.body.event, ticket_id: 'T-SANDBOX' } },
+    });
+    await eventually(() => cards().length === before + 1, 30_000, 'the ticket card');
+    const object = { ...(updated.body.event.object as object), ticket_id: 'T-SANDBOX' };
+    await api('fire', { target: 'event', body: { ...updated.body, event: { ...updated.body.event, object } } });
+    await eventually(() => cards().at(-1)!.updated, 30_000, 'the card updated');
+    await idle();
+    expect(cards()).toHaveLength(before + 1);
+    expect(cards().at(-1)!.content).toContain('工单处理中');
+    expect(cards().at(-1)!.content).toContain('VPN 连不上');
+  });
+
+  it('Queues keep the error after a retry succeeds, and say why an event sent nothing', async () => {
+    await idle();
+    expect((await api('fail', { kind: '5xx', times: 1 })).status).toBe(200);
+    const wang = DEMO_USERS.find((u) => u.user_id === 'wangfang')!;
+    await api('open', { open_id: wang.open_id });
+    await idle();
+    await api('say', { from: wang.open_id, chat_id: 'oc_demo_helpdesk', text: 'hello everyone' });
+    await api('say', { from: wang.open_id, chat_id: sandbox.feishu.p2pChatId(wang.open_id), text: 'help' });
+    await idle();
+    type Queues = {
+      inbox: { event_type: string; status: string; note: string | null }[];
+      outbox: { status: string; attempts: number; last_error: string | null }[];
+    };
+    const q = (await (await api('queues')).json()) as Queues;
+    const retried = q.outbox.find((n) => n.status === 'sent' && n.attempts > 1);
+    expect(retried?.last_error).toContain('503');
+    const quiet = q.inbox.find((e) => e.event_type === 'im.message.receive_v1' && e.note?.includes('not for the bot'));
+    expect(quiet).toMatchObject({ status: 'processed' });
+  });
+
   it('answers bad console requests with a clear 4xx', async () => {
     const cases: [string, unknown][] = [
       ['say', { from: 'ou_nobody', chat_id: 'oc_demo_helpdesk', text: 'help' }],

@@ -92,7 +92,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await page.screenshot({ path: `${SHOTS}course-passed-learner.png` });
     await openChat(p2p('wangfang'));
     await waitForCard('团队成员通过了学习');
-    expect(await page.locator('#messages .card-md').first().innerText()).toContain('李雷');
+    const notice = page.locator('#messages .card:has(.card-title:text-is("团队成员通过了学习")) .card-md');
+    expect(await notice.first().innerText()).toContain('李雷');
     await page.screenshot({ path: `${SHOTS}course-passed-manager.png` });
   });
 
@@ -117,17 +118,36 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await openChat(DUTY_GROUP.chat_id);
     await page.waitForSelector('#messages .card:has-text("赵敏")');
     expect(await page.locator('#messages .card-button[data-value*="claim_ticket"]').count()).toBe(0);
+    expect(await page.locator('#messages .card').last().innerText()).toContain('VPN 连不上');
+
+    // "New ids" gives new event ids and keeps the ticket: its update changes the same two cards.
+    await page.click('button.tab[data-tab="events"]');
+    const before = await page.inputValue('#seed-body');
+    await page.click('#reload-seed');
+    await eventually(async () => (await page.inputValue('#seed-body')) !== before, 30_000, 'new event ids');
+    expect(await fireSeed('ticket-updated')).toBe('200');
+    await eventually(
+      () => copies().every((m) => m.content.includes('处理中')),
+      30_000,
+      'both copies show the new status',
+    );
+    expect(copies()).toHaveLength(2);
   });
 
-  it('typing help shows the help card', async () => {
+  it('opening a new chat is a first chat (welcome card); typing help shows the help card', async () => {
     await openChat(p2p('hanmeimei'));
+    await waitForCard('欢迎使用学习助手');
     await say('help');
     await waitForCard('命令帮助');
+    expect(await page.locator('#messages .card-title:text-is("欢迎使用学习助手")').count()).toBe(1);
     await page.waitForSelector('#messages .msg.from-user .bubble:text-is("help")');
     await page.screenshot({ path: `${SHOTS}help.png` });
   });
 
   it('a 429 from the emulator is retried and the card arrives', async () => {
+    // The chat is opened (and its welcome card sent) before the failures are scripted: they are for the answer.
+    await openChat(p2p('zhangwei'));
+    await waitForCard('欢迎使用学习助手');
     await page.click('button.tab[data-tab="queues"]');
     await page.fill('#fail-times', '2');
     await page.selectOption('#fail-kind', '429');
@@ -140,6 +160,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     expect(refused.length).toBe(2);
     await page.click('button.tab[data-tab="queues"]');
     await page.waitForSelector('#outbox tbody tr.status-sent td:nth-child(5):text-is("3")');
+    // The errors of the refused attempts stay in the row that went through.
+    const row = page.locator('#outbox tbody tr.status-sent:has(td:nth-child(5):text-is("3"))').first();
+    expect(await row.locator('td:nth-child(6)').innerText()).toContain('429');
     await page.screenshot({ path: `${SHOTS}queues-429-retried.png` });
   });
 

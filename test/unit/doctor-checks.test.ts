@@ -51,9 +51,17 @@ describe('doctor checks', () => {
       ['im.message.receive_v1', daysAgo(1)],
       ['p2p_chat_create', daysAgo(30)],
     ]);
-    const [message, entered] = checkEvents(seen, EVENT_NEEDS, config, NOW);
+    const [message, entered] = checkEvents(seen, EVENT_NEEDS, config, NOW, 'Asia/Shanghai');
     expect(message).toMatchObject({ status: 'ok' });
     expect(entered).toMatchObject({ status: 'warn', detail: expect.stringContaining('more than 7 days ago') });
+    // Times in the reader's zone, in their language: never a raw UTC ISO timestamp.
+    const local = (d: Date, zone: string) =>
+      new Intl.DateTimeFormat('sv-SE', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' }).format(d);
+    expect(entered!.detail).toBe(`last received ${local(daysAgo(30), 'Asia/Shanghai')} (UTC+8), more than 7 days ago.`);
+    expect(entered!.zh.detail).toBe(`最近一次收到于 ${local(daysAgo(30), 'Asia/Shanghai')}（UTC+8），已超过 7 天。`);
+    expect(entered!.zh.name).toBe('事件 im.chat.access_event.bot_p2p_chat_entered_v1');
+    const [, inUtc] = checkEvents(seen, EVENT_NEEDS, config, NOW, 'UTC');
+    expect(inUtc!.detail).toContain(`last received ${local(daysAgo(30), 'UTC')} (UTC)`);
   });
 
   it('warns about work due for too long and notifications waiting for a learner', () => {
@@ -68,8 +76,9 @@ describe('doctor checks', () => {
     });
     expect(results.find((r) => r.name === 'Waiting notifications')).toMatchObject({
       status: 'warn',
-      fix: expect.stringContaining('`bind`'),
+      fix: expect.stringContaining('"bind"'),
     });
+    expect(results.find((r) => r.name === 'Waiting notifications')!.zh.fix).toContain('「bind」');
     expect(results.every((r) => r.status !== 'fail')).toBe(true);
   });
 

@@ -484,7 +484,7 @@ describe('ticket card', () => {
     ]);
   });
 
-  it('maps stage, status and channel codes; unknown codes show as numbers', () => {
+  it('maps stage, status and channel codes; unknown stages and statuses show as numbers, channels as "other"', () => {
     expect(TICKET_STAGES[2]).toEqual(t('人工', 'Human agent'));
     expect(TICKET_STATUSES[52]?.zh).toBe('用户自己关闭');
     expect(TICKET_CHANNELS[9]?.en).toBe('Open API');
@@ -495,9 +495,40 @@ describe('ticket card', () => {
     const unknown = markdownTexts(variants['ticket: human stage, no url, unknown codes']).join('\n');
     expect(unknown).toContain('**Stage**: 7');
     expect(unknown).toContain('**Status**: 99');
-    expect(unknown).toContain('**Channel**: Other (0)');
+    expect(unknown).toContain('**Channel**: Other channel');
+    expect(unknown).toContain('**渠道**：其他渠道\n');
     expect(unknown).toContain('**User**: Unknown');
     expect(buttons(variants['ticket: human stage, no url, unknown codes'])).toHaveLength(1);
+  });
+
+  it("shows the guest's fields first, escaped, and a header that follows the status", () => {
+    const base = { ticketId: 'T-1', timeZone: 'Asia/Shanghai', status: 1 };
+    const fields = [
+      { name: '问题', value: 'VPN 连不上' },
+      { name: 'Topic **bold**', value: '<at id=all></at> [x](http://evil)' },
+    ];
+    const card = ticketCard({ ...base, fields });
+    const text = markdownTexts(card).join('\n');
+    expect(text).toContain('**问题**：VPN 连不上\n**Topic &#42;&#42;bold&#42;&#42;**：&#60;at id=all&#62;');
+    expect(text).toContain('**问题**: VPN 连不上');
+    expect(text).not.toContain('<at id=all>');
+    const header = (c: Record<string, unknown>) =>
+      (c as { header: { title: { i18n_content: Record<string, string> }; template: string } }).header;
+    expect(header(card).title.i18n_content).toEqual({ zh_cn: '新工单', en_us: 'New ticket' });
+    const summary = (card as { config: { summary: { i18n_content: Record<string, string> } } }).config.summary;
+    expect(summary.i18n_content).toEqual({ zh_cn: '新工单：VPN 连不上', en_us: 'New ticket: VPN 连不上' });
+    const titles: Record<number, [string, string]> = {
+      2: ['工单处理中', 'Ticket in progress'],
+      3: ['工单排队中', 'Ticket queued'],
+      4: ['工单待定', 'Ticket pending'],
+      5: ['工单等待用户回复', 'Ticket waiting for the user'],
+      51: ['工单已关闭', 'Ticket closed'],
+    };
+    for (const [status, [zh, en]] of Object.entries(titles))
+      expect(header(ticketCard({ ...base, status: Number(status) })).title.i18n_content).toEqual({
+        zh_cn: zh,
+        en_us: en,
+      });
   });
 
   it('once claimed: no Claim button, and who claimed it and when', () => {

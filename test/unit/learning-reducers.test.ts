@@ -179,6 +179,27 @@ describe('Feishu eLearning registrations', () => {
     });
   });
 
+  it('an admin (1) or rule (3) assignment calls for the enrolled card; self-enrolment does not', () => {
+    const fresh = { ...seed, learning_state: 0 };
+    const enrolled = [{ key: 'enrolled', type: 'enrolled', toManager: false }];
+    expect(reduceElearning(undefined, 'create', { ...fresh, enroll_type: 1 }, at(1)).cards).toEqual(enrolled);
+    const byRule = { ...fresh, enroll_type: 3, learning_state: 1 };
+    expect(reduceElearning(undefined, 'create', byRule, at(1)).cards).toEqual(enrolled);
+    expect(reduceElearning(undefined, 'create', { ...fresh, enroll_type: 2 }, at(1)).cards).toEqual([]);
+    expect(reduceElearning(undefined, 'create', { ...fresh, enroll_type: 4 }, at(1)).cards).toEqual([]);
+    // Only the creation announces it: an update does not, and the same registration never twice.
+    expect(reduceElearning(undefined, 'upsert', { ...fresh, enroll_type: 1 }, at(1)).cards).toEqual([]);
+    const once = reduceElearning(undefined, 'create', { ...fresh, enroll_type: 1 }, at(1)).next;
+    expect(reduceElearning(once, 'create', { ...fresh, enroll_type: 1 }, at(2)).cards).toEqual([]);
+  });
+
+  it('a deletion after a pass keeps the pass', () => {
+    const passed = reduceElearning(undefined, 'upsert', { ...seed, learning_state: 2 }, at(1000)).next;
+    const deleted = reduceElearning(passed, 'delete', { course_id: seed.course_id }, at(2000));
+    expect(deleted.next).toMatchObject({ state: 'passed', progressPercent: 100 });
+    expect(deleted.cards).toEqual([]);
+  });
+
   it("records the seed's own state 4 as unknown, with no card", () => {
     const r = reduceElearning(undefined, 'upsert', seed, at(1));
     expect(r.next).toMatchObject({ state: 'unknown', rawState: '4' });

@@ -7,6 +7,8 @@ import type { Card } from './replies.js';
 
 export async function runDoctorCommand(ctx: CommandContext): Promise<Card> {
   const { feishu, alm } = ctx.services;
+  // Times are shown in the asker's zone (their `timezone` choice, else the organisation's).
+  const preference = await ctx.db.userPreference.findUnique({ where: { openId: ctx.actor.openId } });
   const report = await runDoctor({
     config: ctx.config,
     db: ctx.db,
@@ -14,6 +16,8 @@ export async function runDoctorCommand(ctx: CommandContext): Promise<Card> {
     ...(alm && { almCredentials: () => alm.checkCredentials() }),
     databaseKind: ctx.config.DATABASE_URL ? 'PostgreSQL' : 'embedded database',
     ...(ctx.now && { now: ctx.now }),
+    timeZone: preference?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE,
+    ...(ctx.requestId && { askedBy: ctx.requestId }),
   });
   return reportCard(report);
 }

@@ -87,6 +87,11 @@ function renderChatList() {
 
 function openChat(id) {
   state.chat = chats().find((c) => c.id === id);
+  // Opening a person's chat with the bot for the first time is what makes Feishu send the first-chat event.
+  if (state.chat.kind === 'p2p')
+    api('open', { open_id: state.chat.user.open_id })
+      .then(() => refresh())
+      .catch((e) => toast({ type: 'error', content: String(e.message || e) }));
   const as = $('as-user');
   as.textContent = '';
   const members = state.chat.kind === 'p2p' ? state.chat.members : state.users.map((u) => u.open_id);
@@ -268,7 +273,15 @@ const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '');
 async function refreshQueues() {
   const q = await api('queues');
   $('pending-failures').textContent = q.pending_failures ? `${q.pending_failures} scripted failure(s) waiting` : '';
-  fillTable('inbox', q.inbox, (e) => [time(e.received_at), e.source, e.event_type, e.status, e.attempts, e.last_error]);
+  fillTable('inbox', q.inbox, (e) => [
+    time(e.received_at),
+    e.source,
+    e.event_type,
+    e.status,
+    e.attempts,
+    e.last_error,
+    e.note,
+  ]);
   fillTable('outbox', q.outbox, (n) => [
     time(n.created_at),
     `${n.kind}${n.operation === 'patch' ? ' (update)' : ''}`,
