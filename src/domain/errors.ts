@@ -48,3 +48,14 @@ export class RetryLater extends CodedError {
     this.name = 'RetryLater';
   }
 }
+
+/**
+ * A payload nested deeper than the bot stores (MAX_JSON_DEPTH): refused, never stored. Storage throws it; a
+ * receiver answers it as a client's error (400 `payload_too_deep`).
+ */
+export class PayloadTooDeep extends CodedError {
+  constructor(limit: number) {
+    super('payload_too_deep', `The payload nests deeper than ${limit} levels.`, false);
+    this.name = 'PayloadTooDeep';
+  }
+}

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/index.js';
-import { badRequest } from '../http/errors.js';
+import { PayloadTooDeep } from '../domain/errors.js';
 import { MAX_JSON_DEPTH, storablePayload, storableString, valueDepth } from '../util/jsonb-safe.js';
 
 export type Source = 'feishu' | 'alm' | 'qingsuyun';
@@ -40,7 +40,7 @@ interface Waiter {
  * and retried, down to single rows, so a row that cannot be stored fails alone and its neighbours are stored.
  *
  * Strings `jsonb` cannot hold (NUL, lone surrogates) are replaced by U+FFFD in the stored payload, and the payload as
- * it came is kept in `payload_raw`; a payload nested deeper than MAX_JSON_DEPTH is refused (400 payload_too_deep).
+ * it came is kept in `payload_raw`; a payload nested deeper than MAX_JSON_DEPTH is refused (PayloadTooDeep).
  */
 export class Inbox extends EventEmitter {
   private queue: Waiter[] = [];
@@ -58,7 +58,7 @@ export class Inbox extends EventEmitter {
   accept(event: NewInboundEvent): Promise<AcceptResult> {
     this.lastAcceptAt = Date.now();
     if (valueDepth(event.payload, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-      return Promise.reject(tooDeep());
+      return Promise.reject(new PayloadTooDeep(MAX_JSON_DEPTH));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
@@ -152,8 +152,4 @@ export class Inbox extends EventEmitter {
     }
     if (wake) this.emit('accepted');
   }
-}
-
-function tooDeep() {
-  return badRequest(`The payload nests deeper than ${MAX_JSON_DEPTH} levels.`, 'payload_too_deep');
 }

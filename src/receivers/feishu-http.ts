@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Config } from '../config.js';
 import { readJson } from '../http/read-json.js';
 import { signatureHeaders, verifyFeishuRequest } from '../verify/feishu-request.js';
-import { orRefuse } from './refusals.js';
+import { orRefuse, stored } from './refusals.js';
 import { afterResponse } from './after-answer.js';
 import { intakeFeishuEvent, type FeishuIntakeDeps } from './feishu-intake.js';
 
@@ -24,7 +24,7 @@ export function feishuEventReceiver(deps: FeishuReceiverDeps) {
       ctx.body = { challenge: envelope.challenge };
       return;
     }
-    const answer = await intakeFeishuEvent(deps, envelope);
+    const answer = await stored(intakeFeishuEvent(deps, envelope));
     ctx.body = answer.body;
     afterResponse(ctx, answer.afterAnswer);
   };

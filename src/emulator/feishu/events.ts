@@ -46,9 +46,14 @@ export interface UrlVerificationBody {
  * SHA-256(encryptKey), a random 16-byte IV prepended, base64.
  */
 export function encryptFeishu(obj: unknown, encryptKey: string, iv: Buffer = randomBytes(16)): string {
+  return encryptFeishuText(JSON.stringify(obj), encryptKey, iv);
+}
+
+/** The same over JSON text as it is (say, nested deeper than JSON.stringify can write). */
+export function encryptFeishuText(plain: string, encryptKey: string, iv: Buffer = randomBytes(16)): string {
   const key = createHash('sha256').update(encryptKey).digest();
   const cipher = createCipheriv('aes-256-cbc', key, iv);
-  return Buffer.concat([iv, cipher.update(JSON.stringify(obj), 'utf8'), cipher.final()]).toString('base64');
+  return Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final()]).toString('base64');
 }
 
 /** Event and card.action.trigger signature: hex SHA-256(timestamp + nonce + encryptKey + body). */

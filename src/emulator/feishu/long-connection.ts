@@ -137,7 +137,8 @@ export class LongConnectionService {
 
   /**
    * Pushes one event body to the next connected client, split into `fragments` frames, and resolves with its ACK.
-   * Rejects when no client is connected or no ACK comes within `timeoutMs` (Feishu then pushes it again).
+   * Rejects when no client is connected or no ACK comes within `timeoutMs` (Feishu then pushes it again). A Buffer
+   * is pushed as it is: JSON text already serialised (say, nested deeper than JSON.stringify can write).
    */
   push(body: unknown, opts: { fragments?: number; timeoutMs?: number } = {}): Promise<PushAck> {
     const open = [...this.sockets];
@@ -145,7 +146,7 @@ export class LongConnectionService {
     const ws = open[this.turn++ % open.length]!;
     const id = this.nextId++;
     const messageId = `msg_${id}`;
-    const bytes = Buffer.from(JSON.stringify(body));
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
     const sum = Math.max(1, Math.min(opts.fragments ?? 1, bytes.length));
     const size = Math.ceil(bytes.length / sum);
     return new Promise<PushAck>((resolve, reject) => {
