@@ -75,6 +75,8 @@ export class LongConnectionService {
   };
   /** Pings received, over all connections. */
   pings = 0;
+  /** When each ping arrived (ms since the epoch), in order. */
+  readonly pingTimes: number[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly tickets = new Set<string>();
   /** Every open WebSocket. */
@@ -123,6 +125,11 @@ export class LongConnectionService {
 
   get connections(): number {
     return this.sockets.size;
+  }
+
+  /** WebSockets open, whether their client listens yet or not. A socket counts from the end of its upgrade. */
+  get openSockets(): number {
+    return this.open.size;
   }
 
   /** Resolves once at least `n` clients are connected. */
@@ -204,6 +211,7 @@ export class LongConnectionService {
     const headers = Object.fromEntries((frame.headers ?? []).map((h) => [h.key, h.value]));
     if (frame.method === 0 && headers.type === 'ping') {
       this.pings++;
+      this.pingTimes.push(Date.now());
       if (ws.readyState === ws.OPEN) this.sockets.add(ws);
       const pong = Buffer.from(JSON.stringify(this.clientConfig));
       ws.send(
