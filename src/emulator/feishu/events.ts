@@ -96,6 +96,45 @@ export function v2Event<E>(
   };
 }
 
+export interface TextMessageInput {
+  /** The sender's ids, as Feishu gives them (without user_id when the app may not read it). */
+  from: { open_id: string; user_id?: string; union_id: string };
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  text: string;
+  /** Users mentioned in the text, in order; `key` (how the text names them) defaults to `@_user_N`. */
+  mentions?: { key?: string; open_id: string; user_id?: string; union_id?: string; name: string }[];
+  senderType?: 'user' | 'app';
+  /** The tenant key in the sender and the mentions (the header's comes with `opts`). */
+  tenantKey?: string;
+}
+
+/** An im.message.receive_v1 for a text someone typed, as Feishu sends it. */
+export function textMessageEvent(input: TextMessageInput, opts: Parameters<typeof v2Event>[2] = {}) {
+  const tenantKey = input.tenantKey ?? 't';
+  return v2Event(
+    'im.message.receive_v1',
+    {
+      sender: { sender_id: input.from, sender_type: input.senderType ?? 'user', tenant_key: tenantKey },
+      message: {
+        message_id: `om_${randomBytes(16).toString('hex')}`,
+        create_time: String(Date.now()),
+        chat_id: input.chatId,
+        chat_type: input.chatType,
+        message_type: 'text',
+        content: JSON.stringify({ text: input.text }),
+        mentions: (input.mentions ?? []).map(({ key, name, ...id }, i) => ({
+          key: key ?? `@_user_${i + 1}`,
+          id,
+          name,
+          tenant_key: tenantKey,
+        })),
+      },
+    },
+    opts,
+  );
+}
+
 /** A v1 event body `{uuid, token, ts, type: 'event_callback', event: {...event, type}}`. */
 export function v1Event<E extends object>(
   type: string,
