@@ -12,8 +12,8 @@ import { handles, type HandlerContext } from './types.js';
 
 /** The stored payload: one element of the webhook's `events`, with the batch's accountId. */
 const AlmPayload = z.looseObject({
-  eventId: z.union([z.string(), z.number()]).optional(),
-  eventName: z.string().optional(),
+  eventId: z.union([z.string().min(1), z.number()]),
+  eventName: z.string().min(1),
   timestamp: z.union([z.string(), z.number()]).optional(),
   data: z.record(z.string(), z.unknown()).optional(),
 });
@@ -22,8 +22,8 @@ const AlmPayload = z.looseObject({
 export function almEventOf(payload: z.output<typeof AlmPayload>, fallbackTime: Date): AlmEvent {
   const ts = payload.timestamp !== undefined ? new Date(payload.timestamp) : fallbackTime;
   return {
-    eventId: String(payload.eventId ?? ''),
-    eventName: payload.eventName ?? '',
+    eventId: String(payload.eventId),
+    eventName: payload.eventName,
     timestamp: Number.isNaN(ts.getTime()) ? fallbackTime : ts,
     data: payload.data ?? {},
   };
