@@ -41,15 +41,15 @@ export const TICKET_CHANNELS: Readonly<Record<number, I18nText>> = {
 };
 
 /** Statuses that mean the ticket is closed. */
-export const CLOSED_TICKET_STATUSES: readonly number[] = [50, 51, 52];
+const CLOSED_TICKET_STATUSES: readonly number[] = [50, 51, 52];
 
 /** The callback value of the Claim button. */
-export interface ClaimTicketValue {
+interface ClaimTicketValue {
   action: 'claim_ticket';
   ticket: string;
 }
 
-export interface TicketCardInput {
+interface TicketCardInput {
   ticketId: string;
   helpdeskId?: string;
   guestName?: string;

@@ -104,7 +104,7 @@ export function checkScopes(
 }
 
 /** The last time each event type was stored (from inbound_event). */
-export type LastSeen = ReadonlyMap<string, Date>;
+type LastSeen = ReadonlyMap<string, Date>;
 
 export function checkEvents(lastSeen: LastSeen, needs: readonly EventNeed[], config: Config, now: Date): CheckResult[] {
   const since = now.getTime() - RECENT_EVENT_DAYS * 24 * 60 * 60_000;
@@ -239,7 +239,7 @@ export function checkDatabase(
   return ok(name, `${state.kind} answers; all migrations applied.`);
 }
 
-export interface WorkState {
+interface WorkState {
   inbox: Record<string, number>;
   outbox: Record<string, number>;
   inboxOldestDueSeconds: number;

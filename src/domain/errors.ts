@@ -3,7 +3,7 @@
  * same work again may succeed (`retryable`). The inbox worker fails an event at once on a non-retryable error,
  * retries a retryable one with backoff, and postpones on `RetryLater` without counting an attempt.
  */
-export interface Coded {
+interface Coded {
   readonly code: string;
   readonly retryable: boolean;
 }

@@ -19,7 +19,7 @@ const AlmPayload = z.looseObject({
 });
 
 /** The event as the reducers take it; a missing or unreadable timestamp is the time it was received. */
-export function almEventOf(payload: z.output<typeof AlmPayload>, fallbackTime: Date): AlmEvent {
+function almEventOf(payload: z.output<typeof AlmPayload>, fallbackTime: Date): AlmEvent {
   const ts = payload.timestamp !== undefined ? new Date(payload.timestamp) : fallbackTime;
   return {
     eventId: String(payload.eventId),

@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import { postEvent, textMessageEvent } from '../emulator/feishu/events.js';
 import type { SeedTarget } from './seeds.js';
 
-export interface BotAnswer {
+interface BotAnswer {
   status: number;
   body: unknown;
 }
@@ -85,7 +85,7 @@ function header(id: Identity, eventType: string) {
   };
 }
 
-export interface Typed {
+interface Typed {
   from: { open_id: string; user_id: string };
   chatId: string;
   chatType: 'p2p' | 'group';

@@ -3,7 +3,7 @@ import { CARD_MAX_COMPONENTS, ERR } from './codes.js';
 import { ApiError, isRecord } from './http.js';
 
 /** 'template' and 'card_entity' are references to cards stored on Feishu's side. */
-export type CardKind = '1.0' | '2.0' | 'template' | 'card_entity';
+type CardKind = '1.0' | '2.0' | 'template' | 'card_entity';
 
 const ELEMENT_ID = /^[A-Za-z][A-Za-z0-9_]{0,19}$/;
 /** 1.0 constructs that JSON 2.0 rejects. */

@@ -14,7 +14,7 @@ export interface FeishuSignatureHeaders {
   'x-lark-signature': string;
 }
 
-export interface V2EventBody<E = Record<string, unknown>> {
+interface V2EventBody<E = Record<string, unknown>> {
   schema: '2.0';
   header: {
     event_id: string;
@@ -27,7 +27,7 @@ export interface V2EventBody<E = Record<string, unknown>> {
   event: E;
 }
 
-export interface V1EventBody<E = Record<string, unknown>> {
+interface V1EventBody<E = Record<string, unknown>> {
   uuid: string;
   token: string;
   ts: string;
@@ -35,7 +35,7 @@ export interface V1EventBody<E = Record<string, unknown>> {
   event: E & { type: string };
 }
 
-export interface UrlVerificationBody {
+interface UrlVerificationBody {
   challenge: string;
   token: string;
   type: 'url_verification';
@@ -96,7 +96,7 @@ export function v2Event<E>(
   };
 }
 
-export interface TextMessageInput {
+interface TextMessageInput {
   /** The sender's ids, as Feishu gives them (without user_id when the app may not read it). */
   from: { open_id: string; user_id?: string; union_id: string };
   chatId: string;
@@ -155,7 +155,7 @@ export function urlVerification(challenge: string, token: string = DEFAULT_VERIF
   return { challenge, token, type: 'url_verification' };
 }
 
-export interface PostEventOptions {
+interface PostEventOptions {
   /** Signs the request (SHA-256) unless `sign` is false; needed for `encrypt`. */
   encryptKey?: string;
   /** Send `{"encrypt": encryptFeishu(body)}` instead of the body. */
