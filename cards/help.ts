@@ -1,7 +1,7 @@
 import { card, divider, escapeMd, markdown, t, type I18nText } from './kit.js';
 
 /** One command as the help card lists it. */
-export interface HelpCommand {
+interface HelpCommand {
   /** English name, lower case. */
   readonly name: string;
   /** Chinese alias. */

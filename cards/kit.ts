@@ -32,7 +32,7 @@ function i18n(text: I18nText) {
   return { content: text.zh, i18n_content: { zh_cn: text.zh, en_us: text.en } };
 }
 
-export function plainText(text: I18nText) {
+function plainText(text: I18nText) {
   return { tag: 'plain_text', ...i18n(text) };
 }
 
@@ -44,7 +44,7 @@ export function divider() {
   return { tag: 'hr' };
 }
 
-export interface CardSpec {
+interface CardSpec {
   title: I18nText;
   subtitle?: I18nText;
   template: HeaderTemplate;
@@ -82,7 +82,7 @@ export function assertCardSize(cardJson: unknown): void {
 export type Lang = 'zh' | 'en';
 
 /** Builds an I18nText by calling `fn` once per language. */
-export function perLang(fn: (lang: Lang) => string): I18nText {
+function perLang(fn: (lang: Lang) => string): I18nText {
   return { zh: fn('zh'), en: fn('en') };
 }
 
@@ -240,7 +240,7 @@ export function fieldLines(rows: ReadonlyArray<readonly [I18nText, I18nText]>, e
   );
 }
 
-export type ButtonType =
+type ButtonType =
   | 'default'
   | 'primary'
   | 'danger'

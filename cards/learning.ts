@@ -14,10 +14,10 @@ import {
 } from './kit.js';
 
 /** Learning items a learner can complete or be enrolled in. */
-export type LearningItemType = 'course' | 'learningProgram' | 'certification';
+type LearningItemType = 'course' | 'learningProgram' | 'certification';
 
 /** Item types in words, for use inside a sentence ("the course …"). Unknown types have no entry. */
-export const ITEM_TYPE_NAMES: Readonly<Record<string, I18nText>> = {
+const ITEM_TYPE_NAMES: Readonly<Record<string, I18nText>> = {
   course: t('课程', 'course'),
   learningProgram: t('学习路径', 'learning path'),
   certification: t('认证', 'certification'),
@@ -62,7 +62,7 @@ function learningCard(
   return card({ title, template, summary: t(`${title.zh}：${name}`, `${title.en}: ${name}`), elements });
 }
 
-export interface CompletionCardInput {
+interface CompletionCardInput {
   itemName: string;
   itemType: LearningItemType;
   outcome: 'passed' | 'failed' | 'completed';
@@ -130,7 +130,7 @@ export function completionCard(input: CompletionCardInput): Record<string, unkno
   );
 }
 
-export interface ExamResultCardInput {
+interface ExamResultCardInput {
   examName: string;
   score: number | null;
   totalScore?: number;
@@ -181,7 +181,7 @@ export function examResultCard(input: ExamResultCardInput): Record<string, unkno
   );
 }
 
-export interface EnrolledCardInput {
+interface EnrolledCardInput {
   itemName: string;
   itemType: LearningItemType;
   enrolledBy: 'self' | 'admin';
@@ -205,7 +205,7 @@ export function enrolledCard(input: EnrolledCardInput): Record<string, unknown> 
   return learningCard(t('报名成功', 'Enrolled'), 'blue', input.itemName, body, rows, input.sourceLabel);
 }
 
-export interface UnenrolledCardInput {
+interface UnenrolledCardInput {
   itemName: string;
   itemType: LearningItemType;
   by: 'self' | 'admin';
@@ -227,7 +227,7 @@ export function unenrolledCard(input: UnenrolledCardInput): Record<string, unkno
   return learningCard(t('已退出学习', 'Unenrolled'), 'grey', input.itemName, body, [], input.sourceLabel);
 }
 
-export interface CheckinCardInput {
+interface CheckinCardInput {
   taskName: string;
   days: number;
   finishedAt?: Date;

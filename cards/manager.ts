@@ -15,7 +15,7 @@ import {
 import { itemTypeName, scoreText, sourceNote, type SourceLabel } from './learning.js';
 
 /** The callback value of the "Send congratulations" button. */
-export interface CongratulateValue {
+interface CongratulateValue {
   action: 'congratulate';
   /** The learning record the congratulations are about. */
   record: string;
@@ -23,7 +23,7 @@ export interface CongratulateValue {
   learner: string;
 }
 
-export interface ManagerNoticeCardInput {
+interface ManagerNoticeCardInput {
   learnerName: string;
   itemName: string;
   itemType: 'course' | 'learningProgram' | 'certification' | 'exam';

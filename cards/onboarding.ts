@@ -1,6 +1,6 @@
 import { card, divider, markdown, t } from './kit.js';
 
-export interface OnboardingCardInput {
+interface OnboardingCardInput {
   /** An admin also gets a line about the admin commands they can use. */
   isAdmin: boolean;
 }

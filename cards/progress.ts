@@ -14,7 +14,7 @@ export interface ProgressItem {
   progressPercent?: number | null;
 }
 
-export interface ProgressCardInput {
+interface ProgressCardInput {
   items: ProgressItem[];
   timeZone: string;
 }
@@ -22,7 +22,7 @@ export interface ProgressCardInput {
 const UNKNOWN_STATE = t('状态未知', 'Unknown');
 
 /** Learning record states in words. */
-export const PROGRESS_STATES: Readonly<Record<string, I18nText>> = {
+const PROGRESS_STATES: Readonly<Record<string, I18nText>> = {
   enrolled: t('已报名', 'Enrolled'),
   in_progress: t('学习中', 'In progress'),
   passed: t('✅ 已通过', '✅ Passed'),
@@ -35,7 +35,7 @@ export const PROGRESS_STATES: Readonly<Record<string, I18nText>> = {
 };
 
 /** At most this many items are listed; the rest are counted. */
-export const MAX_PROGRESS_ITEMS = 40;
+const MAX_PROGRESS_ITEMS = 40;
 /** The list is shortened further if the card would exceed this many bytes (Feishu's limit is 30 KB). */
 const BYTE_BUDGET = 24 * 1024;
 

@@ -1,6 +1,6 @@
 import { card, markdown, type HeaderTemplate, type I18nText } from './kit.js';
 
-export interface ReplyCardInput {
+interface ReplyCardInput {
   title: I18nText;
   /** Markdown written by the bot; escape any user data in it with `escapeMd` first. */
   body: I18nText;

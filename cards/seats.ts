@@ -1,7 +1,7 @@
 import { card, fieldLines, markdown, t, userText } from './kit.js';
 import { sourceNote, type SourceLabel } from './learning.js';
 
-export interface SeatsCardInput {
+interface SeatsCardInput {
   change: 'full' | 'freed';
   courseName: string;
   instanceId: string;

@@ -57,10 +57,10 @@ const MAX_FIELDS = 8;
 const FIELD_CHARS = 300;
 
 /** Statuses that mean the ticket is closed. */
-export const CLOSED_TICKET_STATUSES: readonly number[] = [50, 51, 52];
+const CLOSED_TICKET_STATUSES: readonly number[] = [50, 51, 52];
 
 /** The callback value of the Claim button. */
-export interface ClaimTicketValue {
+interface ClaimTicketValue {
   action: 'claim_ticket';
   ticket: string;
 }
@@ -71,7 +71,7 @@ export interface TicketField {
   value: string;
 }
 
-export interface TicketCardInput {
+interface TicketCardInput {
   ticketId: string;
   /** What the ticket is about, in the helpdesk's display order. */
   fields?: readonly TicketField[];

@@ -1,6 +1,7 @@
 import Koa, { type Context } from 'koa';
 import Router from '@koa/router';
 import type { Database } from './db/index.js';
+import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { feishuEventReceiver, type FeishuReceiverDeps } from './receivers/feishu-http.js';
@@ -14,7 +15,11 @@ import { countRefusals } from './metrics/instrument.js';
 import { mountOperations, type OperationsConfig } from './metrics/routes.js';
 
 export interface AppDeps extends FeishuReceiverDeps, AlmReceiverDeps, QingsuyunReceiverDeps {
-  config: FeishuReceiverDeps['config'] & AlmReceiverDeps['config'] & QingsuyunReceiverDeps['config'] & OperationsConfig;
+  config: FeishuReceiverDeps['config'] &
+    AlmReceiverDeps['config'] &
+    QingsuyunReceiverDeps['config'] &
+    OperationsConfig &
+    Pick<Config, 'HTTP_LINGER_MAX_BYTES' | 'HTTP_LINGER_MAX_MS'>;
   database: Database;
   log: Logger;
   /** False once shutdown has begun: new webhook requests get 503 so the sender retries elsewhere or later. */
@@ -71,7 +76,9 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/webhook/card', whileAccepting(cardReceiver(deps)));
 
   if (deps.metrics) app.use(countRefusals(deps.metrics));
-  app.use(errorMiddleware(deps.log));
+  app.use(
+    errorMiddleware(deps.log, { maxBytes: deps.config.HTTP_LINGER_MAX_BYTES, maxMs: deps.config.HTTP_LINGER_MAX_MS }),
+  );
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (deps.extraRoutes) app.use(deps.extraRoutes);

@@ -40,7 +40,7 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-export interface StartOptions {
+interface StartOptions {
   config: Config;
   log: Logger;
   /** An already-open database (tests); otherwise opened from the config. */

@@ -10,6 +10,8 @@ const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(d
 const schema = z.object({
   PORT: int(3000),
   HOST: z.string().default('0.0.0.0'),
+  HTTP_LINGER_MAX_BYTES: int(16 * 1024 * 1024),
+  HTTP_LINGER_MAX_MS: int(5000),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

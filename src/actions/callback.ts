@@ -3,7 +3,7 @@
  * brought to one shape, and the answer Feishu expects within 3 s. Pure.
  */
 import type { Toast } from '../../cards/reply.js';
-import { storablePayload, storableString } from '../util/jsonb-safe.js';
+import { storableString, storableValue } from '../util/jsonb-safe.js';
 
 export interface CardAction {
   style: 'v2' | 'v1';
@@ -42,10 +42,10 @@ const obj = (v: unknown): Record<string, unknown> =>
 /** Strings the database can hold: a NUL or a lone surrogate (valid JSON, refused by PostgreSQL) becomes U+FFFD. */
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? storableString(v) : undefined);
 /**
- * The button's value with every string in it, nested ones included, made storable (actions read and record them;
- * the body's depth was bounded when it was parsed).
+ * The button's value with every string in it, nested ones included, made storable (actions read and record them).
+ * Walked without recursion: the value comes from the sender, whatever its depth.
  */
-const buttonValue = (v: unknown): Record<string, unknown> => storablePayload(obj(v)).value as Record<string, unknown>;
+const buttonValue = (v: unknown): Record<string, unknown> => storableValue(obj(v)) as Record<string, unknown>;
 
 /** `{schema:'2.0', header, event:{operator, token, action:{value}, context:{open_message_id, open_chat_id}}}`. */
 export function cardActionFromV2(eventId: string, body: Record<string, unknown>): CardAction {

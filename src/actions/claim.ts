@@ -20,7 +20,7 @@ import { within } from '../util/deadline.js';
 import { CLICK_LOOKUP_BUDGET_MS, type CardAction, type CardActionResult } from './callback.js';
 import { recordAction } from './record.js';
 
-export interface ClaimDeps {
+interface ClaimDeps {
   db: Db;
   directory: FeishuDirectory;
   timeZone: string;

@@ -22,7 +22,7 @@ import { within } from '../util/deadline.js';
 import { CLICK_LOOKUP_BUDGET_MS, type CardAction, type CardActionResult } from './callback.js';
 import { recordAction } from './record.js';
 
-export interface CongratulateDeps {
+interface CongratulateDeps {
   db: Db;
   resolver: IdentityResolver;
   timeZone: string;

@@ -44,13 +44,13 @@ export interface AlmApiOptions {
   now?: () => number;
 }
 
-export interface AlmUser {
+interface AlmUser {
   id: string;
   email?: string;
   name?: string;
 }
 
-export interface AlmLearningObject {
+interface AlmLearningObject {
   id: string;
   name?: string;
   loType?: string;

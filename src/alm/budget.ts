@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.js';
 
-export interface ApiBudgetOptions {
+interface ApiBudgetOptions {
   /** The budget's name: every ApiBudget with the same name on one database shares it. */
   api: string;
   /** At most this many calls in any window. */
@@ -11,7 +11,7 @@ export interface ApiBudgetOptions {
   now?: () => number;
 }
 
-export type BudgetTake = { ok: true } | { ok: false; retryAt: Date };
+type BudgetTake = { ok: true } | { ok: false; retryAt: Date };
 
 /**
  * A sliding-window request budget kept in the database (`api_call` rows), so it holds across restarts and across
@@ -68,7 +68,7 @@ export class ApiBudget {
 }
 
 /** A stable signed 64-bit advisory lock key for an api name (namespaced so other locks do not collide). */
-export function advisoryKey(api: string): bigint {
+function advisoryKey(api: string): bigint {
   return createHash('sha256').update(`api_call:${api}`).digest().readBigInt64BE(0);
 }
 

@@ -11,7 +11,7 @@ import type { AlmApi } from './api.js';
 /** A cached name is asked again after this long, or at once after a learning object event marked it stale. */
 const NAME_TTL_MS = 7 * 24 * 60 * 60_000;
 
-export type SeatChange = {
+type SeatChange = {
   change: 'full' | 'freed';
   instanceId: string;
   loId: string | null;

@@ -7,7 +7,7 @@ import type { Db } from '../db/index.js';
 /** Anything with the admin table: the client or a transaction. */
 type AdminReader = Pick<Db, 'admin'>;
 
-export interface AdminEntry {
+interface AdminEntry {
   openId: string;
   /** Set in ADMIN_OPEN_IDS: cannot be removed by command. */
   fromEnv: boolean;

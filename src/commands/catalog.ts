@@ -193,7 +193,7 @@ export const COMMANDS = [
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];
-export type CommandInfo = (typeof COMMANDS)[number];
+type CommandInfo = (typeof COMMANDS)[number];
 
 /** The catalog entry for a command. */
 export function commandInfo(name: CommandName): CommandInfo {

@@ -179,7 +179,7 @@ export function checkScopes(
 }
 
 /** The last time each event type was stored (from inbound_event). */
-export type LastSeen = ReadonlyMap<string, Date>;
+type LastSeen = ReadonlyMap<string, Date>;
 
 export function checkEvents(
   lastSeen: LastSeen,
@@ -387,7 +387,7 @@ export function checkDatabase(
   return ok(name, [`${kind} 可用；所有迁移均已应用。`, `${kind} answers; all migrations applied.`]);
 }
 
-export interface WorkState {
+interface WorkState {
   inbox: Record<string, number>;
   outbox: Record<string, number>;
   inboxOldestDueSeconds: number;

@@ -3,7 +3,7 @@
  * same work again may succeed (`retryable`). The inbox worker fails an event at once on a non-retryable error,
  * retries a retryable one with backoff, and postpones on `RetryLater` without counting an attempt.
  */
-export interface Coded {
+interface Coded {
   readonly code: string;
   readonly retryable: boolean;
 }
@@ -46,5 +46,16 @@ export class RetryLater extends CodedError {
   ) {
     super('retry_later', reason, true);
     this.name = 'RetryLater';
+  }
+}
+
+/**
+ * A payload nested deeper than the bot stores (MAX_JSON_DEPTH): refused, never stored. Storage throws it; a
+ * receiver answers it as a client's error (400 `payload_too_deep`).
+ */
+export class PayloadTooDeep extends CodedError {
+  constructor(limit: number) {
+    super('payload_too_deep', `The payload nests deeper than ${limit} levels.`, false);
+    this.name = 'PayloadTooDeep';
   }
 }

@@ -5,7 +5,7 @@
 import type { Text } from './text.js';
 
 /** A kind's name in commands and on the help card; the parser also accepts the singular and `extra`. */
-export type KindName = Text & { readonly singular: string; readonly extra?: readonly string[] };
+type KindName = Text & { readonly singular: string; readonly extra?: readonly string[] };
 
 interface KindSpec {
   readonly name?: KindName;
@@ -89,8 +89,7 @@ export const KIND_NAMES = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, K
 >;
 
 /** Who a message is for, which decides whose choices apply to it. */
-export const ROLES = ['learner', 'manager', 'chat', 'user', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export type Role = 'learner' | 'manager' | 'chat' | 'user' | 'admin';
 
 /** Roles whose recipient may mute a kind for themselves; a manager's notice about a learner is not theirs to mute. */
 export const MUTABLE_ROLES: ReadonlySet<string> = new Set<Role>(['learner']);
@@ -100,6 +99,5 @@ export const RECEIVE_ID_TYPES = ['open_id', 'user_id', 'union_id', 'email', 'cha
 export type ReceiveIdType = (typeof RECEIVE_ID_TYPES)[number];
 
 /** The card languages a person can choose. */
-export const LANGS = ['zh', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+export type Lang = 'zh' | 'en';
 export const isLang = (value: unknown): value is Lang => value === 'zh' || value === 'en';

@@ -32,14 +32,7 @@
  *   pending at once instead of waiting for their leases.
  */
 
-export const INBOUND_EVENT_STATUSES = ['pending', 'processing', 'processed', 'ignored', 'failed'] as const;
-export type InboundEventStatus = (typeof INBOUND_EVENT_STATUSES)[number];
-
-export const NOTIFICATION_STATUSES = ['waiting', 'pending', 'sending', 'sent', 'failed', 'skipped'] as const;
-export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
-
-/** Statuses no transition leaves, except `requeue` from a notification's `failed`. */
-export const FINAL_NOTIFICATION_STATUSES: readonly NotificationStatus[] = ['sent', 'failed', 'skipped'];
+export type NotificationStatus = 'waiting' | 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
 /**
  * How long a claim holds a row (seconds) before another instance may take it over, and how often the claimer

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
  * A token cache of this client's own. The SDK's default cache is shared by every Client in the process and is
  * never invalidated on 99991663 (invalid token); this one can be cleared when Feishu says the token is bad.
  */
-export class TokenCache {
+class TokenCache {
   private readonly entries = new Map<string, { value: unknown; expiresAt: number | undefined }>();
 
   async get(key: unknown, options?: { namespace?: string }): Promise<unknown> {
@@ -58,7 +58,7 @@ export function sdkLogger(log: Logger): lark.Logger {
 const sdkHttpInstance = () => lark.defaultHttpInstance as unknown as lark.HttpInstance;
 
 /** How long one Open API call may take before it counts as failed (the outbox retries it). */
-export const FEISHU_CALL_TIMEOUT_MS = 15_000;
+const FEISHU_CALL_TIMEOUT_MS = 15_000;
 
 /**
  * The SDK's HTTP instance with a timeout on each request of this client (unless the request sets its own), so a

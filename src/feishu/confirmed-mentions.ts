@@ -26,7 +26,7 @@ export function withConfirmedMentions(content: string, confirmed: ReadonlySet<st
 }
 
 /** Whether the directory knows this open_id; an unanswered lookup counts as unknown (the card still goes out). */
-export type ConfirmUser = (openId: string) => Promise<boolean>;
+type ConfirmUser = (openId: string) => Promise<boolean>;
 
 export class MentionCheckingSender implements MessageSender {
   readonly patch?: (messageId: string, content: string) => Promise<PatchResult>;

@@ -38,7 +38,7 @@ const v1Schema = z.object({
   event: z.object({ type: z.string().min(1).max(200) }).passthrough(),
 });
 
-export type EnvelopeResult = { ok: true; envelope: FeishuEnvelope } | { ok: false; reason: string };
+type EnvelopeResult = { ok: true; envelope: FeishuEnvelope } | { ok: false; reason: string };
 
 export function parseFeishuEnvelope(body: unknown): EnvelopeResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
  * `always`; `optional`; `helpdesk` when FEISHU_HELPDESK_ID and FEISHU_HELPDESK_TOKEN are set; `qingsuyun-user-id`
  * when Qingsuyun learners are matched by user_id.
  */
-export type ScopeRequirement = 'always' | 'optional' | 'helpdesk' | 'qingsuyun-user-id';
+type ScopeRequirement = 'always' | 'optional' | 'helpdesk' | 'qingsuyun-user-id';
 
 export interface ScopeNeed {
   /** The narrowest scope that covers the need: the one the console import asks for. */

@@ -12,18 +12,18 @@ import { handles, type HandlerContext } from './types.js';
 
 /** The stored payload: one element of the webhook's `events`, with the batch's accountId. */
 const AlmPayload = z.looseObject({
-  eventId: z.union([z.string(), z.number()]).optional(),
-  eventName: z.string().optional(),
+  eventId: z.union([z.string().min(1), z.number()]),
+  eventName: z.string().min(1),
   timestamp: z.union([z.string(), z.number()]).optional(),
   data: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** The event as the reducers take it; a missing or unreadable timestamp is the time it was received. */
-export function almEventOf(payload: z.output<typeof AlmPayload>, fallbackTime: Date): AlmEvent {
+function almEventOf(payload: z.output<typeof AlmPayload>, fallbackTime: Date): AlmEvent {
   const ts = payload.timestamp !== undefined ? new Date(payload.timestamp) : fallbackTime;
   return {
-    eventId: String(payload.eventId ?? ''),
-    eventName: payload.eventName ?? '',
+    eventId: String(payload.eventId),
+    eventName: payload.eventName,
     timestamp: Number.isNaN(ts.getTime()) ? fallbackTime : ts,
     data: payload.data ?? {},
   };

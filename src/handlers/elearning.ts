@@ -4,22 +4,24 @@ import { reduceElearning, type ElearningAction, type ElearningRegistration } fro
 import { learningOutcome } from './learning-outcome.js';
 import { handles, type TypedHandler } from './types.js';
 
-const ids = z.looseObject({
-  open_id: z.string().optional(),
-  user_id: z.string().optional(),
-  union_id: z.string().optional(),
-});
-const numeric = z.union([z.number(), z.string()]).optional();
+/** The learner's ids: at least one of them. */
+const ids = z
+  .looseObject({
+    open_id: z.string().min(1).optional(),
+    user_id: z.string().min(1).optional(),
+    union_id: z.string().min(1).optional(),
+  })
+  .refine((i) => i.open_id ?? i.user_id ?? i.union_id, 'needs open_id, user_id or union_id');
+/** Numbers Feishu may also send as strings. */
+const numeric = z.coerce.number().optional();
 
 const Registration = z.looseObject({
-  header: z.looseObject({ create_time: numeric }).optional(),
-  event: z
-    .looseObject({
-      course_id: z.string().optional(),
-      learner: z.looseObject({ user_id: ids.optional() }).optional(),
-      learning_state: numeric,
-    })
-    .optional(),
+  header: z.looseObject({ create_time: z.union([z.number(), z.string()]).optional() }).optional(),
+  event: z.looseObject({
+    course_id: z.string().min(1),
+    learner: z.looseObject({ user_id: ids }),
+    learning_state: numeric,
+  }),
 });
 type RegistrationBody = z.output<typeof Registration>;
 
@@ -31,18 +33,14 @@ const ASSIGNED_STATES = new Set([0, 1]);
 function registrationHandler(action: ElearningAction): TypedHandler<RegistrationBody> {
   return async (ctx) => {
     const body = ctx.payload;
-    const reg = (body.event ?? {}) as ElearningRegistration;
-    const userIds = body.event?.learner?.user_id;
-    const learnerId = userIds?.open_id ?? userIds?.user_id ?? userIds?.union_id;
-    if (!reg.course_id || !learnerId) {
-      ctx.log.warn('course registration without a course_id or learner; nothing to record');
-      ctx.note('no course_id or learner: nothing to record');
-      return {};
-    }
+    const reg: ElearningRegistration = body.event;
+    const userIds = body.event.learner.user_id;
+    // The schema has checked that one of them is there.
+    const learnerId = userIds.open_id ?? userIds.user_id ?? userIds.union_id ?? '';
     const createdAt = new Date(Number(body.header?.create_time) || ctx.event.receivedAt.getTime());
     return learningOutcome(ctx, {
-      ref: { source: 'feishu', externalUserId: learnerId, hints: { openId: userIds?.open_id } },
-      itemKey: reg.course_id,
+      ref: { source: 'feishu', externalUserId: learnerId, hints: { openId: userIds.open_id } },
+      itemKey: body.event.course_id,
       itemType: 'course',
       reduce: (prev) => reduceElearning(prev, action, reg, createdAt),
       mayNotify:

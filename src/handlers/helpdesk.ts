@@ -14,30 +14,22 @@ import { handles, type HandlerContext } from './types.js';
 
 /** The ticket as the event carries it; every other field is kept as it is, for the card. */
 const Ticket = z.looseObject({
-  ticket_id: z.string().optional(),
+  ticket_id: z.string().min(1),
   helpdesk_id: z.string().optional(),
   updated_at: z.number().optional(),
 });
-const Created = z.looseObject({ event: Ticket.optional() });
-const Updated = z.looseObject({ event: z.looseObject({ object: Ticket.optional() }).optional() });
+const Created = z.looseObject({ event: Ticket });
+const Updated = z.looseObject({ event: z.looseObject({ object: Ticket }) });
 
 export const helpdeskHandlers = [
-  ...handles('feishu', 'helpdesk.ticket.created_v1', Created, async (ctx) =>
-    ticketOutcome(ctx, ctx.payload.event as TicketPayload | undefined),
-  ),
+  ...handles('feishu', 'helpdesk.ticket.created_v1', Created, async (ctx) => ticketOutcome(ctx, ctx.payload.event)),
   ...handles('feishu', 'helpdesk.ticket.updated_v1', Updated, async (ctx) =>
-    ticketOutcome(ctx, ctx.payload.event?.object as TicketPayload | undefined),
+    ticketOutcome(ctx, ctx.payload.event.object),
   ),
 ];
 
-function ticketOutcome(ctx: HandlerContext, ticket: TicketPayload | undefined) {
-  const ticketId = ticket?.ticket_id;
-  if (!ticket || !ticketId) {
-    ctx.log.warn('helpdesk event without a ticket_id; nothing to do');
-    ctx.note('no ticket_id: nothing to do');
-    return Promise.resolve({});
-  }
-  return Promise.resolve({ commit: (tx: Tx) => applyTicket(ctx, tx, ticketId, ticket) });
+function ticketOutcome(ctx: HandlerContext, ticket: TicketPayload & { ticket_id: string }) {
+  return Promise.resolve({ commit: (tx: Tx) => applyTicket(ctx, tx, ticket.ticket_id, ticket) });
 }
 
 async function applyTicket(

@@ -11,7 +11,7 @@ import type { ItemType, RecordState, Reduction } from '../learning/record-state.
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
 import type { HandlerContext, Outcome } from './types.js';
 
-export interface LearningWork {
+interface LearningWork {
   ref: LearnerRef;
   itemKey: string;
   itemType: ItemType;
@@ -45,7 +45,7 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
 }
 
 /** The learner, their manager, names and time zones. */
-export async function audienceFor(ctx: HandlerContext, ref: LearnerRef): Promise<Audience> {
+async function audienceFor(ctx: HandlerContext, ref: LearnerRef): Promise<Audience> {
   const { resolver } = ctx.services;
   const resolution = await resolver.resolve(ref);
   const learnerOpenId = resolution.resolved ? resolution.openId : null;
@@ -70,7 +70,7 @@ export async function audienceFor(ctx: HandlerContext, ref: LearnerRef): Promise
 }
 
 /** A spent API budget postpones the event until the budget allows; it is not a failure. */
-export async function deferOnBudget<T>(fn: () => Promise<T>): Promise<T> {
+async function deferOnBudget<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -9,57 +9,56 @@ import { executeCommand } from '../commands/execute.js';
 import { extractText, parseCommand } from '../commands/parse.js';
 import { handles } from './types.js';
 
+/**
+ * Who sent it (an app may come without an open_id), where, and what kind of message: a message without these
+ * cannot be answered. The content is read only for text.
+ */
 const Message = z.looseObject({
-  event: z
-    .looseObject({
-      sender: z
-        .looseObject({
-          sender_id: z
-            .looseObject({
+  event: z.looseObject({
+    sender: z
+      .looseObject({
+        sender_id: z
+          .looseObject({
+            open_id: z.string().optional(),
+            user_id: z.string().optional(),
+            union_id: z.string().optional(),
+          })
+          .optional(),
+        sender_type: z.string().min(1),
+      })
+      .refine((s) => s.sender_type !== 'user' || s.sender_id?.open_id, {
+        message: 'a user sender needs sender_id.open_id',
+        path: ['sender_id', 'open_id'],
+      }),
+    message: z.looseObject({
+      message_id: z.string().min(1),
+      chat_id: z.string().min(1),
+      chat_type: z.string().min(1),
+      message_type: z.string().min(1),
+      content: z.string().optional(),
+      mentions: z
+        .array(
+          z.looseObject({
+            key: z.string(),
+            id: z.looseObject({
               open_id: z.string().optional(),
               user_id: z.string().optional(),
               union_id: z.string().optional(),
-            })
-            .optional(),
-          sender_type: z.string().optional(),
-        })
+            }),
+            name: z.string().optional(),
+          }),
+        )
         .optional(),
-      message: z
-        .looseObject({
-          message_id: z.string().optional(),
-          chat_id: z.string().optional(),
-          chat_type: z.string().optional(),
-          message_type: z.string().optional(),
-          content: z.string().optional(),
-          mentions: z
-            .array(
-              z.looseObject({
-                key: z.string(),
-                id: z.looseObject({
-                  open_id: z.string().optional(),
-                  user_id: z.string().optional(),
-                  union_id: z.string().optional(),
-                }),
-                name: z.string().optional(),
-              }),
-            )
-            .optional(),
-        })
-        .optional(),
-    })
-    .optional(),
+    }),
+  }),
 });
 
 export const messageHandlers = handles('feishu', 'im.message.receive_v1', Message, async (ctx) => {
-  const { sender, message } = ctx.payload.event ?? {};
-  const openId = sender?.sender_id?.open_id;
+  const { sender, message } = ctx.payload.event;
+  const openId = sender.sender_id?.open_id;
   const botOpenId = ctx.services.bot.openId;
-  if (!message?.chat_id || !openId) {
-    ctx.note('no chat or sender: nothing to answer');
-    return {};
-  }
-  if (sender?.sender_type !== 'user' || openId === botOpenId) {
-    ctx.note('sent by a bot, not a person: not answered');
+  if (sender.sender_type !== 'user' || !openId || openId === botOpenId) {
+    ctx.note(openId ? 'sent by a bot, not a person: not answered' : 'no sender: nothing to answer');
     return {};
   }
   const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
@@ -79,7 +78,7 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
       db: ctx.db,
       config: ctx.config,
       services: ctx.services,
-      actor: { openId, ...senderIds(sender?.sender_id) },
+      actor: { openId, ...senderIds(sender.sender_id) },
       requestId: ctx.event.id,
       chat: { chatId: message.chat_id, chatType },
       wakeWaiting: () => ctx.services.wakeWaiting(),

@@ -3,32 +3,29 @@ import { z } from 'zod';
 import { onboardingCard } from '../../cards/onboarding.js';
 import { handles, type HandlerContext, type Outcome } from './types.js';
 
-const openIdHolder = z.looseObject({ open_id: z.string().optional() });
+const openId = z.string().min(1);
+const openIdHolder = z.looseObject({ open_id: openId });
 
-/** p2p_chat_create (v1): the user who opened the chat is `event.user`. */
+/** p2p_chat_create (v1): the user who opened the chat is `event.user` (older bodies: `event.operator`). */
 const V1 = z.looseObject({
-  event: z.looseObject({ user: openIdHolder.optional(), operator: openIdHolder.optional() }).optional(),
+  event: z.union([
+    z.looseObject({ user: openIdHolder }),
+    z.looseObject({ operator: openIdHolder }).transform((e) => ({ ...e, user: e.operator })),
+  ]),
 });
 
 /** im.chat.access_event.bot_p2p_chat_entered_v1 (v2): the user is `event.operator_id`. */
-const V2 = z.looseObject({ event: z.looseObject({ operator_id: openIdHolder.optional() }).optional() });
+const V2 = z.looseObject({ event: z.looseObject({ operator_id: openIdHolder }) });
 
 export const onboardingHandlers = [
-  ...handles('feishu', 'p2p_chat_create', V1, async (ctx) =>
-    onboard(ctx, ctx.payload.event?.user?.open_id ?? ctx.payload.event?.operator?.open_id),
-  ),
+  ...handles('feishu', 'p2p_chat_create', V1, async (ctx) => onboard(ctx, ctx.payload.event.user.open_id)),
   ...handles('feishu', 'im.chat.access_event.bot_p2p_chat_entered_v1', V2, async (ctx) =>
-    onboard(ctx, ctx.payload.event?.operator_id?.open_id),
+    onboard(ctx, ctx.payload.event.operator_id.open_id),
   ),
 ];
 
 /** The OnboardedUser row is the record that the card was decided: a second first-chat event finds it and sends none. */
-function onboard(ctx: HandlerContext, openId: string | undefined): Outcome {
-  if (!openId) {
-    ctx.log.warn({ eventId: ctx.event.externalId }, 'first-chat event without an open_id; nothing to send');
-    ctx.note('no open_id: nothing to send');
-    return {};
-  }
+function onboard(ctx: HandlerContext, openId: string): Outcome {
   const isAdmin = ctx.config.ADMIN_OPEN_IDS.includes(openId);
   return {
     async commit(tx) {

@@ -8,13 +8,12 @@ const Callback = z.looseObject({
   ts: z.string().optional(),
   uuid: z.string(),
   type: z.string(),
-  eventBody: z.unknown(),
+  eventBody: z.record(z.string(), z.unknown()),
 });
 
 export const qingsuyunHandlers = handles('qingsuyun', QINGSUYUN_TYPES, Callback, async (ctx) => {
   const cb = ctx.payload;
-  const body =
-    typeof cb.eventBody === 'object' && cb.eventBody !== null ? (cb.eventBody as Record<string, unknown>) : {};
+  const body = cb.eventBody;
   const learner = qingsuyunLearner(body);
   const item = qingsuyunItem(cb.type, body);
   if (!learner.code || !item) {

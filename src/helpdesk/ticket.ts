@@ -24,7 +24,7 @@ export interface TicketPayload {
   customized_fields?: TicketCustomField[];
 }
 
-export interface TicketState {
+interface TicketState {
   ticket: TicketPayload;
   claimedBy: string | null;
   claimedByName?: string | null;
@@ -34,7 +34,7 @@ export interface TicketState {
 const millis = (v: unknown) => (typeof v === 'number' && v > 0 ? new Date(v) : undefined);
 
 /** The ticket's chat, opened through Feishu's AppLink. */
-export function ticketChatUrl(chatId: string | undefined): string | undefined {
+function ticketChatUrl(chatId: string | undefined): string | undefined {
   return chatId && /^oc_[A-Za-z0-9_-]+$/.test(chatId)
     ? `https://applink.feishu.cn/client/chat/open?openChatId=${chatId}`
     : undefined;

@@ -6,7 +6,7 @@ import type { Db } from '../db/index.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { classifyFeishuError, classifyFeishuResponse } from '../feishu/errors.js';
 
-export interface DirectoryUser {
+interface DirectoryUser {
   openId: string;
   userId: string | null;
   name: string | null;
@@ -14,7 +14,7 @@ export interface DirectoryUser {
 }
 
 /** A lookup that may work later (network, rate limit, 5xx): the caller retries the whole event. */
-export class DirectoryUnavailable extends Error {
+class DirectoryUnavailable extends Error {
   constructor(reason: string) {
     super(`Feishu contact lookup failed: ${reason}`);
   }

@@ -11,10 +11,10 @@ import type { Db } from '../db/index.js';
 import type { LearnerRef } from '../domain/learner.js';
 import type { FeishuDirectory } from './directory.js';
 
-export type Resolution = { resolved: true; openId: string; origin: string } | { resolved: false; reason: string };
+type Resolution = { resolved: true; openId: string; origin: string } | { resolved: false; reason: string };
 
 /** The part of the ALM API the resolver needs. */
-export interface AlmUserLookup {
+interface AlmUserLookup {
   getUser(id: string): Promise<{ email?: string | undefined; name?: string | undefined } | null>;
 }
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/index.js';
-import { badRequest } from '../http/errors.js';
+import { PayloadTooDeep } from '../domain/errors.js';
 import {
   MAX_JSON_DEPTH,
   jsonTextDepth,
@@ -52,7 +52,7 @@ interface Waiter {
  * and retried, down to single rows, so a row that cannot be stored fails alone and its neighbours are stored.
  *
  * Strings `jsonb` cannot hold (NUL, lone surrogates) are replaced by U+FFFD in the stored payload, and the payload as
- * it came is kept in `payload_raw`; a payload nested deeper than MAX_JSON_DEPTH is refused (400 payload_too_deep).
+ * it came is kept in `payload_raw`; a payload nested deeper than MAX_JSON_DEPTH is refused (PayloadTooDeep).
  */
 export class Inbox extends EventEmitter {
   private queue: Waiter[] = [];
@@ -74,7 +74,7 @@ export class Inbox extends EventEmitter {
         ? valueDepth(event.payload, MAX_JSON_DEPTH)
         : jsonTextDepth(event.payloadJson, MAX_JSON_DEPTH);
     if (depth > MAX_JSON_DEPTH) {
-      return Promise.reject(tooDeep());
+      return Promise.reject(new PayloadTooDeep(MAX_JSON_DEPTH));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
@@ -174,6 +174,3 @@ function rowJson(event: NewInboundEvent): string {
   return JSON.stringify({ ...columns, payload: value, payload_raw: raw ?? null });
 }
 
-function tooDeep() {
-  return badRequest(`The payload nests deeper than ${MAX_JSON_DEPTH} levels.`, 'payload_too_deep');
-}

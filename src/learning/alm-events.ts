@@ -8,7 +8,7 @@ export interface AlmEvent {
   data: Record<string, unknown>;
 }
 
-export type AlmEventKind =
+type AlmEventKind =
   | { kind: 'learner'; action: 'enroll' | 'unenroll' | 'complete'; itemType: ItemType; batch: boolean }
   | { kind: 'progress' }
   | { kind: 'ci_stats' }

@@ -44,7 +44,7 @@ interface CompleteFact extends Fact {
 interface UnenrollFact extends Fact {
   source: 'self' | 'admin';
 }
-export interface AlmFacts {
+interface AlmFacts {
   enroll?: EnrollFact;
   progress?: ProgressFact;
   complete?: CompleteFact;

@@ -25,7 +25,7 @@ export interface Audience {
   managerTimeZone: string;
 }
 
-export const KIND_OF: Record<CardIntent['type'], AnyNotificationKind> = {
+const KIND_OF: Record<CardIntent['type'], AnyNotificationKind> = {
   completion: 'completions',
   enrolled: 'enrollments',
   unenrolled: 'enrollments',

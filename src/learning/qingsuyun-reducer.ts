@@ -14,7 +14,7 @@ import {
   type Reduction,
 } from './record-state.js';
 
-export type QingsuyunType = 'answerSheet' | 'courseFinish' | 'coursewareFinish' | 'clockFinish';
+type QingsuyunType = 'answerSheet' | 'courseFinish' | 'coursewareFinish' | 'clockFinish';
 export const QINGSUYUN_TYPES: readonly QingsuyunType[] = [
   'answerSheet',
   'courseFinish',
@@ -142,7 +142,7 @@ export function reduceQingsuyun(prev: RecordState | undefined, cb: QingsuyunCall
 }
 
 /** Passed when the real score reaches the pass mark (no pass mark: any graded sheet passes). */
-export function examPassed(b: Record<string, unknown>): boolean {
+function examPassed(b: Record<string, unknown>): boolean {
   const score = toNumber(b.realScore) ?? 0;
   const pass = toNumber(b.passScore);
   return pass === null ? true : score >= pass;

@@ -2,7 +2,7 @@
  * A learner's record for one learning item, as the reducers see it. The reducers are pure: the previous record
  * and one event in, the next record and the cards it calls for out.
  */
-export type LearningState =
+type LearningState =
   | 'enrolled'
   | 'in_progress'
   | 'passed'

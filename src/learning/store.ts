@@ -9,7 +9,7 @@ export interface RecordKey {
   itemKey: string;
 }
 
-export interface LockedRecord {
+interface LockedRecord {
   id: string;
   /** Undefined when the record did not exist before this event. */
   prev: RecordState | undefined;

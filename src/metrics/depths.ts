@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/index.js';
 
-export interface QueueDepth {
+interface QueueDepth {
   byStatus: { status: string; count: number }[];
   /** Seconds since the oldest due item became due (pending and its time has come); 0 when none is due. */
   oldestDueSeconds: number;
@@ -23,8 +23,8 @@ interface Row {
 }
 
 /** Every status a queue reports, with 0 when no row has it (a gauge that vanishes at 0 is hard to alert on). */
-export const INBOX_OPEN_STATUSES = ['pending', 'processing', 'failed'] as const;
-export const OUTBOX_OPEN_STATUSES = ['waiting', 'pending', 'sending', 'failed'] as const;
+const INBOX_OPEN_STATUSES = ['pending', 'processing', 'failed'] as const;
+const OUTBOX_OPEN_STATUSES = ['waiting', 'pending', 'sending', 'failed'] as const;
 
 export async function readQueueDepths(db: Db): Promise<QueueDepths> {
   const [inbox, outbox] = await Promise.all([

@@ -31,7 +31,7 @@ export function observeInbox<E extends { source: string }, R extends { duplicate
 /** Feishu's rate-limit answers: the gateway's frequency limit, the message limits, and HTTP 429. */
 const RATE_LIMIT_CODES = new Set([99991400, 230020, 11232, 11233]);
 
-export function isRateLimit(failure: FeishuFailure): boolean {
+function isRateLimit(failure: FeishuFailure): boolean {
   return failure.status === 429 || (failure.code !== undefined && RATE_LIMIT_CODES.has(failure.code));
 }
 

@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Db } from '../db/index.js';
 import { readQueueDepths, type QueueDepths } from './depths.js';
 
-export interface MetricsSources {
+interface MetricsSources {
   db: Db;
   /** Calls left in the ALM API budget's current window, when the ALM API is configured. */
   almBudgetLeft?: () => Promise<number>;

@@ -7,8 +7,7 @@ import { readdir } from 'node:fs/promises';
 import type { Db } from '../db/index.js';
 import { MIGRATIONS_DIR } from '../db/migrations.js';
 
-export type Readiness =
-  { ready: true } | { ready: false; reason: 'stopping' | 'database' | 'migrations'; message: string };
+type Readiness = { ready: true } | { ready: false; reason: 'stopping' | 'database' | 'migrations'; message: string };
 
 export interface ReadinessDeps {
   db: Db;

@@ -10,7 +10,7 @@ export interface OperationsConfig {
   METRICS_TOKEN?: string | undefined;
 }
 
-export interface OperationsDeps extends ReadinessDeps {
+interface OperationsDeps extends ReadinessDeps {
   metrics: BotMetrics;
   config: OperationsConfig;
 }

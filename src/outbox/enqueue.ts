@@ -21,15 +21,8 @@ export function notificationUuid(dedupeKey: string): string {
   return createHash('sha256').update(dedupeKey).digest('base64url').slice(0, 40);
 }
 
-export function dedupeKeyFor(
-  event: Pick<EventRef, 'source' | 'externalId'>,
-  draft: Pick<NotificationDraft, 'key'>,
-): string {
-  return dedupeKey(eventScope(event.source, event.externalId), draft.key);
-}
-
 /** The outbox row for a draft (its dedupe key decides the Feishu uuid). */
-export function outboxRow(d: NotificationDraft, dedupeKey: string, eventId: string | null) {
+function outboxRow(d: NotificationDraft, dedupeKey: string, eventId: string | null) {
   if (d.card) assertCardSize(d.card);
   else if (d.text === undefined) throw new Error(`notification ${d.key} has neither a card nor a text`);
   return {

@@ -11,7 +11,7 @@ import { SendRateLimiter, type RateLimits, type SendLimiter } from './rate-limit
  * at most this long after its death (a request it had written out reaches Feishu well within that), so the
  * instances that take over its work are not held up for longer.
  */
-export const SEND_SLOT_LEASE_MS = 5_000;
+const SEND_SLOT_LEASE_MS = 5_000;
 const RENEW_EVERY_MS = 1_000;
 /** The longest a waiting send sleeps before it looks again (so a stopping dispatcher is not held up). */
 const MAX_NAP_MS = 200;
@@ -44,7 +44,7 @@ interface Waiter {
  * its share of one `feishu_send_acquire` call and one `feishu_send_release` (plus one `feishu_send_renew` per second
  * for all of an instance's requests still in flight, rarely any).
  */
-export class SharedSendRateLimiter implements SendLimiter {
+class SharedSendRateLimiter implements SendLimiter {
   private appGateUntil = 0;
   private readonly recipientGates = new Map<string, number>();
   private readonly queue: Waiter[] = [];

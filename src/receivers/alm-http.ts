@@ -10,10 +10,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Inbox } from '../inbox/inbox.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
-import { badRequest } from '../http/errors.js';
 import { readJson } from '../http/read-json.js';
+import { validBody } from '../http/valid-body.js';
 import { verifyBasicAuth } from '../verify/basic-auth.js';
-import { refusalError } from './refusals.js';
+import { refusalError, stored } from './refusals.js';
 
 /** ALM batches can be large; they are still read whole before anything is stored. */
 const MAX_ALM_BODY_BYTES = 16 * 1024 * 1024;
@@ -51,23 +51,17 @@ export function almReceiver(deps: AlmReceiverDeps) {
       throw refusalError(auth);
     }
     const { body } = await readJson(ctx, MAX_ALM_BODY_BYTES);
-    const parsed = batchSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw badRequest(
-        `Not an ALM webhook batch: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}.`,
-        'not_an_alm_batch',
-      );
-    }
-    const { accountId, events } = parsed.data;
-    const results = await deps.inbox.acceptMany(
-      events.map((e) => ({
-        source: 'alm' as const,
-        externalId: e.eventId,
-        eventType: e.eventName,
-        payload: { ...e, ...(accountId !== undefined ? { accountId } : {}) },
-        status: deps.handlers.has('alm', e.eventName) ? ('pending' as const) : ('ignored' as const),
-      })),
+    const { accountId, events } = validBody(batchSchema, body, 'Not an ALM webhook batch', 'not_an_alm_batch');
+    const results = await stored(
+      deps.inbox.acceptMany(
+        events.map((e) => ({
+          source: 'alm' as const,
+          externalId: e.eventId,
+          eventType: e.eventName,
+          payload: { ...e, ...(accountId !== undefined ? { accountId } : {}) },
+          status: deps.handlers.has('alm', e.eventName) ? ('pending' as const) : ('ignored' as const),
+        })),
+      ),
     );
     const duplicates = results.filter((r) => r.duplicate).length;
     deps.log.debug({ source: 'alm', events: events.length, duplicates }, 'ALM batch accepted');

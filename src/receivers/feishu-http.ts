@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Config } from '../config.js';
 import { readJson } from '../http/read-json.js';
 import { signatureHeaders, verifyFeishuRequest } from '../verify/feishu-request.js';
-import { orRefuse } from './refusals.js';
+import { orRefuse, stored } from './refusals.js';
 import { afterResponse } from './after-answer.js';
 import { intakeFeishuEvent, type FeishuIntakeDeps } from './feishu-intake.js';
 
@@ -25,7 +25,7 @@ export function feishuEventReceiver(deps: FeishuReceiverDeps) {
       return;
     }
     // A plaintext event is the request body itself: its text is stored as it came, not serialised again.
-    const answer = await intakeFeishuEvent(deps, envelope, envelope.body === body ? text : undefined);
+    const answer = await stored(intakeFeishuEvent(deps, envelope, envelope.body === body ? text : undefined));
     ctx.body = answer.body;
     afterResponse(ctx, answer.afterAnswer);
   };

@@ -6,11 +6,14 @@
  * arrive unsigned; a body that is encrypted anyway is decrypted like the webhook's.
  *
  * The acknowledgement carries the outcome: an event that could not be stored (or arrives while the bot stops) is
- * answered 500, and Feishu delivers it again; a card callback's toast and card go back in the acknowledgement.
+ * answered 500, and Feishu delivers it again; a card callback's toast and card go back in the acknowledgement. The
+ * SDK has no answer for a refusal: one nested deeper than the webhook accepts is logged, not stored, and answered
+ * 200 without data, so that it is not delivered again.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../config.js';
 import { decodeFeishuBody } from '../verify/feishu-request.js';
+import { depthRefusal } from '../verify/result.js';
 import { sdkLogger } from '../feishu/client.js';
 import { intakeFeishuEvent, type FeishuIntakeDeps } from './feishu-intake.js';
 
@@ -31,13 +34,17 @@ export async function answerPushedEvent(
   data: unknown,
 ): Promise<Record<string, unknown> | undefined> {
   if (!deps.accepting()) throw new Error('the bot is stopping; Feishu will deliver the event again');
-  // The same decoding as the webhook's after its signature check (the connection itself is authenticated).
-  const decoded = decodeFeishuBody(data, deps.config.FEISHU_ENCRYPT_KEY);
+  // The SDK parsed the pushed text itself, at any depth; the webhook refuses a deeper body before parsing it, and
+  // here the parsed value is measured (without recursion) before anything else reads it. Decrypted text is measured
+  // by the decoding, the same as the webhook's after its signature check (the connection itself is authenticated).
+  const decoded = depthRefusal(data) ?? decodeFeishuBody(data, deps.config.FEISHU_ENCRYPT_KEY);
   if (!decoded.ok) {
     deps.log.warn(
       { reason: decoded.message, code: decoded.code },
       'long connection: a pushed message is not a Feishu event',
     );
+    // Too deep is final: acknowledged, so that Feishu does not deliver again what would be refused every time.
+    if (decoded.code === 'payload_too_deep') return undefined;
     throw new Error(decoded.message);
   }
   if (decoded.value.kind === 'challenge') return undefined;

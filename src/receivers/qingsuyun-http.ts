@@ -9,10 +9,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Inbox } from '../inbox/inbox.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
-import { badRequest } from '../http/errors.js';
 import { readJson } from '../http/read-json.js';
+import { validBody } from '../http/valid-body.js';
 import { verifySecretKey } from '../verify/basic-auth.js';
-import { orRefuse, refusalError } from './refusals.js';
+import { orRefuse, refusalError, stored } from './refusals.js';
 
 const callbackSchema = z
   .object({
@@ -41,22 +41,17 @@ export function qingsuyunReceiver(deps: QingsuyunReceiverDeps) {
     const given = typeof body === 'object' && body !== null ? (body as { secretKey?: unknown }).secretKey : undefined;
     const check = verifySecretKey(given, secret);
     if (!check.ok) throw refusalError(check);
-    const parsed = callbackSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw badRequest(
-        `Not a Qingsuyun callback: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}.`,
-        'not_a_callback',
-      );
-    }
-    const { secretKey: _secret, ...payload } = parsed.data as typeof parsed.data & { secretKey?: unknown };
-    const result = await deps.inbox.accept({
-      source: 'qingsuyun',
-      externalId: payload.uuid,
-      eventType: payload.type,
-      payload,
-      status: deps.handlers.has('qingsuyun', payload.type) ? 'pending' : 'ignored',
-    });
+    const callback = validBody(callbackSchema, body, 'Not a Qingsuyun callback', 'not_a_callback');
+    const { secretKey: _secret, ...payload } = callback as typeof callback & { secretKey?: unknown };
+    const result = await stored(
+      deps.inbox.accept({
+        source: 'qingsuyun',
+        externalId: payload.uuid,
+        eventType: payload.type,
+        payload,
+        status: deps.handlers.has('qingsuyun', payload.type) ? 'pending' : 'ignored',
+      }),
+    );
     deps.log.debug(
       { source: 'qingsuyun', type: payload.type, duplicate: result.duplicate },
       'Qingsuyun callback accepted',

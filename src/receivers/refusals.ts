@@ -1,9 +1,11 @@
 /** The one table from a verification's refusal to the HTTP answer a webhook gets (`{"error": code, "message"}`). */
+import { PayloadTooDeep } from '../domain/errors.js';
 import { HttpError } from '../http/errors.js';
 import type { Refusal, RefusalCode } from '../verify/result.js';
 
 const HTTP_STATUS: Record<RefusalCode, 400 | 401> = {
   malformed_json: 400,
+  payload_too_deep: 400,
   not_a_feishu_event: 400,
   not_a_card_callback: 400,
   bad_encryption: 400,
@@ -25,4 +27,21 @@ export function refusalError(refusal: Refusal): HttpError {
 export function orRefuse<T>(result: { ok: true; value: T } | Refusal): T {
   if (!result.ok) throw refusalError(result);
   return result.value;
+}
+
+/**
+ * What storage refused, as the HTTP error a client gets: storage speaks in domain errors, and the ones that are the
+ * sender's fault become a 4xx here. Anything else passes through unchanged (the error middleware answers 500).
+ */
+export function storageRefusal(err: unknown): unknown {
+  return err instanceof PayloadTooDeep ? new HttpError(400, err.code, err.message) : err;
+}
+
+/** Awaits a write to storage, turning what it refused into the client's HTTP error (`storageRefusal`). */
+export async function stored<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (e) {
+    throw storageRefusal(e);
+  }
 }

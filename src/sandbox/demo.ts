@@ -18,7 +18,7 @@ export interface DemoUser {
   admin?: boolean;
 }
 
-export interface DemoGroup {
+interface DemoGroup {
   chat_id: string;
   name: string;
   members: string[];
@@ -70,7 +70,6 @@ export const DEMO_USERS: readonly DemoUser[] = [
 ];
 
 export const DEMO_ADMIN = DEMO_USERS.find((u) => u.admin)!;
-export const DEMO_LEARNER = DEMO_USERS.find((u) => u.user_id === 'lilei')!;
 
 export const HELPDESK_GROUP: DemoGroup = {
   chat_id: 'oc_demo_helpdesk',

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import { postEvent } from '../emulator/feishu/events.js';
+import { postEvent, textMessageEvent } from '../emulator/feishu/events.js';
 import type { SeedTarget } from './seeds.js';
 
 export interface BotAnswer {
@@ -85,7 +85,7 @@ function header(id: Identity, eventType: string) {
   };
 }
 
-export interface Typed {
+interface Typed {
   from: { open_id: string; user_id: string };
   chatId: string;
   chatType: 'p2p' | 'group';
@@ -96,31 +96,22 @@ export interface Typed {
 
 /** An im.message.receive_v1 for a text someone typed. */
 export function messageEvent(id: Identity, typed: Typed) {
-  return {
-    schema: '2.0',
-    header: header(id, 'im.message.receive_v1'),
-    event: {
-      sender: {
-        sender_id: { open_id: typed.from.open_id, user_id: typed.from.user_id, union_id: `on_${typed.from.user_id}` },
-        sender_type: 'user',
-        tenant_key: id.tenantKey,
-      },
-      message: {
-        message_id: `om_${randomBytes(16).toString('hex')}`,
-        create_time: String(Date.now()),
-        chat_id: typed.chatId,
-        chat_type: typed.chatType,
-        message_type: 'text',
-        content: JSON.stringify({ text: typed.text }),
-        mentions: typed.mentions.map((m, i) => ({
-          key: `@_user_${i + 1}`,
-          id: { open_id: m.open_id, user_id: m.user_id ?? '', union_id: '' },
-          name: m.name,
-          tenant_key: id.tenantKey,
-        })),
-      },
+  return textMessageEvent(
+    {
+      from: { open_id: typed.from.open_id, user_id: typed.from.user_id, union_id: `on_${typed.from.user_id}` },
+      chatId: typed.chatId,
+      chatType: typed.chatType,
+      text: typed.text,
+      mentions: typed.mentions.map((m) => ({
+        open_id: m.open_id,
+        user_id: m.user_id ?? '',
+        union_id: '',
+        name: m.name,
+      })),
+      tenantKey: id.tenantKey,
     },
-  };
+    { token: id.verificationToken ?? '', appId: id.appId, tenantKey: id.tenantKey },
+  );
 }
 
 /** The im.chat.access_event.bot_p2p_chat_entered_v1 Feishu sends when a person opens their chat with the bot. */

@@ -14,7 +14,7 @@ import { t } from '../../cards/kit.js';
 import { helpCardInput } from '../commands/catalog.js';
 import { SOURCE_CARD_NAMES, SOURCE_LABELS } from '../domain/sources.js';
 
-export interface GalleryCard {
+interface GalleryCard {
   name: string;
   builder: string;
   card: Record<string, unknown>;

@@ -2,7 +2,7 @@
  * Turns what someone types in the console ("@Bot help", "manager @李雷 @王芳") into Feishu's message form: each
  * mention becomes an `@_user_N` key in the text, with the person it names in `mentions`. Pure.
  */
-export interface Mentionable {
+interface Mentionable {
   open_id: string;
   user_id?: string;
   name: string;

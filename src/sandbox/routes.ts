@@ -26,7 +26,7 @@ import { galleryCards } from './gallery.js';
 import { seeds, type SeedTarget } from './seeds.js';
 import { mentionsIn } from './mentions.js';
 
-export interface SandboxDeps {
+interface SandboxDeps {
   feishu: FeishuEmulator;
   config: Config;
   /** The bot's base URL and database, once it is listening. */

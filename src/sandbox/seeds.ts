@@ -16,7 +16,7 @@ export interface Seed {
   body: Record<string, unknown>;
 }
 
-export interface SeedContext {
+interface SeedContext {
   appId: string;
   tenantKey: string;
   verificationToken: string;

@@ -47,7 +47,7 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-export interface SandboxOptions {
+interface SandboxOptions {
   /** Default process.env. */
   env?: NodeJS.ProcessEnv;
   log: Logger;

@@ -1,4 +1,4 @@
-export interface BackoffOptions {
+interface BackoffOptions {
   baseMs: number;
   capMs: number;
   random?: () => number;

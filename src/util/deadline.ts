@@ -1,5 +1,5 @@
 /** The outcome of work given a time budget: its value if it finished in time, else the work still under way. */
-export type Raced<T> = { done: true; value: T } | { done: false; later: Promise<T> };
+type Raced<T> = { done: true; value: T } | { done: false; later: Promise<T> };
 
 /**
  * Waits for `work` at most `ms`. Work that is late keeps running: the caller answers without it and uses `later`

@@ -85,27 +85,74 @@ export interface StorablePayload {
 }
 
 /**
- * A payload `jsonb` can hold. The caller checks the depth first (`valueDepth`), so the recursion here is bounded.
- * `undefined` values and functions vanish as in JSON.stringify.
+ * A payload `jsonb` can hold, and the payload as it came when that differs. The raw copy is written by
+ * JSON.stringify, which recurses: the caller bounds the depth first (`valueDepth`), as the inbox does.
  */
 export function storablePayload(payload: unknown): StorablePayload {
-  let altered = false;
-  const clean = (v: unknown): unknown => {
+  const value = storableValue(payload);
+  return value === payload ? { value, raw: undefined } : { value, raw: JSON.stringify(payload) };
+}
+
+/**
+ * `value` with every string and key in it made storable, found and copied without recursion (a payload's depth
+ * comes from its sender; a recursive walk of a deep one would exhaust the stack). A value with nothing to replace is
+ * returned as it is, not copied. In a copy, `undefined` values and functions are kept; JSON.stringify drops them.
+ */
+export function storableValue(value: unknown): unknown {
+  return needsReplacing(value) ? storableCopy(value) : value;
+}
+
+/** Whether any string or key anywhere in `payload` holds what `jsonb` refuses. */
+function needsReplacing(payload: unknown): boolean {
+  const stack: unknown[] = [payload];
+  while (stack.length > 0) {
+    const v = stack.pop();
     if (typeof v === 'string') {
-      const s = storableString(v);
-      if (s !== v) altered = true;
-      return s;
+      if (UNSTORABLE_TEST.test(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (const child of v) stack.push(child);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, child] of Object.entries(v)) {
+        if (UNSTORABLE_TEST.test(k)) return true;
+        stack.push(child);
+      }
     }
-    if (typeof v !== 'object' || v === null) return v;
-    if (Array.isArray(v)) return v.map(clean);
-    const out: Record<string, unknown> = {};
-    for (const [k, child] of Object.entries(v)) {
-      const key = storableString(k);
-      if (key !== k) altered = true;
-      out[key] = clean(child);
+  }
+  return false;
+}
+
+/**
+ * A copy of `payload` with every string and key made storable. Children are copied in their order, so of two keys
+ * that become the same (`"a\u0000"` and `"a\ud800"`) the later one wins, as in JSON.parse.
+ */
+function storableCopy(payload: unknown): unknown {
+  const root: Record<string, unknown> = {};
+  // Each entry: a value to copy, and where its copy goes.
+  const stack: [unknown, Record<string, unknown> | unknown[], string | number][] = [[payload, root, 'value']];
+  while (stack.length > 0) {
+    const [v, parent, key] = stack.pop()!;
+    let copy: unknown = v;
+    if (typeof v === 'string') {
+      copy = storableString(v);
+    } else if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length);
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], out, i]);
+      copy = out;
+    } else if (typeof v === 'object' && v !== null) {
+      const out: Record<string, unknown> = {};
+      const entries = Object.entries(v);
+      // Keys are placed now, in their order; their values are filled in as the stack unwinds.
+      for (const [k] of entries) setOwn(out, storableString(k), undefined);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], out, storableString(entries[i]![0])]);
+      copy = out;
     }
-    return out;
-  };
-  const value = clean(payload);
-  return altered ? { value, raw: JSON.stringify(payload) } : { value: payload, raw: undefined };
+    if (Array.isArray(parent)) parent[key as number] = copy;
+    else setOwn(parent, key as string, copy);
+  }
+  return root.value;
+}
+
+/** Sets an own property, `__proto__` included (a plain assignment of `__proto__` would set the prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }

@@ -1,6 +1,6 @@
 import { Waker } from './sleep.js';
 
-export type PassOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+type PassOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
  * A background loop: `pass` runs again and again until `stop`. After each pass it sleeps for the milliseconds

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import { v2Event } from '../helpers/feishu-events.js';
+import { eventually } from '../helpers/harness.js';
 
 const silent = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 
@@ -40,10 +41,11 @@ describe('Feishu emulator: long connection with the SDK', () => {
       code: 200,
       data: 'no some.other_v1 event handle',
     });
-    // The first ping goes out on open; the pong sets a 1 s interval, so a second one follows (not NaN: no flood).
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(emu.longConnection.pings).toBeGreaterThanOrEqual(2);
-    expect(emu.longConnection.pings).toBeLessThan(10);
+    // The first ping goes out on open; the pong sets a 1 s interval, so a second one follows, a whole interval later
+    // (an interval read as NaN would flood pings back to back). Load can only make the gap longer.
+    await eventually(() => emu!.longConnection.pings >= 2, 10_000, 'a second ping');
+    const [first, second] = emu.longConnection.pingTimes;
+    expect(second! - first!).toBeGreaterThanOrEqual(emu.longConnection.clientConfig.PingInterval * 1000 - 50);
   });
 
   it('counts a connection only once its client listens (first ping), so nothing pushed earlier is lost', async () => {
@@ -57,8 +59,9 @@ describe('Feishu emulator: long connection with the SDK', () => {
     const raw = new WebSocket(data.URL);
     await new Promise((resolve, reject) => raw.once('open', resolve).once('error', reject));
     try {
-      // Open, but it has not pinged: a client that may not listen yet is not a connection to push to.
-      await new Promise((r) => setTimeout(r, 100));
+      // Open (the server side exists once the client sees 'open'), but it has not pinged: a client that may not
+      // listen yet is not a connection to push to.
+      expect(emu.longConnection.openSockets).toBe(1);
       expect(emu.longConnection.connections).toBe(0);
       await expect(emu.pushEvent(v2Event('im.message.receive_v1', {}))).rejects.toThrow(/no long connection/);
     } finally {

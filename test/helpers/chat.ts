@@ -1,6 +1,6 @@
 /** Messages and card clicks as Feishu delivers them to the bot. */
 import { randomBytes } from 'node:crypto';
-import { postEvent, signOldCardCallback, v2Event } from './feishu-events.js';
+import { postEvent, signOldCardCallback, textMessageEvent, v2Event } from './feishu-events.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN } from './harness.js';
 
 export interface ChatUser {
@@ -17,26 +17,19 @@ export function textMessage(opts: {
   mentions?: Record<string, ChatUser>;
   senderType?: 'user' | 'app';
 }) {
-  return v2Event('im.message.receive_v1', {
-    sender: {
-      sender_id: { open_id: opts.from, user_id: 'u', union_id: 'on' },
-      sender_type: opts.senderType ?? 'user',
-      tenant_key: 't',
-    },
-    message: {
-      message_id: `om_${randomBytes(8).toString('hex')}`,
-      create_time: String(Date.now()),
-      chat_id: opts.chatId,
-      chat_type: opts.chatType,
-      message_type: 'text',
-      content: JSON.stringify({ text: opts.text }),
-      mentions: Object.entries(opts.mentions ?? {}).map(([key, u]) => ({
-        key,
-        id: { open_id: u.open_id, user_id: 'u', union_id: 'on' },
-        name: u.name ?? u.open_id,
-        tenant_key: 't',
-      })),
-    },
+  return textMessageEvent({
+    from: { open_id: opts.from, user_id: 'u', union_id: 'on' },
+    chatId: opts.chatId,
+    chatType: opts.chatType,
+    text: opts.text,
+    mentions: Object.entries(opts.mentions ?? {}).map(([key, u]) => ({
+      key,
+      open_id: u.open_id,
+      user_id: 'u',
+      union_id: 'on',
+      name: u.name ?? u.open_id,
+    })),
+    ...(opts.senderType && { senderType: opts.senderType }),
   });
 }
 

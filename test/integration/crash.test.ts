@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import { postEvent, v2Event } from '../helpers/feishu-events.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN, eventually } from '../helpers/harness.js';
+import { sample, scrape } from '../helpers/metrics.js';
 
 const N = 1000;
 const ENTERED = 'im.chat.access_event.bot_p2p_chat_entered_v1';
@@ -129,7 +130,22 @@ describe('crash: SIGKILL while 1,000 events are delivered and processed', () => 
         90_000,
         'a card for every event',
       );
-      await new Promise((r) => setTimeout(r, 500));
+      // Then until nothing is left to do (read from its /metrics): a card still queued would be a second one.
+      await eventually(
+        async () => {
+          const text = await scrape(bot.url);
+          const open = [
+            ['inbox', 'pending'],
+            ['inbox', 'processing'],
+            ['outbox', 'waiting'],
+            ['outbox', 'pending'],
+            ['outbox', 'sending'],
+          ].map(([queue, status]) => sample(text, 'bot_queue_depth', { queue: queue!, status: status! }));
+          return open.every((n) => n === 0);
+        },
+        30_000,
+        'the bot to have no work left',
+      );
       const perUser = new Map<string, number>();
       for (const m of emu.messages) perUser.set(m.receive_id, (perUser.get(m.receive_id) ?? 0) + 1);
       for (const i of acknowledged) expect(perUser.get(`ou_c${i}`)).toBe(1);

@@ -145,8 +145,11 @@ function makeCase(r: Rng, i: number): Case {
   else if (kind === 1) text = text.slice(0, r.int(text.length));
   else if (kind === 2)
     text = r.pick(['', 'null', '[]', '"x"', '1', '{', '}', '\u0000', '{"a":"\\ud800"}', '{"a":"\\u0000"}']);
+  // Deep inside a button's value, then encrypted: only decryption shows the depth.
+  const deepValue = kind === 3 && text.includes('"card.action.trigger"') && text.includes('"value":{');
+  if (deepValue) text = text.replace('"value":{', `"value":{"deep":${nestedText(r.pick([65, 3000, 10_000]))},`);
   if (path === '/webhook/event' || (path === '/webhook/card' && text.includes('"schema"'))) {
-    const enc = r.int(6);
+    const enc = deepValue ? 0 : r.int(6);
     if (enc === 0) text = JSON.stringify({ encrypt: encrypt(text, ENCRYPT_KEY) });
     else if (enc === 1) text = JSON.stringify({ encrypt: encrypt(text, 'another-key') });
     else if (enc === 2) text = JSON.stringify({ encrypt: r.pick(['not base64!', 'AAAA', '', '=', 'QUJD'.repeat(5)]) });
@@ -301,4 +304,39 @@ describe('fuzzing the webhooks', () => {
     expect(health.status).toBe(200);
     expect(h.logs.raw.filter((l) => JSON.parse(l).level >= 50).map((l) => l.slice(0, 400))).toEqual([]);
   }, 180_000);
+
+  it('encrypted card callbacks 3,000 and 10,000 deep in the button value: 400 JSON; neighbours answered', async () => {
+    const click = (i: number, deep: number) => {
+      const body = v2Event(
+        'card.action.trigger',
+        { operator: { open_id: 'ou_f' }, action: { value: { action: 'nothing', list: 'DEEP' } } },
+        { eventId: `deep-${SEED}-${i}`, token: VERIFICATION_TOKEN },
+      );
+      const plain = JSON.stringify(body).replace('"DEEP"', deep ? nestedText(deep) : '[]');
+      const text = JSON.stringify({ encrypt: encrypt(plain, ENCRYPT_KEY) });
+      return { text, headers: { 'content-type': 'application/json', ...signFeishu(text, ENCRYPT_KEY) } };
+    };
+    // Deep ones and valid ones interleaved and sent at once, on both endpoints that take card callbacks.
+    const cases = Array.from({ length: 40 }, (_, i) => ({
+      path: i % 2 ? '/webhook/card' : '/webhook/event',
+      deep: i % 4 === 0 ? 3000 : i % 4 === 1 ? 10_000 : 0,
+      ...click(i, i % 4 === 0 ? 3000 : i % 4 === 1 ? 10_000 : 0),
+    }));
+    const answers = await Promise.all(
+      cases.map(async (c) => {
+        const res = await fetch(`${h.bot.url}${c.path}`, { method: 'POST', headers: c.headers, body: c.text });
+        return { deep: c.deep, status: res.status, body: (await res.json()) as Record<string, unknown> };
+      }),
+    );
+    for (const a of answers.filter((x) => x.deep)) {
+      expect(a.status).toBe(400);
+      expect(a.body).toMatchObject({ error: 'payload_too_deep', message: expect.any(String) });
+    }
+    const neighbours = answers.filter((x) => !x.deep);
+    expect(neighbours).toHaveLength(20);
+    for (const a of neighbours) {
+      expect(a.status).toBe(200);
+      expect(a.body).toMatchObject({ toast: expect.any(Object) });
+    }
+  });
 });

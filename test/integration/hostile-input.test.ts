@@ -4,10 +4,10 @@
  * connection, never a line on stderr that is not JSON.
  */
 import { connect, type Socket } from 'node:net';
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadFixture } from '../fixtures/index.js';
-import { postEvent, signFeishu, v2Event } from '../helpers/feishu-events.js';
+import { encryptFeishuText, postEvent, signFeishu, v2Event } from '../helpers/feishu-events.js';
 import { ENCRYPT_KEY, eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { LANES } from '../helpers/databases.js';
 import { ALM_PASSWORD, ALM_USER, QSY_KEY, almBatch, postAlm, postQingsuyun } from '../helpers/sources.js';
@@ -146,6 +146,50 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
     });
   });
 
+  describe('deep nesting inside an encrypted card callback', () => {
+    /** A signed, encrypted card.action.trigger whose button value holds an array nested `depth` deep. */
+    function deepClick(depth: number): { id: string; raw: string } {
+      const click = v2Event('card.action.trigger', {
+        operator: { open_id: 'ou_u1' },
+        action: { value: { action: 'nothing', list: 'DEEP' } },
+        context: { open_message_id: 'om_deep', open_chat_id: 'oc_deep' },
+      });
+      const plain = JSON.stringify(click).replace('"DEEP"', '['.repeat(depth) + ']'.repeat(depth));
+      return { id: click.header.event_id, raw: JSON.stringify({ encrypt: encryptText(plain) }) };
+    }
+
+    it.each([3000, 10_000])(
+      'an array %i deep → 400 payload_too_deep on /webhook/card and /webhook/event; its neighbours are answered',
+      async (depth) => {
+        const cardUrl = `${h.bot.url}/webhook/card`;
+        // Sent at once, so the neighbours' clicks and events share the bot's turns and database writes with it.
+        const neighbourClicks = Array.from({ length: 6 }, () =>
+          v2Event('card.action.trigger', {
+            operator: { open_id: 'ou_u1' },
+            action: { value: { action: 'nothing' } },
+            context: { open_message_id: 'om_n', open_chat_id: 'oc_n' },
+          }),
+        );
+        const neighbourEvents = Array.from({ length: 6 }, () => v2Event(UNHANDLED, { n: depth }));
+        const [deepOnCard, deepOnEvent, ...rest] = await Promise.all([
+          postRawEvent(cardUrl, deepClick(depth).raw),
+          postRawEvent(h.eventUrl, deepClick(depth).raw),
+          ...neighbourClicks.map((b) => postEvent(cardUrl, b, { encryptKey: ENCRYPT_KEY, encrypt: true })),
+          ...neighbourEvents.map((b) => postEvent(h.eventUrl, b, { encryptKey: ENCRYPT_KEY, encrypt: true })),
+        ]);
+        for (const res of [deepOnCard!, deepOnEvent!]) {
+          expect(res.status).toBe(400);
+          expect(res.headers.get('content-type')).toContain('application/json');
+          expect(await res.json()).toMatchObject({ error: 'payload_too_deep' });
+        }
+        for (const res of rest) expect(res.status).toBe(200);
+        for (const res of rest.slice(0, neighbourClicks.length))
+          expect(await res.json()).toMatchObject({ toast: expect.any(Object) });
+        for (const b of neighbourEvents) expect(await row(b.header.event_id)).not.toBeNull();
+      },
+    );
+  });
+
   describe('a row that cannot be stored fails alone', () => {
     afterEach(async () => {
       await h.db.query('ALTER TABLE inbound_event DROP CONSTRAINT IF EXISTS test_poison', []);
@@ -168,11 +212,7 @@ describe.each(LANES)('hostile but valid input (%s)', (lane) => {
 });
 
 /** Encrypts exact JSON text the way Feishu does (encryptFeishu takes an object, which JSON.stringify must walk). */
-function encryptText(plain: string): string {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(ENCRYPT_KEY).digest(), iv);
-  return Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final()]).toString('base64');
-}
+const encryptText = (plain: string) => encryptFeishuText(plain, ENCRYPT_KEY);
 
 describe('connections', () => {
   let h: Harness;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture } from '../fixtures/index.js';
-import { postEvent, v2Event } from '../helpers/feishu-events.js';
+import { encryptFeishuText, postEvent, v2Event } from '../helpers/feishu-events.js';
 import { ENCRYPT_KEY, eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { answerPushedEvent, type LongConnectionDeps } from '../../src/receivers/feishu-ws.js';
 import { untilIdle } from '../helpers/idle.js';
@@ -115,6 +115,34 @@ describe('Feishu long connection (WSClient against the emulator)', () => {
     const ack = await h.emu!.pushEvent({ hello: 'world' });
     expect(ack.code).toBe(500);
     expect(await h.db.prisma.inboundEvent.count()).toBe(before);
+  });
+
+  it('acknowledges a click 10,000 deep (plain or encrypted), stores nothing of it; others unaffected', async () => {
+    const deepClick = () => {
+      const click = v2Event('card.action.trigger', {
+        operator: { open_id: 'ou_hook' },
+        action: { value: { action: 'x', list: 'DEEP' } },
+        context: { open_message_id: 'om_x', open_chat_id: 'oc_x' },
+      });
+      return JSON.stringify(click).replace('"DEEP"', '['.repeat(10_000) + ']'.repeat(10_000));
+    };
+    const encrypted = JSON.stringify({ encrypt: encryptFeishuText(deepClick(), ENCRYPT_KEY) });
+    const before = await h.db.prisma.inboundEvent.count();
+    const neighbour = entered('ou_frag');
+    // Pushed together: the SDK hands the bot each one as it arrives, so they are handled side by side.
+    const [plainAck, encryptedAck, neighbourAck] = await Promise.all([
+      h.emu!.pushEvent(Buffer.from(deepClick())),
+      h.emu!.pushEvent(Buffer.from(encrypted)),
+      h.emu!.pushEvent(neighbour),
+    ]);
+    // The SDK has no refusal to send: acknowledged without data, so Feishu does not deliver it again.
+    expect(plainAck).toEqual({ code: 200 });
+    expect(encryptedAck).toEqual({ code: 200 });
+    expect(neighbourAck).toEqual({ code: 200 });
+    expect(await h.db.prisma.inboundEvent.count()).toBe(before + 1);
+    expect(await h.db.prisma.inboundEvent.count({ where: { externalId: neighbour.header.event_id } })).toBe(1);
+    expect(h.logs.text().match(/"code":"payload_too_deep"/g)).toHaveLength(2);
+    expect(h.logs.text()).not.toContain('Maximum call stack');
   });
 
   it('reconnects after the connection drops, and events keep arriving', async () => {

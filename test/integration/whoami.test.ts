@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v2Event } from '../helpers/feishu-events.js';
+import { textMessageEvent } from '../helpers/feishu-events.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { LANES } from '../helpers/databases.js';
 import { say } from '../helpers/chat.js';
@@ -18,22 +17,14 @@ function message(opts: {
   chatType: 'p2p' | 'group';
   text: string;
   mentionBot?: boolean;
-  ids?: Partial<typeof USER>;
+  ids?: { open_id: string; user_id?: string; union_id: string };
 }) {
-  const ids = opts.ids ?? USER;
-  return v2Event('im.message.receive_v1', {
-    sender: { sender_id: ids, sender_type: 'user', tenant_key: 't' },
-    message: {
-      message_id: `om_${randomBytes(8).toString('hex')}`,
-      create_time: String(Date.now()),
-      chat_id: opts.chatId,
-      chat_type: opts.chatType,
-      message_type: 'text',
-      content: JSON.stringify({ text: opts.mentionBot ? `@_user_1 ${opts.text}` : opts.text }),
-      mentions: opts.mentionBot
-        ? [{ key: '@_user_1', id: { open_id: 'ou_bot_emulator' }, name: 'Bot', tenant_key: 't' }]
-        : [],
-    },
+  return textMessageEvent({
+    from: opts.ids ?? USER,
+    chatId: opts.chatId,
+    chatType: opts.chatType,
+    text: opts.mentionBot ? `@_user_1 ${opts.text}` : opts.text,
+    mentions: opts.mentionBot ? [{ open_id: 'ou_bot_emulator', name: 'Bot' }] : [],
   });
 }
 

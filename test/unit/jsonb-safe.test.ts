@@ -5,9 +5,11 @@ import {
   jsonTextStorable,
   storablePayload,
   storableString,
+  storableValue,
   valueDepth,
 } from '../../src/util/jsonb-safe.js';
 import { parseJson } from '../../src/http/read-json.js';
+import { depthRefusal, parseJsonBytes } from '../../src/verify/result.js';
 
 describe('what jsonb cannot hold', () => {
   it('replaces NUL and lone surrogates with U+FFFD, keeps pairs', () => {
@@ -31,6 +33,37 @@ describe('what jsonb cannot hold', () => {
       expect(jsonTextStorable(text)).toBe(false);
       expect(() => JSON.parse(text) as unknown).not.toThrow();
     }
+  });
+
+  it('walks and copies a value of any depth without recursion', () => {
+    const depth = 100_000;
+    const clean = JSON.parse('['.repeat(depth) + '"x"' + ']'.repeat(depth)) as unknown;
+    expect(storableValue(clean) === clean).toBe(true);
+    const dirty = JSON.parse('['.repeat(depth) + '"x\\u0000"' + ']'.repeat(depth)) as unknown;
+    const copy = storableValue(dirty);
+    expect(valueDepth(copy)).toBe(depth);
+    let leaf: unknown = copy;
+    while (Array.isArray(leaf)) leaf = leaf[0];
+    expect(leaf).toBe('x\ufffd');
+  });
+
+  it('copies keys in order, the later of two that become the same wins, and "__proto__" stays a key', () => {
+    const payload = JSON.parse('{"a\\u0000":1,"b":[2,{"c":"\\ud800"}],"a\\ud800":3,"__proto__":{"p":"\\u0000"}}');
+    const { value } = storablePayload(payload);
+    expect(Object.keys(value as object)).toEqual(['a\ufffd', 'b', '__proto__']);
+    expect(value).toMatchObject({ 'a\ufffd': 3, b: [2, { c: '\ufffd' }] });
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ p: '\ufffd' });
+  });
+
+  it('decrypted text and values pushed already parsed are measured too: too deep is a refusal', () => {
+    const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1);
+    expect(parseJsonBytes(deep)).toMatchObject({ ok: false, code: 'payload_too_deep' });
+    expect(parseJsonBytes('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH))).toMatchObject({ ok: true });
+    expect(depthRefusal(JSON.parse('['.repeat(10_000) + ']'.repeat(10_000)))).toMatchObject({
+      code: 'payload_too_deep',
+    });
+    expect(depthRefusal({ a: [1] })).toBeUndefined();
   });
 
   it('counts nesting over text without recursion, ignoring brackets inside strings', () => {

@@ -3,7 +3,7 @@ import { CARD_MAX_COMPONENTS, ERR } from './codes.js';
 import { ApiError, isRecord } from './http.js';
 
 /** 'template' and 'card_entity' are references to cards stored on Feishu's side. */
-export type CardKind = '1.0' | '2.0' | 'template' | 'card_entity';
+type CardKind = '1.0' | '2.0' | 'template' | 'card_entity';
 
 const ELEMENT_ID = /^[A-Za-z][A-Za-z0-9_]{0,19}$/;
 /** 1.0 constructs that JSON 2.0 rejects. */
@@ -71,17 +71,18 @@ export function isSharedCard(card: Record<string, unknown>): boolean {
  */
 function walkComponents(elements: unknown[], visit: (c: Record<string, unknown>) => void): number {
   let count = 0;
-  const walkArray = (arr: unknown[]): void => {
-    for (const item of arr) {
-      if (!isRecord(item)) continue;
-      if (typeof item.tag === 'string') {
-        count++;
-        visit(item);
-      }
-      for (const v of Object.values(item)) if (Array.isArray(v)) walkArray(v);
+  // Without recursion (a card's depth is its sender's choice), in document order: children before later siblings.
+  const stack: unknown[] = [...elements].reverse();
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (!isRecord(item)) continue;
+    if (typeof item.tag === 'string') {
+      count++;
+      visit(item);
     }
-  };
-  walkArray(elements);
+    const children = Object.values(item).filter(Array.isArray).flat();
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
   return count;
 }
 

@@ -3,7 +3,7 @@ import { ERR, USER_ID_TYPES } from './codes.js';
 import { ApiError, isRecord, ok, type ApiReply, type ApiRequest } from './http.js';
 import type { EmulatedUser } from './types.js';
 
-export type UserIdType = 'open_id' | 'user_id' | 'union_id';
+type UserIdType = 'open_id' | 'user_id' | 'union_id';
 
 const ACTIVE_STATUS = { is_frozen: false, is_resigned: false, is_activated: true, is_exited: false, is_unjoin: false };
 const BATCH_MAX = 50;

@@ -263,8 +263,18 @@ export class FeishuEmulator {
     });
     this.longConnection.close();
     this.server.closeAllConnections();
-    for (const wake of [...this.pendingDelays]) wake();
+    this.releaseDelayedReplies();
     await closed;
+  }
+
+  /** Replies held back by a scripted `delayMs`, not yet sent. */
+  get delayedReplies(): number {
+    return this.pendingDelays.size;
+  }
+
+  /** Sends every reply held back by a scripted `delayMs` now. */
+  releaseDelayedReplies(): void {
+    for (const wake of [...this.pendingDelays]) wake();
   }
 
   private wakeWaiters(): void {

@@ -14,7 +14,7 @@ export interface FeishuSignatureHeaders {
   'x-lark-signature': string;
 }
 
-export interface V2EventBody<E = Record<string, unknown>> {
+interface V2EventBody<E = Record<string, unknown>> {
   schema: '2.0';
   header: {
     event_id: string;
@@ -27,7 +27,7 @@ export interface V2EventBody<E = Record<string, unknown>> {
   event: E;
 }
 
-export interface V1EventBody<E = Record<string, unknown>> {
+interface V1EventBody<E = Record<string, unknown>> {
   uuid: string;
   token: string;
   ts: string;
@@ -35,7 +35,7 @@ export interface V1EventBody<E = Record<string, unknown>> {
   event: E & { type: string };
 }
 
-export interface UrlVerificationBody {
+interface UrlVerificationBody {
   challenge: string;
   token: string;
   type: 'url_verification';
@@ -46,9 +46,14 @@ export interface UrlVerificationBody {
  * SHA-256(encryptKey), a random 16-byte IV prepended, base64.
  */
 export function encryptFeishu(obj: unknown, encryptKey: string, iv: Buffer = randomBytes(16)): string {
+  return encryptFeishuText(JSON.stringify(obj), encryptKey, iv);
+}
+
+/** The same over JSON text as it is (say, nested deeper than JSON.stringify can write). */
+export function encryptFeishuText(plain: string, encryptKey: string, iv: Buffer = randomBytes(16)): string {
   const key = createHash('sha256').update(encryptKey).digest();
   const cipher = createCipheriv('aes-256-cbc', key, iv);
-  return Buffer.concat([iv, cipher.update(JSON.stringify(obj), 'utf8'), cipher.final()]).toString('base64');
+  return Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final()]).toString('base64');
 }
 
 /** Event and card.action.trigger signature: hex SHA-256(timestamp + nonce + encryptKey + body). */
@@ -91,6 +96,45 @@ export function v2Event<E>(
   };
 }
 
+interface TextMessageInput {
+  /** The sender's ids, as Feishu gives them (without user_id when the app may not read it). */
+  from: { open_id: string; user_id?: string; union_id: string };
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  text: string;
+  /** Users mentioned in the text, in order; `key` (how the text names them) defaults to `@_user_N`. */
+  mentions?: { key?: string; open_id: string; user_id?: string; union_id?: string; name: string }[];
+  senderType?: 'user' | 'app';
+  /** The tenant key in the sender and the mentions (the header's comes with `opts`). */
+  tenantKey?: string;
+}
+
+/** An im.message.receive_v1 for a text someone typed, as Feishu sends it. */
+export function textMessageEvent(input: TextMessageInput, opts: Parameters<typeof v2Event>[2] = {}) {
+  const tenantKey = input.tenantKey ?? 't';
+  return v2Event(
+    'im.message.receive_v1',
+    {
+      sender: { sender_id: input.from, sender_type: input.senderType ?? 'user', tenant_key: tenantKey },
+      message: {
+        message_id: `om_${randomBytes(16).toString('hex')}`,
+        create_time: String(Date.now()),
+        chat_id: input.chatId,
+        chat_type: input.chatType,
+        message_type: 'text',
+        content: JSON.stringify({ text: input.text }),
+        mentions: (input.mentions ?? []).map(({ key, name, ...id }, i) => ({
+          key: key ?? `@_user_${i + 1}`,
+          id,
+          name,
+          tenant_key: tenantKey,
+        })),
+      },
+    },
+    opts,
+  );
+}
+
 /** A v1 event body `{uuid, token, ts, type: 'event_callback', event: {...event, type}}`. */
 export function v1Event<E extends object>(
   type: string,
@@ -111,7 +155,7 @@ export function urlVerification(challenge: string, token: string = DEFAULT_VERIF
   return { challenge, token, type: 'url_verification' };
 }
 
-export interface PostEventOptions {
+interface PostEventOptions {
   /** Signs the request (SHA-256) unless `sign` is false; needed for `encrypt`. */
   encryptKey?: string;
   /** Send `{"encrypt": encryptFeishu(body)}` instead of the body. */

@@ -75,6 +75,8 @@ export class LongConnectionService {
   };
   /** Pings received, over all connections. */
   pings = 0;
+  /** When each ping arrived (ms since the epoch), in order. */
+  readonly pingTimes: number[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly tickets = new Set<string>();
   /** Every open WebSocket. */
@@ -125,6 +127,11 @@ export class LongConnectionService {
     return this.sockets.size;
   }
 
+  /** WebSockets open, whether their client listens yet or not. A socket counts from the end of its upgrade. */
+  get openSockets(): number {
+    return this.open.size;
+  }
+
   /** Resolves once at least `n` clients are connected. */
   async waitForConnections(n: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -137,7 +144,8 @@ export class LongConnectionService {
 
   /**
    * Pushes one event body to the next connected client, split into `fragments` frames, and resolves with its ACK.
-   * Rejects when no client is connected or no ACK comes within `timeoutMs` (Feishu then pushes it again).
+   * Rejects when no client is connected or no ACK comes within `timeoutMs` (Feishu then pushes it again). A Buffer
+   * is pushed as it is: JSON text already serialised (say, nested deeper than JSON.stringify can write).
    */
   push(body: unknown, opts: { fragments?: number; timeoutMs?: number } = {}): Promise<PushAck> {
     const open = [...this.sockets];
@@ -145,7 +153,7 @@ export class LongConnectionService {
     const ws = open[this.turn++ % open.length]!;
     const id = this.nextId++;
     const messageId = `msg_${id}`;
-    const bytes = Buffer.from(JSON.stringify(body));
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
     const sum = Math.max(1, Math.min(opts.fragments ?? 1, bytes.length));
     const size = Math.ceil(bytes.length / sum);
     return new Promise<PushAck>((resolve, reject) => {
@@ -203,6 +211,7 @@ export class LongConnectionService {
     const headers = Object.fromEntries((frame.headers ?? []).map((h) => [h.key, h.value]));
     if (frame.method === 0 && headers.type === 'ping') {
       this.pings++;
+      this.pingTimes.push(Date.now());
       if (ws.readyState === ws.OPEN) this.sockets.add(ws);
       const pong = Buffer.from(JSON.stringify(this.clientConfig));
       ws.send(

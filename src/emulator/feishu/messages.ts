@@ -16,7 +16,7 @@ import { ApiError, isRecord, ok, type ApiReply, type ApiRequest } from './http.j
 import { acquireAll, type SlidingWindowLimiter } from './rate-limit.js';
 import type { EmulatedChat, PatchRecord, SentMessage } from './types.js';
 
-export interface MessageLimits {
+interface MessageLimits {
   /** App-wide message-create limiters (per second, per minute), keyed by app id. */
   app: SlidingWindowLimiter[];
   /** Per recipient, keyed by chat id (a user's p2p chat or a group). */
@@ -27,7 +27,7 @@ export interface MessageLimits {
   ephemeral?: { app: SlidingWindowLimiter[]; chat: SlidingWindowLimiter };
 }
 
-export interface MessageServiceDeps {
+interface MessageServiceDeps {
   appId: string;
   tenantKey: string;
   directory: Directory;

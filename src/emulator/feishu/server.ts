@@ -17,7 +17,7 @@ import type { MessageService } from './messages.js';
 import type { ScopeGrants } from './scopes.js';
 import type { RequestRecord, ScriptedFailure } from './types.js';
 
-export interface ServerDeps {
+interface ServerDeps {
   clock: () => number;
   tokens: TokenStore;
   directory: Directory;
