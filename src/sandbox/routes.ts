@@ -203,7 +203,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
         status: n.status,
         attempts: n.attempts,
         last_error: n.lastError,
-        next_attempt_at: n.nextAttemptAt,
+        available_at: n.availableAt,
         message_id: n.messageId,
         created_at: n.createdAt,
       })),
