@@ -2,6 +2,7 @@
  * Doctor's checks. Each takes what it looks at (settings, a Feishu probe, rows read from the database) and says
  * ok, warn or fail, with what to do when it is not ok. Functions here only decide; `run.ts` gathers the inputs.
  */
+import { DateTime } from 'luxon';
 import { formatTime, type I18nText } from '../../cards/kit.js';
 import { almApiConfigured, type Config } from '../config.js';
 import type { Answer, BotInfo } from './probe.js';
@@ -359,6 +360,59 @@ export function checkQingsuyun(config: Config, lastEvent: Date | undefined, time
   return ok(name, [
     `已设置密钥；按 ${match} 匹配学员；${at ? `最近一次回调 ${at.zh}` : '尚未收到回调'}。`,
     `secret key set; learners matched by ${match}; ${at ? `last callback ${at.en}` : 'no callback received yet'}.`,
+  ]);
+}
+
+/**
+ * China's holiday calendar is published for one year at a time (around November, for the next year): from
+ * 1 November on, a missing next year means the send windows would take its holidays for working days.
+ */
+export function checkCalendar(
+  config: Config,
+  now: Date,
+  covers: (year: number) => boolean,
+  overridesNextYear: number,
+): CheckResult {
+  const name: Said = ['节假日日历', 'Holiday calendar'];
+  if (config.HOLIDAYS === 'none') {
+    return ok(name, [
+      'HOLIDAYS=none：只按工作日和管理员设置的日子计算。',
+      "HOLIDAYS=none: only the working weekdays and the admins' days count.",
+    ]);
+  }
+  const local = DateTime.fromJSDate(now, { zone: config.DEFAULT_TIME_ZONE });
+  const next = local.year + 1;
+  const declare: Said = [
+    '更新 chinese-days 软件包，或用「holiday add」/「workday add」声明这些日子。',
+    'Update the chinese-days package, or declare the days with "holiday add" / "workday add".',
+  ];
+  if (!covers(local.year)) {
+    return warn(
+      name,
+      [
+        `没有 ${local.year} 年的中国节假日数据：法定节假日会被当作工作日。`,
+        `No Chinese holiday data for ${local.year}: public holidays read as working days.`,
+      ],
+      declare,
+    );
+  }
+  if (local.month >= 11 && !covers(next) && overridesNextYear === 0) {
+    return warn(
+      name,
+      [
+        `还没有 ${next} 年的中国节假日数据：从 1 月 1 日起，法定节假日会被当作工作日。`,
+        `No Chinese holiday data for ${next} yet: from 1 January its public holidays would read as working days.`,
+      ],
+      [
+        `国务院公布 ${next} 年的安排后更新 chinese-days 软件包，或用「holiday add」/「workday add」声明这些日子。`,
+        `Update the chinese-days package once the State Council publishes ${next}'s schedule, ` +
+          'or declare the days with "holiday add" / "workday add".',
+      ],
+    );
+  }
+  return ok(name, [
+    `已知 ${local.year} 年的法定节假日和调休工作日。`,
+    `Chinese public holidays and make-up working days known for ${local.year}.`,
   ]);
 }
 

@@ -3,6 +3,8 @@ import { almApiConfigured, type Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { ALM_BUDGET, budgetLeft } from '../alm/budget.js';
 import { readQueueDepths } from '../metrics/depths.js';
+import { DateTime } from 'luxon';
+import { chineseCalendarCovers } from '../domain/calendar.js';
 import { migrationNames, missingMigrations } from '../metrics/readiness.js';
 import { SCOPES } from '../feishu/scopes.js';
 import {
@@ -13,6 +15,7 @@ import {
   checkFeishuConfigured,
   checkHelpdesk,
   checkQingsuyun,
+  checkCalendar,
   checkScopes,
   checkTenantToken,
   checkWork,
@@ -103,7 +106,10 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   results.push(...checkEvents(feishuSeen, EVENT_NEEDS, config, now, zone));
   results.push(...checkAlm(config, await almState(deps, newest(lastOf('alm'))), zone));
   results.push(checkQingsuyun(config, newest(lastOf('qingsuyun')), zone));
-  results.push(...checkWork(await readWork(db, deps.askedBy)));
+  results.push(...checkWork(await readWork(db, now, deps.askedBy)));
+  const nextYear = `${DateTime.fromJSDate(now, { zone: config.DEFAULT_TIME_ZONE }).year + 1}-`;
+  const overrides = await db.calendarDay.count({ where: { date: { startsWith: nextYear } } });
+  results.push(checkCalendar(config, now, chineseCalendarCovers, overrides));
   return report(results);
 }
 
@@ -172,9 +178,9 @@ async function almState(deps: DoctorDeps, lastEvent: Date | undefined): Promise<
  * The queues as doctor reports them. The `doctor` message that asked is itself being processed while the report is
  * made: it is not counted as pending work.
  */
-async function readWork(db: Db, askedBy: string | undefined) {
+async function readWork(db: Db, now: Date, askedBy: string | undefined) {
   const [depths, top, asking] = await Promise.all([
-    readQueueDepths(db),
+    readQueueDepths(db, now),
     db.$queryRaw<{ reason: string | null; count: number }[]>`
       SELECT last_error AS reason, count(*)::int AS count FROM notification WHERE status = 'failed'
        GROUP BY last_error ORDER BY count(*) DESC LIMIT 1`,

@@ -72,13 +72,15 @@ export interface Identity {
   appId: string;
   tenantKey: string;
   verificationToken: string | undefined;
+  /** The time events are stamped with (`create_time`, ms): the sandbox's clock; default the real time. */
+  now?: () => number;
 }
 
 function header(id: Identity, eventType: string) {
   return {
     event_id: randomBytes(16).toString('hex'),
     event_type: eventType,
-    create_time: String(Date.now()),
+    create_time: String((id.now ?? Date.now)()),
     token: id.verificationToken ?? '',
     app_id: id.appId,
     tenant_key: id.tenantKey,
@@ -110,7 +112,12 @@ export function messageEvent(id: Identity, typed: Typed) {
       })),
       tenantKey: id.tenantKey,
     },
-    { token: id.verificationToken ?? '', appId: id.appId, tenantKey: id.tenantKey },
+    {
+      token: id.verificationToken ?? '',
+      appId: id.appId,
+      tenantKey: id.tenantKey,
+      createTime: String((id.now ?? Date.now)()),
+    },
   );
 }
 

@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import { almApiConfigured } from '../config.js';
 import type { Db } from '../db/index.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import type { FeishuClient } from '../feishu/client.js';
 import type { Logger } from '../logger.js';
 import { AlmApi } from '../alm/api.js';
@@ -12,6 +13,8 @@ import { FeishuDirectory } from '../identity/directory.js';
 import { IdentityResolver } from '../identity/resolver.js';
 
 export interface Services {
+  /** Business time: due dates, send windows, "3 days left" (a settable clock in tests and the sandbox). */
+  clock: Clock;
   directory: FeishuDirectory;
   /** Group chat names (cached), to show chats by name. */
   chats: FeishuChats;
@@ -33,6 +36,8 @@ export function createServices(deps: {
   fetch?: typeof fetch;
   /** Wakes the waiting resolver; without it (tests without background work) a binding wakes nothing. */
   wakeWaiting?: () => void;
+  /** Business time (default: the system clock). */
+  clock?: Clock;
 }): Services {
   const { db, config, log, feishu } = deps;
   const directory = new FeishuDirectory(db, feishu);
@@ -49,6 +54,7 @@ export function createServices(deps: {
     : undefined;
   const resolver = new IdentityResolver({ db, directory, alm: alm && { getUser: (id) => alm.getUser(id) }, config });
   return {
+    clock: deps.clock ?? systemClock,
     directory,
     chats: new FeishuChats(db, feishu),
     resolver,

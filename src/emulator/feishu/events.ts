@@ -118,7 +118,7 @@ export function textMessageEvent(input: TextMessageInput, opts: Parameters<typeo
       sender: { sender_id: input.from, sender_type: input.senderType ?? 'user', tenant_key: tenantKey },
       message: {
         message_id: `om_${randomBytes(16).toString('hex')}`,
-        create_time: String(Date.now()),
+        create_time: opts.createTime ?? String(Date.now()),
         chat_id: input.chatId,
         chat_type: input.chatType,
         message_type: 'text',
