@@ -4,8 +4,8 @@
  * is logged (without the message text) and answered with a generic card.
  */
 import { localize } from '../../cards/kit.js';
-import { isLang } from '../domain/notifications.js';
-import { isAdmin } from './admins.js';
+import { isAdmin } from '../recipients/admins.js';
+import { preferencesFor } from '../recipients/preferences.js';
 import { commandInfo } from './catalog.js';
 import type { CommandContext } from './context.js';
 import type { ParseResult, ParsedCommand } from './parse.js';
@@ -93,11 +93,8 @@ async function replyFor(ctx: CommandContext, parsed: ParseResult): Promise<Card 
 
 /** Applies the actor's card language, if they chose one; a failure to read it keeps both languages. */
 async function inActorLanguage(ctx: CommandContext, card: Card): Promise<Card> {
-  const pref = await ctx.db.userPreference
-    .findUnique({ where: { openId: ctx.actor.openId }, select: { lang: true } })
-    .catch(() => null);
-  const lang = pref?.lang;
-  return isLang(lang) ? localize(card, lang) : card;
+  const pref = await preferencesFor(ctx.db, ctx.config, ctx.actor.openId).catch(() => null);
+  return pref?.lang ? localize(card, pref.lang) : card;
 }
 
 /** The error's class and code, never its message (it may quote user data). */

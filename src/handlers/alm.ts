@@ -7,6 +7,7 @@ import type { NotificationDraft } from '../domain/draft.js';
 import { SOURCE_LABELS } from '../domain/sources.js';
 import { ALM_EVENT_NAMES, classifyAlmEvent, itemTypeOf, type AlmEvent } from '../learning/alm-events.js';
 import { almItemKey, reduceAlm } from '../learning/alm-reducer.js';
+import { routedChats } from '../recipients/routes.js';
 import { learningOutcome } from './learning-outcome.js';
 import { handles, type HandlerContext } from './types.js';
 
@@ -70,8 +71,8 @@ export const almHandlers = handles('alm', ALM_EVENT_NAMES, AlmPayload, async (ct
 async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<NotificationDraft[]> {
   const change = await applyCiStats(tx, event);
   if (!change) return [];
-  const routes = await tx.route.findMany({ where: { kind: 'seats' } });
-  if (routes.length === 0) return [];
+  const chats = await routedChats(tx, 'seats');
+  if (chats.length === 0) return [];
   const lo = change.loId ? await tx.almCatalog.findUnique({ where: { id: change.loId } }) : null;
   const card = seatsCard({
     ...change,
@@ -79,12 +80,12 @@ async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<
     sourceLabel: SOURCE_LABELS.alm,
   });
   ctx.log.info({ change: change.change }, 'course instance seats changed');
-  return routes.map((r) => ({
-    key: `seats:${r.chatId}`,
+  return chats.map((chatId) => ({
+    key: `seats:${chatId}`,
     kind: 'seats',
     role: 'chat',
     receiveIdType: 'chat_id',
-    receiveId: r.chatId,
+    receiveId: chatId,
     card,
   }));
 }

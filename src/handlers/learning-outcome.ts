@@ -9,6 +9,7 @@ import type { LearnerRef } from '../domain/learner.js';
 import { learningDrafts, type Audience } from '../learning/drafts.js';
 import type { ItemType, RecordState, Reduction } from '../learning/record-state.js';
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
+import { preferencesOf } from '../recipients/preferences.js';
 import type { HandlerContext, Outcome } from './types.js';
 
 export interface LearningWork {
@@ -51,12 +52,9 @@ export async function audienceFor(ctx: HandlerContext, ref: LearnerRef): Promise
     ctx.log.info({ source: ref.source, reason: resolution.reason }, 'learner not found in Feishu; cards will wait');
   const managerOpenId = learnerOpenId ? await resolver.managerOf(learnerOpenId) : null;
   const learnerName = await resolver.displayName(ref, learnerOpenId);
-  const zones = await ctx.db.userPreference.findMany({
-    where: { openId: { in: [learnerOpenId, managerOpenId].filter((x): x is string => Boolean(x)) } },
-    select: { openId: true, timeZone: true },
-  });
+  const prefs = await preferencesOf(ctx.db, ctx.config, [learnerOpenId, managerOpenId]);
   const zoneOf = (openId: string | null) =>
-    zones.find((z) => z.openId === openId)?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE;
+    (openId ? prefs.get(openId)?.timeZone : undefined) ?? ctx.config.DEFAULT_TIME_ZONE;
   return {
     learner: ref,
     learnerOpenId,

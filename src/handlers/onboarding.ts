@@ -1,6 +1,7 @@
 /** The first time a user opens a chat with the bot: the onboarding card, once per user ever. */
 import { z } from 'zod';
 import { onboardingCard } from '../../cards/onboarding.js';
+import { isAdmin } from '../recipients/admins.js';
 import { handles, type HandlerContext, type Outcome } from './types.js';
 
 const openIdHolder = z.looseObject({ open_id: z.string().optional() });
@@ -28,7 +29,6 @@ function onboard(ctx: HandlerContext, openId: string | undefined): Outcome {
     ctx.log.warn({ eventId: ctx.event.externalId }, 'first-chat event without an open_id; nothing to send');
     return {};
   }
-  const isAdmin = ctx.config.ADMIN_OPEN_IDS.includes(openId);
   return {
     async commit(tx) {
       const inserted = await tx.onboardedUser.createMany({
@@ -36,13 +36,15 @@ function onboard(ctx: HandlerContext, openId: string | undefined): Outcome {
         skipDuplicates: true,
       });
       if (inserted.count === 0) return [];
+      // Admins added by command count as much as those in the environment: both get the admin's welcome.
+      const admin = await isAdmin(tx, ctx.config, openId);
       return [
         {
           key: `onboarding:${openId}`,
           kind: 'onboarding',
           receiveIdType: 'open_id',
           receiveId: openId,
-          card: onboardingCard({ isAdmin }),
+          card: onboardingCard({ isAdmin: admin }),
         },
       ];
     },

@@ -3,14 +3,15 @@ import { t, userText } from '../../cards/kit.js';
 import { replyCard } from '../../cards/reply.js';
 import type { Db } from '../db/index.js';
 import type { FailedForGood } from './dispatcher.js';
+import { routedChats } from '../recipients/routes.js';
 import { enqueueDrafts } from './enqueue.js';
 
 export function reportFailures(db: Db): FailedForGood {
   return async (row) => {
     if (row.kind === 'failures') return;
     await db.$transaction(async (tx) => {
-      const routes = await tx.route.findMany({ where: { kind: 'failures' } });
-      if (routes.length === 0) return;
+      const chats = await routedChats(tx, 'failures');
+      if (chats.length === 0) return;
       const reason = userText(row.reason, 300);
       const card = replyCard({
         title: t('消息发送失败', 'Delivery failed'),
@@ -25,12 +26,12 @@ export function reportFailures(db: Db): FailedForGood {
         tx,
         `failure:${row.id}`,
         null,
-        routes.map((r) => ({
-          key: r.chatId,
+        chats.map((chatId) => ({
+          key: chatId,
           kind: 'failures',
           role: 'chat' as const,
           receiveIdType: 'chat_id' as const,
-          receiveId: r.chatId,
+          receiveId: chatId,
           card,
         })),
       );

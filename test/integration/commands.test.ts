@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { MAX_CARD_BYTES, cardBytes, escapeMd, formatTime } from '../../cards/kit.js';
 import { COMMANDS } from '../../src/commands/catalog.js';
 import { executeCommand, type CommandContext, type CommandReply } from '../../src/commands/execute.js';
-import { isAdmin, listAdmins } from '../../src/commands/admins.js';
+import { isAdmin, listAdmins } from '../../src/recipients/admins.js';
 import { parseCommand, type Mention } from '../../src/commands/parse.js';
 import type { Config } from '../../src/config.js';
 import type { Database, Db } from '../../src/db/index.js';

@@ -1,7 +1,8 @@
 /** Learner commands about the user's own choices: help, mute / unmute, lang. */
 import { helpCard } from '../../../cards/help.js';
 import { localize, t } from '../../../cards/kit.js';
-import { isAdmin } from '../admins.js';
+import { isAdmin } from '../../recipients/admins.js';
+import { setLang, setMuted } from '../../recipients/preferences.js';
 import { KIND_NAMES } from '../../domain/notifications.js';
 import { helpCardInput } from '../catalog.js';
 import type { CommandContext } from '../context.js';
@@ -20,18 +21,7 @@ export async function runMute(
 ): Promise<Card> {
   const openId = ctx.actor.openId;
   const mute = command.name === 'mute';
-  const changed = await ctx.db.$transaction(async (tx) => {
-    const pref = await tx.userPreference.findUnique({ where: { openId } });
-    const before = pref?.mutedKinds ?? [];
-    const after = mute ? [...new Set([...before, command.kind])] : before.filter((k) => k !== command.kind);
-    if (after.length === before.length) return false;
-    await tx.userPreference.upsert({
-      where: { openId },
-      create: { openId, mutedKinds: after },
-      update: { mutedKinds: after },
-    });
-    return true;
-  });
+  const changed = await ctx.db.$transaction(async (tx) => setMuted(tx, openId, command.kind, mute));
   const kind = KIND_NAMES[command.kind];
   const managerNote = t(
     '\n你的经理收到的关于你的通知不受影响。',
@@ -66,11 +56,7 @@ export async function runMute(
 /** `lang zh|en`: the language of the user's cards. The receipt is already in that language. */
 export async function runLang(ctx: CommandContext, command: Extract<ParsedCommand, { name: 'lang' }>): Promise<Card> {
   const openId = ctx.actor.openId;
-  await ctx.db.userPreference.upsert({
-    where: { openId },
-    create: { openId, lang: command.lang },
-    update: { lang: command.lang },
-  });
+  await setLang(ctx.db, openId, command.lang);
   const card = receiptCard(
     t('语言已设置', 'Language set'),
     t('之后发给你的卡片将使用中文。', 'Cards sent to you will now be in English.'),

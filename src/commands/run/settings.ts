@@ -2,7 +2,7 @@
 import { card, markdown, t, userText, type I18nText } from '../../../cards/kit.js';
 import { almApiConfigured, type Config } from '../../config.js';
 import { notifySettingKey } from '../../domain/keys.js';
-import { listAdmins } from '../admins.js';
+import { listAdmins } from '../../recipients/admins.js';
 import { KIND_NAMES, NOTIFICATION_KINDS, ROUTE_KINDS } from '../../domain/notifications.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';

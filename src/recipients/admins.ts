@@ -37,3 +37,8 @@ export async function listAdmins(db: AdminReader, config: Pick<Config, 'ADMIN_OP
       .map((r) => ({ openId: r.openId, fromEnv: false, addedBy: r.addedBy, addedAt: r.addedAt })),
   ];
 }
+
+/** The open_ids of every admin once (for messages to all admins). */
+export async function adminOpenIds(db: AdminReader, config: Pick<Config, 'ADMIN_OPEN_IDS'>): Promise<string[]> {
+  return (await listAdmins(db, config)).map((a) => a.openId);
+}
