@@ -1,0 +1,142 @@
+/**
+ * What each command's arguments are, and the parser that reads them (one entry per command in the catalog).
+ * To add a command: its catalog entry, its `ParsedCommand` member here, its parser in `PARSERS`, and its runner.
+ */
+import type { I18nText } from '../../../cards/kit.js';
+import {
+  KIND_NAMES,
+  NOTIFICATION_KINDS,
+  ROUTE_KINDS,
+  type NotificationKind,
+  type RouteKind,
+} from '../../domain/notifications.js';
+import { BINDABLE_SOURCES, SOURCE_ALIASES, type BindableSource } from '../../domain/sources.js';
+import type { CommandName } from '../catalog.js';
+import { ArgProblem, choice, type Args, type BindTarget, type UserRef } from './args.js';
+
+export type ParsedCommand =
+  | { name: 'help' }
+  | { name: 'progress' }
+  | { name: 'mute'; kind: NotificationKind }
+  | { name: 'unmute'; kind: NotificationKind }
+  | { name: 'lang'; lang: 'zh' | 'en' }
+  | { name: 'bind'; source: BindableSource; externalUserId: string; target: BindTarget }
+  | { name: 'unbind'; source: BindableSource; externalUserId: string }
+  | { name: 'bindings'; source: BindableSource | null }
+  | { name: 'manager'; learner: UserRef; manager: UserRef | null }
+  | {
+      name: 'route';
+      kind: RouteKind;
+      on: boolean;
+      /** For tickets: only this helpdesk's tickets (null: all). */ helpdesk: string | null;
+    }
+  | { name: 'notify'; kind: NotificationKind; on: boolean }
+  | { name: 'settings' }
+  | { name: 'admin'; action: 'add' | 'remove'; user: UserRef }
+  | { name: 'admins' }
+  | { name: 'status' }
+  | { name: 'unresolved' }
+  | { name: 'retry' }
+  | { name: 'whoami' }
+  | { name: 'doctor' };
+
+const kindWords = (kind: NotificationKind) => [
+  kind,
+  KIND_NAMES[kind].singular,
+  KIND_NAMES[kind].zh,
+  ...(KIND_NAMES[kind].extra ?? []),
+];
+const kindChoice = <K extends NotificationKind>(kinds: readonly K[]) =>
+  choice<K>(
+    { zh: '通知类型', en: 'notification kind' },
+    { zh: kinds.map((k) => KIND_NAMES[k].zh).join('、'), en: kinds.join(', ') },
+    kinds.map((k): [K, string[]] => [k, kindWords(k)]),
+  );
+
+const KIND = kindChoice(NOTIFICATION_KINDS);
+const ROUTE_KIND = kindChoice(ROUTE_KINDS);
+const SOURCE = choice<BindableSource>(
+  { zh: '来源', en: 'source' },
+  { zh: 'alm、轻速云', en: 'alm, qingsuyun' },
+  BINDABLE_SOURCES.map((s) => [s, [s, ...SOURCE_ALIASES[s]]]),
+);
+const ON_OFF = choice({ zh: '开/关', en: 'on or off' }, { zh: '开、关', en: 'on, off' }, [
+  [true, ['on', '开', '开启']],
+  [false, ['off', '关', '关闭']],
+]);
+const HERE_OFF = choice({ zh: '这里/关闭', en: 'here or off' }, { zh: '这里、关闭', en: 'here, off' }, [
+  [true, ['here', '这里']],
+  [false, ['off', '关闭']],
+]);
+const LANG = choice<'zh' | 'en'>({ zh: '语言', en: 'language' }, { zh: 'zh、en', en: 'zh, en' }, [
+  ['zh', ['zh', '中文']],
+  ['en', ['en', '英文']],
+]);
+const ACTION = choice<'add' | 'remove'>({ zh: '操作', en: 'action' }, { zh: '添加、移除', en: 'add, remove' }, [
+  ['add', ['add', '添加']],
+  ['remove', ['remove', '移除', '删除']],
+]);
+const CLEAR = new Set(['clear', '清除']);
+const LEARNER: I18nText = { zh: '学员', en: 'learner' };
+const MANAGER: I18nText = { zh: '经理（@用户、open_id 或「清除」）', en: 'manager (@user, open_id or "clear")' };
+const USER: I18nText = { zh: '用户', en: 'user' };
+
+type Parsers = { [K in CommandName]: (a: Args) => Extract<ParsedCommand, { name: K }> };
+
+/** Reads each command's arguments; `a.end()` refuses extra ones. */
+export const PARSERS: Parsers = {
+  help: (a) => (a.end(), { name: 'help' }),
+  progress: (a) => (a.end(), { name: 'progress' }),
+  mute: (a) => done(a, { name: 'mute', kind: a.oneOf(KIND) }),
+  unmute: (a) => done(a, { name: 'unmute', kind: a.oneOf(KIND) }),
+  lang: (a) => done(a, { name: 'lang', lang: a.oneOf(LANG) }),
+  bind: (a) =>
+    done(a, { name: 'bind', source: a.oneOf(SOURCE), externalUserId: a.externalUserId(), target: a.bindTarget() }),
+  unbind: (a) => done(a, { name: 'unbind', source: a.oneOf(SOURCE), externalUserId: a.externalUserId() }),
+  bindings: (a) => {
+    const tok = a.maybe();
+    return done(a, { name: 'bindings', source: tok === undefined ? null : a.oneOf(SOURCE, tok) });
+  },
+  manager: (a) => {
+    const learner = a.user(LEARNER);
+    const tok = a.next(MANAGER);
+    const manager = CLEAR.has(tok.toLowerCase()) ? null : a.user(MANAGER, tok);
+    if (manager?.openId === learner.openId)
+      throw new ArgProblem({ zh: '学员不能是自己的经理', en: 'A learner cannot be their own manager' });
+    return done(a, { name: 'manager', learner, manager });
+  },
+  route: (a) => {
+    const tok = a.next(ROUTE_KIND.label);
+    if (KIND.words.get(tok.toLowerCase()) === 'checkins') {
+      throw new ArgProblem({
+        zh: '打卡通知只发给本人，不能发到群里',
+        en: 'Check-ins go to each person only and cannot be routed to a chat',
+      });
+    }
+    const kind = a.oneOf(ROUTE_KIND, tok);
+    const on = a.oneOf(HERE_OFF);
+    const scope = kind === 'tickets' && on ? a.maybe() : undefined;
+    if (scope !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(scope)) {
+      throw new ArgProblem({
+        zh: '服务台 ID 只能包含字母、数字、_ 和 -',
+        en: 'A helpdesk id has only letters, digits, _ and -',
+      });
+    }
+    return done(a, { name: 'route', kind, on, helpdesk: scope ?? null });
+  },
+  notify: (a) => done(a, { name: 'notify', kind: a.oneOf(KIND), on: a.oneOf(ON_OFF) }),
+  settings: (a) => (a.end(), { name: 'settings' }),
+  admin: (a) => done(a, { name: 'admin', action: a.oneOf(ACTION), user: a.user(USER) }),
+  admins: (a) => (a.end(), { name: 'admins' }),
+  status: (a) => (a.end(), { name: 'status' }),
+  unresolved: (a) => (a.end(), { name: 'unresolved' }),
+  retry: (a) => (a.end(), { name: 'retry' }),
+  whoami: (a) => (a.end(), { name: 'whoami' }),
+  doctor: (a) => (a.end(), { name: 'doctor' }),
+};
+
+/** Checks nothing is left over, then returns the command (its fields were read in order). */
+function done<T>(a: Args, command: T): T {
+  a.end();
+  return command;
+}
