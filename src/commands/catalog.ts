@@ -96,6 +96,26 @@ export const COMMANDS = [
     description: t('设置或清除学员的经理', "Set or clear a learner's manager"),
   },
   {
+    name: 'course',
+    zh: '课程',
+    adminOnly: true,
+    usage: t('课程 名称 <课程 ID> <名称>', 'course name <course id> <name>'),
+    description: t(
+      '为只带 ID 的课程（如飞书学习）设置卡片上显示的名称',
+      'Name a course whose events carry only its id (e.g. Feishu eLearning) on cards',
+    ),
+  },
+  {
+    name: 'due',
+    zh: '截止',
+    adminOnly: true,
+    usage: t('截止 <课程 ID> <YYYY-MM-DD|关闭>', 'due <course id> <YYYY-MM-DD|off>'),
+    description: t(
+      '为课程的所有学员设置或取消截止日期（截止前会提醒）',
+      'Set or clear a due date for every learner of a course (reminders come before it)',
+    ),
+  },
+  {
     name: 'route',
     zh: '路由',
     adminOnly: true,

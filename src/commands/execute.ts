@@ -11,6 +11,7 @@ import type { CommandContext } from './context.js';
 import type { ParseResult, ParsedCommand } from './parse.js';
 import { runAdmin, runAdmins } from './run/admins.js';
 import { runBind, runBindings, runUnbind } from './run/bindings.js';
+import { runCourse, runDue } from './run/courses.js';
 import { runHelp, runLang, runMute } from './run/learner.js';
 import { runManager } from './run/manager.js';
 import { runProgress } from './run/progress.js';
@@ -42,6 +43,8 @@ const RUNNERS: Runners = {
   bind: runBind,
   unbind: runUnbind,
   bindings: runBindings,
+  course: runCourse,
+  due: runDue,
   manager: runManager,
   route: runRoute,
   notify: runNotify,

@@ -6,6 +6,7 @@
 import { AlmBudgetExhausted } from '../alm/api.js';
 import { RetryLater } from '../domain/errors.js';
 import type { LearnerRef } from '../domain/learner.js';
+import { courseIdsOf, courseName } from '../learning/courses.js';
 import { learningDrafts, type Audience } from '../learning/drafts.js';
 import type { ItemType, RecordState, Reduction } from '../learning/record-state.js';
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
@@ -34,6 +35,9 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
       const { id, prev } = await lockRecord(tx, key, work.itemType);
       const { next, cards, note } = work.reduce(prev);
       if (itemName) next.itemName = itemName;
+      // Sources whose events carry only ids (Feishu eLearning): the name an admin gave the course.
+      if (!next.itemName)
+        next.itemName = await courseName(tx, courseIdsOf({ itemKey: work.itemKey, itemId: next.itemId }));
       if (note) ctx.log.info({ itemKey: work.itemKey, note }, 'learning event noted');
       await saveRecord(tx, id, next);
       if (cards.length === 0) return [];

@@ -2,7 +2,8 @@
  * What each command's arguments are, and the parser that reads them (one entry per command in the catalog).
  * To add a command: its catalog entry, its `ParsedCommand` member here, its parser in `PARSERS`, and its runner.
  */
-import type { I18nText } from '../../../cards/kit.js';
+import { clip, type I18nText } from '../../../cards/kit.js';
+import { isCalendarDate, MAX_COURSE_NAME } from '../../learning/courses.js';
 import {
   KIND_NAMES,
   NOTIFICATION_KINDS,
@@ -17,6 +18,8 @@ import { ArgProblem, choice, type Args, type BindTarget, type UserRef } from './
 export type ParsedCommand =
   | { name: 'help' }
   | { name: 'progress' }
+  | { name: 'course'; courseId: string; courseName: string }
+  | { name: 'due'; courseId: string; dueOn: string | null }
   | { name: 'mute'; kind: NotificationKind }
   | { name: 'unmute'; kind: NotificationKind }
   | { name: 'lang'; lang: 'zh' | 'en' }
@@ -77,6 +80,23 @@ const ACTION = choice<'add' | 'remove'>({ zh: '操作', en: 'action' }, { zh: '�
   ['remove', ['remove', '移除', '删除']],
 ]);
 const CLEAR = new Set(['clear', '清除']);
+const OFF = new Set(['off', '关闭', '关', '清除', 'clear']);
+const COURSE_FIELD = choice<'name'>({ zh: '课程设置项', en: 'course setting' }, { zh: '名称', en: 'name' }, [
+  ['name', ['name', '名称']],
+]);
+const COURSE_ID: I18nText = { zh: '课程 ID', en: 'course id' };
+const DUE_DATE: I18nText = { zh: '截止日期（YYYY-MM-DD 或「关闭」）', en: 'due date (YYYY-MM-DD or "off")' };
+
+/** A course id as a source writes it: letters, digits and `:_.-`, at most 128 characters. */
+function courseIdArg(a: Args): string {
+  const tok = a.next(COURSE_ID);
+  if (!/^[A-Za-z0-9:_.-]{1,128}$/.test(tok))
+    throw new ArgProblem({
+      zh: `「${clip(tok, 32)}」不是有效的课程 ID`,
+      en: `"${clip(tok, 32)}" is not a valid course id`,
+    });
+  return tok;
+}
 const LEARNER: I18nText = { zh: '学员', en: 'learner' };
 const MANAGER: I18nText = { zh: '经理（@用户、open_id 或「清除」）', en: 'manager (@user, open_id or "clear")' };
 const USER: I18nText = { zh: '用户', en: 'user' };
@@ -87,6 +107,31 @@ type Parsers = { [K in CommandName]: (a: Args) => Extract<ParsedCommand, { name:
 export const PARSERS: Parsers = {
   help: (a) => (a.end(), { name: 'help' }),
   progress: (a) => (a.end(), { name: 'progress' }),
+  course: (a) => {
+    a.oneOf(COURSE_FIELD);
+    const courseId = courseIdArg(a);
+    const words: string[] = [];
+    for (let tok = a.maybe(); tok !== undefined; tok = a.maybe()) words.push(tok);
+    const courseName = words.join(' ');
+    if (courseName === '') throw new ArgProblem({ zh: '缺少课程名称', en: 'Missing course name' });
+    if (Array.from(courseName).length > MAX_COURSE_NAME)
+      throw new ArgProblem({
+        zh: `课程名称最多 ${MAX_COURSE_NAME} 个字`,
+        en: `A course name has at most ${MAX_COURSE_NAME} characters`,
+      });
+    return { name: 'course', courseId, courseName };
+  },
+  due: (a) => {
+    const courseId = courseIdArg(a);
+    const tok = a.next(DUE_DATE);
+    if (OFF.has(tok.toLowerCase())) return done(a, { name: 'due', courseId, dueOn: null });
+    if (!isCalendarDate(tok))
+      throw new ArgProblem({
+        zh: `「${clip(tok, 32)}」不是有效的日期，请写成 YYYY-MM-DD，或写「关闭」取消`,
+        en: `"${clip(tok, 32)}" is not a valid date: write YYYY-MM-DD, or "off" to clear it`,
+      });
+    return done(a, { name: 'due', courseId, dueOn: tok });
+  },
   mute: (a) => done(a, { name: 'mute', kind: a.oneOf(KIND) }),
   unmute: (a) => done(a, { name: 'unmute', kind: a.oneOf(KIND) }),
   lang: (a) => done(a, { name: 'lang', lang: a.oneOf(LANG) }),
@@ -111,6 +156,12 @@ export const PARSERS: Parsers = {
       throw new ArgProblem({
         zh: '打卡通知只发给本人，不能发到群里',
         en: 'Check-ins go to each person only and cannot be routed to a chat',
+      });
+    }
+    if (KIND.words.get(tok.toLowerCase()) === 'reminders') {
+      throw new ArgProblem({
+        zh: '学习提醒只发给本人，不能发到群里',
+        en: 'Reminders go to each learner only and cannot be routed to a chat',
       });
     }
     const kind = a.oneOf(ROUTE_KIND, tok);
