@@ -1,6 +1,5 @@
 import {
   card,
-  clip,
   durationText,
   fieldLines,
   formatNumber,

@@ -303,3 +303,19 @@ export function checkWork(work: WorkState): CheckResult[] {
   }
   return results;
 }
+
+/** Feishu eLearning courses seen in events without a name (their events carry only ids). */
+export function checkCourseNames(unnamed: readonly { courseId: string; learners: number }[]): CheckResult {
+  const name = 'Course names';
+  if (unnamed.length === 0) return ok(name, 'every Feishu eLearning course seen has a name.');
+  const shown = unnamed
+    .slice(0, 10)
+    .map((c) => `${c.courseId} (${c.learners} ${c.learners === 1 ? 'learner' : 'learners'})`);
+  const more = unnamed.length > 10 ? `, and ${unnamed.length - 10} more` : '';
+  return warn(
+    name,
+    `${unnamed.length} Feishu eLearning ${unnamed.length === 1 ? 'course has' : 'courses have'} no name: ` +
+      `${shown.join(', ')}${more}. Cards call ${unnamed.length === 1 ? 'it' : 'each'} "a course in Feishu eLearning".`,
+    'Send "course name <course id> <name>" for each, with the name shown in Feishu eLearning.',
+  );
+}

@@ -2,12 +2,14 @@
 import { almApiConfigured, type Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { ALM_BUDGET, budgetLeft } from '../alm/budget.js';
+import { unnamedCourses } from '../learning/courses.js';
 import { readQueueDepths } from '../metrics/depths.js';
 import { migrationNames, missingMigrations } from '../metrics/readiness.js';
 import { SCOPES } from '../feishu/scopes.js';
 import {
   checkAlm,
   checkBotInfo,
+  checkCourseNames,
   checkDatabase,
   checkEvents,
   checkFeishuConfigured,
@@ -83,6 +85,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   results.push(...checkAlm(config, await almState(deps, newest(lastOf('alm')))));
   results.push(checkQingsuyun(config, newest(lastOf('qingsuyun'))));
   results.push(...checkWork(await readWork(db)));
+  results.push(checkCourseNames(await unnamedCourses(db, 21)));
   return report(results);
 }
 
