@@ -24,6 +24,12 @@ import { Waker } from './util/sleep.js';
 import { BotMetrics } from './metrics/metrics.js';
 import { countFailedForGood, instrumentSender, observeInbox, observeLimiter } from './metrics/instrument.js';
 import { almBudgetReader } from './metrics/sources.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { JobRunner } from './jobs/runner.js';
+import { defaultJobKinds } from './jobs/kinds.js';
+import type { JobKinds } from './jobs/types.js';
+import { releaseAllJobs } from './jobs/store.js';
+import { windowPolicy } from './config.js';
 
 export interface Bot {
   url: string;
@@ -34,6 +40,10 @@ export interface Bot {
   waiting: WaitingResolver;
   services: Services;
   dispatcher: OutboxDispatcher | undefined;
+  /** Runs scheduled jobs when they come due on `clock`. */
+  jobs: JobRunner;
+  /** Business time, as every part of this bot reads it. */
+  clock: Clock;
   /** This instance's Prometheus metrics (GET /metrics). */
   metrics: BotMetrics;
   /** Stops intake, finishes the work in hand, closes the database. */
@@ -48,6 +58,10 @@ export interface StartOptions {
   handlers?: HandlerRegistry;
   /** Start the background worker and dispatcher (default true). */
   background?: boolean;
+  /** Business time (default: the system clock); tests and the sandbox pass a settable one. */
+  clock?: Clock;
+  /** The kinds of scheduled jobs (default: the bot's own, see src/jobs/kinds.ts). */
+  jobKinds?: (services: Services) => JobKinds;
   /** More HTTP routes served beside the webhooks (the sandbox console). */
   extraRoutes?: AppDeps['extraRoutes'];
 }
@@ -63,7 +77,8 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
   // The graph is built by passing each part what it wakes at construction. The wakers come first, so the order
   // in which the parts are built does not matter: new events wake the worker, processed events, released waiting
   // notifications and card clicks wake the dispatcher, a binding wakes the waiting resolver.
-  const wakers = { inbox: new Waker(), outbox: new Waker(), waiting: new Waker() };
+  const wakers = { inbox: new Waker(), outbox: new Waker(), waiting: new Waker(), jobs: new Waker() };
+  const clock = opts.clock ?? systemClock;
   const wakeOutbox = () => wakers.outbox.wake();
   // On the embedded database, writes of at most 25 events with up to 4 in flight keep its thread busy while this one
   // reads the next requests (one large batch would leave each thread waiting for the other in turn).
@@ -78,6 +93,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     log,
     feishu,
     wakeWaiting: () => wakers.waiting.wake(),
+    clock,
   });
   // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for.
   // While events keep arriving, the worker waits up to 100 ms for a 50 ms lull, then works for a 20 ms slice:
@@ -122,6 +138,17 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
         waker: wakers.outbox,
       })
     : undefined;
+  const jobs = new JobRunner({
+    db: database.prisma,
+    clock,
+    kinds: opts.jobKinds ? opts.jobKinds(services) : defaultJobKinds({ config, services }),
+    log,
+    policy: windowPolicy(config),
+    dailyCap: config.REMINDER_DAILY_CAP,
+    pollMs: config.SCHEDULER_POLL_MS,
+    waker: wakers.jobs,
+    onQueued: wakeOutbox,
+  });
   const cardActions = new CardActions({ db: database.prisma, config, log, services, onQueued: wakeOutbox });
 
   let accepting = true;
@@ -173,6 +200,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     worker.start();
     dispatcher?.start();
     waiting.start();
+    jobs.start();
   }
 
   let stopping: Promise<void> | undefined;
@@ -185,6 +213,8 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     waiting,
     services,
     dispatcher,
+    jobs,
+    clock,
     metrics,
     stop() {
       stopping ??= (async () => {
@@ -196,6 +226,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
         });
         await waiting.stop();
         await worker.stop();
+        await jobs.stop();
         await dispatcher?.stop();
         await database.close();
       })();
@@ -212,5 +243,8 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
 async function releaseLeases(database: Database, log: Logger): Promise<void> {
   const events = await releaseAllEvents(database.prisma);
   const notifications = await releaseAllNotifications(database.prisma);
-  if (events || notifications) log.warn({ events, notifications }, 'resuming work interrupted by the previous run');
+  const jobs = await releaseAllJobs(database.prisma);
+  if (events || notifications || jobs) {
+    log.warn({ events, notifications, jobs }, 'resuming work interrupted by the previous run');
+  }
 }

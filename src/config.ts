@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isTimeOfDay, type WindowPolicy } from './domain/calendar.js';
 
 const optionalString = z
   .string()
@@ -48,6 +49,18 @@ const schema = z.object({
     .default('Asia/Shanghai')
     .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
   IDENTITY_RETRY_MINUTES: int(30, 1),
+  SEND_WINDOW_START: z.string().default('09:00').refine(isTimeOfDay, 'must be a time of day such as 09:00'),
+  SEND_WINDOW_END: z.string().default('18:00').refine(isTimeOfDay, 'must be a time of day such as 18:00'),
+  WORKING_WEEKDAYS: z
+    .string()
+    .default('1,2,3,4,5')
+    .transform((v) => [...new Set(v.split(',').map((s) => Number(s.trim())))])
+    .refine((days) => days.length > 0 && days.every((d) => Number.isInteger(d) && d >= 1 && d <= 7), {
+      message: 'must list ISO weekdays 1 (Monday) to 7 (Sunday), e.g. 1,2,3,4,5',
+    }),
+  HOLIDAYS: z.enum(['cn', 'none']).default('cn'),
+  REMINDER_DAILY_CAP: int(2, 0),
+  SCHEDULER_POLL_MS: int(5000, 10),
   ALM_WEBHOOK_USER: optionalString,
   ALM_WEBHOOK_PASSWORD: optionalString,
   ALM_CLIENT_ID: optionalString,
@@ -83,13 +96,27 @@ export type Config = z.infer<typeof schema> & { dataDir: string };
 
 /** Reads the settings from the environment (see .env.example). Throws a readable error on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // TIMEZONE is the tenant's zone under its common name; DEFAULT_TIME_ZONE wins when both are set.
+  const parsed = schema.safeParse(
+    env.TIMEZONE && !env.DEFAULT_TIME_ZONE ? { ...env, DEFAULT_TIME_ZONE: env.TIMEZONE } : env,
+  );
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const dir = parsed.data.DATA_DIR;
   return { ...parsed.data, dataDir: dir.startsWith('memory://') ? dir : resolve(dir) };
+}
+
+/** The send window of messages the bot sends on its own (reminders, digests, escalations). */
+export function windowPolicy(config: Config): WindowPolicy {
+  return {
+    zone: config.DEFAULT_TIME_ZONE,
+    start: config.SEND_WINDOW_START,
+    end: config.SEND_WINDOW_END,
+    weekdays: config.WORKING_WEEKDAYS,
+    holidays: config.HOLIDAYS,
+  };
 }
 
 /** What is missing, in words an operator can act on. Empty when the bot is fully configured. */

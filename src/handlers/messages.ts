@@ -73,6 +73,7 @@ export const messageHandlers = handles('feishu', 'im.message.receive_v1', Messag
       requestId: ctx.event.id,
       chat: { chatId: message.chat_id, chatType },
       wakeWaiting: () => ctx.services.wakeWaiting(),
+      now: () => ctx.services.clock.now(),
       log: ctx.log,
     },
     parsed,

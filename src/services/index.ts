@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import { almApiConfigured } from '../config.js';
 import type { Db } from '../db/index.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import type { FeishuClient } from '../feishu/client.js';
 import type { Logger } from '../logger.js';
 import { AlmApi } from '../alm/api.js';
@@ -11,6 +12,8 @@ import { FeishuDirectory } from '../identity/directory.js';
 import { IdentityResolver } from '../identity/resolver.js';
 
 export interface Services {
+  /** Business time: due dates, send windows, "3 days left" (a settable clock in tests and the sandbox). */
+  clock: Clock;
   directory: FeishuDirectory;
   resolver: IdentityResolver;
   alm: AlmApi | undefined;
@@ -30,6 +33,8 @@ export function createServices(deps: {
   fetch?: typeof fetch;
   /** Wakes the waiting resolver; without it (tests without background work) a binding wakes nothing. */
   wakeWaiting?: () => void;
+  /** Business time (default: the system clock). */
+  clock?: Clock;
 }): Services {
   const { db, config, log, feishu } = deps;
   const directory = new FeishuDirectory(db, feishu);
@@ -46,6 +51,7 @@ export function createServices(deps: {
     : undefined;
   const resolver = new IdentityResolver({ db, directory, alm: alm && { getUser: (id) => alm.getUser(id) }, config });
   return {
+    clock: deps.clock ?? systemClock,
     directory,
     resolver,
     alm,

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { startBot, type Bot } from '../../src/bot.js';
+import { startBot, type Bot, type StartOptions } from '../../src/bot.js';
 import type { Database } from '../../src/db/index.js';
 import { FeishuEmulator } from '../../src/emulator/feishu/index.js';
 import type { FeishuEmulatorOptions } from '../../src/emulator/feishu/index.js';
@@ -35,6 +35,10 @@ export interface HarnessOptions {
   background?: boolean;
   /** A directory for the embedded database, so it survives restarts (default in memory). */
   dataDir?: string;
+  /** Business time (default: the system clock). */
+  clock?: StartOptions['clock'];
+  /** The kinds of scheduled jobs (default: the bot's own). */
+  jobKinds?: StartOptions['jobKinds'];
 }
 
 export interface Harness {
@@ -76,7 +80,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   let env = { ...feishuEnv, ...opts.env };
   let db = await testDb.open();
   let config = testConfig(env);
-  let bot = await startBot({ config, log, database: db, background: opts.background });
+  let bot = await startBot({
+    config,
+    log,
+    database: db,
+    background: opts.background,
+    clock: opts.clock,
+    jobKinds: opts.jobKinds,
+  });
 
   const h: Harness = {
     bot,
@@ -94,7 +105,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         ? testDb.open()
         : Promise.reject(new Error('an in-memory database cannot survive a restart; pass a dataDir')));
       config = testConfig(env);
-      bot = await startBot({ config, log, database: db, background: opts.background });
+      bot = await startBot({
+        config,
+        log,
+        database: db,
+        background: opts.background,
+        clock: opts.clock,
+        jobKinds: opts.jobKinds,
+      });
       Object.assign(h, { bot, db, config, eventUrl: `${bot.url}/webhook/event` });
     },
     async stop() {

@@ -1,0 +1,12 @@
+/**
+ * The kinds of scheduled jobs the bot runs. A feature that schedules work (reminders, digests, escalations) adds
+ * its kinds here; the runner knows them only through this registry.
+ */
+import type { Config } from '../config.js';
+import type { Services } from '../services/index.js';
+import { JobKinds } from './types.js';
+
+export function defaultJobKinds(deps: { config: Config; services: Services }): JobKinds {
+  void deps;
+  return new JobKinds([]);
+}
