@@ -1,6 +1,5 @@
 import {
   card,
-  clip,
   durationText,
   fieldLines,
   formatNumber,
@@ -12,6 +11,9 @@ import {
   type HeaderTemplate,
   type I18nText,
 } from './kit.js';
+import { itemIdNote, itemPhrase, itemSummary, type ItemNaming } from './item.js';
+
+export type { ItemNaming } from './item.js';
 
 /** Learning items a learner can complete or be enrolled in. */
 type LearningItemType = 'course' | 'learningProgram' | 'certification';
@@ -50,20 +52,38 @@ export function sourceNote(sourceLabel: SourceLabel): Element {
 function learningCard(
   title: I18nText,
   template: HeaderTemplate,
-  itemName: string,
+  item: ItemNaming | string,
   body: I18nText,
   rows: Row[],
   sourceLabel: SourceLabel,
+  itemType: I18nText = t('课程', 'course'),
 ) {
+  const naming: ItemNaming = typeof item === 'string' ? { name: item } : item;
   const elements: Element[] = [markdown(body, 'message')];
   if (rows.length > 0) elements.push(fieldLines(rows, 'details'));
+  const idNote = itemIdNote(naming, itemType);
+  if (idNote) elements.push(idNote);
   elements.push(sourceNote(sourceLabel));
-  const name = clip(itemName.replace(/\s+/g, ' '), 60);
-  return card({ title, template, summary: t(`${title.zh}：${name}`, `${title.en}: ${name}`), elements });
+  const name = itemSummary(naming, itemType);
+  return card({ title, template, summary: t(`${title.zh}：${name.zh}`, `${title.en}: ${name.en}`), elements });
 }
 
-interface CompletionCardInput {
-  itemName: string;
+/** The item of a card input: its name (null when unknown), its id and its platform. */
+const naming = (input: { itemName: string | null; itemId?: string | null; place?: I18nText }): ItemNaming => ({
+  name: input.itemName,
+  id: input.itemId ?? null,
+  ...(input.place ? { place: input.place } : {}),
+});
+
+/** An item's name (null when none is known: the card then says where it is and shows `itemId` small). */
+interface NamedItemInput {
+  itemName: string | null;
+  itemId?: string | null;
+  /** The platform in words, for an item without a name. */
+  place?: I18nText;
+}
+
+export interface CompletionCardInput extends NamedItemInput {
   itemType: LearningItemType;
   outcome: 'passed' | 'failed' | 'completed';
   completedAt?: Date;
@@ -97,21 +117,18 @@ const COMPLETION_TITLES: Record<LearningItemType, { done: I18nText; failed: I18n
 /** A learner's course, learning path or certification result: passed, not passed, or completed. */
 export function completionCard(input: CompletionCardInput): Record<string, unknown> {
   const { itemType, outcome } = input;
-  const name = userText(input.itemName);
   const type = itemTypeName(itemType);
+  const item = itemPhrase(naming(input), type);
   const titles = COMPLETION_TITLES[itemType];
   let title = titles.done;
   if (outcome === 'failed') title = titles.failed;
   else if (itemType === 'course' && outcome === 'completed') title = t('课程已完成', 'Course completed');
   const body =
     outcome === 'failed'
-      ? t(
-          `很遗憾，你未通过${type.zh} **${name}**，可以再试一次。`,
-          `You did not pass the ${type.en} **${name}**. You can try again.`,
-        )
+      ? t(`很遗憾，你未通过${item.zh}，可以再试一次。`, `You did not pass ${item.en}. You can try again.`)
       : outcome === 'passed'
-        ? t(`🎉 恭喜你通过了${type.zh} **${name}**！`, `🎉 Congratulations, you passed the ${type.en} **${name}**!`)
-        : t(`🎉 恭喜你完成了${type.zh} **${name}**！`, `🎉 Congratulations, you completed the ${type.en} **${name}**!`);
+        ? t(`🎉 恭喜你通过了${item.zh}！`, `🎉 Congratulations, you passed ${item.en}!`)
+        : t(`🎉 恭喜你完成了${item.zh}！`, `🎉 Congratulations, you completed ${item.en}!`);
   const rows: Row[] = [];
   if (input.score != null)
     rows.push([
@@ -123,10 +140,11 @@ export function completionCard(input: CompletionCardInput): Record<string, unkno
   return learningCard(
     title,
     outcome === 'failed' ? 'orange' : titles.doneTemplate,
-    input.itemName,
+    naming(input),
     body,
     rows,
     input.sourceLabel,
+    type,
   );
 }
 
@@ -181,8 +199,7 @@ export function examResultCard(input: ExamResultCardInput): Record<string, unkno
   );
 }
 
-interface EnrolledCardInput {
-  itemName: string;
+export interface EnrolledCardInput extends NamedItemInput {
   itemType: LearningItemType;
   enrolledBy: 'self' | 'admin';
   enrolledAt?: Date;
@@ -192,21 +209,17 @@ interface EnrolledCardInput {
 
 /** Tells a learner they are enrolled, by themselves or by an admin/manager. */
 export function enrolledCard(input: EnrolledCardInput): Record<string, unknown> {
-  const name = userText(input.itemName);
   const type = itemTypeName(input.itemType);
+  const item = itemPhrase(naming(input), type);
   const body =
     input.enrolledBy === 'self'
-      ? t(`你已报名${type.zh} **${name}**。`, `You enrolled in the ${type.en} **${name}**.`)
-      : t(
-          `管理员或你的经理为你报名了${type.zh} **${name}**。`,
-          `An admin or your manager enrolled you in the ${type.en} **${name}**.`,
-        );
+      ? t(`你已报名${item.zh}。`, `You enrolled in ${item.en}.`)
+      : t(`管理员或你的经理为你报名了${item.zh}。`, `An admin or your manager enrolled you in ${item.en}.`);
   const rows: Row[] = input.enrolledAt ? [[t('报名时间', 'Enrolled'), timeText(input.enrolledAt, input.timeZone)]] : [];
-  return learningCard(t('报名成功', 'Enrolled'), 'blue', input.itemName, body, rows, input.sourceLabel);
+  return learningCard(t('报名成功', 'Enrolled'), 'blue', naming(input), body, rows, input.sourceLabel, type);
 }
 
-interface UnenrolledCardInput {
-  itemName: string;
+export interface UnenrolledCardInput extends NamedItemInput {
   itemType: LearningItemType;
   by: 'self' | 'admin';
   sourceLabel: SourceLabel;
@@ -215,16 +228,13 @@ interface UnenrolledCardInput {
 
 /** Tells a learner they left an item, or were removed from it by an admin/manager. */
 export function unenrolledCard(input: UnenrolledCardInput): Record<string, unknown> {
-  const name = userText(input.itemName);
   const type = itemTypeName(input.itemType);
+  const item = itemPhrase(naming(input), type);
   const body =
     input.by === 'self'
-      ? t(`你已退出${type.zh} **${name}**。`, `You left the ${type.en} **${name}**.`)
-      : t(
-          `管理员或你的经理已将你从${type.zh} **${name}** 中移除。`,
-          `An admin or your manager removed you from the ${type.en} **${name}**.`,
-        );
-  return learningCard(t('已退出学习', 'Unenrolled'), 'grey', input.itemName, body, [], input.sourceLabel);
+      ? t(`你已退出${item.zh}。`, `You left ${item.en}.`)
+      : t(`管理员或你的经理已将你从${item.zh} 中移除。`, `An admin or your manager removed you from ${item.en}.`);
+  return learningCard(t('已退出学习', 'Unenrolled'), 'grey', naming(input), body, [], input.sourceLabel, type);
 }
 
 interface CheckinCardInput {

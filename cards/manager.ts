@@ -12,6 +12,7 @@ import {
   type HeaderTemplate,
   type I18nText,
 } from './kit.js';
+import { itemIdNote, itemPhrase, type ItemNaming } from './item.js';
 import { itemTypeName, scoreText, sourceNote, type SourceLabel } from './learning.js';
 
 /** The callback value of the "Send congratulations" button. */
@@ -25,7 +26,10 @@ interface CongratulateValue {
 
 interface ManagerNoticeCardInput {
   learnerName: string;
-  itemName: string;
+  /** Null when no name is known: the card says where the item is and shows `itemId` small. */
+  itemName: string | null;
+  itemId?: string | null;
+  place?: I18nText;
   itemType: 'course' | 'learningProgram' | 'certification' | 'exam';
   outcome: 'passed' | 'failed' | 'completed' | 'awaiting_grading';
   score?: number | null;
@@ -48,8 +52,13 @@ const OUTCOMES: Record<ManagerNoticeCardInput['outcome'], { title: I18nText; tem
 /** Tells a manager about a report's completion or exam result, with an optional one-click congratulation. */
 export function managerNoticeCard(input: ManagerNoticeCardInput): Record<string, unknown> {
   const learner = userText(input.learnerName, 60);
-  const item = userText(input.itemName);
   const type = itemTypeName(input.itemType);
+  const naming: ItemNaming = {
+    name: input.itemName,
+    id: input.itemId ?? null,
+    ...(input.place && { place: input.place }),
+  };
+  const item = itemPhrase(naming, type);
   const { title, template } = OUTCOMES[input.outcome];
   const verbs: Record<ManagerNoticeCardInput['outcome'], I18nText> = {
     passed: t('通过了', 'passed'),
@@ -59,8 +68,8 @@ export function managerNoticeCard(input: ManagerNoticeCardInput): Record<string,
   };
   const verb = verbs[input.outcome];
   const body = t(
-    `**${learner}** ${verb.zh}${type.zh} **${item}**${input.outcome === 'awaiting_grading' ? '，正在等待阅卷' : ''}。`,
-    `**${learner}** ${verb.en} the ${type.en} **${item}**` +
+    `**${learner}** ${verb.zh}${item.zh}${input.outcome === 'awaiting_grading' ? '，正在等待阅卷' : ''}。`,
+    `**${learner}** ${verb.en} ${item.en}` +
       `${input.outcome === 'awaiting_grading' ? ', which is awaiting grading' : ''}.`,
   );
 
@@ -95,6 +104,8 @@ export function managerNoticeCard(input: ManagerNoticeCardInput): Record<string,
       });
     }
   }
+  const idNote = itemIdNote(naming, type);
+  if (idNote) elements.push(idNote);
   elements.push(sourceNote(input.sourceLabel));
 
   const who = clip(input.learnerName.replace(/\s+/g, ' '), 30);

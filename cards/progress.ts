@@ -1,10 +1,14 @@
 import { card, cardBytes, markdown, note, t, timeText, userText, type I18nText } from './kit.js';
+import { itemNameText } from './item.js';
 import { itemTypeName, scoreText } from './learning.js';
 
 /** One course, exam, … of the user's, from any source. */
 export interface ProgressItem {
   sourceLabel: string;
-  itemName: string;
+  /** Null when no name is known: the line says where the item is, with its id. */
+  itemName: string | null;
+  itemId?: string | null;
+  place?: I18nText;
   itemType: string;
   /** enrolled | in_progress | passed | failed | completed | awaiting_grading | unenrolled | removed | unknown */
   state: string;
@@ -40,8 +44,11 @@ const MAX_PROGRESS_ITEMS = 40;
 const BYTE_BUDGET = 24 * 1024;
 
 function itemLine(item: ProgressItem, timeZone: string): I18nText {
-  const name = userText(item.itemName, 32);
   const type = itemTypeName(item.itemType);
+  const named = item.itemName !== null && item.itemName !== '';
+  const naming = { name: item.itemName, ...(item.place && { place: item.place }) };
+  const label = itemNameText(naming, type, 32);
+  const id = !named && item.itemId ? userText(item.itemId, 40) : null;
   const state = PROGRESS_STATES[item.state] ?? UNKNOWN_STATE;
   const parts: I18nText[] = [state];
   if (item.state === 'in_progress' && item.progressPercent != null) {
@@ -53,9 +60,10 @@ function itemLine(item: ProgressItem, timeZone: string): I18nText {
     parts.push(item.state === 'awaiting_grading' ? t(`暂定 ${score}`, `provisional ${score}`) : t(score, score));
   }
   if (item.completedAt) parts.push(timeText(item.completedAt, timeZone));
+  const kind = id ? t(`${type.zh} ID ${id}`, `${type.en} id ${id}`) : type;
   return t(
-    `- **${name}**（${type.zh}）· ${parts.map((p) => p.zh).join(' · ')}`,
-    `- **${name}** (${type.en}) · ${parts.map((p) => p.en).join(' · ')}`,
+    `- ${label.zh}（${kind.zh}）· ${parts.map((p) => p.zh).join(' · ')}`,
+    `- ${label.en} (${kind.en}) · ${parts.map((p) => p.en).join(' · ')}`,
   );
 }
 

@@ -7,13 +7,15 @@
  * queued then, and the notice turns into "Sent" by a patch.
  */
 import { t, userText } from '../../cards/kit.js';
+import { itemNameText } from '../../cards/item.js';
+import { itemTypeName } from '../../cards/learning.js';
 import { replyCard, toast } from '../../cards/reply.js';
 import type { Db } from '../db/index.js';
 import { congratulationKey, recordSubject } from '../domain/keys.js';
 import type { LearnerRef } from '../domain/learner.js';
 import type { Source } from '../domain/sources.js';
 import type { IdentityResolver } from '../identity/resolver.js';
-import { managerNotice } from '../learning/drafts.js';
+import { itemNaming, managerNotice } from '../learning/drafts.js';
 import type { RecordState } from '../learning/record-state.js';
 import { toState } from '../learning/store.js';
 import { enqueueDrafts } from '../outbox/enqueue.js';
@@ -134,13 +136,14 @@ async function send(
     }
     const { managerName } = found;
     const name = userText(managerName, 60);
-    const itemName = record.itemName ?? record.itemId ?? '—';
+    const named = itemNaming(record, click.ref.source);
+    const item = itemNameText(
+      { name: named.itemName, id: named.itemId, place: named.place },
+      itemTypeName(record.itemType),
+    );
     const card = replyCard({
       title: t(`来自 ${managerName.slice(0, 30)} 的祝贺`, `Congratulations from ${managerName.slice(0, 30)}`),
-      body: t(
-        `🎉 **${name}** 祝贺你完成了 **${userText(itemName)}**！`,
-        `🎉 **${name}** congratulates you on **${userText(itemName)}**!`,
-      ),
+      body: t(`🎉 **${name}** 祝贺你完成了 ${item.zh}！`, `🎉 **${name}** congratulates you on ${item.en}!`),
       template: 'green',
     });
     await enqueueDrafts(tx, `congratulate:${recordId}:${manager}`, null, [

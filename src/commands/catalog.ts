@@ -40,6 +40,13 @@ export const COMMANDS = [
     description: t('查看你在各平台的课程和考试', 'See your courses and exams across platforms'),
   },
   {
+    name: 'reminders',
+    zh: '提醒',
+    adminOnly: false,
+    usage: t('提醒', 'reminders'),
+    description: t('查看接下来会收到的学习提醒', 'See the learning reminders coming up for you'),
+  },
+  {
     name: 'mute',
     zh: '静音',
     adminOnly: false,
@@ -111,6 +118,39 @@ export const COMMANDS = [
     private: true,
     usage: t('经理 <@学员> <@经理|清除>', 'manager <@learner> <@manager|clear>'),
     description: t('设置或清除学员的经理', "Set or clear a learner's manager"),
+  },
+  {
+    name: 'course',
+    zh: '课程',
+    adminOnly: true,
+    usage: t('课程 名称 <课程 ID> <名称>', 'course name <course id> <name>'),
+    description: t(
+      '为只带 ID 的课程（如飞书学习）设置卡片上显示的名称',
+      'Name a course whose events carry only its id (e.g. Feishu eLearning) on cards',
+    ),
+  },
+  {
+    name: 'due',
+    zh: '截止',
+    adminOnly: true,
+    usage: t('截止 <课程 ID> <YYYY-MM-DD|关闭>', 'due <course id> <YYYY-MM-DD|off>'),
+    description: t(
+      '为课程的所有学员设置或取消截止日期（截止前会提醒）',
+      'Set or clear a due date for every learner of a course (reminders come before it)',
+    ),
+  },
+  {
+    name: 'reminder',
+    zh: '提醒策略',
+    adminOnly: true,
+    usage: t(
+      '提醒策略 <stalled-days|repeat-days|max|self-enrolled|due-days> <值>',
+      'reminder <stalled-days|repeat-days|max|self-enrolled|due-days> <value>',
+    ),
+    description: t(
+      '修改学习提醒的规则（当前规则见「设置」）',
+      'Change when learning reminders are sent (see "settings" for the current rules)',
+    ),
   },
   {
     name: 'route',

@@ -4,13 +4,15 @@
  * is logged (without the message text) and answered with a generic card.
  */
 import { localize } from '../../cards/kit.js';
-import { isLang, type Lang } from '../domain/notifications.js';
-import { isAdmin } from './admins.js';
+import { type Lang } from '../domain/notifications.js';
+import { isAdmin } from '../recipients/admins.js';
+import { preferencesFor } from '../recipients/preferences.js';
 import { commandInfo, isPrivateCommand, type CommandName } from './catalog.js';
 import type { CommandContext } from './context.js';
 import { closestCommands, type ParseResult, type ParsedCommand } from './parse.js';
 import { runAdmin, runAdmins } from './run/admins.js';
 import { runBind, runBindings, runUnbind } from './run/bindings.js';
+import { runCourse, runDue } from './run/courses.js';
 import { runHelp, runLang, runMute } from './run/learner.js';
 import { runManager } from './run/manager.js';
 import { runProgress } from './run/progress.js';
@@ -22,6 +24,7 @@ import {
   usageCard,
   type Card,
 } from './run/replies.js';
+import { runReminderPolicy, runReminders } from './run/reminders.js';
 import { runRetry } from './run/retry.js';
 import { runRoute } from './run/routes.js';
 import { runNotify, runSettings } from './run/settings.js';
@@ -55,6 +58,10 @@ const RUNNERS: Runners = {
   bind: runBind,
   unbind: runUnbind,
   bindings: runBindings,
+  course: runCourse,
+  reminders: runReminders,
+  reminder: runReminderPolicy,
+  due: runDue,
   manager: runManager,
   route: runRoute,
   notify: runNotify,
@@ -130,10 +137,8 @@ async function unknownCommandCard(ctx: CommandContext, text: string): Promise<Ca
  * `fallback` when one is needed.
  */
 async function inActorLanguage(ctx: CommandContext, card: Card, fallback?: Lang): Promise<Card> {
-  const pref = await ctx.db.userPreference
-    .findUnique({ where: { openId: ctx.actor.openId }, select: { lang: true } })
-    .catch(() => null);
-  const lang = isLang(pref?.lang) ? pref.lang : fallback;
+  const pref = await preferencesFor(ctx.db, ctx.config, ctx.actor.openId).catch(() => null);
+  const lang = pref?.lang ?? fallback;
   return lang ? localize(card, lang) : card;
 }
 

@@ -532,3 +532,28 @@ export function checkWork(work: WorkState): CheckResult[] {
   }
   return results;
 }
+
+/** Feishu eLearning courses seen in events without a name (their events carry only ids). */
+export function checkCourseNames(unnamed: readonly { courseId: string; learners: number }[]): CheckResult {
+  const name: Said = ['课程名称', 'Course names'];
+  if (unnamed.length === 0)
+    return ok(name, ['见到的飞书学习课程都有名称。', 'every Feishu eLearning course seen has a name.']);
+  const shown = unnamed.slice(0, 10);
+  const zhList = shown.map((c) => `${c.courseId}（${c.learners} 名学员）`).join('、');
+  const enList = shown.map((c) => `${c.courseId} (${c.learners} ${c.learners === 1 ? 'learner' : 'learners'})`);
+  const rest = unnamed.length - shown.length;
+  return warn(
+    name,
+    [
+      `${unnamed.length} 门飞书学习课程没有名称：${zhList}${rest > 0 ? `，另有 ${rest} 门` : ''}。` +
+        '卡片上称它们为「飞书学习中的一门课程」。',
+      `${unnamed.length} Feishu eLearning ${unnamed.length === 1 ? 'course has' : 'courses have'} no name: ` +
+        `${enList.join(', ')}${rest > 0 ? `, and ${rest} more` : ''}. ` +
+        `Cards call ${unnamed.length === 1 ? 'it' : 'each'} "a course in Feishu eLearning".`,
+    ],
+    [
+      '为每门课程发送「course name <课程 ID> <名称>」，名称用飞书学习中显示的名称。',
+      'Send "course name <course id> <name>" for each, with the name shown in Feishu eLearning.',
+    ],
+  );
+}

@@ -2,6 +2,7 @@
 import { almApiConfigured, type Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { ALM_BUDGET, budgetLeft } from '../alm/budget.js';
+import { unnamedCourses } from '../learning/courses.js';
 import { readQueueDepths } from '../metrics/depths.js';
 import { DateTime } from 'luxon';
 import { chineseCalendarCovers } from '../domain/calendar.js';
@@ -10,6 +11,7 @@ import { SCOPES } from '../feishu/scopes.js';
 import {
   checkAlm,
   checkBotInfo,
+  checkCourseNames,
   checkDatabase,
   checkEvents,
   checkFeishuConfigured,
@@ -110,6 +112,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   const nextYear = `${DateTime.fromJSDate(now, { zone: config.DEFAULT_TIME_ZONE }).year + 1}-`;
   const overrides = await db.calendarDay.count({ where: { date: { startsWith: nextYear } } });
   results.push(checkCalendar(config, now, chineseCalendarCovers, overrides));
+  results.push(checkCourseNames(await unnamedCourses(db, 21)));
   return report(results);
 }
 

@@ -39,6 +39,8 @@ export const KINDS = {
     routable: false,
     personal: true,
   },
+  // Reminders about a learner's own stalled or due learning: personal, never routed to a chat.
+  reminders: { name: { zh: '提醒', en: 'reminders', singular: 'reminder' }, switchable: true, routable: false },
   tickets: { name: { zh: '工单', en: 'tickets', singular: 'ticket' }, switchable: true, routable: true },
   seats: { name: { zh: '名额', en: 'seats', singular: 'seat' }, switchable: true, routable: true },
   failures: { name: { zh: '失败', en: 'failures', singular: 'failure' }, switchable: true, routable: true },

@@ -7,6 +7,7 @@ import type { NotificationDraft } from '../domain/draft.js';
 import { SOURCE_CARD_NAMES } from '../domain/sources.js';
 import { ALM_EVENT_NAMES, classifyAlmEvent, itemTypeOf, type AlmEvent } from '../learning/alm-events.js';
 import { almItemKey, reduceAlm } from '../learning/alm-reducer.js';
+import { routedChats } from '../recipients/routes.js';
 import { learningOutcome } from './learning-outcome.js';
 import { handles, type HandlerContext } from './types.js';
 
@@ -75,8 +76,8 @@ async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<
     ctx.note('seat counts recorded; no change worth a message');
     return [];
   }
-  const routes = await tx.route.findMany({ where: { kind: 'seats' } });
-  if (routes.length === 0) {
+  const chats = await routedChats(tx, 'seats');
+  if (chats.length === 0) {
     ctx.note('seats changed, but no chat is routed for seats');
     return [];
   }
@@ -87,12 +88,12 @@ async function seatsNews(ctx: HandlerContext, tx: Tx, event: AlmEvent): Promise<
     sourceLabel: SOURCE_CARD_NAMES.alm,
   });
   ctx.log.info({ change: change.change }, 'course instance seats changed');
-  return routes.map((r) => ({
-    key: `seats:${r.chatId}`,
+  return chats.map((chatId) => ({
+    key: `seats:${chatId}`,
     kind: 'seats',
     role: 'chat',
     receiveIdType: 'chat_id',
-    receiveId: r.chatId,
+    receiveId: chatId,
     card,
   }));
 }

@@ -10,6 +10,8 @@ import { ticketSubject } from '../domain/keys.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { buildTicketCard, type TicketPayload } from '../helpdesk/ticket.js';
 import { updateCards } from '../outbox/card-updates.js';
+import { adminOpenIds } from '../recipients/admins.js';
+import { routedChats } from '../recipients/routes.js';
 import { handles, type HandlerContext } from './types.js';
 
 /** The ticket as the event carries it; every other field is kept as it is, for the card. */
@@ -87,10 +89,7 @@ async function applyTicket(
     return [];
   }
   // First time the bot sees this ticket: one card per routed chat, or to every admin.
-  const routes = await tx.route.findMany({
-    where: { kind: 'tickets', scope: { in: ['*', ticket.helpdesk_id ?? '*'] } },
-  });
-  const chats = [...new Set(routes.map((r) => r.chatId))];
+  const chats = await routedChats(tx, 'tickets', ticket.helpdesk_id ?? '*');
   const base = { kind: 'tickets' as const, subject: ticketSubject(ticketId), card };
   if (chats.length > 0)
     return chats.map((chatId) => ({
@@ -100,7 +99,7 @@ async function applyTicket(
       receiveIdType: 'chat_id' as const,
       receiveId: chatId,
     }));
-  const admins = [...new Set([...ctx.config.ADMIN_OPEN_IDS, ...(await tx.admin.findMany()).map((a) => a.openId)])];
+  const admins = await adminOpenIds(tx, ctx.config);
   if (admins.length === 0)
     ctx.log.warn('a ticket arrived but no chat is routed for tickets and there is no admin to tell');
   if (admins.length === 0) ctx.note('no chat is routed for tickets and there is no admin to tell');

@@ -6,9 +6,14 @@
 import { AlmBudgetExhausted } from '../alm/api.js';
 import { RetryLater } from '../domain/errors.js';
 import type { LearnerRef } from '../domain/learner.js';
+import { courseIdsOf, courseName } from '../learning/courses.js';
 import { learningDrafts, type Audience } from '../learning/drafts.js';
 import type { ItemType, RecordState, Reduction } from '../learning/record-state.js';
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
+import { preferencesOf } from '../recipients/preferences.js';
+import { planRecordReminders } from '../reminders/schedule.js';
+import { noteProgress } from '../reminders/store.js';
+import type { Tx } from '../db/tx.js';
 import type { HandlerContext, Outcome } from './types.js';
 
 interface LearningWork {
@@ -33,15 +38,41 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
       const { id, prev } = await lockRecord(tx, key, work.itemType);
       const { next, cards, note } = work.reduce(prev);
       if (itemName) next.itemName = itemName;
+      // Sources whose events carry only ids (Feishu eLearning): the name an admin gave the course.
+      if (!next.itemName)
+        next.itemName = await courseName(tx, courseIdsOf({ itemKey: work.itemKey, itemId: next.itemId }));
       if (note) ctx.log.info({ itemKey: work.itemKey, note }, 'learning event noted');
       if (note) ctx.note(note);
       else if (cards.length === 0) ctx.note(`recorded (${next.state}); nothing to announce`);
       await saveRecord(tx, id, next);
+      await replanReminders(tx, ctx, id, prev, next);
       if (cards.length === 0) return [];
       if (!audience) throw new Error(`event ${ctx.event.eventType} called for cards but no recipients were looked up`);
       return learningDrafts(id, next, cards, audience);
     },
   };
+}
+
+/**
+ * Progress (a new state, percent or lesson count) restarts the stall clock; any change plans the record's reminders
+ * again in this transaction, so a completion cancels them whatever order the events arrive in.
+ */
+async function replanReminders(
+  tx: Tx,
+  ctx: HandlerContext,
+  id: string,
+  prev: RecordState | undefined,
+  next: RecordState,
+): Promise<void> {
+  const now = ctx.services.clock.now();
+  if (madeProgress(prev, next)) await noteProgress(tx, id, next.lastEventAt ?? now);
+  await planRecordReminders(tx, ctx.config, id, now);
+}
+
+function madeProgress(prev: RecordState | undefined, next: RecordState): boolean {
+  if (!prev) return true;
+  const lessons = (r: RecordState) => JSON.stringify((r.facts as { lessons?: unknown }).lessons ?? null);
+  return prev.state !== next.state || prev.progressPercent !== next.progressPercent || lessons(prev) !== lessons(next);
 }
 
 /** The learner, their manager, names and time zones. */
@@ -53,12 +84,9 @@ async function audienceFor(ctx: HandlerContext, ref: LearnerRef): Promise<Audien
     ctx.log.info({ source: ref.source, reason: resolution.reason }, 'learner not found in Feishu; cards will wait');
   const managerOpenId = learnerOpenId ? await resolver.managerOf(learnerOpenId) : null;
   const learnerName = await resolver.displayName(ref, learnerOpenId);
-  const zones = await ctx.db.userPreference.findMany({
-    where: { openId: { in: [learnerOpenId, managerOpenId].filter((x): x is string => Boolean(x)) } },
-    select: { openId: true, timeZone: true },
-  });
+  const prefs = await preferencesOf(ctx.db, ctx.config, [learnerOpenId, managerOpenId]);
   const zoneOf = (openId: string | null) =>
-    zones.find((z) => z.openId === openId)?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE;
+    (openId ? prefs.get(openId)?.timeZone : undefined) ?? ctx.config.DEFAULT_TIME_ZONE;
   return {
     learner: ref,
     learnerOpenId,

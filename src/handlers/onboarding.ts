@@ -1,6 +1,7 @@
 /** The first time a user opens a chat with the bot: the onboarding card, once per user ever. */
 import { z } from 'zod';
 import { onboardingCard } from '../../cards/onboarding.js';
+import { isAdmin } from '../recipients/admins.js';
 import { handles, type HandlerContext, type Outcome } from './types.js';
 
 const openId = z.string().min(1);
@@ -26,7 +27,6 @@ export const onboardingHandlers = [
 
 /** The OnboardedUser row is the record that the card was decided: a second first-chat event finds it and sends none. */
 function onboard(ctx: HandlerContext, openId: string): Outcome {
-  const isAdmin = ctx.config.ADMIN_OPEN_IDS.includes(openId);
   return {
     async commit(tx) {
       const inserted = await tx.onboardedUser.createMany({
@@ -37,13 +37,15 @@ function onboard(ctx: HandlerContext, openId: string): Outcome {
         ctx.note('this person was already welcomed');
         return [];
       }
+      // Admins added by command count as much as those in the environment: both get the admin's welcome.
+      const admin = await isAdmin(tx, ctx.config, openId);
       return [
         {
           key: `onboarding:${openId}`,
           kind: 'onboarding',
           receiveIdType: 'open_id',
           receiveId: openId,
-          card: onboardingCard({ isAdmin }),
+          card: onboardingCard({ isAdmin: admin }),
         },
       ];
     },

@@ -9,6 +9,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { LearnerRef } from '../domain/learner.js';
+import { managerOf } from '../recipients/managers.js';
 import type { FeishuDirectory } from './directory.js';
 
 type Resolution = { resolved: true; openId: string; origin: string } | { resolved: false; reason: string };
@@ -76,9 +77,7 @@ export class IdentityResolver {
 
   /** The manager who gets completion notices: an admin's override, else Feishu's leader_user_id. */
   async managerOf(learnerOpenId: string): Promise<string | null> {
-    const override = await this.deps.db.managerOverride.findUnique({ where: { learnerOpenId } });
-    if (override) return override.managerOpenId;
-    return this.deps.directory.managerOf(learnerOpenId);
+    return managerOf(this.deps.db, (openId) => this.deps.directory.managerOf(openId), learnerOpenId);
   }
 
   /** A display name for cards: Feishu's, else the source's, else the id. */

@@ -17,6 +17,7 @@ import { managerNotice } from '../learning/drafts.js';
 import { toState } from '../learning/store.js';
 import { personalise } from '../outbox/policy.js';
 import { releaseWaiting, skipWaiting } from '../outbox/store.js';
+import { preferencesFor } from '../recipients/preferences.js';
 import { BackgroundLoop } from '../util/loop.js';
 import type { Waker } from '../util/sleep.js';
 import type { IdentityResolver } from './resolver.js';
@@ -139,14 +140,18 @@ export class WaitingResolver {
     const recordId = row.role === 'manager' ? parseRecordSubject(row.subject) : null;
     const record = recordId ? await tx.learningRecord.findUnique({ where: { id: recordId } }) : null;
     if (!recordId || !record) return stored;
-    const pref = await tx.userPreference.findUnique({ where: { openId: to }, select: { timeZone: true } });
+    const { timeZone } = await preferencesFor(
+      tx,
+      { DEFAULT_TIME_ZONE: this.deps.defaultTimeZone || 'Asia/Shanghai' },
+      to,
+    );
     return managerNotice({
       recordId,
       record: toState(record),
       learnerName: learner.name,
       learnerOpenId: learner.openId,
       source: ref.source,
-      timeZone: pref?.timeZone || this.deps.defaultTimeZone || 'Asia/Shanghai',
+      timeZone,
     });
   }
 }

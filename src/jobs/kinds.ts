@@ -4,9 +4,9 @@
  */
 import type { Config } from '../config.js';
 import type { Services } from '../services/index.js';
+import { reminderJob } from '../reminders/job.js';
 import { JobKinds } from './types.js';
 
 export function defaultJobKinds(deps: { config: Config; services: Services }): JobKinds {
-  void deps;
-  return new JobKinds([]);
+  return new JobKinds([reminderJob({ config: deps.config })]);
 }

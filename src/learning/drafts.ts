@@ -10,9 +10,8 @@ import type { NotificationDraft } from '../domain/draft.js';
 import { learnerKey, recordSubject } from '../domain/keys.js';
 import type { LearnerRef } from '../domain/learner.js';
 import type { AnyNotificationKind } from '../domain/notifications.js';
-import { SOURCE_CARD_NAMES } from '../domain/sources.js';
+import { SOURCE_CARD_NAMES, SOURCE_NAMES } from '../domain/sources.js';
 import type { CardIntent, RecordState } from './record-state.js';
-import type { SourceLabel } from '../../cards/learning.js';
 
 export interface Audience {
   learner: LearnerRef;
@@ -46,13 +45,11 @@ export function learningDrafts(
 ): NotificationDraft[] {
   const drafts: NotificationDraft[] = [];
   const waitFor = who.learnerOpenId ? undefined : learnerKey(who.learner.source, who.learner.externalUserId);
-  const sourceLabel = SOURCE_CARD_NAMES[who.learner.source];
-  const itemName = record.itemName ?? record.itemId ?? '—';
   const subject = recordSubject(recordId);
   for (const intent of intents) {
     const snap = { ...record, ...(intent.snapshot ?? {}) };
     const kind = KIND_OF[intent.type];
-    const learnerCard = buildLearnerCard(intent, snap, itemName, sourceLabel, who.learnerTimeZone);
+    const learnerCard = buildLearnerCard(intent, snap, who.learner.source, who.learnerTimeZone);
     const notice = (timeZone: string, congratulate: boolean) =>
       managerNotice({
         recordId,
@@ -103,7 +100,7 @@ export function managerNotice(input: {
   const r = input.record;
   return managerNoticeCard({
     learnerName: input.learnerName,
-    itemName: r.itemName ?? r.itemId ?? '—',
+    ...itemNaming(r, input.source),
     itemType: r.itemType === 'exam' ? 'exam' : learnerItemType(r.itemType),
     outcome: outcomeOf(r),
     score: r.score,
@@ -129,19 +126,29 @@ function outcomeOf(r: RecordState): 'passed' | 'failed' | 'completed' | 'awaitin
   return 'completed';
 }
 
+/**
+ * How cards name the record's item: its name, else (for sources whose events carry only ids) where it is, with
+ * its id shown small.
+ */
+export function itemNaming(r: Pick<RecordState, 'itemName' | 'itemId'>, source: LearnerRef['source']) {
+  return { itemName: r.itemName || null, itemId: r.itemId, place: SOURCE_NAMES[source] };
+}
+
 function buildLearnerCard(
   intent: CardIntent,
   r: RecordState,
-  itemName: string,
-  sourceLabel: SourceLabel,
+  source: LearnerRef['source'],
   timeZone: string,
 ): Record<string, unknown> {
   const itemType = learnerItemType(r.itemType);
+  const sourceLabel = SOURCE_CARD_NAMES[source];
+  const itemName = r.itemName ?? r.itemId ?? '—';
+  const named = itemNaming(r, source);
   switch (intent.type) {
     case 'completion': {
       const outcome = outcomeOf(r);
       return completionCard({
-        itemName,
+        ...named,
         itemType,
         outcome: outcome === 'awaiting_grading' ? 'completed' : outcome,
         completedAt: opt(r.completedAt),
@@ -168,7 +175,7 @@ function buildLearnerCard(
     }
     case 'enrolled':
       return enrolledCard({
-        itemName,
+        ...named,
         itemType,
         enrolledBy: r.enrollSource ?? 'self',
         enrolledAt: opt(r.enrolledAt),
@@ -176,7 +183,7 @@ function buildLearnerCard(
         timeZone,
       });
     case 'unenrolled':
-      return unenrolledCard({ itemName, itemType, by: unenrolledBy(r), sourceLabel, timeZone });
+      return unenrolledCard({ ...named, itemType, by: unenrolledBy(r), sourceLabel, timeZone });
     case 'checkin':
       return checkinCard({
         taskName: itemName,

@@ -16,6 +16,8 @@ import type { NotificationDraft } from '../domain/draft.js';
 import { dedupeKey } from '../domain/keys.js';
 import type { AnyNotificationKind } from '../domain/notifications.js';
 import type { FailedForGood } from './dispatcher.js';
+import { adminOpenIds } from '../recipients/admins.js';
+import { routedChats } from '../recipients/routes.js';
 import { enqueueDrafts } from './enqueue.js';
 
 /** At most this many failure reports per admin per clock hour when no chat is routed for failures. */
@@ -27,6 +29,7 @@ const KIND_LABELS: Readonly<Record<AnyNotificationKind, I18nText>> = {
   exams: t('考试结果', 'exam result'),
   enrollments: t('报名通知', 'enrolment notice'),
   checkins: t('打卡通知', 'check-in notice'),
+  reminders: t('学习提醒', 'learning reminder'),
   tickets: t('工单卡片', 'ticket card'),
   seats: t('名额提醒', 'seat alert'),
   failures: t('失败报告', 'failure report'),
@@ -153,26 +156,26 @@ export function reportFailures(
         who: recipient?.who ?? null,
         recipientId: recipient?.id ?? null,
       };
-      const routes = await tx.route.findMany({ where: { kind: 'failures' } });
-      if (routes.length > 0) {
+      const chats = await routedChats(tx, 'failures');
+      if (chats.length > 0) {
         const card = failureCard(base);
         await enqueueDrafts(
           tx,
           `failure:${row.id}`,
           null,
-          routes.map((r) => ({
-            key: r.chatId,
+          chats.map((chatId) => ({
+            key: chatId,
             kind: 'failures',
             role: 'chat' as const,
             receiveIdType: 'chat_id' as const,
-            receiveId: r.chatId,
+            receiveId: chatId,
             card,
           })),
         );
         return;
       }
       // No chat asked for failures: the admins are told directly, within the hourly cap.
-      const admins = [...new Set([...config.ADMIN_OPEN_IDS, ...(await tx.admin.findMany()).map((a) => a.openId)])];
+      const admins = await adminOpenIds(tx, config);
       const hour = hourOf(now());
       const drafts: NotificationDraft[] = [];
       for (const openId of admins) {

@@ -7,7 +7,12 @@ import { localize } from '../../cards/kit.js';
 import type { Tx } from '../db/tx.js';
 import type { NotificationDraft } from '../domain/draft.js';
 import { notifySettingKey, parseNotifySettingKey } from '../domain/keys.js';
-import { isLang, isSwitchable, MUTABLE_ROLES } from '../domain/notifications.js';
+import { isSwitchable, MUTABLE_ROLES } from '../domain/notifications.js';
+import { preferencesFor, preferencesOf } from '../recipients/preferences.js';
+import { routedChatsByKind } from '../recipients/routes.js';
+
+/** The policy reads languages and mutes only: the zone default does not matter here. */
+const NO_ZONE = { DEFAULT_TIME_ZONE: 'UTC' };
 
 export async function applyPolicy(tx: Tx, drafts: NotificationDraft[]): Promise<NotificationDraft[]> {
   if (drafts.length === 0) return drafts;
@@ -23,19 +28,19 @@ export async function applyPolicy(tx: Tx, drafts: NotificationDraft[]): Promise<
   const kept = drafts.filter((d) => !off.has(d.kind));
 
   const feedKinds = [...new Set(kept.filter((d) => d.feedCard).map((d) => d.kind))];
-  const routes = feedKinds.length ? await tx.route.findMany({ where: { kind: { in: feedKinds } } }) : [];
+  const routes = await routedChatsByKind(tx, feedKinds);
   const withFeeds: NotificationDraft[] = [];
   for (const d of kept) {
     const { feedCard, ...draft } = d;
     withFeeds.push(draft);
     if (!feedCard) continue;
-    for (const r of routes.filter((r) => r.kind === d.kind)) {
+    for (const chatId of routes.get(d.kind) ?? []) {
       withFeeds.push({
-        key: `${d.key}:feed:${r.chatId}`,
+        key: `${d.key}:feed:${chatId}`,
         kind: d.kind,
         role: 'chat',
         receiveIdType: 'chat_id',
-        receiveId: r.chatId,
+        receiveId: chatId,
         card: feedCard,
         ...(d.subject ? { subject: d.subject } : {}),
       });
@@ -51,8 +56,8 @@ export async function cardFor(
   card: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   if (to.receiveIdType !== 'open_id' || !to.receiveId) return card;
-  const pref = await db.userPreference.findUnique({ where: { openId: to.receiveId }, select: { lang: true } });
-  return isLang(pref?.lang) ? localize(card, pref.lang) : card;
+  const { lang } = await preferencesFor(db, NO_ZONE, to.receiveId);
+  return lang ? localize(card, lang) : card;
 }
 
 /** Applies each recipient's own choices (muted kinds, card language) to drafts addressed to a person. */
@@ -61,14 +66,12 @@ export async function personalise(tx: Tx, drafts: NotificationDraft[]): Promise<
     ...new Set(drafts.filter((d) => d.receiveIdType === 'open_id' && d.receiveId).map((d) => d.receiveId)),
   ];
   if (people.length === 0) return drafts;
-  const prefs = new Map(
-    (await tx.userPreference.findMany({ where: { openId: { in: people } } })).map((p) => [p.openId, p]),
-  );
+  const prefs = await preferencesOf(tx, NO_ZONE, people);
   const out: NotificationDraft[] = [];
   for (const d of drafts) {
     const pref = d.receiveIdType === 'open_id' ? prefs.get(d.receiveId) : undefined;
     if (pref && MUTABLE_ROLES.has(d.role ?? 'user') && pref.mutedKinds.includes(d.kind)) continue;
-    const lang = isLang(pref?.lang) ? pref.lang : undefined;
+    const lang = pref?.lang;
     out.push(lang && d.card ? { ...d, card: localize(d.card, lang) } : d);
   }
   return out;

@@ -11,6 +11,8 @@ import { FeishuEmulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from '../emulator/
 import { AlmEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN } from '../emulator/alm/index.js';
 import { DEMO_ADMIN, DEMO_GROUPS, DEMO_HELPDESK_ID, DEMO_LEARNING_OBJECTS, DEMO_USERS, emulatedUsers } from './demo.js';
 import { sandboxRoutes } from './routes.js';
+import { DEMO_DUE_COURSE } from './seeds.js';
+import { DateTime } from 'luxon';
 import { SCOPES } from '../feishu/scopes.js';
 import { SettableClock } from '../domain/clock.js';
 
@@ -132,6 +134,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       update: {},
     });
   }
+  // The demo course with a due date: named, and due 10 days after the sandbox started (its events carry only ids).
+  const dueOn = DateTime.fromJSDate(bot.clock.now(), { zone: config.DEFAULT_TIME_ZONE })
+    .plus({ days: 10 })
+    .toISODate()!;
+  await bot.database.prisma.course.upsert({
+    where: { courseId: DEMO_DUE_COURSE },
+    create: { courseId: DEMO_DUE_COURSE, name: '数据安全必修课 Data security essentials', dueOn, dueSetBy: 'sandbox' },
+    update: {},
+  });
   let stopping: Promise<void> | undefined;
   return {
     bot,

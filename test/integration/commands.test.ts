@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { MAX_CARD_BYTES, cardBytes, escapeMd, formatTime } from '../../cards/kit.js';
 import { COMMANDS } from '../../src/commands/catalog.js';
 import { executeCommand, type CommandContext, type CommandReply } from '../../src/commands/execute.js';
-import { isAdmin, listAdmins } from '../../src/commands/admins.js';
+import { isAdmin, listAdmins } from '../../src/recipients/admins.js';
 import { parseCommand, type Mention } from '../../src/commands/parse.js';
 import type { Config } from '../../src/config.js';
 import type { Database, Db } from '../../src/db/index.js';
@@ -73,6 +73,9 @@ const ADMIN_COMMANDS = [
   'status',
   'unresolved',
   'retry',
+  'course name 5fd087e96dbe3a73394188ae Security basics',
+  'due 5fd087e96dbe3a73394188ae 2026-12-01',
+  'reminder max 2',
 ];
 
 describe.each(LANES)('chat commands (%s)', (lane) => {
@@ -195,6 +198,7 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       db.admin,
       db.userPreference,
       db.auditLog,
+      db.course,
     ] as const) {
       await (table as { deleteMany: () => Promise<unknown> }).deleteMany();
     }
@@ -765,6 +769,62 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       ['retry', { requeued: 2 }],
       ['retry', { requeued: 0 }],
     ]);
+  });
+
+  describe('courses', () => {
+    const COURSE = '5fd087e96dbe3a73394188ae';
+    it('names a Feishu eLearning course: progress says "a course in Feishu eLearning" until then', async () => {
+      await db.learningRecord.create({
+        data: {
+          source: 'feishu',
+          externalUserId: ALICE,
+          itemKey: COURSE,
+          itemId: COURSE,
+          itemType: 'course',
+          state: 'in_progress',
+          progressPercent: 50,
+        },
+      });
+      const before = await say('progress', { actor: ALICE });
+      expect(before).toContain(`A course in Feishu eLearning (course id ${COURSE})`);
+      expect(before).toContain(`飞书学习中的一门课程（课程 ID ${COURSE}）`);
+      expect(before).not.toContain(`**${COURSE}**`);
+
+      const reply = await say(`course name ${COURSE} Security  *basics*`);
+      expect(reply).toContain(`The course ${COURSE} is now called **Security &#42;basics&#42;**`);
+      expect(reply).toContain('1 learning record uses it');
+      const after = await say('progress', { actor: ALICE });
+      expect(after).toContain('- **Security &#42;basics&#42;** (course) · In progress 50%');
+      expect(after).not.toContain(COURSE);
+      expect((await audits()).map((r) => [r.command, r.detail])).toEqual([
+        ['course', { courseId: COURSE, name: 'Security *basics*', previous: null, records: 1 }],
+      ]);
+      expect(await say(`课程 名称 ${COURSE}`)).toContain('Missing course name');
+      expect(await say('course name bad/id x')).toContain('is not a valid course id');
+    });
+
+    it('shows and changes the reminder rules; a learner lists their coming reminders', async () => {
+      expect(await say('settings')).toContain('Days before the due date (negative: after): 7,3,1,-1');
+      expect(await say('reminder due-days 5,1')).toContain('The reminder rule due-days is now **5,1** (was 7,3,1,-1)');
+      expect(await say('reminder self-enrolled on')).toContain('is now **on** (was off)');
+      expect(await say('reminder stalled-days 0')).toContain('is not a valid value for stalled-days');
+      expect(await say('settings')).toContain('Remind of self-enrolled courses too: on');
+      expect(await say('reminders', { actor: ALICE })).toContain('No learning reminders are planned for you.');
+      await db.userPreference.create({ data: { openId: ALICE, mutedKinds: ['reminders'] } });
+      expect(await say('提醒', { actor: ALICE })).toContain('You muted reminders');
+    });
+
+    it('sets and clears a due date, refusing dates that do not exist', async () => {
+      expect(await say(`due ${COURSE} 2026-02-30`)).toContain('is not a valid date');
+      expect(await say(`due ${COURSE} 2026-12-01`)).toContain(`is due to finish by **2026-12-01**`);
+      expect(await db.course.findUnique({ where: { courseId: COURSE } })).toMatchObject({
+        dueOn: '2026-12-01',
+        dueSetBy: ENV_ADMIN,
+      });
+      expect(await say(`截止 ${COURSE} 关闭`)).toContain('Cleared the due date of the course');
+      expect(await say(`due ${COURSE} off`)).toContain('had no due date; nothing changed');
+      expect((await db.course.findUnique({ where: { courseId: COURSE } }))?.dueOn).toBeNull();
+    });
   });
 
   describe('learner commands', () => {

@@ -152,6 +152,23 @@ describe.each(LANES)('doctor (%s)', (lane) => {
     expect(h.emu!.helpdeskSubscriptions(HELPDESK.id)).toContain('helpdesk.ticket/ticket.created_v1');
   });
 
+  it('lists Feishu eLearning courses seen without a name until an admin names them', async () => {
+    expect(result(await doctor(), 'Course names')).toMatchObject({ status: 'ok' });
+    const data = { source: 'feishu', itemType: 'course', state: 'enrolled' };
+    await h.db.prisma.learningRecord.createMany({
+      data: [
+        { ...data, externalUserId: 'ou_doc_a', itemKey: 'doc_course_1' },
+        { ...data, externalUserId: 'ou_doc_b', itemKey: 'doc_course_1' },
+        { ...data, externalUserId: 'ou_doc_a', itemKey: 'doc_course_2', itemName: 'Named' },
+      ],
+    });
+    const unnamed = result(await doctor(), 'Course names');
+    expect(unnamed).toMatchObject({ status: 'warn' });
+    expect(unnamed?.detail).toContain('1 Feishu eLearning course has no name: doc_course_1 (2 learners)');
+    expect(unnamed?.fix).toContain('course name <course id> <name>');
+    await h.db.prisma.learningRecord.deleteMany({ where: { itemKey: { in: ['doc_course_1', 'doc_course_2'] } } });
+  });
+
   it('is for admins only', async () => {
     const chatId = h.emu!.p2pChatId('ou_someone');
     await say(h.bot.url, textMessage({ from: 'ou_someone', chatId, chatType: 'p2p', text: '诊断' }));

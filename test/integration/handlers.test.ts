@@ -29,6 +29,23 @@ describe('handlers through the event seam', () => {
     expect(again.notifications).toEqual([]);
   });
 
+  it('welcomes an admin added by command as an admin, not as a learner', async () => {
+    await h.db.prisma.admin.create({ data: { openId: 'ou_added_admin', addedBy: 'ou_admin' } });
+    const entered = (openId: string) =>
+      handleEvent(h, {
+        source: 'feishu',
+        eventType: 'im.chat.access_event.bot_p2p_chat_entered_v1',
+        payload: { schema: '2.0', event: { operator_id: { open_id: openId } } },
+      });
+    const added = await entered('ou_added_admin');
+    const env = await entered('ou_admin');
+    const learner = await entered('ou_plain_learner');
+    expect(added.notifications[0]!.content).toContain('you_admin');
+    expect(env.notifications[0]!.content).toContain('you_admin');
+    expect(learner.notifications[0]!.content).not.toContain('you_admin');
+    await h.db.prisma.admin.delete({ where: { openId: 'ou_added_admin' } });
+  });
+
   it('fails a payload that does not fit its schema at once, with the validation message; writes nothing', async () => {
     const ticket = loadFixture<{ event: Record<string, unknown> }>('feishu/helpdesk.ticket.created_v1.json');
     const payload = { ...ticket, event: { ...ticket.event, ticket_id: 42 } };

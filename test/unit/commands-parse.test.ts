@@ -58,6 +58,24 @@ const ROWS: [string, ParsedCommand][] = [
   ['bindings', { name: 'bindings', source: null }],
   ['绑定列表 qsy', { name: 'bindings', source: 'qingsuyun' }],
   ['manager @_user_2 @_user_3', { name: 'manager', learner: alice, manager: bob }],
+  [
+    'course name 5fd087e96dbe3a73394188ae Security basics',
+    {
+      name: 'course',
+      courseId: '5fd087e96dbe3a73394188ae',
+      courseName: 'Security basics',
+    },
+  ],
+  ['课程 名称 course:123 信息安全', { name: 'course', courseId: 'course:123', courseName: '信息安全' }],
+  [
+    'due 5fd087e96dbe3a73394188ae 2026-12-01',
+    { name: 'due', courseId: '5fd087e96dbe3a73394188ae', dueOn: '2026-12-01' },
+  ],
+  ['截止 course:123 关闭', { name: 'due', courseId: 'course:123', dueOn: null }],
+  ['reminders', { name: 'reminders' }],
+  ['提醒', { name: 'reminders' }],
+  ['reminder stalled-days 5', { name: 'reminder', policy: 'stalled-days', value: 5 }],
+  ['提醒策略 due-days 7,3,1,-1', { name: 'reminder', policy: 'due-days', value: [7, 3, 1, -1] }],
   ['经理 @_user_2 清除', { name: 'manager', learner: alice, manager: null }],
   ['route tickets here', { name: 'route', kind: 'tickets', on: true, helpdesk: null }],
   [
@@ -167,16 +185,21 @@ describe('parseCommand: argument values', () => {
     ['failures', 'failures'],
     ['failure', 'failures'],
     ['失败', 'failures'],
+    ['reminders', 'reminders'],
+    ['reminder', 'reminders'],
+    ['提醒', 'reminders'],
   ])('kind %s → %s', (word, kind) => {
     expect(p2p(`mute ${word}`)).toEqual(command({ name: 'mute', kind } as ParsedCommand));
     expect(p2p(`notify ${word} off`)).toEqual(command({ name: 'notify', kind, on: false } as ParsedCommand));
   });
 
-  it('routes every kind but check-ins', () => {
+  it('routes every kind but the personal ones (check-ins, reminders)', () => {
     for (const kind of NOTIFICATION_KINDS) {
       const result = p2p(`route ${kind} here`);
       if (kind === 'checkins')
         expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/Check-ins/) } });
+      else if (kind === 'reminders')
+        expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/Reminders go/) } });
       else expect(result).toEqual(command({ name: 'route', kind, on: true, helpdesk: null }));
     }
   });

@@ -745,3 +745,66 @@ describe('localize', () => {
     }
   });
 });
+
+describe('an item known only by its id (Feishu eLearning before `course name`)', () => {
+  const unnamed = { itemName: null, itemId: '5fd087e96dbe3a73394188ae', place: t('飞书学习', 'Feishu eLearning') };
+  const texts = (card: unknown) => {
+    const zh = JSON.stringify(localize(card, 'zh'));
+    const en = JSON.stringify(localize(card, 'en'));
+    return { zh, en };
+  };
+
+  it('says "a course in Feishu eLearning", never the id as the name, and shows the id small', () => {
+    const cards = [
+      completionCard({ ...unnamed, itemType: 'course', outcome: 'passed', sourceLabel: FEISHU, timeZone: TZ }),
+      enrolledCard({ ...unnamed, itemType: 'course', enrolledBy: 'admin', sourceLabel: FEISHU, timeZone: TZ }),
+      unenrolledCard({ ...unnamed, itemType: 'course', by: 'admin', sourceLabel: FEISHU, timeZone: TZ }),
+      managerNoticeCard({
+        ...unnamed,
+        learnerName: '李雷',
+        itemType: 'course',
+        outcome: 'passed',
+        sourceLabel: FEISHU,
+        timeZone: TZ,
+      }),
+    ];
+    for (const card of cards) {
+      const { zh, en } = texts(card);
+      expect(zh).toContain('飞书学习中的一门课程');
+      expect(en).toContain('a course in Feishu eLearning');
+      expect(zh).not.toContain('**5fd087e96dbe3a73394188ae**');
+      expect(en).not.toContain('**5fd087e96dbe3a73394188ae**');
+      const idNote = objects(localize(card, 'en')).find((o) => o.element_id === 'item_id');
+      expect(idNote).toMatchObject({ text_size: 'notation' });
+      expect(JSON.stringify(idNote)).toContain('Course id: 5fd087e96dbe3a73394188ae');
+    }
+    const summary = (localize(cards[0], 'en') as { header?: unknown; config?: { summary?: { content?: string } } })
+      .config?.summary?.content;
+    expect(summary).toBe('Course passed: a course in Feishu eLearning');
+  });
+
+  it('shows the name and no id once a name is known', () => {
+    const card = completionCard({
+      ...unnamed,
+      itemName: '信息安全基础',
+      itemType: 'course',
+      outcome: 'passed',
+      sourceLabel: FEISHU,
+      timeZone: TZ,
+    });
+    const { zh, en } = texts(card);
+    expect(zh).toContain('恭喜你通过了课程 **信息安全基础**');
+    expect(en).toContain('you passed the course **信息安全基础**');
+    expect(zh).not.toContain('5fd087e96dbe3a73394188ae');
+  });
+
+  it('lists it in progress as a course in Feishu eLearning with its id', () => {
+    const card = progressCard({
+      items: [{ sourceLabel: FEISHU, itemType: 'course', state: 'in_progress', progressPercent: 50, ...unnamed }],
+      timeZone: TZ,
+    });
+    const { zh, en } = texts(card);
+    expect(zh).toContain('飞书学习中的一门课程（课程 ID 5fd087e96dbe3a73394188ae）');
+    expect(en).toContain('A course in Feishu eLearning (course id 5fd087e96dbe3a73394188ae)');
+  });
+});

@@ -2,7 +2,9 @@
  * What each command's arguments are, and the parser that reads them (one entry per command in the catalog).
  * To add a command: its catalog entry, its `ParsedCommand` member here, its parser in `PARSERS`, and its runner.
  */
-import type { I18nText } from '../../../cards/kit.js';
+import { clip, type I18nText } from '../../../cards/kit.js';
+import { isCalendarDate, MAX_COURSE_NAME } from '../../learning/courses.js';
+import { POLICY_NAMES, policyValue, type PolicyName } from '../../reminders/policy.js';
 import {
   KIND_NAMES,
   NOTIFICATION_KINDS,
@@ -18,6 +20,10 @@ import { ArgProblem, choice, type Args, type BindTarget, type UserRef } from './
 export type ParsedCommand =
   | { name: 'help' }
   | { name: 'progress' }
+  | { name: 'reminders' }
+  | { name: 'reminder'; policy: PolicyName; value: number | boolean | number[] }
+  | { name: 'course'; courseId: string; courseName: string }
+  | { name: 'due'; courseId: string; dueOn: string | null }
   /** Without a kind: list what can be muted and what is muted now. */
   | { name: 'mute'; kind: NotificationKind | null }
   | { name: 'unmute'; kind: NotificationKind | null }
@@ -82,6 +88,52 @@ const ACTION = choice<'add' | 'remove'>({ zh: '操作', en: 'action' }, { zh: '�
   ['remove', ['remove', '移除', '删除']],
 ]);
 const CLEAR = new Set(['clear', '清除']);
+const OFF = new Set(['off', '关闭', '关', '清除', 'clear']);
+const COURSE_FIELD = choice<'name'>({ zh: '课程设置项', en: 'course setting' }, { zh: '名称', en: 'name' }, [
+  ['name', ['name', '名称']],
+]);
+const POLICY = choice<PolicyName>(
+  { zh: '提醒规则', en: 'reminder policy' },
+  { zh: POLICY_NAMES.join('、'), en: POLICY_NAMES.join(', ') },
+  POLICY_NAMES.map((n) => [n, [n]]),
+);
+const POLICY_VALUE: I18nText = { zh: '值', en: 'value' };
+const POLICY_HINTS: Record<PolicyName, I18nText> = {
+  'stalled-days': { zh: '1 到 365 天', en: '1 to 365 days' },
+  'repeat-days': { zh: '1 到 365 天', en: '1 to 365 days' },
+  max: { zh: '0 到 20 次', en: '0 to 20 reminders' },
+  'self-enrolled': { zh: '开 或 关', en: 'on or off' },
+  'due-days': {
+    zh: '逗号分隔的天数，负数表示截止之后，如 7,3,1,-1；或「关」',
+    en: 'days before the due date separated by commas, negative after it, e.g. 7,3,1,-1; or "off"',
+  },
+};
+
+/** The typed value as the policy reads it (checked by `policyValue`). */
+function readPolicyValue(policy: PolicyName, tok: string): unknown {
+  const word = tok.toLowerCase();
+  if (policy === 'self-enrolled') return ON_OFF.words.get(word);
+  if (policy === 'due-days') {
+    if (OFF.has(word) || word === 'none') return [];
+    const parts = tok.split(/[,，]/);
+    return parts.every((p) => /^-?\d{1,3}$/.test(p)) ? parts.map(Number) : undefined;
+  }
+  return /^\d{1,4}$/.test(tok) ? Number(tok) : undefined;
+}
+
+const COURSE_ID: I18nText = { zh: '课程 ID', en: 'course id' };
+const DUE_DATE: I18nText = { zh: '截止日期（YYYY-MM-DD 或「关闭」）', en: 'due date (YYYY-MM-DD or "off")' };
+
+/** A course id as a source writes it: letters, digits and `:_.-`, at most 128 characters. */
+function courseIdArg(a: Args): string {
+  const tok = a.next(COURSE_ID);
+  if (!/^[A-Za-z0-9:_.-]{1,128}$/.test(tok))
+    throw new ArgProblem({
+      zh: `「${clip(tok, 32)}」不是有效的课程 ID`,
+      en: `"${clip(tok, 32)}" is not a valid course id`,
+    });
+  return tok;
+}
 const LEARNER: I18nText = { zh: '学员', en: 'learner' };
 const MANAGER: I18nText = { zh: '经理（@用户、open_id 或「清除」）', en: 'manager (@user, open_id or "clear")' };
 const USER: I18nText = { zh: '用户', en: 'user' };
@@ -92,6 +144,43 @@ type Parsers = { [K in CommandName]: (a: Args) => Extract<ParsedCommand, { name:
 export const PARSERS: Parsers = {
   help: (a) => (a.end(), { name: 'help' }),
   progress: (a) => (a.end(), { name: 'progress' }),
+  reminders: (a) => (a.end(), { name: 'reminders' }),
+  reminder: (a) => {
+    const policy = a.oneOf(POLICY);
+    const tok = a.next(POLICY_VALUE);
+    const value = policyValue(policy, readPolicyValue(policy, tok));
+    if (value === undefined)
+      throw new ArgProblem({
+        zh: `「${clip(tok, 32)}」不是 ${policy} 的有效值：${POLICY_HINTS[policy].zh}`,
+        en: `"${clip(tok, 32)}" is not a valid value for ${policy}: ${POLICY_HINTS[policy].en}`,
+      });
+    return done(a, { name: 'reminder', policy, value });
+  },
+  course: (a) => {
+    a.oneOf(COURSE_FIELD);
+    const courseId = courseIdArg(a);
+    const words: string[] = [];
+    for (let tok = a.maybe(); tok !== undefined; tok = a.maybe()) words.push(tok);
+    const courseName = words.join(' ');
+    if (courseName === '') throw new ArgProblem({ zh: '缺少课程名称', en: 'Missing course name' });
+    if (Array.from(courseName).length > MAX_COURSE_NAME)
+      throw new ArgProblem({
+        zh: `课程名称最多 ${MAX_COURSE_NAME} 个字`,
+        en: `A course name has at most ${MAX_COURSE_NAME} characters`,
+      });
+    return { name: 'course', courseId, courseName };
+  },
+  due: (a) => {
+    const courseId = courseIdArg(a);
+    const tok = a.next(DUE_DATE);
+    if (OFF.has(tok.toLowerCase())) return done(a, { name: 'due', courseId, dueOn: null });
+    if (!isCalendarDate(tok))
+      throw new ArgProblem({
+        zh: `「${clip(tok, 32)}」不是有效的日期，请写成 YYYY-MM-DD，或写「关闭」取消`,
+        en: `"${clip(tok, 32)}" is not a valid date: write YYYY-MM-DD, or "off" to clear it`,
+      });
+    return done(a, { name: 'due', courseId, dueOn: tok });
+  },
   mute: (a) => done(a, { name: 'mute', kind: optionalKind(a) }),
   unmute: (a) => done(a, { name: 'unmute', kind: optionalKind(a) }),
   lang: (a) => done(a, { name: 'lang', lang: a.oneOf(LANG) }),
@@ -121,6 +210,12 @@ export const PARSERS: Parsers = {
       throw new ArgProblem({
         zh: '打卡通知只发给本人，不能发到群里',
         en: 'Check-ins go to each person only and cannot be routed to a chat',
+      });
+    }
+    if (KIND.words.get(tok.toLowerCase()) === 'reminders') {
+      throw new ArgProblem({
+        zh: '学习提醒只发给本人，不能发到群里',
+        en: 'Reminders go to each learner only and cannot be routed to a chat',
       });
     }
     const kind = a.oneOf(ROUTE_KIND, tok);

@@ -1,6 +1,6 @@
 /** `admin add|remove <@user>` and `admins`. ADMIN_OPEN_IDS admins are set in the environment, not by command. */
 import { formatTime, t } from '../../../cards/kit.js';
-import { listAdmins } from '../admins.js';
+import { listAdmins } from '../../recipients/admins.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { actorTimeZone, audited } from './common.js';

@@ -1,6 +1,7 @@
 /** Helpers shared by the command implementations: the clock, the actor's zone, audited changes. */
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db/tx.js';
+import { preferencesFor } from '../../recipients/preferences.js';
 import type { CommandContext } from '../context.js';
 import type { Card } from './replies.js';
 
@@ -8,11 +9,7 @@ export const nowOf = (ctx: CommandContext): Date => (ctx.now ? ctx.now() : new D
 
 /** The actor's time zone: their preference, else DEFAULT_TIME_ZONE. */
 export async function actorTimeZone(ctx: CommandContext): Promise<string> {
-  const pref = await ctx.db.userPreference.findUnique({
-    where: { openId: ctx.actor.openId },
-    select: { timeZone: true },
-  });
-  return pref?.timeZone || ctx.config.DEFAULT_TIME_ZONE;
+  return (await preferencesFor(ctx.db, ctx.config, ctx.actor.openId)).timeZone;
 }
 
 /** What an audited change returns: its reply, and the audit detail (null when it was refused and changed nothing). */

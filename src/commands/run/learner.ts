@@ -1,7 +1,8 @@
 /** Learner commands about the user's own choices: help, mute / unmute, lang. */
 import { helpCard } from '../../../cards/help.js';
 import { localize, t } from '../../../cards/kit.js';
-import { isAdmin } from '../admins.js';
+import { isAdmin } from '../../recipients/admins.js';
+import { setLang, setMuted } from '../../recipients/preferences.js';
 import { isLang, KIND_NAMES, PERSONAL_KINDS } from '../../domain/notifications.js';
 import { helpCardInput } from '../catalog.js';
 import type { CommandContext } from '../context.js';
@@ -49,18 +50,8 @@ async function muteCard(
       ),
     );
   }
-  const changed = await ctx.db.$transaction(async (tx) => {
-    const row = await tx.userPreference.findUnique({ where: { openId } });
-    const before = row?.mutedKinds ?? [];
-    const after = mute ? [...new Set([...before, command.kind!])] : before.filter((k) => k !== command.kind);
-    if (after.length === before.length) return false;
-    await tx.userPreference.upsert({
-      where: { openId },
-      create: { openId, mutedKinds: after },
-      update: { mutedKinds: after },
-    });
-    return true;
-  });
+  const muteKind = command.kind;
+  const changed = await ctx.db.$transaction(async (tx) => setMuted(tx, openId, muteKind, mute));
   const managerNote = t(
     '\n你的经理收到的关于你的通知不受影响。',
     '\nNotices about you sent to your manager are not affected.',
@@ -115,11 +106,7 @@ function mutedListCard(mutedNow: readonly string[]): Card {
 /** `lang zh|en`: the language of the user's cards. The receipt is already in that language. */
 export async function runLang(ctx: CommandContext, command: Extract<ParsedCommand, { name: 'lang' }>): Promise<Card> {
   const openId = ctx.actor.openId;
-  await ctx.db.userPreference.upsert({
-    where: { openId },
-    create: { openId, lang: command.lang },
-    update: { lang: command.lang },
-  });
+  await setLang(ctx.db, openId, command.lang);
   const card = receiptCard(
     t('语言已设置', 'Language set'),
     t('之后发给你的卡片将使用中文。', 'Cards sent to you will now be in English.'),

@@ -1,6 +1,7 @@
 /** `progress` / `进度`: the user's courses and exams across every source, on one card. */
 import { progressCard, type ProgressItem } from '../../../cards/progress.js';
-import { sourceLabel, sourceRank } from '../../domain/sources.js';
+import { t } from '../../../cards/kit.js';
+import { isSource, sourceLabel, sourceRank, SOURCE_NAMES } from '../../domain/sources.js';
 import type { CommandContext } from '../context.js';
 import { actorTimeZone } from './common.js';
 import type { Card } from './replies.js';
@@ -27,7 +28,9 @@ export async function runProgress(ctx: CommandContext): Promise<Card> {
   records.sort((a, b) => sourceRank(a.source) - sourceRank(b.source));
   const items: ProgressItem[] = records.map((r) => ({
     sourceLabel: sourceLabel(r.source),
-    itemName: r.itemName || r.itemId || r.itemKey,
+    itemName: r.itemName || null,
+    itemId: r.itemId ?? r.itemKey,
+    place: isSource(r.source) ? SOURCE_NAMES[r.source] : t(r.source, r.source),
     itemType: r.itemType,
     state: r.state,
     score: r.score,
