@@ -173,4 +173,3 @@ function rowJson(event: NewInboundEvent): string {
   const { value, raw } = storablePayload(event.payload);
   return JSON.stringify({ ...columns, payload: value, payload_raw: raw ?? null });
 }
-
