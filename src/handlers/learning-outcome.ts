@@ -11,6 +11,7 @@ import { learningDrafts, type Audience } from '../learning/drafts.js';
 import type { ItemType, RecordState, Reduction } from '../learning/record-state.js';
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
 import { preferencesOf } from '../recipients/preferences.js';
+import { planEscalations } from '../team/escalation.js';
 import type { HandlerContext, Outcome } from './types.js';
 
 export interface LearningWork {
@@ -40,6 +41,8 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
         next.itemName = await courseName(tx, courseIdsOf({ itemKey: work.itemKey, itemId: next.itemId }));
       if (note) ctx.log.info({ itemKey: work.itemKey, note }, 'learning event noted');
       await saveRecord(tx, id, next);
+      // Escalations of overdue assigned learning: planned, or cancelled by a completion, with the change itself.
+      await planEscalations(tx, id, ctx.config.DEFAULT_TIME_ZONE, ctx.services.clock.now());
       if (cards.length === 0) return [];
       if (!audience) throw new Error(`event ${ctx.event.eventType} called for cards but no recipients were looked up`);
       return learningDrafts(id, next, cards, audience);

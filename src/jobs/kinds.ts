@@ -4,9 +4,9 @@
  */
 import type { Config } from '../config.js';
 import type { Services } from '../services/index.js';
+import { teamJobKinds } from '../team/jobs.js';
 import { JobKinds } from './types.js';
 
 export function defaultJobKinds(deps: { config: Config; services: Services }): JobKinds {
-  void deps;
-  return new JobKinds([]);
+  return new JobKinds([...teamJobKinds(deps.config, deps.services)]);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, commandInfo, type CommandName } from '../../src/commands/catalog.js';
-import { NOTIFICATION_KINDS } from '../../src/domain/notifications.js';
+import { NOTIFICATION_KINDS, type RouteKind } from '../../src/domain/notifications.js';
 import {
   extractText,
   parseCommand,
@@ -180,14 +180,16 @@ describe('parseCommand: argument values', () => {
     expect(p2p(`notify ${word} off`)).toEqual(command({ name: 'notify', kind, on: false } as ParsedCommand));
   });
 
-  it('routes every kind but the personal ones (check-ins, reminders)', () => {
+  it('routes every kind but the personal ones (check-ins, reminders, digests, escalations)', () => {
     for (const kind of NOTIFICATION_KINDS) {
       const result = p2p(`route ${kind} here`);
       if (kind === 'checkins')
         expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/Check-ins/) } });
       else if (kind === 'reminders')
         expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/Reminders go/) } });
-      else expect(result).toEqual(command({ name: 'route', kind, on: true, helpdesk: null }));
+      else if (kind === 'digest' || kind === 'escalations')
+        expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/each manager only/) } });
+      else expect(result).toEqual(command({ name: 'route', kind: kind as RouteKind, on: true, helpdesk: null }));
     }
   });
 

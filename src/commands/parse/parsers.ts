@@ -164,6 +164,13 @@ export const PARSERS: Parsers = {
         en: 'Reminders go to each learner only and cannot be routed to a chat',
       });
     }
+    const personal = KIND.words.get(tok.toLowerCase());
+    if (personal === 'digest' || personal === 'escalations') {
+      throw new ArgProblem({
+        zh: '团队周报和逾期升级只发给经理本人，不能发到群里',
+        en: 'Digests and escalations go to each manager only and cannot be routed to a chat',
+      });
+    }
     const kind = a.oneOf(ROUTE_KIND, tok);
     const on = a.oneOf(HERE_OFF);
     const scope = kind === 'tickets' && on ? a.maybe() : undefined;

@@ -1,6 +1,7 @@
 /** `course name <course id> <name>` and `due <course id> <YYYY-MM-DD|off>`: what admins say about a course. */
 import { t, userText } from '../../../cards/kit.js';
 import { setCourseDue, setCourseName } from '../../learning/courses.js';
+import { planCourseEscalations } from '../../team/escalation.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
@@ -33,8 +34,9 @@ export async function runCourse(
 export async function runDue(ctx: CommandContext, command: Extract<ParsedCommand, { name: 'due' }>): Promise<Card> {
   const { courseId, dueOn } = command;
   const id = userText(courseId, 128);
-  const { card } = await audited(ctx, 'due', async (tx) => {
+  const { card } = await audited(ctx, 'due', async (tx, now) => {
     const previous = await setCourseDue(tx, courseId, dueOn, ctx.actor.openId);
+    await planCourseEscalations(tx, courseId, ctx.config.DEFAULT_TIME_ZONE, now);
     const learners = t('', '');
     if (dueOn === null) {
       const body = previous
