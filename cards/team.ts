@@ -170,7 +170,8 @@ export function teamDigestCard(input: DigestCardInput): Record<string, unknown> 
 
 export interface NudgeCardInput extends ItemNaming {
   itemType: string;
-  managerName: string;
+  /** Null when unknown: "your manager". */
+  managerName: string | null;
   status: 'overdue' | 'stalled';
   days: number;
   dueOn?: string | null;
@@ -182,15 +183,17 @@ export interface NudgeCardInput extends ItemNaming {
 export function nudgeCard(input: NudgeCardInput): Record<string, unknown> {
   const type = itemTypeName(input.itemType);
   const item = itemPhrase(input, type);
-  const manager = userText(input.managerName, 40);
+  const manager = input.managerName
+    ? t(userText(input.managerName, 40), userText(input.managerName, 40))
+    : t('你的经理', 'Your manager');
   const d = input.days;
   const why =
     input.status === 'overdue'
       ? t(`已逾期 ${d} 天`, `is ${plural(d, 'day')} overdue`)
       : t(`已有 ${d} 天没有进展`, `has had no progress for ${plural(d, 'day')}`);
   const body = t(
-    `**${manager}** 提醒你继续学习${item.zh}：它${why.zh}${input.dueOn ? `（截止 ${input.dueOn}）` : ''}。`,
-    `**${manager}** reminds you to continue ${item.en}: it ${why.en}` +
+    `**${manager.zh}** 提醒你继续学习${item.zh}：它${why.zh}${input.dueOn ? `（截止 ${input.dueOn}）` : ''}。`,
+    `**${manager.en}** reminds you to continue ${item.en}: it ${why.en}` +
       `${input.dueOn ? ` (due ${input.dueOn})` : ''}.`,
   );
   const elements: Record<string, unknown>[] = [markdown(body, 'message')];

@@ -154,7 +154,14 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     waker: wakers.jobs,
     onQueued: wakeOutbox,
   });
-  const cardActions = new CardActions({ db: database.prisma, config, log, services, onQueued: wakeOutbox });
+  const cardActions = new CardActions({
+    db: database.prisma,
+    config,
+    log,
+    services,
+    onQueued: wakeOutbox,
+    wakeJobs: () => wakers.jobs.wake(),
+  });
 
   let accepting = true;
   let longConnection: FeishuLongConnection | undefined;

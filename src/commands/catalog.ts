@@ -55,6 +55,16 @@ export const COMMANDS = [
     description: t('设置发给你的消息的语言', 'Choose the language of messages sent to you'),
   },
   {
+    name: 'team',
+    zh: '团队',
+    adminOnly: false,
+    usage: t('团队', 'team'),
+    description: t(
+      '经理：查看团队的学习情况（逾期、停滞、进行中、本周完成），可一键催促',
+      "Managers: your team's learning now (overdue, stalled, in progress, done this week), with Nudge buttons",
+    ),
+  },
+  {
     name: 'whoami',
     zh: '我是谁',
     adminOnly: false,

@@ -22,6 +22,7 @@ import { runNotify, runSettings } from './run/settings.js';
 import { runStatus } from './run/status.js';
 import { runUnresolved } from './run/unresolved.js';
 import { runWhoami } from './run/whoami.js';
+import { runTeam } from './run/team.js';
 import { runDoctorCommand } from './run/doctor.js';
 
 export type { CommandContext } from './context.js';
@@ -55,6 +56,7 @@ const RUNNERS: Runners = {
   unresolved: runUnresolved,
   retry: runRetry,
   whoami: runWhoami,
+  team: runTeam,
   doctor: runDoctorCommand,
 };
 

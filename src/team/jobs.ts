@@ -154,7 +154,8 @@ function digestKind(config: Config): JobKind<{ week: string }> {
 
 export interface NudgePayload {
   record: string;
-  managerName: string;
+  /** Null when the directory has no name: the card says "your manager". */
+  managerName: string | null;
   status: 'overdue' | 'stalled';
   days: number;
 }

@@ -41,6 +41,7 @@ export type ParsedCommand =
   | { name: 'unresolved' }
   | { name: 'retry' }
   | { name: 'whoami' }
+  | { name: 'team' }
   | { name: 'doctor' };
 
 const kindWords = (kind: NotificationKind) => [
@@ -190,6 +191,7 @@ export const PARSERS: Parsers = {
   unresolved: (a) => (a.end(), { name: 'unresolved' }),
   retry: (a) => (a.end(), { name: 'retry' }),
   whoami: (a) => (a.end(), { name: 'whoami' }),
+  team: (a) => (a.end(), { name: 'team' }),
   doctor: (a) => (a.end(), { name: 'doctor' }),
 };
 

@@ -1,0 +1,280 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { SettableClock } from '../../src/domain/clock.js';
+import { CardActions } from '../../src/actions/router.js';
+import { cardActionFromV2 } from '../../src/actions/callback.js';
+import { LANES } from '../helpers/databases.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { untilIdle } from '../helpers/idle.js';
+import { click } from '../helpers/chat.js';
+import { handleEvent } from '../helpers/drive.js';
+
+const SH = 'Asia/Shanghai';
+const at = (local: string) => DateTime.fromISO(local, { zone: SH }).toJSDate();
+const text = (x: unknown) => JSON.stringify(x);
+
+// 王芳 manages Alice (overdue on eLearning, in progress on ALM), Bob (stalled) and Carol (completed this week);
+// 王芳's own manager is the boss. 赵敏 manages Erin, who has nothing going on.
+const PEOPLE = [
+  { open_id: 'ou_boss', name: 'Boss' },
+  { open_id: 'ou_wangfang', name: '王芳', leader_user_id: 'ou_boss' },
+  { open_id: 'ou_alice', name: 'Alice', leader_user_id: 'ou_wangfang' },
+  { open_id: 'ou_bob', name: 'Bob', leader_user_id: 'ou_wangfang' },
+  { open_id: 'ou_carol', name: 'Carol', leader_user_id: 'ou_wangfang' },
+  { open_id: 'ou_frank', name: 'Frank', leader_user_id: 'ou_wangfang' },
+  { open_id: 'ou_zhaomin', name: '赵敏' },
+  { open_id: 'ou_erin', name: 'Erin', leader_user_id: 'ou_zhaomin' },
+];
+
+describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
+  let h: Harness;
+  const clock = new SettableClock(at('2026-12-07T08:00'));
+  const prisma = () => h.db.prisma;
+  const runDue = async () => {
+    await h.bot.jobs.runDue();
+    await untilIdle(prisma());
+  };
+  const cardsTo = (openId: string, title: string) =>
+    h.emu!.messagesTo(openId).filter((m) => text(m.card).includes(title));
+  const job = (key: string) => prisma().job.findUnique({ where: { key } });
+
+  beforeAll(async () => {
+    h = await startHarness({
+      lane,
+      clock,
+      emulator: { users: PEOPLE.map((p) => ({ ...p, user_id: p.open_id.slice(3) })) },
+      env: { SCHEDULER_POLL_MS: '600000' },
+    });
+    const db = prisma();
+    for (const p of PEOPLE)
+      await db.feishuUser.create({
+        data: { openId: p.open_id, name: p.name, leaderOpenId: p.leader_user_id ?? null },
+      });
+    await db.course.create({ data: { courseId: 'c-safety', name: 'Safety', dueOn: '2026-12-01' } });
+    const record = (data: Record<string, unknown>) =>
+      db.learningRecord.create({
+        data: { source: 'feishu', itemType: 'course', enrollSource: 'admin', ...data } as never,
+      });
+    await record({ externalUserId: 'ou_alice', itemKey: 'c-safety', itemName: 'Safety', state: 'in_progress' });
+    await db.learnerIdentity.create({
+      data: { source: 'alm', externalUserId: 'alm-alice', status: 'resolved', openId: 'ou_alice' },
+    });
+    await record({
+      source: 'alm',
+      externalUserId: 'alm-alice',
+      itemKey: 'inst-1',
+      itemName: 'Leadership',
+      state: 'in_progress',
+      progressPercent: 40,
+      enrollSource: 'self',
+      lastEventAt: at('2026-12-05T10:00'),
+    });
+    await record({
+      externalUserId: 'ou_bob',
+      itemKey: 'c-python',
+      itemName: 'Python',
+      state: 'enrolled',
+      enrolledAt: at('2026-11-20T10:00'),
+      createdAt: at('2026-11-20T10:00'),
+    });
+    await record({
+      externalUserId: 'ou_carol',
+      itemKey: 'c-done',
+      itemName: 'Ethics',
+      state: 'passed',
+      completedAt: at('2026-12-03T15:00'),
+    });
+    await record({
+      externalUserId: 'ou_erin',
+      itemKey: 'c-old',
+      itemName: 'Old',
+      state: 'completed',
+      completedAt: at('2026-10-03T15:00'),
+    });
+  });
+  afterAll(() => h?.stop());
+
+  it("the Monday digest: overdue and stalled first, every source under one name, no card when there's no news", async () => {
+    await runDue(); // this week's plan: each manager's digest on Monday 09:30 in their zone
+    expect(await job('digest:ou_wangfang:2026-W50')).toMatchObject({ status: 'pending' });
+    clock.set(at('2026-12-07T09:30'));
+    await runDue();
+    expect(cardsTo('ou_wangfang', 'Weekly team digest')).toHaveLength(0); // 09:30 is the earliest, never the moment
+    clock.set(at('2026-12-07T10:00'));
+    await runDue();
+    const [digest] = cardsTo('ou_wangfang', 'Weekly team digest');
+    expect(digest).toBeDefined();
+    const body = text(digest!.card);
+    const order = ['Alice', 'Bob', 'Carol'].map((n) => body.indexOf(`**${n}**`));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(body).toContain('6 days overdue');
+    expect(body).toContain('no progress for 17 days');
+    expect(body).toContain('in progress 40%');
+    expect(body).toContain('(ALM)');
+    expect(body).toContain('(Feishu eLearning)');
+    expect(body).toContain('passed this week');
+    expect((body.match(/"action":"nudge"/g) ?? []).length).toBe(2); // Alice and Bob
+    expect(body).toContain('"learner":"ou_alice"');
+    expect(body).not.toContain('"learner":"ou_carol"');
+    // 赵敏's only report finished in October; the boss's only report (王芳) has no learning: no cards.
+    expect(await job('digest:ou_zhaomin:2026-W50')).toMatchObject({ status: 'skipped', reason: 'nothing to say' });
+    expect(await job('digest:ou_boss:2026-W50')).toMatchObject({ status: 'skipped' });
+    expect(h.emu!.messagesTo('ou_zhaomin')).toHaveLength(0);
+    expect(h.emu!.messagesTo('ou_boss')).toHaveLength(0);
+  });
+
+  it('Nudge: the learner gets a reminder now, the card says Nudged, a second click says so', async () => {
+    const [digest] = cardsTo('ou_wangfang', 'Weekly team digest');
+    const stored = await prisma().teamDigest.findUniqueOrThrow({ where: { key: 'digest:ou_wangfang:2026-W50' } });
+    const value = { action: 'nudge', digest: stored.id, learner: 'ou_alice' };
+    const first = await click(h.bot.url, { openId: 'ou_wangfang', value, messageId: digest!.message_id });
+    expect(first.body.toast?.type).toBe('success');
+    expect(text(first.body.card!.data)).toContain('Nudged');
+    expect(text(first.body.card!.data)).toContain('"learner":"ou_bob"'); // Bob can still be nudged
+    await runDue();
+    const nudges = cardsTo('ou_alice', 'A reminder from your manager');
+    expect(nudges).toHaveLength(1);
+    expect(text(nudges[0]!.card)).toContain('王芳');
+    const again = await click(h.bot.url, { openId: 'ou_wangfang', value, messageId: digest!.message_id });
+    expect(again.body.toast?.type).toBe('info');
+    expect(text(again.body.toast)).toContain('already nudged');
+    expect(text(again.body.card!.data)).toContain('Nudged');
+    // Someone else cannot nudge from 王芳's card.
+    const other = await click(h.bot.url, { openId: 'ou_zhaomin', value, messageId: digest!.message_id });
+    expect(other.body.toast?.type).toBe('error');
+    await runDue();
+    expect(cardsTo('ou_alice', 'A reminder from your manager')).toHaveLength(1);
+  });
+
+  it('two instances clicking Nudge at once nudge once', async () => {
+    const stored = await prisma().teamDigest.findUniqueOrThrow({ where: { key: 'digest:ou_wangfang:2026-W50' } });
+    const instance = () =>
+      new CardActions({ db: prisma(), config: h.config, log: h.log, services: h.bot.services, onQueued: () => {} });
+    const clickOn = (actions: CardActions, n: number) =>
+      actions.handle(
+        cardActionFromV2(`evt-nudge-${lane}-${n}`, {
+          event: {
+            operator: { open_id: 'ou_wangfang' },
+            action: { value: { action: 'nudge', digest: stored.id, learner: 'ou_bob' } },
+            context: { open_message_id: 'om_x' },
+          },
+        }),
+      );
+    const results = await Promise.all([clickOn(instance(), 1), clickOn(instance(), 2)]);
+    expect(results.map((r) => r.toast.type).sort()).toEqual(['info', 'success']);
+    const jobs = await prisma().job.findMany({ where: { kind: 'nudge', recipient: 'ou_bob' } });
+    expect(jobs).toHaveLength(1);
+    await runDue();
+    expect(cardsTo('ou_bob', 'A reminder from your manager')).toHaveLength(1);
+  });
+
+  it('`team` shows the digest on demand, with Nudged kept for who was nudged today', async () => {
+    const res = await h.bot.services.clock.now();
+    expect(res).toBeInstanceOf(Date);
+    const { notifications } = await handleEvent(h, {
+      source: 'feishu',
+      eventType: 'im.message.receive_v1',
+      payload: chatMessage('ou_wangfang', 'team'),
+    });
+    const reply = notifications.find((n) => n.receiveId === 'ou_wangfang' || n.receiveIdType === 'chat_id');
+    expect(reply).toBeDefined();
+    expect(reply!.content).toContain('Team learning');
+    expect(reply!.content).toContain('Alice');
+    const none = await handleEvent(h, {
+      source: 'feishu',
+      eventType: 'im.message.receive_v1',
+      payload: chatMessage('ou_carol', 'team'),
+    });
+    expect(none.notifications.map((n) => n.content).join()).toContain('No one reports to you');
+  });
+
+  it('a holiday Monday moves the digest to Tuesday; a digest that missed its working day is skipped', async () => {
+    await prisma().calendarDay.create({ data: { date: '2026-12-14', kind: 'holiday', setBy: 'test' } });
+    clock.set(at('2026-12-14T10:00'));
+    await runDue();
+    const planned = await job('digest:ou_wangfang:2026-W51');
+    expect(DateTime.fromJSDate(planned!.runAt, { zone: SH }).toISODate()).toBe('2026-12-15');
+    expect(cardsTo('ou_wangfang', 'Weekly team digest')).toHaveLength(1);
+    clock.set(at('2026-12-15T10:00'));
+    await runDue();
+    expect(cardsTo('ou_wangfang', 'Weekly team digest')).toHaveLength(2);
+    // The next week's Monday passes while the bot is down: found after the window, it is skipped, never sent late.
+    clock.set(at('2026-12-21T19:00'));
+    await runDue();
+    expect(await job('digest:ou_wangfang:2026-W52')).toMatchObject({ status: 'skipped' });
+    clock.set(at('2026-12-22T10:00'));
+    await runDue();
+    expect(cardsTo('ou_wangfang', 'Weekly team digest')).toHaveLength(2);
+  });
+
+  it('overdue escalation: manager after 3 days, manager\'s manager after 10; completion cancels both', async () => {
+    clock.set(at('2027-01-04T08:00'));
+    await prisma().course.create({ data: { courseId: 'c-esc', name: 'Compliance', dueOn: '2027-01-05' } });
+    const registration = (openId: string, state: number, id: string) =>
+      handleEvent(h, {
+        source: 'feishu',
+        eventType: 'elearning.course_registration.updated_v2',
+        externalId: id,
+        payload: {
+          schema: '2.0',
+          header: { event_id: id, event_type: 'elearning.course_registration.updated_v2', create_time: '1' },
+          event: {
+            course_id: 'c-esc',
+            learner: { user_id: { open_id: openId, user_id: openId, union_id: 'on' } },
+            enroll_type: 1,
+            learning_state: state,
+          },
+        },
+      });
+    await registration('ou_frank', 1, `frank-1-${lane}`);
+    await registration('ou_carol', 1, `carol-1-${lane}`);
+    const frank = await prisma().learningRecord.findFirstOrThrow({ where: { externalUserId: 'ou_frank' } });
+    const carol = await prisma().learningRecord.findFirstOrThrow({
+      where: { externalUserId: 'ou_carol', itemKey: 'c-esc' },
+    });
+    expect(await job(`escalation:${frank.id}:2027-01-05:1`)).toMatchObject({ status: 'pending' });
+    expect(await job(`escalation:${frank.id}:2027-01-05:2`)).toMatchObject({ status: 'pending' });
+    // Carol completes: both of hers are cancelled with the change.
+    await registration('ou_carol', 2, `carol-2-${lane}`);
+    expect(await job(`escalation:${carol.id}:2027-01-05:1`)).toMatchObject({ status: 'cancelled', reason: 'passed' });
+    expect(await job(`escalation:${carol.id}:2027-01-05:2`)).toMatchObject({ status: 'cancelled' });
+
+    clock.set(at('2027-01-07T11:00')); // 2 days overdue: not yet
+    await runDue();
+    expect(cardsTo('ou_wangfang', 'Overdue learning in your team')).toHaveLength(0);
+    clock.set(at('2027-01-08T11:00')); // 3 days
+    await runDue();
+    const toManager = cardsTo('ou_wangfang', 'Overdue learning in your team');
+    expect(toManager).toHaveLength(1);
+    expect(text(toManager[0]!.card)).toContain('Frank');
+    expect(text(toManager[0]!.card)).toContain('Compliance');
+    expect(cardsTo('ou_boss', 'Overdue learning escalated')).toHaveLength(0);
+    clock.set(at('2027-01-15T11:00')); // 10 days
+    await runDue();
+    const toBoss = cardsTo('ou_boss', 'Overdue learning escalated');
+    expect(toBoss).toHaveLength(1);
+    expect(text(toBoss[0]!.card)).toContain('王芳');
+    expect(cardsTo('ou_wangfang', 'Overdue learning in your team')).toHaveLength(1);
+    expect(h.emu!.messagesTo('ou_carol').filter((m) => text(m.card).includes('Overdue'))).toHaveLength(0);
+  });
+});
+
+function chatMessage(from: string, body: string) {
+  return {
+    schema: '2.0',
+    header: { event_id: `m-${from}-${Math.random()}`, event_type: 'im.message.receive_v1', create_time: '1' },
+    event: {
+      sender: { sender_id: { open_id: from, user_id: 'u', union_id: 'on' }, sender_type: 'user', tenant_key: 't' },
+      message: {
+        message_id: `om_${Math.random().toString(16).slice(2)}`,
+        create_time: String(Date.now()),
+        chat_id: `oc_${from}`,
+        chat_type: 'p2p',
+        message_type: 'text',
+        content: JSON.stringify({ text: body }),
+        mentions: [],
+      },
+    },
+  };
+}
