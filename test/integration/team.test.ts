@@ -4,9 +4,9 @@ import { SettableClock } from '../../src/domain/clock.js';
 import { CardActions } from '../../src/actions/router.js';
 import { cardActionFromV2 } from '../../src/actions/callback.js';
 import { LANES } from '../helpers/databases.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { untilIdle } from '../helpers/idle.js';
-import { click } from '../helpers/chat.js';
+import { click, say, textMessage } from '../helpers/chat.js';
 import { handleEvent } from '../helpers/drive.js';
 
 const SH = 'Asia/Shanghai';
@@ -28,7 +28,7 @@ const PEOPLE = [
 
 describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
   let h: Harness;
-  const clock = new SettableClock(at('2026-12-07T08:00'));
+  const clock = new SettableClock(at('2026-12-05T08:00'));
   const prisma = () => h.db.prisma;
   const runDue = async () => {
     await h.bot.jobs.runDue();
@@ -95,6 +95,7 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
   afterAll(() => h?.stop());
 
   it("the Monday digest: overdue and stalled first, every source under one name, no card when there's no news", async () => {
+    clock.set(at('2026-12-07T08:00'));
     await runDue(); // this week's plan: each manager's digest on Monday 09:30 in their zone
     expect(await job('digest:ou_wangfang:2026-W50')).toMatchObject({ status: 'pending' });
     clock.set(at('2026-12-07T09:30'));
@@ -125,6 +126,7 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
   });
 
   it('Nudge: the learner gets a reminder now, the card says Nudged, a second click says so', async () => {
+    clock.set(at('2026-12-07T10:07'));
     const [digest] = cardsTo('ou_wangfang', 'Weekly team digest');
     const stored = await prisma().teamDigest.findUniqueOrThrow({ where: { key: 'digest:ou_wangfang:2026-W50' } });
     const value = { action: 'nudge', digest: stored.id, learner: 'ou_alice' };
@@ -132,8 +134,11 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
     expect(first.body.toast?.type).toBe('success');
     expect(text(first.body.card!.data)).toContain('Nudged');
     expect(text(first.body.card!.data)).toContain('"learner":"ou_bob"'); // Bob can still be nudged
-    await runDue();
-    const nudges = cardsTo('ou_alice', 'A reminder from your manager');
+    const nudges = await eventually(async () => {
+      await runDue();
+      const sent = cardsTo('ou_alice', 'A reminder from your manager');
+      return sent.length > 0 ? sent : null;
+    });
     expect(nudges).toHaveLength(1);
     expect(text(nudges[0]!.card)).toContain('王芳');
     const again = await click(h.bot.url, { openId: 'ou_wangfang', value, messageId: digest!.message_id });
@@ -169,24 +174,23 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
     expect(cardsTo('ou_bob', 'A reminder from your manager')).toHaveLength(1);
   });
 
-  it('`team` shows the digest on demand, with Nudged kept for who was nudged today', async () => {
-    const res = await h.bot.services.clock.now();
-    expect(res).toBeInstanceOf(Date);
-    const { notifications } = await handleEvent(h, {
-      source: 'feishu',
-      eventType: 'im.message.receive_v1',
-      payload: chatMessage('ou_wangfang', 'team'),
-    });
-    const reply = notifications.find((n) => n.receiveId === 'ou_wangfang' || n.receiveIdType === 'chat_id');
-    expect(reply).toBeDefined();
-    expect(reply!.content).toContain('Team learning');
-    expect(reply!.content).toContain('Alice');
-    const none = await handleEvent(h, {
-      source: 'feishu',
-      eventType: 'im.message.receive_v1',
-      payload: chatMessage('ou_carol', 'team'),
-    });
-    expect(none.notifications.map((n) => n.content).join()).toContain('No one reports to you');
+  it('`team` shows the digest on demand, with Nudged kept on the weekly card only', async () => {
+    await say(h.bot.url, textMessage({ from: 'ou_wangfang', chatId: 'oc_wf', chatType: 'p2p', text: 'team' }));
+    const replies = () => h.emu!.messages.filter((m) => m.chat_id === 'oc_wf' || m.receive_id === 'oc_wf');
+    const reply = await eventually(
+      () => replies().find((m) => text(m.card).includes('Team learning')) ?? null,
+      15_000,
+      'team card',
+    );
+    expect(text(reply.card)).toContain('Alice');
+    expect(text(reply.card)).toContain('"action":"nudge"');
+    await say(h.bot.url, textMessage({ from: 'ou_carol', chatId: 'oc_carol', chatType: 'p2p', text: 'team' }));
+    const none = await eventually(
+      () => h.emu!.messages.find((m) => text(m.card).includes('No one reports to you')) ?? null,
+      15_000,
+      'reply',
+    );
+    expect(none).toBeTruthy();
   });
 
   it('a holiday Monday moves the digest to Tuesday; a digest that missed its working day is skipped', async () => {
@@ -208,9 +212,10 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
     expect(cardsTo('ou_wangfang', 'Weekly team digest')).toHaveLength(2);
   });
 
-  it('overdue escalation: manager after 3 days, manager\'s manager after 10; completion cancels both', async () => {
+  it("overdue escalation: manager after 3 days, manager's manager after 10; completion cancels both", async () => {
     clock.set(at('2027-01-04T08:00'));
     await prisma().course.create({ data: { courseId: 'c-esc', name: 'Compliance', dueOn: '2027-01-05' } });
+    let seq = 0;
     const registration = (openId: string, state: number, id: string) =>
       handleEvent(h, {
         source: 'feishu',
@@ -218,7 +223,11 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
         externalId: id,
         payload: {
           schema: '2.0',
-          header: { event_id: id, event_type: 'elearning.course_registration.updated_v2', create_time: '1' },
+          header: {
+            event_id: id,
+            event_type: 'elearning.course_registration.updated_v2',
+            create_time: String(clock.now().getTime() + ++seq),
+          },
           event: {
             course_id: 'c-esc',
             learner: { user_id: { open_id: openId, user_id: openId, union_id: 'on' } },
@@ -229,6 +238,12 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
       });
     await registration('ou_frank', 1, `frank-1-${lane}`);
     await registration('ou_carol', 1, `carol-1-${lane}`);
+    await eventually(() =>
+      prisma()
+        .learningRecord.count({ where: { itemKey: 'c-esc' } })
+        .then((n) => n === 2 || null),
+    );
+    await untilIdle(prisma());
     const frank = await prisma().learningRecord.findFirstOrThrow({ where: { externalUserId: 'ou_frank' } });
     const carol = await prisma().learningRecord.findFirstOrThrow({
       where: { externalUserId: 'ou_carol', itemKey: 'c-esc' },
@@ -237,6 +252,7 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
     expect(await job(`escalation:${frank.id}:2027-01-05:2`)).toMatchObject({ status: 'pending' });
     // Carol completes: both of hers are cancelled with the change.
     await registration('ou_carol', 2, `carol-2-${lane}`);
+    await eventually(async () => (await job(`escalation:${carol.id}:2027-01-05:1`))?.status === 'cancelled' || null);
     expect(await job(`escalation:${carol.id}:2027-01-05:1`)).toMatchObject({ status: 'cancelled', reason: 'passed' });
     expect(await job(`escalation:${carol.id}:2027-01-05:2`)).toMatchObject({ status: 'cancelled' });
 
@@ -259,22 +275,3 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
     expect(h.emu!.messagesTo('ou_carol').filter((m) => text(m.card).includes('Overdue'))).toHaveLength(0);
   });
 });
-
-function chatMessage(from: string, body: string) {
-  return {
-    schema: '2.0',
-    header: { event_id: `m-${from}-${Math.random()}`, event_type: 'im.message.receive_v1', create_time: '1' },
-    event: {
-      sender: { sender_id: { open_id: from, user_id: 'u', union_id: 'on' }, sender_type: 'user', tenant_key: 't' },
-      message: {
-        message_id: `om_${Math.random().toString(16).slice(2)}`,
-        create_time: String(Date.now()),
-        chat_id: `oc_${from}`,
-        chat_type: 'p2p',
-        message_type: 'text',
-        content: JSON.stringify({ text: body }),
-        mentions: [],
-      },
-    },
-  };
-}
