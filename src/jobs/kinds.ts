@@ -8,5 +8,5 @@ import { teamJobKinds } from '../team/jobs.js';
 import { JobKinds } from './types.js';
 
 export function defaultJobKinds(deps: { config: Config; services: Services }): JobKinds {
-  return new JobKinds([...teamJobKinds(deps.config, deps.services)]);
+  return new JobKinds([...teamJobKinds(deps.config)]);
 }

@@ -20,7 +20,6 @@ import type { JobPlan } from '../jobs/store.js';
 import type { JobKind, JobOutcome } from '../jobs/types.js';
 import { preferencesFor, preferencesOf } from '../recipients/preferences.js';
 import { managerOf } from '../recipients/managers.js';
-import type { Services } from '../services/index.js';
 import { buildDigest, hasNews, sourceLabelOf } from './digest.js';
 import { ESCALATION_JOB, escalationFacts, type EscalationPayload } from './escalation.js';
 import { managersPage } from './members.js';
@@ -200,8 +199,7 @@ function nudgeKind(config: Config): JobKind<NudgePayload> {
   };
 }
 
-function escalationKind(config: Config, services: Services): JobKind<EscalationPayload> {
-  const leaderOf = (openId: string) => services.directory.managerOf(openId);
+function escalationKind(config: Config): JobKind<EscalationPayload> {
   return {
     kind: ESCALATION_JOB,
     windowed: true,
@@ -217,6 +215,9 @@ function escalationKind(config: Config, services: Services): JobKind<EscalationP
       if (!facts.learner) return { status: 'skipped', reason: 'learner not found in Feishu' };
       if (facts.dueOn !== job.payload.dueOn || facts.overdueDays <= 0)
         return { status: 'skipped', reason: 'due date changed' };
+      // The directory as cached (the run holds its transaction: no lookups in other systems meanwhile).
+      const leaderOf = async (openId: string) =>
+        (await tx.feishuUser.findUnique({ where: { openId }, select: { leaderOpenId: true } }))?.leaderOpenId ?? null;
       const manager = await managerOf(tx, leaderOf, facts.learner);
       if (!manager) return { status: 'skipped', reason: 'no manager' };
       const to = level === 1 ? manager : await managerOf(tx, leaderOf, manager);
@@ -260,11 +261,6 @@ async function namesOf(tx: Tx, openIds: string[]): Promise<Map<string, string>> 
 }
 
 /** Every team job kind. */
-export function teamJobKinds(config: Config, services: Services): JobKind<never>[] {
-  return [
-    planKind(),
-    digestKind(config),
-    nudgeKind(config),
-    escalationKind(config, services),
-  ] as unknown as JobKind<never>[];
+export function teamJobKinds(config: Config): JobKind<never>[] {
+  return [planKind(), digestKind(config), nudgeKind(config), escalationKind(config)] as unknown as JobKind<never>[];
 }
