@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { SettableClock } from '../../src/domain/clock.js';
+import { buildDigest } from '../../src/team/digest.js';
 import { CardActions } from '../../src/actions/router.js';
 import { cardActionFromV2 } from '../../src/actions/callback.js';
 import { LANES } from '../helpers/databases.js';
@@ -94,7 +95,7 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
   });
   afterAll(() => h?.stop());
 
-  it("the Monday digest: overdue and stalled first, every source under one name, no card when there's no news", async () => {
+  it('the Monday digest: most urgent first, every source under one name, no card without news', async () => {
     clock.set(at('2026-12-07T08:00'));
     await runDue(); // this week's plan: each manager's digest on Monday 09:30 in their zone
     expect(await job('digest:ou_wangfang:2026-W50')).toMatchObject({ status: 'pending' });
@@ -150,6 +151,52 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
     expect(other.body.toast?.type).toBe('error');
     await runDue();
     expect(cardsTo('ou_alice', 'A reminder from your manager')).toHaveLength(1);
+  });
+
+  it('a digest for a team of 50 reads the database in a bounded number of queries', async () => {
+    const db = prisma();
+    for (let i = 0; i < 50; i++) {
+      const id = `ou_big${String(i).padStart(2, '0')}`;
+      await db.feishuUser.create({ data: { openId: id, name: `Big ${i}`, leaderOpenId: 'ou_bigboss' } });
+      await db.learningRecord.create({
+        data: {
+          source: 'feishu',
+          externalUserId: id,
+          itemKey: 'c-safety',
+          itemType: 'course',
+          state: 'in_progress',
+          enrollSource: 'admin',
+        },
+      });
+    }
+    let queries = 0;
+    const counting = new Proxy(db, {
+      get(target, prop) {
+        const model = Reflect.get(target, prop) as unknown;
+        if (typeof prop !== 'string' || typeof model !== 'object' || model === null) return model;
+        return new Proxy(model, {
+          get(m, method) {
+            const fn = Reflect.get(m, method) as unknown;
+            if (typeof fn !== 'function') return fn;
+            return (...args: unknown[]) => {
+              queries++;
+              return (fn as (...a: unknown[]) => unknown).apply(m, args);
+            };
+          },
+        });
+      },
+    });
+    const model = await buildDigest(counting, 'ou_bigboss', {
+      now: clock.now(),
+      zone: SH,
+      stalledDays: 7,
+      maxPeople: 10,
+    });
+    console.log(`digest for a team of ${model.reports}: ${queries} queries`);
+    expect(model.reports).toBe(50);
+    expect(model.people).toHaveLength(10);
+    expect(model.more).toBe(40);
+    expect(queries).toBeLessThanOrEqual(10);
   });
 
   it('two instances clicking Nudge at once nudge once', async () => {
