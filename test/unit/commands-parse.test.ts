@@ -92,6 +92,8 @@ const ROWS: [string, ParsedCommand][] = [
   ['重试', { name: 'retry' }],
   ['whoami', { name: 'whoami' }],
   ['我是谁', { name: 'whoami' }],
+  ['team', { name: 'team' }],
+  ['团队', { name: 'team' }],
   ['doctor', { name: 'doctor' }],
   ['诊断', { name: 'doctor' }],
 ];
