@@ -12,6 +12,9 @@ import type { ItemType, RecordState, Reduction } from '../learning/record-state.
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
 import { preferencesOf } from '../recipients/preferences.js';
 import { planEscalations } from '../team/escalation.js';
+import { planRecordReminders } from '../reminders/schedule.js';
+import { noteProgress } from '../reminders/store.js';
+import type { Tx } from '../db/tx.js';
 import type { HandlerContext, Outcome } from './types.js';
 
 export interface LearningWork {
@@ -43,11 +46,34 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
       await saveRecord(tx, id, next);
       // Escalations of overdue assigned learning: planned, or cancelled by a completion, with the change itself.
       await planEscalations(tx, id, ctx.config.DEFAULT_TIME_ZONE, ctx.services.clock.now());
+      await replanReminders(tx, ctx, id, prev, next);
       if (cards.length === 0) return [];
       if (!audience) throw new Error(`event ${ctx.event.eventType} called for cards but no recipients were looked up`);
       return learningDrafts(id, next, cards, audience);
     },
   };
+}
+
+/**
+ * Progress (a new state, percent or lesson count) restarts the stall clock; any change plans the record's reminders
+ * again in this transaction, so a completion cancels them whatever order the events arrive in.
+ */
+async function replanReminders(
+  tx: Tx,
+  ctx: HandlerContext,
+  id: string,
+  prev: RecordState | undefined,
+  next: RecordState,
+): Promise<void> {
+  const now = ctx.services.clock.now();
+  if (madeProgress(prev, next)) await noteProgress(tx, id, next.lastEventAt ?? now);
+  await planRecordReminders(tx, ctx.config, id, now);
+}
+
+function madeProgress(prev: RecordState | undefined, next: RecordState): boolean {
+  if (!prev) return true;
+  const lessons = (r: RecordState) => JSON.stringify((r.facts as { lessons?: unknown }).lessons ?? null);
+  return prev.state !== next.state || prev.progressPercent !== next.progressPercent || lessons(prev) !== lessons(next);
 }
 
 /** The learner, their manager, names and time zones. */

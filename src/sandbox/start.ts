@@ -6,12 +6,15 @@
  */
 import { loadConfig, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { startBot, type Bot } from '../bot.js';
+import { startBot, type Bot, type StartOptions } from '../bot.js';
 import { FeishuEmulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from '../emulator/feishu/index.js';
 import { AlmEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN } from '../emulator/alm/index.js';
 import { DEMO_ADMIN, DEMO_GROUPS, DEMO_HELPDESK_ID, DEMO_LEARNING_OBJECTS, DEMO_USERS, emulatedUsers } from './demo.js';
 import { sandboxRoutes } from './routes.js';
+import { DEMO_DUE_COURSE } from './seeds.js';
+import { DateTime } from 'luxon';
 import { SCOPES } from '../feishu/scopes.js';
+import { SettableClock } from '../domain/clock.js';
 
 /** Used when the environment does not set them. */
 export const SANDBOX_DEFAULTS: Readonly<Record<string, string>> = {
@@ -39,6 +42,8 @@ export const SANDBOX_DEFAULTS: Readonly<Record<string, string>> = {
 
 export interface Sandbox {
   bot: Bot;
+  /** Business time, moved by the console (`/sandbox/api/clock`). */
+  clock: SettableClock;
   feishu: FeishuEmulator;
   alm: AlmEmulator;
   config: Config;
@@ -51,6 +56,8 @@ export interface SandboxOptions {
   /** Default process.env. */
   env?: NodeJS.ProcessEnv;
   log: Logger;
+  /** The kinds of scheduled jobs (default: the bot's own). */
+  jobKinds?: StartOptions['jobKinds'];
 }
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
@@ -66,7 +73,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   ]);
   merged.ADMIN_OPEN_IDS = [...admins].join(',');
 
+  // Business time: real time by default, or from SANDBOX_CLOCK; the console and its API move it.
+  const start = merged.SANDBOX_CLOCK ? new Date(merged.SANDBOX_CLOCK) : new Date();
+  if (Number.isNaN(start.getTime()))
+    throw new Error('SANDBOX_CLOCK must be an ISO instant such as 2026-10-12T09:00+08:00');
+  const clock = new SettableClock(start, true);
   const feishu = await FeishuEmulator.start({
+    messageClock: () => clock.now().getTime(),
     appId: merged.FEISHU_APP_ID!,
     appSecret: merged.FEISHU_APP_SECRET!,
     users: emulatedUsers(),
@@ -102,11 +115,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const extraRoutes = sandboxRoutes({
     feishu,
     config,
-    bot: () => started.bot && { url: started.bot.url, prisma: started.bot.database.prisma },
+    clock,
+    bot: () => started.bot && { url: started.bot.url, prisma: started.bot.database.prisma, jobs: started.bot.jobs },
   });
   let bot: Bot;
   try {
-    bot = await startBot({ config, log: opts.log, extraRoutes });
+    bot = await startBot({ config, log: opts.log, extraRoutes, clock, jobKinds: opts.jobKinds });
   } catch (err) {
     await Promise.all([feishu.stop(), alm.stop()]);
     throw err;
@@ -120,9 +134,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       update: {},
     });
   }
+  // The demo course with a due date: named, and due 10 days after the sandbox started (its events carry only ids).
+  const dueOn = DateTime.fromJSDate(bot.clock.now(), { zone: config.DEFAULT_TIME_ZONE })
+    .plus({ days: 10 })
+    .toISODate()!;
+  await bot.database.prisma.course.upsert({
+    where: { courseId: DEMO_DUE_COURSE },
+    create: { courseId: DEMO_DUE_COURSE, name: '数据安全必修课 Data security essentials', dueOn, dueSetBy: 'sandbox' },
+    update: {},
+  });
   let stopping: Promise<void> | undefined;
   return {
     bot,
+    clock,
     feishu,
     alm,
     config,

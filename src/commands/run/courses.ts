@@ -2,6 +2,7 @@
 import { t, userText } from '../../../cards/kit.js';
 import { setCourseDue, setCourseName } from '../../learning/courses.js';
 import { planCourseEscalations } from '../../team/escalation.js';
+import { planCourseReminders } from '../../reminders/schedule.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
@@ -37,7 +38,11 @@ export async function runDue(ctx: CommandContext, command: Extract<ParsedCommand
   const { card } = await audited(ctx, 'due', async (tx, now) => {
     const previous = await setCourseDue(tx, courseId, dueOn, ctx.actor.openId);
     await planCourseEscalations(tx, courseId, ctx.config.DEFAULT_TIME_ZONE, now);
-    const learners = t('', '');
+    const records = previous === dueOn ? 0 : await planCourseReminders(tx, ctx.config, courseId, now);
+    const learners = t(
+      `已为 ${records} 条学习记录重新安排提醒。`,
+      `Reminders re-planned for ${records} learning ${records === 1 ? 'record' : 'records'}.`,
+    );
     if (dueOn === null) {
       const body = previous
         ? t(
@@ -55,7 +60,10 @@ export async function runDue(ctx: CommandContext, command: Extract<ParsedCommand
       `课程 ${id} 的所有学员须在 **${dueOn}** 前完成${was.zh}。${learners.zh}`,
       `Every learner of the course ${id} is due to finish by **${dueOn}**${was.en}. ${learners.en}`,
     );
-    return { card: receiptCard(t('截止日期已设置', 'Due date set'), body), detail: { courseId, dueOn, previous } };
+    return {
+      card: receiptCard(t('截止日期已设置', 'Due date set'), body),
+      detail: { courseId, dueOn, previous, records },
+    };
   });
   return card;
 }
