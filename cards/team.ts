@@ -1,7 +1,7 @@
 /**
  * A manager's team cards: the weekly digest (also on demand with `team`), with a "Nudge" button per person who is
- * overdue or stalled; the nudge a learner then gets; and the escalation of an overdue course to the learner's
- * manager (and later the manager's manager). Pure: data in, card JSON out.
+ * overdue or stalled; the nudge a learner then gets (their reminder card, from the manager); and the escalation of
+ * an overdue course to the learner's manager (and later the manager's manager). Pure: data in, card JSON out.
  */
 import {
   callbackButton,
@@ -12,11 +12,12 @@ import {
   markdown,
   MAX_CARD_BYTES,
   note,
+  plainText,
   t,
   userText,
   type I18nText,
 } from './kit.js';
-import { itemIdNote, itemNameText, itemPhrase, itemSummary, type ItemNaming } from './item.js';
+import { itemIdNote, itemNameText, itemPhrase, type ItemNaming } from './item.js';
 import { itemTypeName, sourceNote } from './learning.js';
 
 /** The callback value of a digest's "Nudge" button. */
@@ -168,46 +169,25 @@ export function teamDigestCard(input: DigestCardInput): Record<string, unknown> 
   return out;
 }
 
-export interface NudgeCardInput extends ItemNaming {
-  itemType: string;
-  /** Null when unknown: "your manager". */
-  managerName: string | null;
-  status: 'overdue' | 'stalled';
-  days: number;
-  dueOn?: string | null;
-  url?: string | null;
-  sourceLabel: string;
-}
-
-/** What a learner gets when their manager nudges them about a course. */
-export function nudgeCard(input: NudgeCardInput): Record<string, unknown> {
-  const type = itemTypeName(input.itemType);
-  const item = itemPhrase(input, type);
-  const manager = input.managerName
-    ? t(userText(input.managerName, 40), userText(input.managerName, 40))
-    : t('你的经理', 'Your manager');
-  const d = input.days;
-  const why =
-    input.status === 'overdue'
-      ? t(`已逾期 ${d} 天`, `is ${plural(d, 'day')} overdue`)
-      : t(`已有 ${d} 天没有进展`, `has had no progress for ${plural(d, 'day')}`);
-  const body = t(
-    `**${manager.zh}** 提醒你继续学习${item.zh}：它${why.zh}${input.dueOn ? `（截止 ${input.dueOn}）` : ''}。`,
-    `**${manager.en}** reminds you to continue ${item.en}: it ${why.en}` +
-      `${input.dueOn ? ` (due ${input.dueOn})` : ''}.`,
+/**
+ * A manager's nudge as the learner sees it: the learner's own reminder card for the course (progress, due date,
+ * "Remind me tomorrow", "Stop reminders for this course"), titled as coming from the manager, with their name on
+ * top. Null name: "your manager".
+ */
+export function asNudge(reminder: Record<string, unknown>, managerName: string | null): Record<string, unknown> {
+  const who = managerName ? t(userText(managerName, 40), userText(managerName, 40)) : t('你的经理', 'Your manager');
+  const line = markdown(
+    t(`👋 **${who.zh}** 提醒你继续学习这门课程。`, `👋 **${who.en}** asks you to keep going with this course.`),
+    'nudged_by',
   );
-  const elements: Record<string, unknown>[] = [markdown(body, 'message')];
-  const idNote = itemIdNote(input, type);
-  if (idNote) elements.push(idNote);
-  elements.push(sourceNote(input.sourceLabel));
   const title = t('来自经理的学习提醒', 'A reminder from your manager');
-  const name = itemSummary(input, type);
-  return card({
-    title,
-    template: input.status === 'overdue' ? 'red' : 'orange',
-    summary: t(`${title.zh}：${name.zh}`, `${title.en}: ${name.en}`),
-    elements,
-  });
+  const header = (reminder.header ?? {}) as Record<string, unknown>;
+  const body = (reminder.body ?? {}) as { elements?: unknown[] };
+  return {
+    ...reminder,
+    header: { ...header, title: plainText(title) },
+    body: { ...body, elements: [line, ...(body.elements ?? [])] },
+  };
 }
 
 export interface EscalationCardInput extends ItemNaming {

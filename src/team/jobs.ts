@@ -11,7 +11,10 @@
  * - `escalation` (key `escalation:<record>:<due date>:<level>`): see escalation.ts.
  */
 import { DateTime } from 'luxon';
-import { escalationCard, nudgeCard, teamDigestCard, DIGEST_MAX_PEOPLE } from '../../cards/team.js';
+import { asNudge, escalationCard, teamDigestCard, DIGEST_MAX_PEOPLE } from '../../cards/team.js';
+import { reminderCardFor } from '../reminders/card.js';
+import { reminderFacts } from '../reminders/schedule.js';
+import { readPolicy } from '../reminders/policy.js';
 import type { Config } from '../config.js';
 import type { Tx } from '../db/tx.js';
 import type { WorkCalendar } from '../domain/calendar.js';
@@ -29,9 +32,6 @@ import { digestCardInput, digestSubject, saveDigest } from './store.js';
 export const DIGEST_PLAN_JOB = 'digest-plan';
 export const DIGEST_JOB = 'digest';
 export const NUDGE_JOB = 'nudge';
-
-/** Days without progress after which assigned learning counts as stalled in a digest. */
-export const STALLED_DAYS = 7;
 
 /** An ISO week, "2026-W50". */
 export const weekOf = (at: DateTime): string => `${at.weekYear}-W${String(at.weekNumber).padStart(2, '0')}`;
@@ -129,7 +129,7 @@ function digestKind(config: Config): JobKind<{ week: string }> {
       const model = await buildDigest(tx, manager, {
         now: ctx.now,
         zone: ctx.zone,
-        stalledDays: STALLED_DAYS,
+        stalledDays: (await readPolicy(tx)).stalledDays,
         maxPeople: DIGEST_MAX_PEOPLE,
       });
       if (model.reports === 0) return { status: 'skipped', reason: 'no reports' };
@@ -159,41 +159,39 @@ export interface NudgePayload {
   days: number;
 }
 
+/**
+ * A nudge is the learner's reminder for the course (the same card, re-checked the same way at send time), sent now
+ * rather than on the reminder plan, and from the manager; it counts against the learner's daily cap like any
+ * reminder.
+ */
 function nudgeKind(config: Config): JobKind<NudgePayload> {
   return {
     kind: NUDGE_JOB,
     windowed: true,
     capped: 'learner-daily',
     async run(tx, job, ctx) {
-      const learner = job.recipient!;
-      const record = await tx.learningRecord.findUnique({ where: { id: job.payload.record } });
-      if (!record) return { status: 'skipped', reason: 'record deleted' };
-      if (record.state !== 'enrolled' && record.state !== 'in_progress')
-        return { status: 'skipped', reason: record.state };
-      const prefs = await preferencesFor(tx, config, learner);
-      if (prefs.mutedKinds.includes('reminders')) return { status: 'skipped', reason: 'muted by the learner' };
-      const facts = await escalationFacts(tx, record, ctx.zone, ctx.now);
-      const days = job.payload.status === 'overdue' && facts.overdueDays > 0 ? facts.overdueDays : job.payload.days;
-      await ctx.enqueue([
+      const recordId = job.payload.record;
+      await tx.$queryRaw`SELECT id FROM learning_record WHERE id = ${recordId}::uuid FOR UPDATE`;
+      const facts = await reminderFacts(tx, config, recordId);
+      if (!facts) return { status: 'skipped', reason: 'record deleted' };
+      if (!facts.openId) return { status: 'skipped', reason: 'learner not found in Feishu' };
+      if (facts.record.state !== 'enrolled' && facts.record.state !== 'in_progress')
+        return { status: 'skipped', reason: facts.record.state };
+      if (facts.state.stoppedAt) return { status: 'skipped', reason: 'stopped by the learner' };
+      const reason = job.payload.status === 'overdue' && facts.dueOn ? 'due' : 'stalled';
+      const sent = await ctx.enqueue([
         {
           key: 'nudge',
           kind: 'reminders',
           role: 'learner',
           receiveIdType: 'open_id',
-          receiveId: learner,
-          subject: recordSubject(record.id),
-          card: nudgeCard({
-            itemType: record.itemType,
-            name: record.itemName,
-            id: record.itemKey,
-            managerName: job.payload.managerName,
-            status: job.payload.status,
-            days,
-            dueOn: facts.dueOn,
-            sourceLabel: sourceLabelOf(record.source),
-          }),
+          receiveId: facts.openId,
+          subject: recordSubject(recordId),
+          card: asNudge(reminderCardFor(facts, reason, ctx.now), job.payload.managerName),
         },
       ]);
+      // Muted by the learner, or reminders switched off for everyone: nothing was written, and nothing counts.
+      if (sent === 0) return { status: 'skipped', reason: 'muted' };
       return { status: 'done' };
     },
   };

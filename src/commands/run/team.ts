@@ -5,7 +5,7 @@
 import { t } from '../../../cards/kit.js';
 import { DIGEST_MAX_PEOPLE, teamDigestCard } from '../../../cards/team.js';
 import { buildDigest, hasNews } from '../../team/digest.js';
-import { STALLED_DAYS } from '../../team/jobs.js';
+import { readPolicy } from '../../reminders/policy.js';
 import { digestCardInput, saveDigest } from '../../team/store.js';
 import type { CommandContext } from '../context.js';
 import { actorTimeZone, nowOf } from './common.js';
@@ -19,7 +19,7 @@ export async function runTeam(ctx: CommandContext): Promise<Card> {
     const model = await buildDigest(tx, manager, {
       now,
       zone,
-      stalledDays: STALLED_DAYS,
+      stalledDays: (await readPolicy(tx)).stalledDays,
       maxPeople: DIGEST_MAX_PEOPLE,
     });
     if (model.reports === 0)
