@@ -72,6 +72,28 @@ export const COMMANDS = [
     ),
   },
   {
+    name: 'digest',
+    zh: '周报设置',
+    adminOnly: true,
+    usage: t('周报设置 <day|time> <值>', 'digest <day|time> <value>'),
+    description: t(
+      '经理周报的发送日（1–7 或 mon…sun）和时间（HH:mm，经理所在时区）；关闭用「通知 周报 关」',
+      'When managers get the weekly digest: day (1-7 or mon...sun) and time (HH:mm, their zone); ' +
+        'off with "notify digest off"',
+    ),
+  },
+  {
+    name: 'escalation',
+    zh: '逾期升级',
+    adminOnly: true,
+    usage: t('逾期升级 <days|skip-level> <天数>', 'escalation <days|skip-level> <days>'),
+    description: t(
+      '逾期多少天告知经理（days）和经理的上级（skip-level，0 不告知）；关闭用「通知 逾期升级 关」',
+      "Days overdue before the manager is told (days) and the manager's manager (skip-level, 0: never); " +
+        'off with "notify escalations off"',
+    ),
+  },
+  {
     name: 'whoami',
     zh: '我是谁',
     adminOnly: false,

@@ -23,7 +23,7 @@ import { runNotify, runSettings } from './run/settings.js';
 import { runStatus } from './run/status.js';
 import { runUnresolved } from './run/unresolved.js';
 import { runWhoami } from './run/whoami.js';
-import { runTeam } from './run/team.js';
+import { runTeam, runTeamPolicy } from './run/team.js';
 import { runDoctorCommand } from './run/doctor.js';
 
 export type { CommandContext } from './context.js';
@@ -60,6 +60,8 @@ const RUNNERS: Runners = {
   retry: runRetry,
   whoami: runWhoami,
   team: runTeam,
+  digest: runTeamPolicy,
+  escalation: runTeamPolicy,
   doctor: runDoctorCommand,
 };
 

@@ -98,6 +98,13 @@ const ROWS: [string, ParsedCommand][] = [
   ['我是谁', { name: 'whoami' }],
   ['team', { name: 'team' }],
   ['团队', { name: 'team' }],
+  ['digest day mon', { name: 'digest', field: 'day', value: 1 }],
+  ['digest day 5', { name: 'digest', field: 'day', value: 5 }],
+  ['digest time 9:45', { name: 'digest', field: 'time', value: '09:45' }],
+  ['escalation days 4', { name: 'escalation', field: 'days', value: 4 }],
+  ['周报设置 时间 10:15', { name: 'digest', field: 'time', value: '10:15' }],
+  ['逾期升级 上级 12', { name: 'escalation', field: 'skip-level', value: 12 }],
+  ['escalation skip-level off', { name: 'escalation', field: 'skip-level', value: 0 }],
   ['doctor', { name: 'doctor' }],
   ['诊断', { name: 'doctor' }],
 ];

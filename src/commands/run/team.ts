@@ -2,13 +2,15 @@
  * `team` (managers): the team digest now, at any time and not counted against any cap, with the same "Nudge"
  * buttons as the weekly one. Someone with no reports is told so.
  */
-import { t } from '../../../cards/kit.js';
+import { t, type I18nText } from '../../../cards/kit.js';
 import { DIGEST_MAX_PEOPLE, teamDigestCard } from '../../../cards/team.js';
 import { buildDigest, hasNews } from '../../team/digest.js';
 import { readPolicy } from '../../reminders/policy.js';
 import { digestCardInput, saveDigest } from '../../team/store.js';
+import { readTeamPolicy, TEAM_SETTINGS, type TeamPolicy } from '../../team/settings.js';
+import type { ParsedCommand } from '../parse.js';
 import type { CommandContext } from '../context.js';
-import { actorTimeZone, nowOf } from './common.js';
+import { actorTimeZone, audited, nowOf } from './common.js';
 import { receiptCard, type Card } from './replies.js';
 
 export async function runTeam(ctx: CommandContext): Promise<Card> {
@@ -45,4 +47,51 @@ export async function runTeam(ctx: CommandContext): Promise<Card> {
     const stored = await saveDigest(tx, key, manager, model, true);
     return teamDigestCard(digestCardInput(stored, []));
   });
+}
+
+const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+
+/** `digest day|time <value>` and `escalation days|skip-level <n>` (admins): the team policies. */
+export async function runTeamPolicy(
+  ctx: CommandContext,
+  command: Extract<ParsedCommand, { name: 'digest' | 'escalation' }>,
+): Promise<Card> {
+  const key =
+    command.name === 'digest'
+      ? command.field === 'day'
+        ? TEAM_SETTINGS.digestDay
+        : TEAM_SETTINGS.digestTime
+      : command.field === 'days'
+        ? TEAM_SETTINGS.escalateDays
+        : TEAM_SETTINGS.skipLevelDays;
+  const { card } = await audited(ctx, command.name, async (tx) => {
+    const data = { value: command.value, updatedBy: ctx.actor.openId };
+    await tx.setting.upsert({ where: { key }, create: { key, ...data }, update: data });
+    return {
+      card: receiptCard(t('团队设置已修改', 'Team setting changed'), teamPolicyText(await readTeamPolicy(tx))),
+      detail: { key, value: command.value },
+    };
+  });
+  return card;
+}
+
+/** The team policies in force, in words (also for `settings`). */
+export function teamPolicyText(p: TeamPolicy): I18nText {
+  const digest = p.digestOn
+    ? t(
+        `经理周报：每${WEEKDAY_ZH[p.digestDay]} ${p.digestTime}（经理所在时区，遇休息日顺延到下一个工作日）。`,
+        `Weekly digest: ${WEEKDAY_NAMES[p.digestDay]} at ${p.digestTime} in each manager's zone ` +
+          '(a day off moves it to the next working day).',
+      )
+    : t('经理周报：已关闭。', 'Weekly digest: off.');
+  const skip = p.skipLevelDays > 0;
+  const esc = p.escalationsOn
+    ? t(
+        `逾期升级：逾期 ${p.escalateDays} 天告知经理` + (skip ? `，${p.skipLevelDays} 天告知经理的上级。` : '。'),
+        `Escalation: the manager after ${p.escalateDays} days overdue` +
+          (skip ? `, the manager's manager after ${p.skipLevelDays}.` : '.'),
+      )
+    : t('逾期升级：已关闭。', 'Escalation: off.');
+  return t(`${digest.zh}\n${esc.zh}`, `${digest.en}\n${esc.en}`);
 }
