@@ -22,7 +22,7 @@ import { releaseAllEvents } from './inbox/store.js';
 import { releaseAllNotifications } from './outbox/store.js';
 import { Waker } from './util/sleep.js';
 import { BotMetrics } from './metrics/metrics.js';
-import { countFailedForGood, instrumentSender, observeInbox, observeLimiter } from './metrics/instrument.js';
+import { countFailedForGood, countJobs, instrumentSender, observeInbox, observeLimiter } from './metrics/instrument.js';
 import { almBudgetReader } from './metrics/sources.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { JobRunner } from './jobs/runner.js';
@@ -153,6 +153,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     pollMs: config.SCHEDULER_POLL_MS,
     waker: wakers.jobs,
     onQueued: wakeOutbox,
+    observe: countJobs(metrics),
   });
   const cardActions = new CardActions({
     db: database.prisma,
@@ -182,6 +183,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     db: database.prisma,
     ...(almBudgetLeft && { almBudgetLeft }),
     longConnection: () => longConnection?.state(),
+    now: () => clock.now(),
   });
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;

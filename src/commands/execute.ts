@@ -25,6 +25,7 @@ import { runUnresolved } from './run/unresolved.js';
 import { runWhoami } from './run/whoami.js';
 import { runTeam, runTeamPolicy } from './run/team.js';
 import { runDoctorCommand } from './run/doctor.js';
+import { runCalendarDay, runSchedule } from './run/schedule.js';
 
 export type { CommandContext } from './context.js';
 
@@ -63,6 +64,9 @@ const RUNNERS: Runners = {
   digest: runTeamPolicy,
   escalation: runTeamPolicy,
   doctor: runDoctorCommand,
+  schedule: runSchedule,
+  holiday: runCalendarDay,
+  workday: runCalendarDay,
 };
 
 /**

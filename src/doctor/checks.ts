@@ -2,6 +2,7 @@
  * Doctor's checks. Each takes what it looks at (settings, a Feishu probe, rows read from the database) and says
  * ok, warn or fail, with what to do when it is not ok. Functions here only decide; `run.ts` gathers the inputs.
  */
+import { DateTime } from 'luxon';
 import { almApiConfigured, type Config } from '../config.js';
 import type { Answer, BotInfo } from './probe.js';
 import { requirementHolds, satisfiedBy, type ScopeNeed } from '../feishu/scopes.js';
@@ -217,6 +218,39 @@ export function checkQingsuyun(config: Config, lastEvent: Date | undefined): Che
   }
   const last = lastEvent ? `last callback ${lastEvent.toISOString()}` : 'no callback received yet';
   return ok(name, `secret key set; learners matched by ${config.QINGSUYUN_USER_MATCH}; ${last}.`);
+}
+
+/**
+ * China's holiday calendar is published for one year at a time (around November, for the next year): from
+ * 1 November on, a missing next year means the send windows would take its holidays for working days.
+ */
+export function checkCalendar(
+  config: Config,
+  now: Date,
+  covers: (year: number) => boolean,
+  overridesNextYear: number,
+): CheckResult {
+  const name = 'Holiday calendar';
+  if (config.HOLIDAYS === 'none')
+    return ok(name, "HOLIDAYS=none: only the working weekdays and the admins' days count.");
+  const local = DateTime.fromJSDate(now, { zone: config.DEFAULT_TIME_ZONE });
+  const next = local.year + 1;
+  if (!covers(local.year)) {
+    return warn(
+      name,
+      `No Chinese holiday data for ${local.year}: public holidays read as working days.`,
+      'Update the chinese-days package, or declare the days with `holiday add` / `workday add`.',
+    );
+  }
+  if (local.month >= 11 && !covers(next) && overridesNextYear === 0) {
+    return warn(
+      name,
+      `No Chinese holiday data for ${next} yet: from 1 January its public holidays would read as working days.`,
+      `Update the chinese-days package once the State Council publishes ${next}'s schedule, ` +
+        'or declare the days with `holiday add` / `workday add`.',
+    );
+  }
+  return ok(name, `Chinese public holidays and make-up working days known for ${local.year}.`);
 }
 
 export function checkDatabase(

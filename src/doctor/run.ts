@@ -4,6 +4,8 @@ import type { Db } from '../db/index.js';
 import { ALM_BUDGET, budgetLeft } from '../alm/budget.js';
 import { unnamedCourses } from '../learning/courses.js';
 import { readQueueDepths } from '../metrics/depths.js';
+import { DateTime } from 'luxon';
+import { chineseCalendarCovers } from '../domain/calendar.js';
 import { migrationNames, missingMigrations } from '../metrics/readiness.js';
 import { SCOPES } from '../feishu/scopes.js';
 import {
@@ -15,6 +17,7 @@ import {
   checkFeishuConfigured,
   checkHelpdesk,
   checkQingsuyun,
+  checkCalendar,
   checkScopes,
   checkTenantToken,
   checkWork,
@@ -84,8 +87,11 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   results.push(...checkEvents(feishuSeen, EVENT_NEEDS, config, now));
   results.push(...checkAlm(config, await almState(deps, newest(lastOf('alm')))));
   results.push(checkQingsuyun(config, newest(lastOf('qingsuyun'))));
-  results.push(...checkWork(await readWork(db)));
+  results.push(...checkWork(await readWork(db, now)));
   results.push(checkCourseNames(await unnamedCourses(db, 21)));
+  const nextYear = `${DateTime.fromJSDate(now, { zone: config.DEFAULT_TIME_ZONE }).year + 1}-`;
+  const overrides = await db.calendarDay.count({ where: { date: { startsWith: nextYear } } });
+  results.push(checkCalendar(config, now, chineseCalendarCovers, overrides));
   return report(results);
 }
 
@@ -150,9 +156,9 @@ async function almState(deps: DoctorDeps, lastEvent: Date | undefined): Promise<
   return state;
 }
 
-async function readWork(db: Db) {
+async function readWork(db: Db, now: Date) {
   const [depths, top] = await Promise.all([
-    readQueueDepths(db),
+    readQueueDepths(db, now),
     db.$queryRaw<{ reason: string | null; count: number }[]>`
       SELECT last_error AS reason, count(*)::int AS count FROM notification WHERE status = 'failed'
        GROUP BY last_error ORDER BY count(*) DESC LIMIT 1`,

@@ -14,6 +14,8 @@ export interface QueueDepth {
 export interface QueueDepths {
   inbox: QueueDepth;
   outbox: QueueDepth;
+  /** Scheduled jobs that are due on the clock (future ones are not work yet); read when the clock's now is given. */
+  jobs?: QueueDepth;
 }
 
 interface Row {
@@ -25,9 +27,11 @@ interface Row {
 /** Every status a queue reports, with 0 when no row has it (a gauge that vanishes at 0 is hard to alert on). */
 export const INBOX_OPEN_STATUSES = ['pending', 'processing', 'failed'] as const;
 export const OUTBOX_OPEN_STATUSES = ['waiting', 'pending', 'sending', 'failed'] as const;
+export const JOB_OPEN_STATUSES = ['pending', 'running', 'failed'] as const;
 
-export async function readQueueDepths(db: Db): Promise<QueueDepths> {
-  const [inbox, outbox] = await Promise.all([
+export async function readQueueDepths(db: Db, now?: Date): Promise<QueueDepths> {
+  const due = now?.toISOString() ?? null;
+  const [inbox, outbox, jobs] = await Promise.all([
     db.$queryRaw<Row[]>`
       SELECT status, count(*)::int AS count,
              EXTRACT(EPOCH FROM now() - min(available_at)
@@ -44,8 +48,21 @@ export async function readQueueDepths(db: Db): Promise<QueueDepths> {
         FROM notification
        WHERE status IN ('waiting', 'pending', 'sending', 'failed')
        GROUP BY status`,
+    due
+      ? db.$queryRaw<Row[]>`
+      SELECT status, count(*)::int AS count,
+             EXTRACT(EPOCH FROM ${due}::timestamptz - min(run_at) FILTER (WHERE status = 'pending'))::float8
+               AS oldest_due_seconds
+        FROM job
+       WHERE (status = 'pending' AND run_at <= ${due}::timestamptz) OR status IN ('running', 'failed')
+       GROUP BY status`
+      : undefined,
   ]);
-  return { inbox: toDepth(inbox, INBOX_OPEN_STATUSES), outbox: toDepth(outbox, OUTBOX_OPEN_STATUSES) };
+  return {
+    inbox: toDepth(inbox, INBOX_OPEN_STATUSES),
+    outbox: toDepth(outbox, OUTBOX_OPEN_STATUSES),
+    ...(jobs && { jobs: toDepth(jobs, JOB_OPEN_STATUSES) }),
+  };
 }
 
 /** Pure: rows of one grouped query as a depth, every listed status present. */

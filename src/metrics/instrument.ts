@@ -2,6 +2,7 @@
  * Where the counters are fed from, without the parts they observe knowing: the inbox's accept, the message sender,
  * the send rate limiter, the failed-for-good hook and a Koa middleware for refused webhook requests.
  */
+import type { JobEvent } from '../jobs/runner.js';
 import type { Context, Next } from 'koa';
 import type { MessageSender, OutgoingMessage } from '../feishu/sender.js';
 import type { FeishuFailure } from '../feishu/errors.js';
@@ -109,5 +110,13 @@ export function countRefusals(metrics: BotMetrics) {
         metrics.refused.inc({ source, reason });
       }
     }
+  };
+}
+
+/** Counts what the job runner does with each job (see JobEvent). */
+export function countJobs(metrics: BotMetrics): (event: JobEvent) => void {
+  return (event) => {
+    const outcome = event.type === 'waiting' ? `waiting_${event.why}` : event.type;
+    metrics.jobs.inc({ kind: event.kind, outcome });
   };
 }

@@ -13,6 +13,8 @@ export interface MetricsSources {
   almBudgetLeft?: () => Promise<number>;
   /** The Feishu long connection's state, when it is configured. */
   longConnection?: () => string | undefined;
+  /** Business time: which scheduled jobs are due. */
+  now?: () => Date;
 }
 
 /** The states the SDK's long connection reports; each gets a series (1 for the current one, else 0). */
@@ -28,6 +30,7 @@ export class BotMetrics {
   readonly failedForGood: Counter;
   readonly sendSeconds: Histogram<'operation'>;
   readonly rateLimited: Counter<'by'>;
+  readonly jobs: Counter<'kind' | 'outcome'>;
   private sources: MetricsSources | undefined;
   /** What this scrape read from the database, before the registry renders. */
   private scrape: { depths?: QueueDepths; almBudgetLeft?: number } = {};
@@ -87,14 +90,22 @@ export class BotMetrics {
       labelNames: ['by'],
       registers,
     });
+    this.jobs = new Counter({
+      name: 'bot_jobs_total',
+      help:
+        'What the job runner did with scheduled jobs, per kind and outcome: done, skipped, replanned, retry, ' +
+        'failed, waiting_window (moved to the next send window), waiting_cap (over the daily cap).',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
     // collect() runs with the gauge as `this`; these read the scrape's snapshot and the sources of this instance.
     const snapshot = () => this.scrape;
     const longConnection = () => this.sources?.longConnection?.();
     new Gauge({
       name: 'bot_queue_depth',
       help:
-        'Inbox events and outbox notifications not yet done, per queue and status ' +
-        '(read from the database at scrape time).',
+        'Inbox events, outbox notifications and due scheduled jobs not yet done, per queue and status ' +
+        '(read from the database at scrape time; jobs due later are not counted).',
       labelNames: ['queue', 'status'],
       registers,
       collect() {
@@ -157,7 +168,7 @@ export class BotMetrics {
   async render(): Promise<string> {
     const sources = this.sources;
     const [depths, almBudgetLeft] = await Promise.all([
-      sources ? readQueueDepths(sources.db).catch(() => undefined) : undefined,
+      sources ? readQueueDepths(sources.db, sources.now?.()).catch(() => undefined) : undefined,
       sources?.almBudgetLeft?.().catch(() => undefined),
     ]);
     this.scrape = { ...(depths && { depths }), ...(almBudgetLeft !== undefined && { almBudgetLeft }) };

@@ -9,6 +9,9 @@ import { JobRunner } from '../../src/jobs/runner.js';
 import { DEFAULT_WINDOW } from '../../src/domain/calendar.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { untilIdle } from '../helpers/idle.js';
+import { say, textMessage } from '../helpers/chat.js';
+
+const ADMIN = 'ou_admin';
 
 const SH = 'Asia/Shanghai';
 const at = (local: string, zone = SH) => DateTime.fromISO(local, { zone }).toJSDate();
@@ -61,13 +64,17 @@ describe.each(LANES)('scheduler (%s)', (lane) => {
   };
 
   beforeAll(async () => {
-    const users = ['ou_l1', 'ou_berlin', 'ou_cap'].map((id) => ({ open_id: id, user_id: id.slice(3), name: id }));
+    const users = ['ou_l1', 'ou_berlin', 'ou_cap', ADMIN].map((id) => ({
+      open_id: id,
+      user_id: id.slice(3),
+      name: id,
+    }));
     h = await startHarness({
       lane,
       clock,
       emulator: { users },
       jobKinds: testKinds(runs, blocked),
-      env: { SCHEDULER_POLL_MS: '600000' },
+      env: { SCHEDULER_POLL_MS: '600000', ADMIN_OPEN_IDS: ADMIN },
     });
   });
   afterAll(() => h.stop());
@@ -183,6 +190,26 @@ describe.each(LANES)('scheduler (%s)', (lane) => {
     expect(await job('once', at('2026-10-20T10:09'))).toBe('kept');
     await runDue();
     expect(texts()).toEqual(['once']);
+  });
+  it('an admin declares a day off and sees why a job waits (holiday, schedule)', async () => {
+    const command = async (text: string) => {
+      const before = h.emu!.messages.length;
+      const res = await say(h.bot.url, textMessage({ from: ADMIN, chatId: 'oc_admin', chatType: 'p2p', text }));
+      expect(res.status).toBe(200);
+      const [reply] = (await h.emu!.waitForMessages(before + 1)).slice(before);
+      return reply!.content;
+    };
+    expect(await command('holiday add 2026-10-21')).toContain('2026-10-21');
+    clock.set(at('2026-10-21T10:10')); // a Wednesday, now a day off
+    await job('office-closed', at('2026-10-21T10:07'));
+    await runDue();
+    const planned = localOf((await row('office-closed')).runAt);
+    expect(planned.toISODate()).toBe('2026-10-22');
+    const listing = await command('schedule');
+    expect(listing).toContain('office-closed');
+    expect(listing).toContain('send window');
+    expect(await command('holiday remove 2026-10-21')).toContain('no longer');
+    expect(await h.db.prisma.calendarDay.count()).toBe(0);
   });
 });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkBotInfo, checkEvents, checkScopes, checkWork, STUCK_AFTER_SECONDS } from '../../src/doctor/checks.js';
+import {
+  checkBotInfo,
+  checkCalendar,
+  checkEvents,
+  checkScopes,
+  checkWork,
+  STUCK_AFTER_SECONDS,
+} from '../../src/doctor/checks.js';
+import { chineseCalendarCovers } from '../../src/domain/calendar.js';
+import { loadConfig } from '../../src/config.js';
 import { EVENT_NEEDS } from '../../src/doctor/needs.js';
 import { SCOPES } from '../../src/feishu/scopes.js';
 import { reportCard, reportText } from '../../src/doctor/format.js';
@@ -103,5 +112,20 @@ describe('metrics helpers', () => {
     expect(bearerMatches('Bearer s3cre', 's3cret')).toBe(false);
     expect(bearerMatches('s3cret', 's3cret')).toBe(false);
     expect(bearerMatches(undefined, 's3cret')).toBe(false);
+  });
+});
+
+describe('holiday calendar', () => {
+  const covers = (year: number) => year <= 2026;
+  it('warns from 1 November when next year has no data, unless admins declared its days', () => {
+    expect(checkCalendar(config, new Date('2026-10-31T12:00:00+08:00'), covers, 0).status).toBe('ok');
+    const nov = checkCalendar(config, new Date('2026-11-01T00:30:00+08:00'), covers, 0);
+    expect(nov.status).toBe('warn');
+    expect(nov.detail).toContain('2027');
+    expect(checkCalendar(config, new Date('2026-11-01T00:30:00+08:00'), covers, 3).status).toBe('ok');
+    expect(checkCalendar(loadConfig({ HOLIDAYS: 'none' }), new Date('2026-11-02'), covers, 0).status).toBe('ok');
+  });
+  it('the packaged data covers 2026', () => {
+    expect(chineseCalendarCovers(2026)).toBe(true);
   });
 });
