@@ -66,32 +66,14 @@ export const COMMANDS = [
     zh: '团队',
     adminOnly: false,
     usage: t('团队', 'team'),
-    description: t(
-      '经理：查看团队的学习情况（逾期、停滞、进行中、本周完成），可一键催促',
-      "Managers: your team's learning now (overdue, stalled, in progress, done this week), with Nudge buttons",
-    ),
+    description: t('经理：团队学习情况', 'Managers: your team'),
   },
   {
     name: 'digest',
     zh: '周报设置',
     adminOnly: true,
-    usage: t('周报设置 <day|time> <值>', 'digest <day|time> <value>'),
-    description: t(
-      '经理周报的发送日（1–7 或 mon…sun）和时间（HH:mm，经理所在时区）；关闭用「通知 周报 关」',
-      'When managers get the weekly digest: day (1-7 or mon...sun) and time (HH:mm, their zone); ' +
-        'off with "notify digest off"',
-    ),
-  },
-  {
-    name: 'escalation',
-    zh: '逾期升级',
-    adminOnly: true,
-    usage: t('逾期升级 <days|skip-level> <天数>', 'escalation <days|skip-level> <days>'),
-    description: t(
-      '逾期多少天告知经理（days）和经理的上级（skip-level，0 不告知）；关闭用「通知 逾期升级 关」',
-      "Days overdue before the manager is told (days) and the manager's manager (skip-level, 0: never); " +
-        'off with "notify escalations off"',
-    ),
+    usage: t('周报设置 <day|time|escalate|skip-level> <值>', 'digest <day|time|escalate|skip-level> <value>'),
+    description: t('周报时间与逾期升级天数', 'Digest time, escalation days'),
   },
   {
     name: 'whoami',

@@ -62,7 +62,6 @@ const RUNNERS: Runners = {
   whoami: runWhoami,
   team: runTeam,
   digest: runTeamPolicy,
-  escalation: runTeamPolicy,
   doctor: runDoctorCommand,
   schedule: runSchedule,
   holiday: runCalendarDay,

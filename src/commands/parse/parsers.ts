@@ -49,7 +49,7 @@ export type ParsedCommand =
   | { name: 'team' }
   | { name: 'digest'; field: 'day'; value: number }
   | { name: 'digest'; field: 'time'; value: string }
-  | { name: 'escalation'; field: 'days' | 'skip-level'; value: number }
+  | { name: 'digest'; field: 'escalate' | 'skip-level'; value: number }
   | { name: 'doctor' }
   | { name: 'schedule' }
   | { name: 'holiday'; action: 'add' | 'remove'; date: string }
@@ -126,19 +126,13 @@ function readPolicyValue(policy: PolicyName, tok: string): unknown {
 }
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const DIGEST_FIELD = choice<'day' | 'time'>(
+const DIGEST_FIELD = choice<'day' | 'time' | 'escalate' | 'skip-level'>(
   { zh: '周报设置项', en: 'digest setting' },
-  { zh: 'day、time', en: 'day, time' },
+  { zh: 'day、time、escalate、skip-level', en: 'day, time, escalate, skip-level' },
   [
     ['day', ['day', '日']],
     ['time', ['time', '时间']],
-  ],
-);
-const ESCALATION_FIELD = choice<'days' | 'skip-level'>(
-  { zh: '逾期升级设置项', en: 'escalation setting' },
-  { zh: 'days、skip-level', en: 'days, skip-level' },
-  [
-    ['days', ['days', '天数']],
+    ['escalate', ['escalate', 'escalation', '升级']],
     ['skip-level', ['skip-level', 'skip', '上级']],
   ],
 );
@@ -264,6 +258,16 @@ export const PARSERS: Parsers = {
   digest: (a) => {
     const field = a.oneOf(DIGEST_FIELD);
     const tok = a.next(POLICY_VALUE);
+    if (field === 'escalate' || field === 'skip-level') {
+      const min = field === 'escalate' ? 1 : 0;
+      const n = /^\d{1,3}$/.test(tok) ? Number(tok) : OFF.has(tok.toLowerCase()) && field === 'skip-level' ? 0 : NaN;
+      if (!(n >= min && n <= 365))
+        throw new ArgProblem({
+          zh: `「${clip(tok, 32)}」不是 ${min} 到 365 的天数`,
+          en: `"${clip(tok, 32)}" is not ${min} to 365 days`,
+        });
+      return done(a, { name: 'digest', field, value: n });
+    }
     if (field === 'time') {
       if (!/^\d{1,2}:\d{2}$/.test(tok) || !isTimeOfDay(tok) || tok.padStart(5, '0') >= '24:00')
         throw new ArgProblem({
@@ -279,18 +283,6 @@ export const PARSERS: Parsers = {
         en: `"${clip(tok, 32)}" is not a weekday (1–7 or mon…sun)`,
       });
     return done(a, { name: 'digest', field, value: day });
-  },
-  escalation: (a) => {
-    const field = a.oneOf(ESCALATION_FIELD);
-    const tok = a.next(POLICY_VALUE);
-    const min = field === 'days' ? 1 : 0;
-    const n = /^\d{1,3}$/.test(tok) ? Number(tok) : OFF.has(tok.toLowerCase()) && field === 'skip-level' ? 0 : NaN;
-    if (!(n >= min && n <= 365))
-      throw new ArgProblem({
-        zh: `「${clip(tok, 32)}」不是 ${min} 到 365 的天数`,
-        en: `"${clip(tok, 32)}" is not ${min} to 365 days`,
-      });
-    return done(a, { name: 'escalation', field, value: n });
   },
   doctor: (a) => (a.end(), { name: 'doctor' }),
   schedule: (a) => (a.end(), { name: 'schedule' }),

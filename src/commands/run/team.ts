@@ -52,19 +52,17 @@ export async function runTeam(ctx: CommandContext): Promise<Card> {
 const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
-/** `digest day|time <value>` and `escalation days|skip-level <n>` (admins): the team policies. */
+/** `digest day|time|escalate|skip-level <value>` (admins): when digests go, and when escalations do. */
 export async function runTeamPolicy(
   ctx: CommandContext,
-  command: Extract<ParsedCommand, { name: 'digest' | 'escalation' }>,
+  command: Extract<ParsedCommand, { name: 'digest' }>,
 ): Promise<Card> {
-  const key =
-    command.name === 'digest'
-      ? command.field === 'day'
-        ? TEAM_SETTINGS.digestDay
-        : TEAM_SETTINGS.digestTime
-      : command.field === 'days'
-        ? TEAM_SETTINGS.escalateDays
-        : TEAM_SETTINGS.skipLevelDays;
+  const key = {
+    day: TEAM_SETTINGS.digestDay,
+    time: TEAM_SETTINGS.digestTime,
+    escalate: TEAM_SETTINGS.escalateDays,
+    'skip-level': TEAM_SETTINGS.skipLevelDays,
+  }[command.field];
   const { card } = await audited(ctx, command.name, async (tx) => {
     const data = { value: command.value, updatedBy: ctx.actor.openId };
     await tx.setting.upsert({ where: { key }, create: { key, ...data }, update: data });
