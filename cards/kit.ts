@@ -32,7 +32,7 @@ function i18n(text: I18nText) {
   return { content: text.zh, i18n_content: { zh_cn: text.zh, en_us: text.en } };
 }
 
-function plainText(text: I18nText) {
+export function plainText(text: I18nText) {
   return { tag: 'plain_text', ...i18n(text) };
 }
 

@@ -28,7 +28,8 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { JobRunner } from './jobs/runner.js';
 import { defaultJobKinds } from './jobs/kinds.js';
 import type { JobKinds } from './jobs/types.js';
-import { releaseAllJobs } from './jobs/store.js';
+import { releaseAllJobs, scheduleJob } from './jobs/store.js';
+import { currentDigestPlan, DIGEST_PLAN_JOB } from './team/jobs.js';
 import { windowPolicy } from './config.js';
 
 export interface Bot {
@@ -142,10 +143,14 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
         waker: wakers.outbox,
       })
     : undefined;
+  const jobKinds = opts.jobKinds ? opts.jobKinds(services) : defaultJobKinds({ config, services });
+  // The weekly digests plan themselves from week to week; the current week's plan is scheduled once (kept when it
+  // exists, on any instance).
+  if (jobKinds.get(DIGEST_PLAN_JOB)) await scheduleJob(database.prisma, currentDigestPlan(clock.now()));
   const jobs = new JobRunner({
     db: database.prisma,
     clock,
-    kinds: opts.jobKinds ? opts.jobKinds(services) : defaultJobKinds({ config, services }),
+    kinds: jobKinds,
     log,
     policy: windowPolicy(config),
     dailyCap: config.REMINDER_DAILY_CAP,
@@ -154,7 +159,14 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     onQueued: wakeOutbox,
     observe: countJobs(metrics),
   });
-  const cardActions = new CardActions({ db: database.prisma, config, log, services, onQueued: wakeOutbox });
+  const cardActions = new CardActions({
+    db: database.prisma,
+    config,
+    log,
+    services,
+    onQueued: wakeOutbox,
+    wakeJobs: () => wakers.jobs.wake(),
+  });
 
   let accepting = true;
   let longConnection: FeishuLongConnection | undefined;

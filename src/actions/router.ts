@@ -12,13 +12,22 @@ import type { Services } from '../services/index.js';
 import type { CardAction, CardActionHandler, CardActionResult } from './callback.js';
 import { claimTicket } from './claim.js';
 import { congratulate } from './congratulate.js';
+import { nudge } from './nudge.js';
 import { recordAction } from './record.js';
 import { reminderClick } from './reminder.js';
 import { cardFor } from '../outbox/policy.js';
 
 export class CardActions implements CardActionHandler {
   constructor(
-    private readonly deps: { db: Db; config: Config; log: Logger; services: Services; onQueued: () => void },
+    private readonly deps: {
+      db: Db;
+      config: Config;
+      log: Logger;
+      services: Services;
+      onQueued: () => void;
+      /** Wakes the job runner (a nudge is a job). */
+      wakeJobs?: () => void;
+    },
   ) {}
 
   async handle(action: CardAction): Promise<CardActionResult> {
@@ -74,6 +83,15 @@ export class CardActions implements CardActionHandler {
           { db, resolver: services.resolver, timeZone, onQueued, onLateError },
           action,
           value.record,
+        );
+      }
+      if (value.action === 'nudge' && typeof value.digest === 'string' && typeof value.learner === 'string') {
+        const wakeJobs = this.deps.wakeJobs ?? (() => {});
+        return await nudge(
+          { db, clock: services.clock, timeZone, onQueued, wakeJobs },
+          action,
+          value.digest,
+          value.learner,
         );
       }
       if (

@@ -74,6 +74,20 @@ export const COMMANDS = [
     description: t('设置发给你的消息的语言', 'Choose the language of messages sent to you'),
   },
   {
+    name: 'team',
+    zh: '团队',
+    adminOnly: false,
+    usage: t('团队', 'team'),
+    description: t('经理：团队学习情况', 'Managers: your team'),
+  },
+  {
+    name: 'digest',
+    zh: '周报设置',
+    adminOnly: true,
+    usage: t('周报设置 <day|time|escalate|skip-level> <值>', 'digest <day|time|escalate|skip-level> <value>'),
+    description: t('周报时间与逾期升级天数', 'Digest time, escalation days'),
+  },
+  {
     name: 'whoami',
     zh: '我是谁',
     adminOnly: false,

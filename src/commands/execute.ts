@@ -31,6 +31,7 @@ import { runNotify, runSettings } from './run/settings.js';
 import { runStatus } from './run/status.js';
 import { runUnresolved } from './run/unresolved.js';
 import { runWhoami } from './run/whoami.js';
+import { runTeam, runTeamPolicy } from './run/team.js';
 import { runDoctorCommand } from './run/doctor.js';
 import { runCalendarDay, runSchedule } from './run/schedule.js';
 
@@ -72,6 +73,8 @@ const RUNNERS: Runners = {
   unresolved: runUnresolved,
   retry: runRetry,
   whoami: runWhoami,
+  team: runTeam,
+  digest: runTeamPolicy,
   doctor: runDoctorCommand,
   schedule: runSchedule,
   holiday: runCalendarDay,

@@ -41,6 +41,14 @@ export const KINDS = {
   },
   // Reminders about a learner's own stalled or due learning: personal, never routed to a chat.
   reminders: { name: { zh: '提醒', en: 'reminders', singular: 'reminder' }, switchable: true, routable: false },
+  // A manager's weekly team digest: personal, never routed to a chat.
+  digest: { name: { zh: '周报', en: 'digests', singular: 'digest' }, switchable: true, routable: false },
+  // Overdue learning escalated to a manager: personal, never routed to a chat.
+  escalations: {
+    name: { zh: '逾期升级', en: 'escalations', singular: 'escalation' },
+    switchable: true,
+    routable: false,
+  },
   tickets: { name: { zh: '工单', en: 'tickets', singular: 'ticket' }, switchable: true, routable: true },
   seats: { name: { zh: '名额', en: 'seats', singular: 'seat' }, switchable: true, routable: true },
   failures: { name: { zh: '失败', en: 'failures', singular: 'failure' }, switchable: true, routable: true },

@@ -11,6 +11,7 @@ import { learningDrafts, type Audience } from '../learning/drafts.js';
 import type { ItemType, RecordState, Reduction } from '../learning/record-state.js';
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
 import { preferencesOf } from '../recipients/preferences.js';
+import { planEscalations } from '../team/escalation.js';
 import { planRecordReminders } from '../reminders/schedule.js';
 import { noteProgress } from '../reminders/store.js';
 import type { Tx } from '../db/tx.js';
@@ -45,6 +46,8 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
       if (note) ctx.note(note);
       else if (cards.length === 0) ctx.note(`recorded (${next.state}); nothing to announce`);
       await saveRecord(tx, id, next);
+      // Escalations of overdue assigned learning: planned, or cancelled by a completion, with the change itself.
+      await planEscalations(tx, id, ctx.config.DEFAULT_TIME_ZONE, ctx.services.clock.now());
       await replanReminders(tx, ctx, id, prev, next);
       if (cards.length === 0) return [];
       if (!audience) throw new Error(`event ${ctx.event.eventType} called for cards but no recipients were looked up`);

@@ -4,9 +4,10 @@
  */
 import type { Config } from '../config.js';
 import type { Services } from '../services/index.js';
+import { teamJobKinds } from '../team/jobs.js';
 import { reminderJob } from '../reminders/job.js';
 import { JobKinds } from './types.js';
 
 export function defaultJobKinds(deps: { config: Config; services: Services }): JobKinds {
-  return new JobKinds([reminderJob({ config: deps.config })]);
+  return new JobKinds([reminderJob({ config: deps.config }), ...teamJobKinds(deps.config)]);
 }

@@ -30,6 +30,8 @@ const KIND_LABELS: Readonly<Record<AnyNotificationKind, I18nText>> = {
   enrollments: t('报名通知', 'enrolment notice'),
   checkins: t('打卡通知', 'check-in notice'),
   reminders: t('学习提醒', 'learning reminder'),
+  digest: t('团队周报', 'team digest'),
+  escalations: t('逾期升级通知', 'overdue escalation'),
   tickets: t('工单卡片', 'ticket card'),
   seats: t('名额提醒', 'seat alert'),
   failures: t('失败报告', 'failure report'),

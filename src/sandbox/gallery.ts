@@ -8,6 +8,7 @@ import { managerNoticeCard } from '../../cards/manager.js';
 import { onboardingCard } from '../../cards/onboarding.js';
 import { progressCard } from '../../cards/progress.js';
 import { reminderCard } from '../../cards/reminder.js';
+import { asNudge, escalationCard, teamDigestCard } from '../../cards/team.js';
 import { replyCard } from '../../cards/reply.js';
 import { seatsCard } from '../../cards/seats.js';
 import { ticketCard } from '../../cards/ticket.js';
@@ -206,6 +207,102 @@ export function galleryCards(): GalleryCard[] {
         daysLeft: 3,
         sourceLabel: SOURCE_CARD_NAMES.alm,
         done: { type: 'snoozed', until: '2026-03-03' },
+      }),
+    },
+    {
+      name: 'Weekly team digest, one person nudged',
+      builder: 'teamDigestCard',
+      card: teamDigestCard({
+        digestId: '00000000-0000-4000-8000-000000000010',
+        from: '2026-11-30',
+        to: '2026-12-06',
+        totals: { completed: 1, inProgress: 1, overdue: 1, stalled: 1 },
+        more: 0,
+        nudged: ['ou_demo_lilei'],
+        people: [
+          {
+            openId: 'ou_demo_lilei',
+            name: '李雷',
+            nudge: true,
+            items: [
+              { name: '数据安全必修课 Data security essentials', itemType: 'course', status: 'overdue', days: 6 },
+              {
+                name: 'Leadership basics',
+                place: SOURCE_NAMES.alm,
+                itemType: 'course',
+                status: 'in_progress',
+                percent: 40,
+              },
+            ],
+          },
+          {
+            openId: 'ou_demo_hanmeimei',
+            name: '韩梅梅',
+            nudge: true,
+            items: [
+              {
+                name: null,
+                id: '6a1c2e4f8b0d4e6f8a1c2e4f',
+                place: SOURCE_NAMES.feishu,
+                itemType: 'course',
+                status: 'stalled',
+                days: 12,
+              },
+            ],
+          },
+          {
+            openId: 'ou_demo_lucy',
+            name: 'Lucy',
+            nudge: false,
+            items: [
+              { name: '安全考试 Safety exam', place: SOURCE_NAMES.qingsuyun, itemType: 'exam', status: 'passed' },
+            ],
+          },
+        ],
+      }),
+    },
+    {
+      name: 'Nudge from a manager (the reminder card)',
+      builder: 'asNudge',
+      card: asNudge(
+        reminderCard({
+          recordId: '00000000-0000-4000-8000-000000000002',
+          name: '数据安全必修课 Data security essentials',
+          itemType: 'course',
+          reason: 'due',
+          progress: { percent: 40 },
+          dueOn: '2026-12-01',
+          daysLeft: -6,
+          sourceLabel: SOURCE_LABELS.alm,
+        }),
+        '王芳',
+      ),
+    },
+    {
+      name: 'Overdue escalation to the manager',
+      builder: 'escalationCard',
+      card: escalationCard({
+        name: '数据安全必修课 Data security essentials',
+        itemType: 'course',
+        learnerName: '李雷',
+        level: 1,
+        dueOn: '2026-12-01',
+        daysOverdue: 3,
+        sourceLabel: SOURCE_LABELS.alm,
+      }),
+    },
+    {
+      name: "Overdue escalation to the manager's manager",
+      builder: 'escalationCard',
+      card: escalationCard({
+        name: '数据安全必修课 Data security essentials',
+        itemType: 'course',
+        learnerName: '李雷',
+        level: 2,
+        managerName: '王芳',
+        dueOn: '2026-12-01',
+        daysOverdue: 10,
+        sourceLabel: SOURCE_LABELS.alm,
       }),
     },
     {

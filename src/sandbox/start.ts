@@ -143,6 +143,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     create: { courseId: DEMO_DUE_COURSE, name: '数据安全必修课 Data security essentials', dueOn, dueSetBy: 'sandbox' },
     update: {},
   });
+  // The demo org's directory, looked up once: its managers (王芳, 赵敏) are known to the weekly digest plan from the
+  // start, as a real tenant's become known from their reports' events.
+  for (const u of DEMO_USERS) await bot.services.directory.user(u.open_id).catch(() => null);
   let stopping: Promise<void> | undefined;
   return {
     bot,

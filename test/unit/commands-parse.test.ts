@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, commandInfo, type CommandName } from '../../src/commands/catalog.js';
-import { NOTIFICATION_KINDS } from '../../src/domain/notifications.js';
+import { NOTIFICATION_KINDS, type RouteKind } from '../../src/domain/notifications.js';
 import {
   extractText,
   parseCommand,
@@ -99,6 +99,15 @@ const ROWS: [string, ParsedCommand][] = [
   ['重试', { name: 'retry' }],
   ['whoami', { name: 'whoami' }],
   ['我是谁', { name: 'whoami' }],
+  ['team', { name: 'team' }],
+  ['团队', { name: 'team' }],
+  ['digest day mon', { name: 'digest', field: 'day', value: 1 }],
+  ['digest day 5', { name: 'digest', field: 'day', value: 5 }],
+  ['digest time 9:45', { name: 'digest', field: 'time', value: '09:45' }],
+  ['digest escalate 4', { name: 'digest', field: 'escalate', value: 4 }],
+  ['周报设置 时间 10:15', { name: 'digest', field: 'time', value: '10:15' }],
+  ['周报设置 上级 12', { name: 'digest', field: 'skip-level', value: 12 }],
+  ['digest skip-level off', { name: 'digest', field: 'skip-level', value: 0 }],
   ['doctor', { name: 'doctor' }],
   ['诊断', { name: 'doctor' }],
   ['schedule', { name: 'schedule' }],
@@ -193,14 +202,16 @@ describe('parseCommand: argument values', () => {
     expect(p2p(`notify ${word} off`)).toEqual(command({ name: 'notify', kind, on: false } as ParsedCommand));
   });
 
-  it('routes every kind but the personal ones (check-ins, reminders)', () => {
+  it('routes every kind but the personal ones (check-ins, reminders, digests, escalations)', () => {
     for (const kind of NOTIFICATION_KINDS) {
       const result = p2p(`route ${kind} here`);
       if (kind === 'checkins')
         expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/Check-ins/) } });
       else if (kind === 'reminders')
         expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/Reminders go/) } });
-      else expect(result).toEqual(command({ name: 'route', kind, on: true, helpdesk: null }));
+      else if (kind === 'digest' || kind === 'escalations')
+        expect(result).toMatchObject({ type: 'usage', problem: { en: expect.stringMatching(/each manager only/) } });
+      else expect(result).toEqual(command({ name: 'route', kind: kind as RouteKind, on: true, helpdesk: null }));
     }
   });
 

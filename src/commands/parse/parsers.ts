@@ -4,6 +4,7 @@
  */
 import { clip, type I18nText } from '../../../cards/kit.js';
 import { isCalendarDate, MAX_COURSE_NAME } from '../../learning/courses.js';
+import { isTimeOfDay } from '../../domain/calendar.js';
 import { POLICY_NAMES, policyValue, type PolicyName } from '../../reminders/policy.js';
 import {
   KIND_NAMES,
@@ -46,6 +47,10 @@ export type ParsedCommand =
   | { name: 'unresolved' }
   | { name: 'retry' }
   | { name: 'whoami' }
+  | { name: 'team' }
+  | { name: 'digest'; field: 'day'; value: number }
+  | { name: 'digest'; field: 'time'; value: string }
+  | { name: 'digest'; field: 'escalate' | 'skip-level'; value: number }
   | { name: 'doctor' }
   | { name: 'schedule' }
   | { name: 'holiday'; action: 'add' | 'remove'; date: string }
@@ -121,6 +126,17 @@ function readPolicyValue(policy: PolicyName, tok: string): unknown {
   return /^\d{1,4}$/.test(tok) ? Number(tok) : undefined;
 }
 
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DIGEST_FIELD = choice<'day' | 'time' | 'escalate' | 'skip-level'>(
+  { zh: '周报设置项', en: 'digest setting' },
+  { zh: 'day、time、escalate、skip-level', en: 'day, time, escalate, skip-level' },
+  [
+    ['day', ['day', '日']],
+    ['time', ['time', '时间']],
+    ['escalate', ['escalate', 'escalation', '升级']],
+    ['skip-level', ['skip-level', 'skip', '上级']],
+  ],
+);
 const COURSE_ID: I18nText = { zh: '课程 ID', en: 'course id' };
 const DUE_DATE: I18nText = { zh: '截止日期（YYYY-MM-DD 或「关闭」）', en: 'due date (YYYY-MM-DD or "off")' };
 
@@ -218,6 +234,13 @@ export const PARSERS: Parsers = {
         en: 'Reminders go to each learner only and cannot be routed to a chat',
       });
     }
+    const personal = KIND.words.get(tok.toLowerCase());
+    if (personal === 'digest' || personal === 'escalations') {
+      throw new ArgProblem({
+        zh: '团队周报和逾期升级只发给经理本人，不能发到群里',
+        en: 'Digests and escalations go to each manager only and cannot be routed to a chat',
+      });
+    }
     const kind = a.oneOf(ROUTE_KIND, tok);
     const on = a.oneOf(HERE_OFF);
     const scope = kind === 'tickets' && on ? a.maybe() : undefined;
@@ -237,6 +260,36 @@ export const PARSERS: Parsers = {
   unresolved: (a) => (a.end(), { name: 'unresolved' }),
   retry: (a) => (a.end(), { name: 'retry' }),
   whoami: (a) => (a.end(), { name: 'whoami' }),
+  team: (a) => (a.end(), { name: 'team' }),
+  digest: (a) => {
+    const field = a.oneOf(DIGEST_FIELD);
+    const tok = a.next(POLICY_VALUE);
+    if (field === 'escalate' || field === 'skip-level') {
+      const min = field === 'escalate' ? 1 : 0;
+      const n = /^\d{1,3}$/.test(tok) ? Number(tok) : OFF.has(tok.toLowerCase()) && field === 'skip-level' ? 0 : NaN;
+      if (!(n >= min && n <= 365))
+        throw new ArgProblem({
+          zh: `「${clip(tok, 32)}」不是 ${min} 到 365 的天数`,
+          en: `"${clip(tok, 32)}" is not ${min} to 365 days`,
+        });
+      return done(a, { name: 'digest', field, value: n });
+    }
+    if (field === 'time') {
+      if (!/^\d{1,2}:\d{2}$/.test(tok) || !isTimeOfDay(tok) || tok.padStart(5, '0') >= '24:00')
+        throw new ArgProblem({
+          zh: `「${clip(tok, 32)}」不是有效的时间（HH:mm）`,
+          en: `"${clip(tok, 32)}" is not a time (HH:mm)`,
+        });
+      return done(a, { name: 'digest', field, value: tok.padStart(5, '0') });
+    }
+    const day = WEEKDAYS.indexOf(tok.toLowerCase().slice(0, 3)) + 1 || (/^[1-7]$/.test(tok) ? Number(tok) : 0);
+    if (!day)
+      throw new ArgProblem({
+        zh: `「${clip(tok, 32)}」不是星期几（1–7 或 mon…sun）`,
+        en: `"${clip(tok, 32)}" is not a weekday (1–7 or mon…sun)`,
+      });
+    return done(a, { name: 'digest', field, value: day });
+  },
   doctor: (a) => (a.end(), { name: 'doctor' }),
   schedule: (a) => (a.end(), { name: 'schedule' }),
   holiday: (a) => done(a, { name: 'holiday', action: a.oneOf(ACTION), date: isoDate(a) }),

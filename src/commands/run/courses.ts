@@ -1,6 +1,7 @@
 /** `course name <course id> <name>` and `due <course id> <YYYY-MM-DD|off>`: what admins say about a course. */
 import { t, userText } from '../../../cards/kit.js';
 import { setCourseDue, setCourseName } from '../../learning/courses.js';
+import { planCourseEscalations } from '../../team/escalation.js';
 import { planCourseReminders } from '../../reminders/schedule.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
@@ -36,6 +37,7 @@ export async function runDue(ctx: CommandContext, command: Extract<ParsedCommand
   const id = userText(courseId, 128);
   const { card } = await audited(ctx, 'due', async (tx, now) => {
     const previous = await setCourseDue(tx, courseId, dueOn, ctx.actor.openId);
+    await planCourseEscalations(tx, courseId, ctx.config.DEFAULT_TIME_ZONE, now);
     const records = previous === dueOn ? 0 : await planCourseReminders(tx, ctx.config, courseId, now);
     const learners = t(
       `已为 ${records} 条学习记录重新安排提醒。`,

@@ -8,6 +8,8 @@ import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
 import { reminderPolicyLines } from './reminders.js';
+import { teamPolicyText } from './team.js';
+import { readTeamPolicy } from '../../team/settings.js';
 import { capital, join, receiptCard, type Card } from './replies.js';
 
 export async function runNotify(
@@ -96,6 +98,11 @@ export async function runSettings(ctx: CommandContext): Promise<Card> {
       section(t('通知（对所有人）', 'Notifications (for everyone)'), kindLines, 'kinds'),
       section(t('群路由', 'Chat routes'), routeLines, 'routes'),
       section(t('学习提醒', 'Learning reminders'), reminderLines, 'reminders'),
+      section(
+        t('经理周报与逾期升级', 'Team digest and escalation'),
+        [teamPolicyText(await readTeamPolicy(ctx.db))],
+        'team',
+      ),
       section(t('管理员', 'Admins'), [adminLine], 'admins'),
       section(t('来源', 'Sources'), sourceLines, 'sources'),
     ],
