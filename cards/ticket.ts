@@ -32,13 +32,29 @@ export const TICKET_STATUSES: Readonly<Record<number, I18nText>> = {
   52: t('用户自己关闭', 'Closed by the user'),
 };
 
-/** Helpdesk ticket channels (`channel` in ticket events); any other number is "another channel". */
+/**
+ * Helpdesk ticket channels (`channel` in ticket events): the helpdesk names 9, 2, 14 and 13 and calls every other
+ * number "another channel".
+ */
 export const TICKET_CHANNELS: Readonly<Record<number, I18nText>> = {
   2: t('二维码', 'QR code'),
   9: t('Open API', 'Open API'),
   13: t('搜索', 'Search'),
   14: t('分享', 'Share'),
 };
+const OTHER_CHANNEL = t('其他渠道', 'Other channel');
+
+/** The header of a ticket card that is neither closed nor claimed, by status. */
+const STATUS_HEADERS: Readonly<Record<number, readonly [I18nText, HeaderTemplate]>> = {
+  2: [t('工单处理中', 'Ticket in progress'), 'turquoise'],
+  3: [t('工单排队中', 'Ticket queued'), 'orange'],
+  4: [t('工单待定', 'Ticket pending'), 'yellow'],
+  5: [t('工单等待用户回复', 'Ticket waiting for the user'), 'wathet'],
+};
+
+/** At most this many of the ticket's own fields are shown, each value clipped to `FIELD_CHARS`. */
+const MAX_FIELDS = 8;
+const FIELD_CHARS = 300;
 
 /** Statuses that mean the ticket is closed. */
 export const CLOSED_TICKET_STATUSES: readonly number[] = [50, 51, 52];
@@ -49,8 +65,16 @@ export interface ClaimTicketValue {
   ticket: string;
 }
 
+/** One of the fields the guest filled in when opening the ticket (the helpdesk's `customized_fields`). */
+export interface TicketField {
+  name: string;
+  value: string;
+}
+
 export interface TicketCardInput {
   ticketId: string;
+  /** What the ticket is about, in the helpdesk's display order. */
+  fields?: readonly TicketField[];
   helpdeskId?: string;
   guestName?: string;
   stage?: number;
@@ -66,19 +90,29 @@ export interface TicketCardInput {
 
 const code = (n: number) => t(String(n), String(n));
 
-/** A helpdesk ticket for agents: who, stage, status, channel and time, with Claim and Open buttons. */
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * A helpdesk ticket for agents: what it is about (the guest's fields), who, stage, status, channel and time, with
+ * Claim and Open buttons. The header follows the ticket: new, in progress, queued, claimed, closed.
+ */
 export function ticketCard(input: TicketCardInput): Record<string, unknown> {
   const closed = input.status != null && CLOSED_TICKET_STATUSES.includes(input.status);
   // The helpdesk sends "-" when it has no name.
-  const rawGuest = (input.guestName ?? '').replace(/\s+/g, ' ').trim();
+  const rawGuest = oneLine(input.guestName ?? '');
   const guest = rawGuest && rawGuest !== '-' ? userText(rawGuest, 60) : null;
-  const rows: (readonly [I18nText, I18nText])[] = [[t('用户', 'User'), guest ? t(guest, guest) : t('未知', 'Unknown')]];
+  const fields = (input.fields ?? [])
+    .map((f) => ({ name: oneLine(f.name), value: oneLine(f.value) }))
+    .filter((f) => f.name && f.value)
+    .slice(0, MAX_FIELDS);
+  const rows: (readonly [I18nText, I18nText])[] = fields.map((f) => {
+    const [name, value] = [userText(f.name, 40), userText(f.value, FIELD_CHARS)];
+    return [t(name, name), t(value, value)] as const;
+  });
+  rows.push([t('用户', 'User'), guest ? t(guest, guest) : t('未知', 'Unknown')]);
   if (input.stage != null) rows.push([t('阶段', 'Stage'), TICKET_STAGES[input.stage] ?? code(input.stage)]);
   if (input.status != null) rows.push([t('状态', 'Status'), TICKET_STATUSES[input.status] ?? code(input.status)]);
-  if (input.channel != null) {
-    const other = t(`其他渠道（${input.channel}）`, `Other (${input.channel})`);
-    rows.push([t('渠道', 'Channel'), TICKET_CHANNELS[input.channel] ?? other]);
-  }
+  if (input.channel != null) rows.push([t('渠道', 'Channel'), TICKET_CHANNELS[input.channel] ?? OTHER_CHANNEL]);
   if (input.createdAt) rows.push([t('创建时间', 'Created'), timeText(input.createdAt, input.timeZone)]);
   if (input.updatedAt) rows.push([t('更新时间', 'Updated'), timeText(input.updatedAt, input.timeZone)]);
 
@@ -124,11 +158,15 @@ export function ticketCard(input: TicketCardInput): Record<string, unknown> {
     ),
   );
 
-  let [title, template]: [I18nText, HeaderTemplate] = [t('新工单', 'New ticket'), 'blue'];
+  let [title, template]: readonly [I18nText, HeaderTemplate] = [t('新工单', 'New ticket'), 'blue'];
   if (input.stage === 2) [title, template] = [t('工单待人工处理', 'Ticket needs an agent'), 'orange'];
+  const byStatus = input.status != null ? STATUS_HEADERS[input.status] : undefined;
+  if (byStatus) [title, template] = byStatus;
   if (closed) [title, template] = [t('工单已关闭', 'Ticket closed'), 'grey'];
   else if (claimedBy) [title, template] = [t('工单已认领', 'Ticket claimed'), 'green'];
-  const guestSummary = guest ? clip(rawGuest, 30) : null;
-  const summary = guestSummary ? t(`${title.zh}：${guestSummary}`, `${title.en}: ${guestSummary}`) : title;
+  // The chat list shows the summary: what the ticket is about, else who opened it (plain text, not markdown).
+  const about = fields[0]?.value ?? (guest ? rawGuest : '');
+  const summaryText = about ? clip(about, 30) : null;
+  const summary = summaryText ? t(`${title.zh}：${summaryText}`, `${title.en}: ${summaryText}`) : title;
   return card({ title, template, summary, elements });
 }

@@ -45,20 +45,30 @@ async function applyTicket(
   ctx: HandlerContext,
   tx: Tx,
   ticketId: string,
-  ticket: TicketPayload,
+  incoming: TicketPayload,
 ): Promise<NotificationDraft[]> {
   const zone = ctx.config.DEFAULT_TIME_ZONE;
   await tx.$executeRaw`
     INSERT INTO helpdesk_ticket (ticket_id, helpdesk_id, ticket, version, source_updated)
-    VALUES (${ticketId}, ${ticket.helpdesk_id ?? null}, ${JSON.stringify(ticket)}::jsonb, 0, NULL)
+    VALUES (${ticketId}, ${incoming.helpdesk_id ?? null}, ${JSON.stringify(incoming)}::jsonb, 0, NULL)
     ON CONFLICT (ticket_id) DO NOTHING`;
   const [row] = await tx.$queryRaw<
-    { version: number; source_updated: bigint | null; claimed_by: string | null; claimed_at: Date | null }[]
+    {
+      version: number;
+      source_updated: bigint | null;
+      claimed_by: string | null;
+      claimed_at: Date | null;
+      ticket: unknown;
+    }[]
   >`
-    SELECT version, source_updated, claimed_by, claimed_at FROM helpdesk_ticket
+    SELECT version, source_updated, claimed_by, claimed_at, ticket FROM helpdesk_ticket
     WHERE ticket_id = ${ticketId} FOR UPDATE`;
   if (!row) throw new Error(`ticket ${ticketId} vanished`);
-  const updatedAt = typeof ticket.updated_at === 'number' && ticket.updated_at > 0 ? BigInt(ticket.updated_at) : null;
+  // An update may leave out what it did not change (the guest's fields, the chat): what was shown stays.
+  const shown = row.version > 0 && typeof row.ticket === 'object' && row.ticket !== null ? row.ticket : {};
+  const ticket: TicketPayload = { ...(shown as TicketPayload), ...incoming };
+  const updatedAt =
+    typeof incoming.updated_at === 'number' && incoming.updated_at > 0 ? BigInt(incoming.updated_at) : null;
   if (row.version > 0 && row.source_updated !== null && updatedAt !== null && updatedAt <= row.source_updated) {
     ctx.log.info('ticket event older than what is shown; ignored');
     return [];

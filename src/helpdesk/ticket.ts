@@ -1,5 +1,14 @@
 /** Helpdesk tickets as `helpdesk.ticket.*_v1` events carry them, and the card that shows one. Pure. */
-import { ticketCard } from '../../cards/ticket.js';
+import { ticketCard, type TicketField } from '../../cards/ticket.js';
+
+/** A field the guest filled in, as the helpdesk sends it (`customized_field_display_item`). */
+export interface TicketCustomField {
+  id?: string;
+  value?: unknown;
+  key_name?: string;
+  display_name?: string;
+  position?: number;
+}
 
 export interface TicketPayload {
   ticket_id?: string;
@@ -12,6 +21,7 @@ export interface TicketPayload {
   updated_at?: number;
   closed_at?: number;
   chat_id?: string;
+  customized_fields?: TicketCustomField[];
 }
 
 export interface TicketState {
@@ -30,10 +40,23 @@ export function ticketChatUrl(chatId: string | undefined): string | undefined {
     : undefined;
 }
 
+/** The guest's fields in the helpdesk's display order (`position`), named by their display name. */
+export function ticketFields(fields: unknown): TicketField[] {
+  if (!Array.isArray(fields)) return [];
+  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+  return fields
+    .filter((f): f is TicketCustomField => typeof f === 'object' && f !== null)
+    .map((f, i) => ({ f, i, at: typeof f.position === 'number' ? f.position : Number.MAX_SAFE_INTEGER }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map(({ f }) => ({ name: text(f.display_name) || text(f.key_name), value: text(f.value) }))
+    .filter((f) => f.name !== '' && f.value !== '');
+}
+
 export function buildTicketCard(state: TicketState, timeZone: string): Record<string, unknown> {
   const t = state.ticket;
   return ticketCard({
     ticketId: t.ticket_id ?? '',
+    fields: ticketFields(t.customized_fields),
     helpdeskId: t.helpdesk_id,
     guestName: t.guest?.name,
     stage: t.stage,

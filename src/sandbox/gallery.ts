@@ -22,6 +22,8 @@ export interface GalleryCard {
 
 const timeZone = 'Asia/Shanghai';
 const at = new Date('2026-03-02T09:30:00Z');
+/** What a guest filled in when opening a ticket, as the seeds' ticket events carry it. */
+const ticketFields = [{ name: '问题', value: 'VPN 连不上 / VPN does not connect' }];
 
 export function galleryCards(): GalleryCard[] {
   const course = { itemName: '信息安全基础 Security basics', itemType: 'course' as const, timeZone };
@@ -205,6 +207,7 @@ export function galleryCards(): GalleryCard[] {
       card: ticketCard({
         ticketId: '6626871355780366331',
         helpdeskId: '6626871355780366330',
+        fields: ticketFields,
         guestName: '韩梅梅',
         stage: 1,
         status: 1,
@@ -214,10 +217,27 @@ export function galleryCards(): GalleryCard[] {
       }),
     },
     {
+      name: 'Ticket, in progress (after helpdesk.ticket.updated_v1)',
+      builder: 'ticketCard',
+      card: ticketCard({
+        ticketId: '6626871355780366331',
+        helpdeskId: '6626871355780366330',
+        fields: ticketFields,
+        guestName: '韩梅梅',
+        stage: 2,
+        status: 2,
+        channel: 2,
+        createdAt: at,
+        updatedAt: new Date(at.getTime() + 60_000),
+        timeZone,
+      }),
+    },
+    {
       name: 'Ticket, claimed',
       builder: 'ticketCard',
       card: ticketCard({
         ticketId: '6626871355780366331',
+        fields: ticketFields,
         guestName: '韩梅梅',
         stage: 1,
         status: 2,

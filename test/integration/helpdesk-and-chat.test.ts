@@ -104,6 +104,50 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
     expect(card).toContain('"action":"claim_ticket","ticket":"6626871355780366331"');
   });
 
+  it('the ticket card says what the ticket is about, follows the status and names the channel', async () => {
+    const fields = [
+      { id: '2', value: 'Win 11 <at id=all></at>', display_name: '设备', position: 2 },
+      { id: '1', value: 'VPN 连不上', key_name: 'topic', display_name: '问题', position: 1 },
+    ];
+    await postEvent(h.eventUrl, ticketCreated('T-ABOUT', { customized_fields: fields }), {
+      encryptKey: ENCRYPT_KEY,
+    });
+    await eventually(() => h.emu!.messagesTo(ADMIN.open_id).length === 1, 10_000, 'ticket DM');
+    const [dm] = h.emu!.messagesTo(ADMIN.open_id);
+    const details = (card: unknown, lang: 'zh_cn' | 'en_us') =>
+      (
+        card as { body: { elements: { element_id?: string; i18n_content?: Record<string, string> }[] } }
+      ).body.elements.find((e) => e.element_id === 'details')!.i18n_content![lang];
+    const header = (card: unknown, lang: 'zh_cn' | 'en_us') =>
+      (card as { header: { title: { i18n_content: Record<string, string> } } }).header.title.i18n_content[lang];
+    expect(details(dm!.card, 'zh_cn')).toBe(
+      '**问题**：VPN 连不上\n**设备**：Win 11 &#60;at id=all&#62;&#60;/at&#62;\n**用户**：未知\n**阶段**：机器人\n' +
+        '**状态**：已创建\n**渠道**：其他渠道\n**创建时间**：2021-03-28 16:33（UTC+8）\n' +
+        '**更新时间**：2021-03-28 16:33（UTC+8）',
+    );
+    expect(details(dm!.card, 'en_us')).toContain('**问题**: VPN 连不上\n**设备**: Win 11 &#60;at id=all&#62;');
+    expect(details(dm!.card, 'en_us')).toContain('**Channel**: Other channel');
+    expect([header(dm!.card, 'zh_cn'), header(dm!.card, 'en_us')]).toEqual(['新工单', 'New ticket']);
+
+    // The update carries no fields: what the ticket is about stays; the header follows the new status.
+    const { customized_fields: _, ...withoutFields } = ticketSeed.event;
+    await postEvent(
+      h.eventUrl,
+      v2Event('helpdesk.ticket.updated_v1', {
+        object: { ...withoutFields, ticket_id: 'T-ABOUT', status: 2, channel: 2, updated_at: 1616920529000 },
+        old_object: { status: 1 },
+      }),
+      { encryptKey: ENCRYPT_KEY },
+    );
+    await eventually(() => h.emu!.patches.length === 1, 10_000, 'patched card');
+    const patched = h.emu!.patches[0]!.card;
+    expect([header(patched, 'zh_cn'), header(patched, 'en_us')]).toEqual(['工单处理中', 'Ticket in progress']);
+    expect(details(patched, 'zh_cn')).toContain('**问题**：VPN 连不上');
+    expect(details(patched, 'zh_cn')).toContain('**状态**：处理中\n**渠道**：二维码');
+    expect(details(patched, 'en_us')).toContain('**Status**: In progress\n**Channel**: QR code');
+    expect(text(patched)).not.toContain('<at id=all>');
+  });
+
   it('an admin who chose English gets the ticket card, the Claim answer and later updates in English', async () => {
     await admin('lang en');
     await eventually(() => repliesIn(h.emu!.p2pChatId(ADMIN.open_id)).length === 1, 10_000, 'lang receipt');
