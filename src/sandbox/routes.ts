@@ -108,6 +108,8 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
       receive_id: m.receive_id,
       receive_id_type: m.receive_id_type,
       chat_id: m.chat_id,
+      root_id: m.root_id ?? '',
+      parent_id: m.parent_id ?? '',
       msg_type: m.msg_type,
       content: m.sent_content,
       current_content: m.content,
@@ -123,6 +125,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
       messages: feishu.messages.map((m) => ({
         message_id: m.message_id,
         chat_id: m.chat_id,
+        ...(m.parent_id && { parent_id: m.parent_id, root_id: m.root_id }),
         msg_type: m.msg_type,
         content: m.content,
         updated: m.updated,
