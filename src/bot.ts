@@ -27,6 +27,7 @@ import { almBudgetReader } from './metrics/sources.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { JobRunner } from './jobs/runner.js';
 import { defaultJobKinds } from './jobs/kinds.js';
+import { PING_DUTY_KIND, TELL_LEADS_KIND } from './jobs/helpdesk-escalation.js';
 import type { JobKinds } from './jobs/types.js';
 import { releaseAllJobs } from './jobs/store.js';
 import { windowPolicy } from './config.js';
@@ -148,8 +149,20 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     pollMs: config.SCHEDULER_POLL_MS,
     waker: wakers.jobs,
     onQueued: wakeOutbox,
+    observe: (e) => {
+      if (e.type !== 'done') return;
+      if (e.kind === PING_DUTY_KIND) metrics.ticketEscalations.inc({ step: 'duty' });
+      if (e.kind === TELL_LEADS_KIND) metrics.ticketEscalations.inc({ step: 'leads' });
+    },
   });
-  const cardActions = new CardActions({ db: database.prisma, config, log, services, onQueued: wakeOutbox });
+  const cardActions = new CardActions({
+    db: database.prisma,
+    config,
+    log,
+    services,
+    onQueued: wakeOutbox,
+    onClaimed: (seconds) => metrics.ticketClaimSeconds.observe(seconds),
+  });
 
   let accepting = true;
   let longConnection: FeishuLongConnection | undefined;

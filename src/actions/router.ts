@@ -17,7 +17,15 @@ import { cardFor } from '../outbox/policy.js';
 
 export class CardActions implements CardActionHandler {
   constructor(
-    private readonly deps: { db: Db; config: Config; log: Logger; services: Services; onQueued: () => void },
+    private readonly deps: {
+      db: Db;
+      config: Config;
+      log: Logger;
+      services: Services;
+      onQueued: () => void;
+      /** The seconds a claimed ticket waited (metrics). */
+      onClaimed?: (seconds: number) => void;
+    },
   ) {}
 
   async handle(action: CardAction): Promise<CardActionResult> {
@@ -61,7 +69,14 @@ export class CardActions implements CardActionHandler {
       if (!action.operatorOpenId) return { toast: toast('error', t('无法识别操作人。', 'Who clicked is unknown.')) };
       if (value.action === 'claim_ticket' && typeof value.ticket === 'string') {
         const result = await claimTicket(
-          { db, directory: services.directory, timeZone, onQueued },
+          {
+            db,
+            directory: services.directory,
+            timeZone,
+            onQueued,
+            clock: services.clock,
+            ...(this.deps.onClaimed && { onClaimed: this.deps.onClaimed }),
+          },
           action,
           value.ticket,
         );

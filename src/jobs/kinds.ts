@@ -4,9 +4,10 @@
  */
 import type { Config } from '../config.js';
 import type { Services } from '../services/index.js';
-import { JobKinds } from './types.js';
+import { escalationKinds } from './helpdesk-escalation.js';
+import { summaryKind } from './helpdesk-summary.js';
+import { JobKinds, type JobKind } from './types.js';
 
 export function defaultJobKinds(deps: { config: Config; services: Services }): JobKinds {
-  void deps;
-  return new JobKinds([]);
+  return new JobKinds([...escalationKinds(deps), summaryKind(deps)] as JobKind<never>[]);
 }

@@ -28,6 +28,8 @@ export class BotMetrics {
   readonly failedForGood: Counter;
   readonly sendSeconds: Histogram<'operation'>;
   readonly rateLimited: Counter<'by'>;
+  readonly ticketClaimSeconds: Histogram;
+  readonly ticketEscalations: Counter<'step'>;
   private sources: MetricsSources | undefined;
   /** What this scrape read from the database, before the registry renders. */
   private scrape: { depths?: QueueDepths; almBudgetLeft?: number } = {};
@@ -85,6 +87,18 @@ export class BotMetrics {
         'Sends held back by a rate limit: by=feishu when Feishu answered with a rate-limit error, ' +
         "by=local when the bot's own limiter made a send wait.",
       labelNames: ['by'],
+      registers,
+    });
+    this.ticketClaimSeconds = new Histogram({
+      name: 'bot_ticket_time_to_claim_seconds',
+      help: 'Time from a helpdesk ticket reaching the bot to its claim (wall time, nights and weekends included).',
+      buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 259_200],
+      registers,
+    });
+    this.ticketEscalations = new Counter({
+      name: 'bot_ticket_escalations_total',
+      help: 'Escalation steps taken for unclaimed tickets: step=duty (on-duty people pinged), step=leads (leads told).',
+      labelNames: ['step'],
       registers,
     });
     // collect() runs with the gauge as `this`; these read the scrape's snapshot and the sources of this instance.
