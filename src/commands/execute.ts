@@ -18,6 +18,7 @@ import { runProgress } from './run/progress.js';
 import { needsAdminCard, notCommandCard, somethingWrongCard, usageCard, type Card } from './run/replies.js';
 import { runRetry } from './run/retry.js';
 import { runRoute } from './run/routes.js';
+import { runDuty, runEscalation, runLead } from './run/desks.js';
 import { runNotify, runSettings } from './run/settings.js';
 import { runStatus } from './run/status.js';
 import { runUnresolved } from './run/unresolved.js';
@@ -48,6 +49,9 @@ const RUNNERS: Runners = {
   manager: runManager,
   route: runRoute,
   notify: runNotify,
+  duty: runDuty,
+  lead: runLead,
+  escalation: runEscalation,
   settings: runSettings,
   admin: runAdmin,
   admins: runAdmins,
