@@ -50,6 +50,23 @@ export const SCOPES: ScopeNeed[] = [
     required: 'always',
   },
   {
+    scope: 'im:message:send_as_bot',
+    alternatives: ['im:message'],
+    why: "reply to a ticket's card in its chat (pinging the people on duty)",
+    calls: ['im.v1.message.reply'],
+    events: [],
+    required: 'always',
+  },
+  {
+    // Only used when a helpdesk chat turns urgent notifications on (escalation urgent on); off by default.
+    scope: 'im:message.urgent',
+    alternatives: [],
+    why: "buzz a helpdesk chat's leads (in-app urgent notification) on an escalated ticket",
+    calls: ['im.v1.message.urgentApp'],
+    events: [],
+    required: 'optional',
+  },
+  {
     scope: 'im:message.p2p_msg:readonly',
     alternatives: ['im:message.p2p_msg', 'im:message:readonly'],
     why: 'receive the commands users send to the bot in a direct chat',

@@ -88,7 +88,8 @@ export class MessageService {
     const body = isRecord(req.body) ? req.body : {};
     const { receive_id: receiveId } = body;
     if (typeof receiveId !== 'string' || !receiveId) throw invalid('receive_id is required');
-    return this.create(req, body, () => ({ ...this.resolveRecipient(receiveIdType, receiveId), receiveIdType, receiveId }));
+    const to = () => ({ ...this.resolveRecipient(receiveIdType, receiveId), receiveIdType, receiveId });
+    return this.create(req, body, to);
   }
 
   /**
