@@ -66,7 +66,7 @@ export function noLeadCard(input: Omit<DutyPingInput, 'duty'>): Record<string, u
       'one by @mentioning me here with "lead @person".',
   );
   const title = t('工单仍无人认领', 'Ticket still unclaimed');
-  return card({ title, template: 'red', summary: title, elements: [markdown(body, 'no-lead')] });
+  return card({ title, template: 'red', summary: title, elements: [markdown(body, 'nolead')] });
 }
 
 export interface SummaryTicket {
