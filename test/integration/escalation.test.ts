@@ -127,7 +127,7 @@ describe.each(LANES)('helpdesk escalation and morning summary (%s)', (lane) => {
     expect(toLead('T-WEEKEND')).toHaveLength(1);
 
     // The lead claims from the direct card: every copy changes.
-    h.emu!.reset();
+    const before = h.emu!.patches.length;
     const res = await click(h.bot.url, {
       openId: LEAD.open_id,
       value: { action: 'claim_ticket', ticket: 'T-WEEKEND' },
@@ -135,9 +135,12 @@ describe.each(LANES)('helpdesk escalation and morning summary (%s)', (lane) => {
       chatId: leadCard!.chat_id,
     });
     expect(res.body.toast?.type).toBe('success');
+    await eventually(() => h.emu!.patches.length > before, 10_000, 'group card');
     await idle();
-    expect(h.emu!.patches.map((p) => p.message_id)).toEqual([card!.message_id]);
-    expect(json(h.emu!.patches[0]!.card)).toContain(`<at id=${LEAD.open_id}></at>`);
+    // The clicked copy changed with the answer; the group's copy is patched.
+    const after = h.emu!.patches.slice(before);
+    expect(after.map((p) => p.message_id)).toEqual([card!.message_id]);
+    expect(json(after[0]!.card)).toContain(`<at id=${LEAD.open_id}></at>`);
     const metrics = await h.bot.metrics.registry.metrics();
     expect(metrics).toMatch(/bot_ticket_escalations_total\{step="duty"\} [1-9]/);
     expect(metrics).toMatch(/bot_ticket_escalations_total\{step="leads"\} [1-9]/);
@@ -180,7 +183,9 @@ describe.each(LANES)('helpdesk escalation and morning summary (%s)', (lane) => {
     await post(created('T-EMPTY', 'hd-empty'));
     clock.set(at('2026-12-14T11:00'));
     await runDue();
-    const texts = replies('oc_empty').map((m) => json(m.card)).sort((a, b) => a.indexOf('lead @') - b.indexOf('lead @'));
+    const texts = replies('oc_empty')
+      .map((m) => json(m.card))
+      .sort((a, b) => a.indexOf('lead @') - b.indexOf('lead @'));
     expect(texts).toHaveLength(2);
     expect(texts[0]).toContain('Nobody is on duty');
     expect(texts[0]).toContain('duty @person');
