@@ -213,6 +213,30 @@ export const COMMANDS = [
     description: t('重新发送失败的通知', 'Send failed notifications again'),
   },
   {
+    name: 'schedule',
+    zh: '计划',
+    adminOnly: true,
+    usage: t('计划', 'schedule'),
+    description: t(
+      '查看接下来的 20 个计划任务，以及各自在等什么',
+      'See the next 20 scheduled jobs and what each waits for',
+    ),
+  },
+  {
+    name: 'holiday',
+    zh: '假日',
+    adminOnly: true,
+    usage: t('假日 <添加|移除> <YYYY-MM-DD>', 'holiday <add|remove> <YYYY-MM-DD>'),
+    description: t('把某天设为休息日（不发提醒），或取消', 'Make a date a day off (no reminders), or undo it'),
+  },
+  {
+    name: 'workday',
+    zh: '工作日',
+    adminOnly: true,
+    usage: t('工作日 <添加|移除> <YYYY-MM-DD>', 'workday <add|remove> <YYYY-MM-DD>'),
+    description: t('把某天设为工作日（如调休上班），或取消', 'Make a date a working day (a make-up day), or undo it'),
+  },
+  {
     name: 'doctor',
     zh: '诊断',
     adminOnly: true,

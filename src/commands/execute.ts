@@ -24,6 +24,7 @@ import { runStatus } from './run/status.js';
 import { runUnresolved } from './run/unresolved.js';
 import { runWhoami } from './run/whoami.js';
 import { runDoctorCommand } from './run/doctor.js';
+import { runCalendarDay, runSchedule } from './run/schedule.js';
 
 export type { CommandContext } from './context.js';
 
@@ -60,6 +61,9 @@ const RUNNERS: Runners = {
   retry: runRetry,
   whoami: runWhoami,
   doctor: runDoctorCommand,
+  schedule: runSchedule,
+  holiday: runCalendarDay,
+  workday: runCalendarDay,
 };
 
 /**

@@ -1,7 +1,9 @@
 /**
- * The statuses of the two queues, and the machine they follow. Only the queue stores change a status
- * (src/inbox/store.ts for `inbound_event`, src/outbox/store.ts for `notification`), each transition in one named
- * function; everything else asks them. A row's claimer (`locked_by`) guards every transition out of a claimed
+ * The statuses of the two message queues, and the machine they follow (scheduled jobs, the third queue, are drawn
+ * in src/jobs/store.ts). Only the queue stores change a status (src/inbox/store.ts for `inbound_event`,
+ * src/outbox/store.ts for `notification`), each transition in one named function on the one lease-queue engine
+ * (src/db/lease-queue.ts: claim, renew, settle, retry, release; `available_at` is every queue's retry time);
+ * everything else asks them. A row's claimer (`locked_by`) guards every transition out of a claimed
  * status, so a worker whose lease was taken over can no longer change the row.
  *
  * inbound_event                              (every arrow out of `processing` is guarded by the claimer)

@@ -1,15 +1,24 @@
 /**
  * Every status transition of `inbound_event` after intake, one SQL statement each (the machine is drawn in
  * src/domain/status.ts). Nothing else writes an event's status: the intake inserts rows as `pending` or `ignored`
- * (src/inbox/inbox.ts), and the worker moves them on through these functions. Each transition out of `processing`
- * is guarded by the claimer (`locked_by`), so a worker whose lease was taken over changes nothing; the functions
- * say whether the row was theirs.
+ * (src/inbox/inbox.ts), and the worker moves them on through these functions, on the lease-queue engine
+ * (src/db/lease-queue.ts). Each transition out of `processing` is guarded by the claimer (`locked_by`), so a worker
+ * whose lease was taken over changes nothing; the functions say whether the row was theirs.
  */
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { LEASE_SECONDS } from '../domain/status.js';
+import {
+  claimRows,
+  reasonOf,
+  releaseAll,
+  renewLeases,
+  retryRow,
+  settleRow,
+  type LeaseQueue,
+  type Sql,
+} from '../db/lease-queue.js';
 
-/** The database or a transaction: the two statements the store runs. */
-export type Sql = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
+export type { Sql };
 
 /** An event as the claimer gets it. `attempts` counts this attempt. */
 export interface ClaimedEvent {
@@ -42,130 +51,76 @@ const toEvent = (r: ClaimedRow): ClaimedEvent => ({
   receivedAt: r.received_at,
 });
 
-/** Error texts are kept short in the row. */
-const reasonText = (reason: string) => reason.slice(0, 2000);
+export const INBOX_QUEUE: LeaseQueue = {
+  table: 'inbound_event',
+  ready: 'pending',
+  claimed: 'processing',
+  // The lookup follows the (status, available_at) index: no sort.
+  order: 'available_at',
+  returning: 't.id, t.source, t.external_id, t.event_type, t.payload, t.attempts, t.received_at',
+  maxReason: 2000,
+};
 
 /**
- * processing → processing: events whose lease expired (their worker died or stalled), oldest lease first.
- * FOR UPDATE SKIP LOCKED lets several instances claim at once without taking the same row.
+ * Claims up to `limit` events: first those whose lease expired (their worker died or stalled), then the oldest
+ * due pending ones.
  */
-export async function claimExpiredEvents(
-  db: Sql,
-  claimer: string,
-  limit: number,
-  leaseSeconds = LEASE_SECONDS,
-): Promise<ClaimedEvent[]> {
-  const rows = await db.$queryRaw<ClaimedRow[]>`
-    UPDATE inbound_event e
-       SET locked_by = ${claimer}, locked_until = now() + make_interval(secs => ${leaseSeconds}),
-           attempts = e.attempts + 1
-      FROM (SELECT id FROM inbound_event WHERE status = 'processing' AND locked_until < now()
-             ORDER BY locked_until LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
-     WHERE e.id = c.id
- RETURNING e.id, e.source, e.external_id, e.event_type, e.payload, e.attempts, e.received_at`;
-  return rows.map(toEvent);
-}
-
-/** pending → processing: the oldest due events. The lookup follows the (status, available_at) index: no sort. */
-export async function claimDueEvents(
-  db: Sql,
-  claimer: string,
-  limit: number,
-  leaseSeconds = LEASE_SECONDS,
-): Promise<ClaimedEvent[]> {
-  const rows = await db.$queryRaw<ClaimedRow[]>`
-    UPDATE inbound_event e
-       SET status = 'processing', locked_by = ${claimer},
-           locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = e.attempts + 1
-      FROM (SELECT id FROM inbound_event WHERE status = 'pending' AND available_at <= now()
-             ORDER BY available_at LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
-     WHERE e.id = c.id
- RETURNING e.id, e.source, e.external_id, e.event_type, e.payload, e.attempts, e.received_at`;
-  return rows.map(toEvent);
-}
-
-/** Claims up to `limit` events: first those whose lease expired, then the oldest due pending ones. */
 export async function claimEvents(
   db: Sql,
   claimer: string,
   limit: number,
   leaseSeconds = LEASE_SECONDS,
 ): Promise<ClaimedEvent[]> {
-  const expired = await claimExpiredEvents(db, claimer, limit, leaseSeconds);
-  if (expired.length >= limit) return expired;
-  return [...expired, ...(await claimDueEvents(db, claimer, limit - expired.length, leaseSeconds))];
+  return (await claimRows<ClaimedRow>(db, INBOX_QUEUE, claimer, limit, { leaseSeconds })).map(toEvent);
 }
 
 /** Extends the lease of every event this claimer holds; returns how many it still holds. */
 export function renewEventLeases(db: Sql, claimer: string, leaseSeconds = LEASE_SECONDS): Promise<number> {
-  return db.$executeRaw`
-    UPDATE inbound_event SET locked_until = now() + make_interval(secs => ${leaseSeconds})
-     WHERE locked_by = ${claimer} AND status = 'processing'`;
+  return renewLeases(db, INBOX_QUEUE, claimer, leaseSeconds);
 }
 
 /**
  * processing → processed. Run it in the transaction that writes the handler's effects: false means the lease was
  * lost, and the caller rolls the transaction back.
  */
-export async function markEventProcessed(tx: Sql, id: string, claimer: string): Promise<boolean> {
-  const n = await tx.$executeRaw`
-    UPDATE inbound_event
-       SET status = 'processed', processed_at = now(), locked_by = NULL, locked_until = NULL, last_error = NULL
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+export function markEventProcessed(tx: Sql, id: string, claimer: string): Promise<boolean> {
+  return settleRow(tx, INBOX_QUEUE, id, claimer, 'processed', Prisma.sql`processed_at = now(), last_error = NULL`);
 }
 
 /** processing → ignored: no handler is registered for the event's type (any more). */
-export async function markEventIgnored(db: Sql, id: string, claimer: string): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE inbound_event SET status = 'ignored', processed_at = now(), locked_by = NULL, locked_until = NULL
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+export function markEventIgnored(db: Sql, id: string, claimer: string): Promise<boolean> {
+  return settleRow(db, INBOX_QUEUE, id, claimer, 'ignored', Prisma.sql`processed_at = now()`);
 }
 
 /**
  * processing → pending, due at `until`, and the attempt is not counted: the work waits for something it needs
  * (an API budget), it did not fail.
  */
-export async function postponeEvent(
-  db: Sql,
-  id: string,
-  claimer: string,
-  until: Date,
-  reason: string,
-): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE inbound_event
-       SET status = 'pending', attempts = attempts - 1, available_at = ${until.toISOString()}::timestamptz,
-           last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+export function postponeEvent(db: Sql, id: string, claimer: string, until: Date, reason: string): Promise<boolean> {
+  return retryRow(db, INBOX_QUEUE, id, claimer, { at: until, reason, countAttempt: false });
 }
 
 /** processing → pending after a failed attempt, due again in `delayMs`. */
-export async function retryEventLater(
+export function retryEventLater(
   db: Sql,
   id: string,
   claimer: string,
   delayMs: number,
   reason: string,
 ): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE inbound_event
-       SET status = 'pending', available_at = now() + make_interval(secs => ${delayMs / 1000}),
-           last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+  return retryRow(db, INBOX_QUEUE, id, claimer, { delayMs, reason, countAttempt: true });
 }
 
 /** processing → failed, for good, with the reason (attempts used up, or a payload that fails its schema). */
-export async function failEvent(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE inbound_event
-       SET status = 'failed', processed_at = now(), last_error = ${reasonText(reason)},
-           locked_by = NULL, locked_until = NULL
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+export function failEvent(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
+  return settleRow(
+    db,
+    INBOX_QUEUE,
+    id,
+    claimer,
+    'failed',
+    Prisma.sql`processed_at = now(), last_error = ${reasonOf(INBOX_QUEUE, reason)}`,
+  );
 }
 
 /**
@@ -173,6 +128,5 @@ export async function failEvent(db: Sql, id: string, claimer: string, reason: st
  * uses its database (the embedded one): whatever is claimed was claimed by a previous run that died.
  */
 export function releaseAllEvents(db: Sql): Promise<number> {
-  return db.$executeRaw`
-    UPDATE inbound_event SET status = 'pending', locked_by = NULL, locked_until = NULL WHERE status = 'processing'`;
+  return releaseAll(db, INBOX_QUEUE);
 }

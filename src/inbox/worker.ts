@@ -9,7 +9,7 @@ import { isCoded, RetryLater } from '../domain/errors.js';
 import { LEASE_SECONDS, RENEW_EVERY_MS } from '../domain/status.js';
 import { enqueueNotifications } from '../outbox/enqueue.js';
 import { backoffDelay } from '../util/backoff.js';
-import { BackgroundLoop } from '../util/loop.js';
+import { LeaseLoop } from '../util/lease-loop.js';
 import type { Waker } from '../util/sleep.js';
 import {
   claimEvents,
@@ -56,39 +56,33 @@ export interface InboxWorkerDeps {
  */
 export class InboxWorker {
   readonly workerId = `inbox-${randomUUID().slice(0, 8)}`;
-  private readonly loop: BackgroundLoop<number>;
-  /** Events claimed and not yet settled: their leases are renewed while there are any. */
-  private inHand = 0;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly loop: LeaseLoop<ClaimedEvent>;
+  /** When the current slice of work began (see SLICE_MS). */
+  private slice = 0;
 
   constructor(private readonly deps: InboxWorkerDeps) {
-    this.loop = new BackgroundLoop(
-      () => this.processBatch(),
-      (outcome) => {
-        if (!outcome.ok) deps.log.error({ err: outcome.error }, 'inbox worker: batch failed');
-        return outcome.ok && outcome.value > 0 ? 0 : deps.config.WORKER_POLL_MS;
+    const leaseSeconds = deps.leaseSeconds ?? LEASE_SECONDS;
+    this.loop = new LeaseLoop<ClaimedEvent>({
+      claim: async (limit) => {
+        await deps.pace?.();
+        this.slice = Date.now();
+        return claimEvents(deps.db, this.workerId, limit, leaseSeconds);
       },
-      deps.waker,
-    );
-  }
-
-  private get leaseSeconds(): number {
-    return this.deps.leaseSeconds ?? LEASE_SECONDS;
+      handle: (row) => this.processOne(row),
+      renew: () => renewEventLeases(deps.db, this.workerId, leaseSeconds),
+      batchSize: deps.batchSize ?? 50,
+      concurrency: 1,
+      pollMs: deps.config.WORKER_POLL_MS,
+      renewEveryMs: deps.renewEveryMs ?? RENEW_EVERY_MS,
+      waker: deps.waker,
+      between: () => this.between(),
+      afterBatch: () => deps.onProcessed?.(),
+      onError: (what, err) => deps.log.error({ err }, `inbox worker: ${what} failed`),
+    });
   }
 
   start(): void {
     this.loop.start();
-    this.heartbeat ??= setInterval(() => void this.renewLeases(), this.deps.renewEveryMs ?? RENEW_EVERY_MS);
-    this.heartbeat.unref();
-  }
-
-  private async renewLeases(): Promise<void> {
-    if (this.inHand === 0) return;
-    try {
-      await renewEventLeases(this.deps.db, this.workerId, this.leaseSeconds);
-    } catch (err) {
-      this.deps.log.warn({ err }, 'inbox worker: could not renew leases');
-    }
   }
 
   wake(): void {
@@ -96,36 +90,24 @@ export class InboxWorker {
   }
 
   /** Stops claiming; resolves when the events in hand are finished. */
-  async stop(): Promise<void> {
-    await this.loop.stop();
-    clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Claims and processes one batch; returns how many events it handled. */
-  async processBatch(): Promise<number> {
+  processBatch(): Promise<number> {
+    return this.loop.runOnce();
+  }
+
+  /** Between two events: intake runs first (a slice at a time with a `pace`, else one turn of the event loop). */
+  private async between(): Promise<void> {
     const { pace } = this.deps;
-    await pace?.();
-    const rows = await claimEvents(this.deps.db, this.workerId, this.deps.batchSize ?? 50, this.leaseSeconds);
-    this.inHand = rows.length;
-    try {
-      let slice = Date.now();
-      for (const row of rows) {
-        if (pace && Date.now() - slice >= SLICE_MS) {
-          await pace();
-          slice = Date.now();
-        } else {
-          // Let intake run between events.
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        await this.processOne(row);
-        this.inHand--;
-      }
-    } finally {
-      this.inHand = 0;
+    if (pace && Date.now() - this.slice >= SLICE_MS) {
+      await pace();
+      this.slice = Date.now();
+    } else {
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    if (rows.length > 0) this.deps.onProcessed?.();
-    return rows.length;
   }
 
   private async processOne(row: ClaimedEvent): Promise<void> {

@@ -22,11 +22,12 @@ import type { Logger } from '../logger.js';
 import { enqueueDrafts } from '../outbox/enqueue.js';
 import { backoffDelay } from '../util/backoff.js';
 import { LeaseLoop } from '../util/lease-loop.js';
-import type { Waker } from '../util/sleep.js';
+import { sleep, type Waker } from '../util/sleep.js';
 import { loadCalendar } from './calendar-days.js';
 import {
   claimJobs,
   countDoneOn,
+  countDueJobs,
   countMoreUrgent,
   failJob,
   lockOwnJob,
@@ -129,6 +130,20 @@ export class JobRunner {
       if (n === 0) break;
     }
     return total;
+  }
+
+  /**
+   * Runs what is due on the clock until no due job is left unsettled, those other runners hold included (or
+   * `timeoutMs` passed): after it, everything due by now has been handled and its messages are in the outbox.
+   */
+  async runUntilIdle(timeoutMs = 60_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let total = 0;
+    for (;;) {
+      total += await this.runDue();
+      if ((await countDueJobs(this.deps.db, this.deps.clock.now())) === 0 || Date.now() > deadline) return total;
+      await sleep(50);
+    }
   }
 
   private async claim(limit: number): Promise<ClaimedJob[]> {

@@ -165,9 +165,7 @@ export async function claimJobs(
 ): Promise<ClaimedJob[]> {
   const rows = await claimRows<JobRow>(db, JOB_QUEUE, claimer, limit, { leaseSeconds, now });
   // An UPDATE returns its rows in no particular order: run them in the queue's.
-  return rows
-    .map(toJob)
-    .sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.priority - b.priority);
+  return rows.map(toJob).sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.priority - b.priority);
 }
 
 export function renewJobLeases(db: Sql, claimer: string, leaseSeconds: number): Promise<number> {
@@ -327,6 +325,13 @@ export async function upcomingJobs(db: Sql, limit: number): Promise<UpcomingJob[
     attempts: r.attempts,
     lastError: r.last_error,
   }));
+}
+
+/** Jobs not settled yet (pending or running), due or not. */
+export async function countPendingJobs(db: Sql): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM job WHERE status IN ('pending', 'running')`;
+  return row?.n ?? 0;
 }
 
 /** Jobs due by `now` that are not settled: the scheduler's backlog. */

@@ -38,8 +38,8 @@ export async function readQueueDepths(db: Db): Promise<QueueDepths> {
        GROUP BY status`,
     db.$queryRaw<Row[]>`
       SELECT status, count(*)::int AS count,
-             EXTRACT(EPOCH FROM now() - min(next_attempt_at)
-                                  FILTER (WHERE status = 'pending' AND next_attempt_at <= now()))::float8
+             EXTRACT(EPOCH FROM now() - min(available_at)
+                                  FILTER (WHERE status = 'pending' AND available_at <= now()))::float8
                AS oldest_due_seconds
         FROM notification
        WHERE status IN ('waiting', 'pending', 'sending', 'failed')

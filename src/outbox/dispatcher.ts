@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { MessageSender } from '../feishu/sender.js';
 import type { FeishuFailure } from '../feishu/errors.js';
 import { backoffDelay } from '../util/backoff.js';
+import { LeaseLoop } from '../util/lease-loop.js';
 import { Waker } from '../util/sleep.js';
 import { LEASE_SECONDS, RENEW_EVERY_MS } from '../domain/status.js';
 import type { SendLimiter } from './rate-limiter.js';
@@ -50,84 +51,60 @@ export interface DispatcherOptions {
  */
 export class OutboxDispatcher {
   readonly dispatcherId = `outbox-${randomUUID().slice(0, 8)}`;
-  private readonly waker: Waker;
-  private readonly inFlight = new Set<Promise<void>>();
-  private running = false;
-  private loop: Promise<void> | undefined;
+  private readonly loop: LeaseLoop<ClaimedNotification>;
   private readonly abort = { aborted: false };
-  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DispatcherOptions) {
-    this.waker = opts.waker ?? new Waker();
+    const leaseSeconds = opts.leaseSeconds ?? LEASE_SECONDS;
+    this.loop = new LeaseLoop<ClaimedNotification>({
+      claim: (limit) => claimNotifications(opts.db, this.dispatcherId, limit, leaseSeconds),
+      handle: (row) =>
+        this.deliver(row).catch((err: unknown) =>
+          opts.log.error({ err, notificationId: row.id }, 'outbox: delivery crashed'),
+        ),
+      renew: () => renewNotificationLeases(opts.db, this.dispatcherId, leaseSeconds),
+      // Claims only as many rows as may be waiting or sending at once (maxInFlight).
+      batchSize: this.maxInFlight,
+      concurrency: this.maxInFlight,
+      pollMs: opts.pollMs,
+      renewEveryMs: opts.renewEveryMs ?? RENEW_EVERY_MS,
+      waker: opts.waker ?? new Waker(),
+      onError: (what, err) => opts.log.error({ err }, `outbox: ${what} failed`),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
     this.abort.aborted = false;
-    this.loop = this.run();
-    // Claimed rows keep a short lease, renewed while this dispatcher lives; if it dies, another takes over soon.
-    this.heartbeat = setInterval(() => void this.renewLeases(), this.opts.renewEveryMs ?? RENEW_EVERY_MS);
-    this.heartbeat.unref();
-  }
-
-  private get leaseSeconds(): number {
-    return this.opts.leaseSeconds ?? LEASE_SECONDS;
-  }
-
-  private async renewLeases(): Promise<void> {
-    if (this.inFlight.size === 0) return;
-    try {
-      await renewNotificationLeases(this.opts.db, this.dispatcherId, this.leaseSeconds);
-    } catch (err) {
-      this.opts.log.warn({ err }, 'outbox: could not renew leases');
-    }
+    this.loop.start();
   }
 
   wake(): void {
-    this.waker.wake();
+    this.loop.wake();
   }
 
   /** Stops claiming, hands back what has not started sending, and waits for the sends under way. */
   async stop(): Promise<void> {
-    this.running = false;
     this.abort.aborted = true;
-    this.waker.wake();
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
-    clearInterval(this.heartbeat);
+    await this.loop.stop();
   }
 
   private get maxInFlight(): number {
     return this.opts.maxInFlight ?? 100;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const free = this.maxInFlight - this.inFlight.size;
-      let claimed: ClaimedNotification[] = [];
-      if (free > 0) {
-        try {
-          claimed = await this.claim(free);
-        } catch (err) {
-          this.opts.log.error({ err }, 'outbox: claim failed');
-        }
-      }
-      for (const row of claimed) {
-        const task: Promise<void> = this.deliver(row)
-          .catch((err) => this.opts.log.error({ err, notificationId: row.id }, 'outbox: delivery crashed'))
-          .finally(() => {
-            this.inFlight.delete(task);
-            this.waker.wake();
-          });
-        this.inFlight.add(task);
-      }
-      if (claimed.length === 0 || this.inFlight.size >= this.maxInFlight) await this.waker.wait(this.opts.pollMs);
+  /**
+   * A send slot for `recipient` (a person, a chat, or the message a patch updates), released by the caller; null
+   * when none could be had (stopping aborts the wait; anything else, such as the shared limit's database, is
+   * logged), and the row has been handed back without counting an attempt.
+   */
+  private async slotFor(row: ClaimedNotification, recipient: string): Promise<(() => void) | null> {
+    try {
+      return await this.opts.limiter.acquire(recipient, this.abort);
+    } catch (err) {
+      if (!this.abort.aborted) this.opts.log.warn({ err }, 'outbox: no send slot; the notification is handed back');
+      await handBack(this.opts.db, row.id, this.dispatcherId);
+      return null;
     }
-  }
-
-  private claim(limit: number): Promise<ClaimedNotification[]> {
-    return claimNotifications(this.opts.db, this.dispatcherId, limit, this.leaseSeconds);
   }
 
   private async deliver(row: ClaimedNotification): Promise<void> {
@@ -138,15 +115,8 @@ export class OutboxDispatcher {
       replyTo = (await this.sentTarget(row, this.opts.log.child({ notificationId: row.id, operation: 'reply' }))) ?? '';
       if (!replyTo) return;
     }
-    let release: () => void;
-    try {
-      release = await this.opts.limiter.acquire(row.receive_id, this.abort);
-    } catch (err) {
-      // Stopping aborts the wait; anything else (the shared limit's database) is worth a line before handing back.
-      if (!this.abort.aborted) this.opts.log.warn({ err }, 'outbox: no send slot; the notification is handed back');
-      await this.handBack(row);
-      return;
-    }
+    const release = await this.slotFor(row, row.receive_id);
+    if (!release) return;
     let result;
     try {
       result = await this.opts.sender.send({
@@ -182,16 +152,9 @@ export class OutboxDispatcher {
     }
     const messageId = await this.sentTarget(row, log);
     if (!messageId) return;
-    let release: () => void;
-    try {
-      // Feishu allows 5 updates per second per message: the message id is the "recipient" of a patch.
-      release = await this.opts.limiter.acquire(urgent ? row.receive_id : messageId, this.abort);
-    } catch (err) {
-      // Stopping aborts the wait; anything else (the shared limit's database) is worth a line before handing back.
-      if (!this.abort.aborted) this.opts.log.warn({ err }, 'outbox: no send slot; the notification is handed back');
-      await this.handBack(row);
-      return;
-    }
+    // Feishu allows 5 updates per second per message: the message id is the "recipient" of a patch.
+    const release = await this.slotFor(row, urgent ? row.receive_id : messageId);
+    if (!release) return;
     let result;
     try {
       result = urgent
@@ -245,10 +208,5 @@ export class OutboxDispatcher {
     );
     await retryNotificationLater(this.opts.db, row.id, this.dispatcherId, delay, failure.reason);
     log.warn({ reason: failure.reason, retryInMs: delay }, 'notification send failed; will retry');
-  }
-
-  /** A claimed row that never reached Feishu goes back to pending, and the attempt is not counted. */
-  private async handBack(row: ClaimedNotification): Promise<void> {
-    await handBack(this.opts.db, row.id, this.dispatcherId);
   }
 }

@@ -2,14 +2,24 @@
  * Every status transition of `notification` (the outbox), one SQL statement each (the machine is drawn in
  * src/domain/status.ts). Nothing else writes a notification's status: enqueue inserts rows as `waiting` or
  * `pending`, and the dispatcher, the card updates, the waiting resolver and the `retry` command move them on
- * through these functions. Each transition out of `sending` is guarded by the claimer (`locked_by`), so a
- * dispatcher whose lease was taken over changes nothing; the functions say whether the row was theirs.
+ * through these functions, on the lease-queue engine (src/db/lease-queue.ts). Each transition out of `sending` is
+ * guarded by the claimer (`locked_by`), so a dispatcher whose lease was taken over changes nothing; the functions
+ * say whether the row was theirs.
  */
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { LEASE_SECONDS } from '../domain/status.js';
+import {
+  claimRows,
+  reasonOf,
+  releaseAll,
+  renewLeases,
+  retryRow,
+  settleRow,
+  type LeaseQueue,
+  type Sql,
+} from '../db/lease-queue.js';
 
-/** The database or a transaction: the two statements the store runs. */
-export type Sql = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
+export type { Sql };
 
 /** A notification as the dispatcher gets it. `attempts` counts this attempt. */
 export interface ClaimedNotification {
@@ -25,13 +35,22 @@ export interface ClaimedNotification {
   patch_of: string | null;
 }
 
-/** Error texts are kept short in the row. */
-const reasonText = (reason: string) => reason.slice(0, 1000);
+export const OUTBOX_QUEUE: LeaseQueue = {
+  table: 'notification',
+  ready: 'pending',
+  claimed: 'sending',
+  order: 'available_at, created_at',
+  returning:
+    't.id, t.kind, t.receive_id_type, t.receive_id, t.msg_type, t.content, t.uuid, t.attempts, t.operation, ' +
+    't.patch_of',
+  maxReason: 1000,
+};
+
+const reasonText = (reason: string) => reasonOf(OUTBOX_QUEUE, reason);
 
 /**
  * pending → sending for due rows, and sending → sending for rows whose lease expired (their dispatcher died):
- * the same uuid goes out again, which Feishu deduplicates. FOR UPDATE SKIP LOCKED lets several instances claim
- * at once without taking the same row.
+ * the same uuid goes out again, which Feishu deduplicates.
  */
 export function claimNotifications(
   db: Sql,
@@ -39,82 +58,53 @@ export function claimNotifications(
   limit: number,
   leaseSeconds = LEASE_SECONDS,
 ): Promise<ClaimedNotification[]> {
-  return db.$queryRaw<ClaimedNotification[]>`
-    UPDATE notification n
-       SET status = 'sending', locked_by = ${claimer},
-           locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
-      FROM (SELECT id FROM notification
-             WHERE (status = 'pending' AND next_attempt_at <= now())
-                OR (status = 'sending' AND locked_until < now())
-             ORDER BY next_attempt_at, created_at
-             LIMIT ${limit}
-             FOR UPDATE SKIP LOCKED) c
-     WHERE n.id = c.id
- RETURNING n.id, n.kind, n.receive_id_type, n.receive_id, n.msg_type, n.content, n.uuid, n.attempts, n.operation,
-           n.patch_of`;
+  return claimRows<ClaimedNotification>(db, OUTBOX_QUEUE, claimer, limit, { leaseSeconds });
 }
 
 /** Extends the lease of every notification this claimer holds; returns how many it still holds. */
 export function renewNotificationLeases(db: Sql, claimer: string, leaseSeconds = LEASE_SECONDS): Promise<number> {
-  return db.$executeRaw`
-    UPDATE notification SET locked_until = now() + make_interval(secs => ${leaseSeconds})
-     WHERE locked_by = ${claimer} AND status = 'sending'`;
+  return renewLeases(db, OUTBOX_QUEUE, claimer, leaseSeconds);
 }
 
 /** sending → sent, with the message Feishu created (or the message a patch updated). */
-export async function markSent(db: Sql, id: string, claimer: string, messageId: string): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE notification
-       SET status = 'sent', message_id = ${messageId}, sent_at = now(), last_error = NULL,
-           locked_by = NULL, locked_until = NULL
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+export function markSent(db: Sql, id: string, claimer: string, messageId: string): Promise<boolean> {
+  return settleRow(
+    db,
+    OUTBOX_QUEUE,
+    id,
+    claimer,
+    'sent',
+    Prisma.sql`message_id = ${messageId}, sent_at = now(), last_error = NULL`,
+  );
 }
 
 /** sending → pending after a transient failure, due again in `delayMs` (the attempt counts). */
-export async function retryNotificationLater(
+export function retryNotificationLater(
   db: Sql,
   id: string,
   claimer: string,
   delayMs: number,
   reason: string,
 ): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE notification
-       SET status = 'pending', next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}),
-           last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+  return retryRow(db, OUTBOX_QUEUE, id, claimer, { delayMs, reason, countAttempt: true });
 }
 
 /** sending → failed, for good, with the reason. */
-export async function failNotification(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE notification SET status = 'failed', last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+export function failNotification(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
+  return settleRow(db, OUTBOX_QUEUE, id, claimer, 'failed', Prisma.sql`last_error = ${reasonText(reason)}`);
 }
 
 /** sending → skipped: there is nothing to do (a patch of a message that was never sent). */
-export async function skipNotification(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE notification
-       SET status = 'skipped', last_error = ${reasonText(reason)}, locked_by = NULL, locked_until = NULL
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+export function skipNotification(db: Sql, id: string, claimer: string, reason: string): Promise<boolean> {
+  return settleRow(db, OUTBOX_QUEUE, id, claimer, 'skipped', Prisma.sql`last_error = ${reasonText(reason)}`);
 }
 
 /**
  * sending → pending without counting the attempt: the row never reached Feishu (the dispatcher is stopping, or a
  * patch waits for its message to be sent), due again in `delayMs`.
  */
-export async function handBack(db: Sql, id: string, claimer: string, delayMs = 0): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE notification
-       SET status = 'pending', attempts = attempts - 1, locked_by = NULL, locked_until = NULL,
-           next_attempt_at = now() + make_interval(secs => ${delayMs / 1000})
-     WHERE id = ${id}::uuid AND locked_by = ${claimer}`;
-  return n === 1;
+export function handBack(db: Sql, id: string, claimer: string, delayMs = 0): Promise<boolean> {
+  return retryRow(db, OUTBOX_QUEUE, id, claimer, { delayMs, countAttempt: false });
 }
 
 /**
@@ -122,8 +112,7 @@ export async function handBack(db: Sql, id: string, claimer: string, delayMs = 0
  * database (the embedded one): whatever is claimed was claimed by a previous run that died.
  */
 export function releaseAllNotifications(db: Sql): Promise<number> {
-  return db.$executeRaw`
-    UPDATE notification SET status = 'pending', locked_by = NULL, locked_until = NULL WHERE status = 'sending'`;
+  return releaseAll(db, OUTBOX_QUEUE);
 }
 
 /**
@@ -134,7 +123,7 @@ export function requeueFailed(tx: Sql, now?: Date): Promise<number> {
   const due = now ? now.toISOString() : null;
   return tx.$executeRaw`
     UPDATE notification
-       SET status = 'pending', attempts = 0, next_attempt_at = COALESCE(${due}::timestamptz, now()), last_error = NULL,
+       SET status = 'pending', attempts = 0, available_at = COALESCE(${due}::timestamptz, now()), last_error = NULL,
            locked_by = NULL, locked_until = NULL
      WHERE status = 'failed'`;
 }
@@ -148,7 +137,7 @@ export async function releaseWaiting(
   const n = await tx.$executeRaw`
     UPDATE notification
        SET status = 'pending', wait_for = NULL, receive_id_type = ${to.receiveIdType}, receive_id = ${to.receiveId},
-           content = ${to.content}, next_attempt_at = now()
+           content = ${to.content}, available_at = now()
      WHERE id = ${id}::uuid AND status = 'waiting'`;
   return n === 1;
 }

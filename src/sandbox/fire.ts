@@ -72,13 +72,15 @@ export interface Identity {
   appId: string;
   tenantKey: string;
   verificationToken: string | undefined;
+  /** The time events are stamped with (`create_time`, ms): the sandbox's clock; default the real time. */
+  now?: () => number;
 }
 
 function header(id: Identity, eventType: string) {
   return {
     event_id: randomBytes(16).toString('hex'),
     event_type: eventType,
-    create_time: String(Date.now()),
+    create_time: String((id.now ?? Date.now)()),
     token: id.verificationToken ?? '',
     app_id: id.appId,
     tenant_key: id.tenantKey,
@@ -107,7 +109,7 @@ export function messageEvent(id: Identity, typed: Typed) {
       },
       message: {
         message_id: `om_${randomBytes(16).toString('hex')}`,
-        create_time: String(Date.now()),
+        create_time: String((id.now ?? Date.now)()),
         chat_id: typed.chatId,
         chat_type: typed.chatType,
         message_type: 'text',

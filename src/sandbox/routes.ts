@@ -17,12 +17,17 @@ import { cardActionEvent, fire, messageEvent, postFeishu, type Identity } from '
 import { galleryCards } from './gallery.js';
 import { seeds, type SeedTarget } from './seeds.js';
 import { mentionsIn } from './mentions.js';
+import { DateTime, Duration } from 'luxon';
+import type { SettableClock } from '../domain/clock.js';
+import type { JobRunner } from '../jobs/runner.js';
 
 export interface SandboxDeps {
   feishu: FeishuEmulator;
   config: Config;
-  /** The bot's base URL and database, once it is listening. */
-  bot: () => { url: string; prisma: PrismaClient } | undefined;
+  /** Business time: the bot's, the emulator's message stamps and the events fired from the console. */
+  clock: SettableClock;
+  /** The bot's base URL, database and job runner, once it is listening. */
+  bot: () => { url: string; prisma: PrismaClient; jobs: Pick<JobRunner, 'runUntilIdle' | 'wake'> } | undefined;
 }
 
 /** What a demo user typed, shown in the chat next to the bot's messages. */
@@ -54,6 +59,27 @@ const str = (v: unknown, field: string): string => {
   return v;
 };
 
+/** Where `{"to": ...}` or `{"advance": ...}` sets the clock; a clear 400 for anything else. */
+function clockTarget(body: Record<string, unknown>, now: Date): Date {
+  if (typeof body.to === 'string' && body.advance === undefined) {
+    const to = DateTime.fromISO(body.to, { setZone: true });
+    if (!to.isValid || !/\d{2}:\d{2}/.test(body.to)) {
+      throw badRequest('to must be an ISO 8601 instant, e.g. 2026-10-12T09:30:00+08:00.');
+    }
+    return to.toJSDate();
+  }
+  if (typeof body.advance === 'string' && body.to === undefined) {
+    const by = Duration.fromISO(body.advance);
+    if (!by.isValid) throw badRequest('advance must be an ISO 8601 duration, e.g. PT1H or P1D.');
+    const to = DateTime.fromJSDate(now).plus(by);
+    if (!to.isValid || Math.abs(to.year - DateTime.fromJSDate(now).year) > 100) {
+      throw badRequest('advance moves the clock too far.');
+    }
+    return to.toJSDate();
+  }
+  throw badRequest('Send either {"to": "<ISO instant>"} or {"advance": "<ISO 8601 duration>"}.');
+}
+
 export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
   const { feishu, config } = deps;
   const router = new Router({ prefix: '/sandbox' });
@@ -63,6 +89,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
     appId: feishu.appId,
     tenantKey: feishu.tenantKey,
     verificationToken: config.FEISHU_VERIFICATION_TOKEN,
+    now: () => deps.clock.now().getTime(),
   };
   const bot = () => {
     const b = deps.bot();
@@ -206,7 +233,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
         status: n.status,
         attempts: n.attempts,
         last_error: n.lastError,
-        next_attempt_at: n.nextAttemptAt,
+        available_at: n.availableAt,
         message_id: n.messageId,
         created_at: n.createdAt,
       })),
@@ -221,6 +248,20 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
       throw badRequest('times must be a whole number from 1 to 100.');
     feishu.failNext({ ...failure, times });
     ctx.body = { pending_failures: feishu.pendingFailures };
+  });
+
+  router.get('/api/clock', (ctx) => {
+    ctx.body = { now: deps.clock.now().toISOString() };
+  });
+  // Sets the clock ({"to": ISO instant} or {"advance": ISO 8601 duration}; backwards too) and answers once every
+  // job that came due by then has been handled and its messages are in the outbox.
+  router.post('/api/clock', async (ctx) => {
+    const body = obj((await readJson(ctx)).body);
+    const to = clockTarget(body, deps.clock.now());
+    const { jobs } = bot();
+    deps.clock.set(to);
+    await jobs.runUntilIdle();
+    ctx.body = { now: deps.clock.now().toISOString() };
   });
 
   router.get('/api/gallery', (ctx) => {

@@ -6,7 +6,7 @@
  */
 import { loadConfig, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { startBot, type Bot } from '../bot.js';
+import { startBot, type Bot, type StartOptions } from '../bot.js';
 import { FeishuEmulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from '../emulator/feishu/index.js';
 import { AlmEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN } from '../emulator/alm/index.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from './demo.js';
 import { sandboxRoutes } from './routes.js';
 import { SCOPES } from '../feishu/scopes.js';
+import { SettableClock } from '../domain/clock.js';
 
 /** Used when the environment does not set them. */
 export const SANDBOX_DEFAULTS: Readonly<Record<string, string>> = {
@@ -47,6 +48,8 @@ export const SANDBOX_DEFAULTS: Readonly<Record<string, string>> = {
 
 export interface Sandbox {
   bot: Bot;
+  /** Business time, moved by the console (`/sandbox/api/clock`). */
+  clock: SettableClock;
   feishu: FeishuEmulator;
   alm: AlmEmulator;
   config: Config;
@@ -59,6 +62,8 @@ export interface SandboxOptions {
   /** Default process.env. */
   env?: NodeJS.ProcessEnv;
   log: Logger;
+  /** The kinds of scheduled jobs (default: the bot's own). */
+  jobKinds?: StartOptions['jobKinds'];
 }
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
@@ -74,7 +79,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   ]);
   merged.ADMIN_OPEN_IDS = [...admins].join(',');
 
+  // Business time: real time by default, or from SANDBOX_CLOCK; the console and its API move it.
+  const start = merged.SANDBOX_CLOCK ? new Date(merged.SANDBOX_CLOCK) : new Date();
+  if (Number.isNaN(start.getTime()))
+    throw new Error('SANDBOX_CLOCK must be an ISO instant such as 2026-10-12T09:00+08:00');
+  const clock = new SettableClock(start, true);
   const feishu = await FeishuEmulator.start({
+    messageClock: () => clock.now().getTime(),
     appId: merged.FEISHU_APP_ID!,
     appSecret: merged.FEISHU_APP_SECRET!,
     users: emulatedUsers(),
@@ -110,11 +121,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const extraRoutes = sandboxRoutes({
     feishu,
     config,
-    bot: () => started.bot && { url: started.bot.url, prisma: started.bot.database.prisma },
+    clock,
+    bot: () => started.bot && { url: started.bot.url, prisma: started.bot.database.prisma, jobs: started.bot.jobs },
   });
   let bot: Bot;
   try {
-    bot = await startBot({ config, log: opts.log, extraRoutes });
+    bot = await startBot({ config, log: opts.log, extraRoutes, clock, jobKinds: opts.jobKinds });
   } catch (err) {
     await Promise.all([feishu.stop(), alm.stop()]);
     throw err;
@@ -137,6 +149,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   let stopping: Promise<void> | undefined;
   return {
     bot,
+    clock,
     feishu,
     alm,
     config,

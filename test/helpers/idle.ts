@@ -14,7 +14,7 @@ export async function dueWork(db: Db): Promise<{ events: number; notifications: 
   const now = new Date();
   const [events, notifications] = await Promise.all([
     db.inboundEvent.count({ where: { status: { in: ['pending', 'processing'] }, availableAt: { lte: now } } }),
-    db.notification.count({ where: { status: { in: ['pending', 'sending'] }, nextAttemptAt: { lte: now } } }),
+    db.notification.count({ where: { status: { in: ['pending', 'sending'] }, availableAt: { lte: now } } }),
   ]);
   return { events, notifications };
 }

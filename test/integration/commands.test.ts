@@ -713,7 +713,7 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       ['pending', 0, null],
       ['pending', 2, 'rate limited'],
     ]);
-    expect(rows[0]!.nextAttemptAt).toEqual(now);
+    expect(rows[0]!.availableAt).toEqual(now);
     expect(await say('重试')).toContain('There were no failed notifications; nothing changed.');
     expect((await audits()).map((r) => [r.command, r.detail])).toEqual([
       ['retry', { requeued: 2 }],

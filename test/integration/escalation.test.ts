@@ -40,7 +40,7 @@ describe.each(LANES)('helpdesk escalation and morning summary (%s)', (lane) => {
       const [events, sending, due] = await Promise.all([
         prisma().inboundEvent.count({ where: { status: { in: ['pending', 'processing'] } } }),
         prisma().notification.count({ where: { status: 'sending' } }),
-        prisma().notification.count({ where: { status: 'pending', nextAttemptAt: { lte: new Date() } } }),
+        prisma().notification.count({ where: { status: 'pending', availableAt: { lte: new Date() } } }),
       ]);
       return events + sending + due === 0;
     });

@@ -67,7 +67,7 @@ describe.each(LANES)('GET /metrics and /readyz (%s)', (lane) => {
       content: '{}',
       uuid: key.padEnd(8, 'x'),
       status,
-      nextAttemptAt: minuteAgo,
+      availableAt: minuteAgo,
     });
     await db.notification.createMany({
       data: [row('p1', 'pending'), row('f1', 'failed'), row('f2', 'failed'), row('w1', 'waiting')],

@@ -3,9 +3,15 @@ import { DateTime } from 'luxon';
 import { SettableClock } from '../../src/domain/clock.js';
 import { cancelJobs, scheduleJob } from '../../src/jobs/store.js';
 import { JobKinds, type JobKind } from '../../src/jobs/types.js';
-import { LANES } from '../helpers/databases.js';
+import { LANES, createTestDatabase } from '../helpers/databases.js';
+import { createLogger } from '../../src/logger.js';
+import { JobRunner } from '../../src/jobs/runner.js';
+import { DEFAULT_WINDOW } from '../../src/domain/calendar.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { untilIdle } from '../helpers/idle.js';
+import { say, textMessage } from '../helpers/chat.js';
+
+const ADMIN = 'ou_admin';
 
 const SH = 'Asia/Shanghai';
 const at = (local: string, zone = SH) => DateTime.fromISO(local, { zone }).toJSDate();
@@ -58,13 +64,17 @@ describe.each(LANES)('scheduler (%s)', (lane) => {
   };
 
   beforeAll(async () => {
-    const users = ['ou_l1', 'ou_berlin', 'ou_cap'].map((id) => ({ open_id: id, user_id: id.slice(3), name: id }));
+    const users = ['ou_l1', 'ou_berlin', 'ou_cap', ADMIN].map((id) => ({
+      open_id: id,
+      user_id: id.slice(3),
+      name: id,
+    }));
     h = await startHarness({
       lane,
       clock,
       emulator: { users },
       jobKinds: testKinds(runs, blocked),
-      env: { SCHEDULER_POLL_MS: '600000' },
+      env: { SCHEDULER_POLL_MS: '600000', ADMIN_OPEN_IDS: ADMIN },
     });
   });
   afterAll(() => h.stop());
@@ -181,4 +191,76 @@ describe.each(LANES)('scheduler (%s)', (lane) => {
     await runDue();
     expect(texts()).toEqual(['once']);
   });
+  it('an admin declares a day off and sees why a job waits (holiday, schedule)', async () => {
+    const command = async (text: string) => {
+      const before = h.emu!.messages.length;
+      const res = await say(h.bot.url, textMessage({ from: ADMIN, chatId: 'oc_admin', chatType: 'p2p', text }));
+      expect(res.status).toBe(200);
+      const [reply] = (await h.emu!.waitForMessages(before + 1)).slice(before);
+      return reply!.content;
+    };
+    expect(await command('holiday add 2026-10-21')).toContain('2026-10-21');
+    clock.set(at('2026-10-21T10:10')); // a Wednesday, now a day off
+    await job('office-closed', at('2026-10-21T10:07'));
+    await runDue();
+    const planned = localOf((await row('office-closed')).runAt);
+    expect(planned.toISODate()).toBe('2026-10-22');
+    const listing = await command('schedule');
+    expect(listing).toContain('office-closed');
+    expect(listing).toContain('send window');
+    expect(await command('holiday remove 2026-10-21')).toContain('no longer');
+    expect(await h.db.prisma.calendarDay.count()).toBe(0);
+  });
+});
+
+describe.each(LANES)('three job runners on one database (%s)', (lane) => {
+  // Three pools on PostgreSQL; the embedded database is one session, so there fewer jobs show the same.
+  const n = lane === 'postgres' ? 300 : 60;
+  it(`run each of ${n} due jobs once`, async () => {
+    const testDb = await createTestDatabase(lane);
+    const first = await testDb.open();
+    // On PostgreSQL each runner gets its own connection pool, as three bot instances would.
+    const dbs = lane === 'postgres' ? [first, await testDb.open(), await testDb.open()] : [first, first, first];
+    try {
+      const clock = new SettableClock(at('2026-10-12T08:00'));
+      const runs = new Map<string, number>();
+      const kinds = new JobKinds([
+        {
+          kind: 'test.count',
+          windowed: true,
+          async run(tx, job) {
+            runs.set(job.key, (runs.get(job.key) ?? 0) + 1);
+            await tx.setting.create({ data: { key: `ran:${job.key}`, value: true } });
+            return { status: 'done' };
+          },
+        },
+      ]);
+      for (let i = 0; i < n; i++) {
+        await scheduleJob(first.prisma, { kind: 'test.count', key: `k${i}`, runAt: at('2026-10-12T09:00') });
+      }
+      clock.set(at('2026-10-12T10:00'));
+      const log = createLogger('silent');
+      const runners = dbs.map(
+        (db) =>
+          new JobRunner({
+            db: db.prisma,
+            clock,
+            kinds,
+            log,
+            policy: DEFAULT_WINDOW,
+            dailyCap: 2,
+            pollMs: 20,
+            batchSize: 7,
+          }),
+      );
+      await Promise.all(runners.map((r) => r.runUntilIdle()));
+      expect(runs.size).toBe(n);
+      expect([...runs.values()].every((n) => n === 1)).toBe(true);
+      expect(await first.prisma.job.count({ where: { status: 'done' } })).toBe(n);
+      expect(await first.prisma.setting.count({ where: { key: { startsWith: 'ran:' } } })).toBe(n);
+    } finally {
+      for (const db of new Set(dbs)) await db.close();
+      await testDb.dispose();
+    }
+  }, 120_000);
 });

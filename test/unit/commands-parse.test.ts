@@ -100,6 +100,12 @@ const ROWS: [string, ParsedCommand][] = [
   ['我是谁', { name: 'whoami' }],
   ['doctor', { name: 'doctor' }],
   ['诊断', { name: 'doctor' }],
+  ['schedule', { name: 'schedule' }],
+  ['计划', { name: 'schedule' }],
+  ['holiday add 2026-10-09', { name: 'holiday', action: 'add', date: '2026-10-09' }],
+  ['假日 移除 2026-10-09', { name: 'holiday', action: 'remove', date: '2026-10-09' }],
+  ['workday add 2026-10-11', { name: 'workday', action: 'add', date: '2026-10-11' }],
+  ['工作日 添加 2026-10-11', { name: 'workday', action: 'add', date: '2026-10-11' }],
 ];
 
 /** The same command typed differently: slash, case, full-width and extra spaces, tabs, a full-width slash. */
@@ -352,6 +358,8 @@ describe('parseCommand: usage errors', () => {
     ['retry 5', 'retry', /extra/],
     ['whoami me', 'whoami', /extra/],
     ['doctor now', 'doctor', /extra/],
+    ['holiday add 2026-02-30', 'holiday', /YYYY-MM-DD/],
+    ['workday add tomorrow', 'workday', /YYYY-MM-DD/],
   ])('%s', (text, name, problem) => {
     const result = p2p(text);
     expect(result).toEqual({

@@ -12,6 +12,7 @@ import {
   type RouteKind,
 } from '../../domain/notifications.js';
 import { BINDABLE_SOURCES, SOURCE_ALIASES, type BindableSource } from '../../domain/sources.js';
+import { isIsoDate } from '../../domain/calendar.js';
 import type { CommandName } from '../catalog.js';
 import { ArgProblem, choice, type Args, type BindTarget, type UserRef } from './args.js';
 
@@ -45,7 +46,10 @@ export type ParsedCommand =
   | { name: 'unresolved' }
   | { name: 'retry' }
   | { name: 'whoami' }
-  | { name: 'doctor' };
+  | { name: 'doctor' }
+  | { name: 'schedule' }
+  | { name: 'holiday'; action: 'add' | 'remove'; date: string }
+  | { name: 'workday'; action: 'add' | 'remove'; date: string };
 
 /** One change to a helpdesk chat's escalation. */
 export type EscalationChange =
@@ -256,7 +260,24 @@ export const PARSERS: Parsers = {
   retry: (a) => (a.end(), { name: 'retry' }),
   whoami: (a) => (a.end(), { name: 'whoami' }),
   doctor: (a) => (a.end(), { name: 'doctor' }),
+  schedule: (a) => (a.end(), { name: 'schedule' }),
+  holiday: (a) => done(a, { name: 'holiday', action: a.oneOf(ACTION), date: isoDate(a) }),
+  workday: (a) => done(a, { name: 'workday', action: a.oneOf(ACTION), date: isoDate(a) }),
 };
+
+const DATE: I18nText = { zh: '日期（YYYY-MM-DD）', en: 'date (YYYY-MM-DD)' };
+
+/** A real calendar date written YYYY-MM-DD. */
+function isoDate(a: Args): string {
+  const tok = a.next(DATE);
+  if (!isIsoDate(tok)) {
+    throw new ArgProblem({
+      zh: '日期要写成 YYYY-MM-DD，例如 2026-10-10',
+      en: 'Write the date as YYYY-MM-DD, e.g. 2026-10-10',
+    });
+  }
+  return tok;
+}
 
 /** Checks nothing is left over, then returns the command (its fields were read in order). */
 function done<T>(a: Args, command: T): T {

@@ -88,6 +88,7 @@ export class FeishuEmulator {
         this.wakeWaiters();
       },
       onChange: () => this.changeCount++,
+      ...(opts.messageClock && { stamp: opts.messageClock }),
     });
     this.longConnection = new LongConnectionService(
       { appId: this.appId, appSecret: this.appSecret },

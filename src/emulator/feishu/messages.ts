@@ -34,6 +34,11 @@ export interface MessageServiceDeps {
   granted: (scope: string) => boolean;
   /** Called after a message is recorded. */
   onMessage: (m: SentMessage) => void;
+  /**
+   * The time stamped on messages (`create_time`, `update_time`), in ms; by default the request's. A sandbox with a
+   * moved clock stamps its own time; rate limits, uuid dedupe and the patch window keep real time.
+   */
+  stamp?: () => number;
   /** Called after a message's content changed (patch or callback answer). */
   onChange?: (m: SentMessage) => void;
 }
@@ -52,6 +57,8 @@ export class MessageService {
   /** uuid -> the message it created and when. */
   private readonly byUuid = new Map<string, { message: SentMessage; at: number }>();
   private readonly chats = new Map<string, EmulatedChat>();
+  /** message_id -> when it was really created (the patch window counts from then). */
+  private readonly createdAt = new Map<string, number>();
 
   constructor(private readonly deps: MessageServiceDeps) {}
 
@@ -64,8 +71,13 @@ export class MessageService {
     return `oc_${createHash('sha256').update(`${this.deps.appId}:${openId}`).digest('hex').slice(0, 32)}`;
   }
 
+  private stampOf(at: number): number {
+    return this.deps.stamp ? this.deps.stamp() : at;
+  }
+
   /** Forget every message, patch and uuid (chats are kept). */
   clear(): void {
+    this.createdAt.clear();
     this.messages.length = 0;
     this.patches.length = 0;
     this.urgents.length = 0;
@@ -203,12 +215,13 @@ export class MessageService {
       sent_content: content,
       ...(msgType === 'interactive' && { card: parsed }),
       ...(uuid !== undefined && { uuid }),
-      create_time: String(req.at),
-      update_time: String(req.at),
+      create_time: String(this.stampOf(req.at)),
+      update_time: String(this.stampOf(req.at)),
       updated: false,
     };
     this.messages.push(message);
     this.byId.set(message.message_id, message);
+    this.createdAt.set(message.message_id, req.at);
     if (uuid !== undefined) this.byUuid.set(uuid, { message, at: req.at });
     this.deps.onMessage(message);
     return ok(this.present(message));
@@ -221,7 +234,7 @@ export class MessageService {
     if (!message) throw invalid(`message_id ${messageId} not found`);
     // Every stored message was sent by this app, so "same identity as the sender" holds.
     if (message.msg_type !== 'interactive') throw invalid('only interactive messages can be patched');
-    if (req.at - Number(message.create_time) > PATCH_WINDOW_MS) {
+    if (req.at - (this.createdAt.get(messageId) ?? Number(message.create_time)) > PATCH_WINDOW_MS) {
       throw invalid('messages older than 14 days can not be updated');
     }
     if (this.deps.limits.patch.tryAcquire(messageId, req.at) > 0) {
@@ -244,7 +257,7 @@ export class MessageService {
     }
     message.content = content;
     message.card = next;
-    message.update_time = String(req.at);
+    message.update_time = String(this.stampOf(req.at));
     message.updated = true;
     this.deps.onChange?.(message);
     this.patches.push({ message_id: messageId, content, card: next, at: req.at });
@@ -261,7 +274,7 @@ export class MessageService {
     validateCard(card);
     message.content = JSON.stringify(card);
     message.card = card;
-    message.update_time = String(at);
+    message.update_time = String(this.stampOf(at));
     message.updated = true;
     this.deps.onChange?.(message);
     return true;

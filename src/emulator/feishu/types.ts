@@ -59,6 +59,11 @@ export interface FeishuEmulatorOptions {
   host?: string;
   /** Time source in ms (default Date.now). Tests move it to age tokens, uuids and messages. */
   clock?: () => number;
+  /**
+   * The time stamped on messages' `create_time` / `update_time` (default `clock`): a sandbox whose business clock
+   * was moved shows its messages at that time, while tokens, rate limits and uuid dedupe keep `clock`.
+   */
+  messageClock?: () => number;
 }
 
 /** A helpdesk's API credential (Feishu: helpdesk admin > settings > API credentials). */

@@ -298,6 +298,50 @@ $('lang').addEventListener('change', () => {
   renderMessages(false);
 });
 
+// ---- clock --------------------------------------------------------------------------------------------------
+
+function showClock(now) {
+  const d = new Date(now);
+  $('clock-now').textContent = d.toLocaleString(state.lang === 'en_us' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  $('clock-now').dataset.now = now;
+}
+
+/** The next Monday 09:30 in Asia/Shanghai (UTC+8, no daylight saving) after `now`. */
+function nextMonday0930(now) {
+  const local = new Date(new Date(now).getTime() + 8 * 3600_000);
+  const days = (8 - local.getUTCDay()) % 7 || 7;
+  const target = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + days, 9, 30) - 8 * 3600_000;
+  return new Date(target).toISOString();
+}
+
+async function moveClock(body) {
+  for (const b of document.querySelectorAll('#clock button')) b.disabled = true;
+  try {
+    const { now } = await api('clock', body);
+    showClock(now);
+    await refresh();
+  } catch (err) {
+    toast({ type: 'error', content: String(err.message || err) });
+  } finally {
+    for (const b of document.querySelectorAll('#clock button')) b.disabled = false;
+  }
+}
+
+$('clock-hour').addEventListener('click', () => moveClock({ advance: 'PT1H' }));
+$('clock-day').addEventListener('click', () => moveClock({ advance: 'P1D' }));
+$('clock-monday').addEventListener('click', async () => {
+  const { now } = await api('clock');
+  await moveClock({ to: nextMonday0930(now) });
+});
+
 const [users, groups] = await Promise.all([api('users'), api('groups')]);
 state.users = users;
 state.groups = groups;
@@ -306,7 +350,11 @@ state.bot = state.data.bot;
 openChat(state.users[0].p2p_chat_id);
 await loadSeeds();
 document.body.dataset.ready = 'true';
+showClock((await api('clock')).now);
 setInterval(() => {
   refresh().catch(() => {});
+  api('clock')
+    .then(({ now }) => showClock(now))
+    .catch(() => {});
   if ($('panel-queues').classList.contains('active')) refreshQueues().catch(() => {});
 }, 500);
