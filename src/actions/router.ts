@@ -13,6 +13,7 @@ import type { CardAction, CardActionHandler, CardActionResult } from './callback
 import { claimTicket } from './claim.js';
 import { congratulate } from './congratulate.js';
 import { recordAction } from './record.js';
+import { reminderClick } from './reminder.js';
 import { cardFor } from '../outbox/policy.js';
 
 export class CardActions implements CardActionHandler {
@@ -89,6 +90,14 @@ export class CardActions implements CardActionHandler {
           action,
           value.record,
         );
+      }
+      if (
+        (value.action === 'reminder_snooze' || value.action === 'reminder_stop') &&
+        typeof value.record === 'string' &&
+        /^[0-9a-f-]{36}$/i.test(value.record)
+      ) {
+        const what = value.action === 'reminder_stop' ? 'stop' : 'snooze';
+        return await reminderClick({ db, config, clock: services.clock, onQueued }, action, value.record, what);
       }
       await db.$transaction((tx) => recordAction(tx, action, 'unknown', String(value.action ?? ''), 'unknown_action'));
       return { toast: toast('warning', t('这个按钮已不再可用。', 'This button is no longer available.')) };

@@ -34,6 +34,13 @@ export const COMMANDS = [
     description: t('查看你在各平台的课程和考试', 'See your courses and exams across platforms'),
   },
   {
+    name: 'reminders',
+    zh: '提醒',
+    adminOnly: false,
+    usage: t('提醒', 'reminders'),
+    description: t('查看接下来会收到的学习提醒', 'See the learning reminders coming up for you'),
+  },
+  {
     name: 'mute',
     zh: '静音',
     adminOnly: false,
@@ -113,6 +120,19 @@ export const COMMANDS = [
     description: t(
       '为课程的所有学员设置或取消截止日期（截止前会提醒）',
       'Set or clear a due date for every learner of a course (reminders come before it)',
+    ),
+  },
+  {
+    name: 'reminder',
+    zh: '提醒策略',
+    adminOnly: true,
+    usage: t(
+      '提醒策略 <stalled-days|repeat-days|max|self-enrolled|due-days> <值>',
+      'reminder <stalled-days|repeat-days|max|self-enrolled|due-days> <value>',
+    ),
+    description: t(
+      '修改学习提醒的规则（当前规则见「设置」）',
+      'Change when learning reminders are sent (see "settings" for the current rules)',
     ),
   },
   {

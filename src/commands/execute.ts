@@ -16,6 +16,7 @@ import { runHelp, runLang, runMute } from './run/learner.js';
 import { runManager } from './run/manager.js';
 import { runProgress } from './run/progress.js';
 import { needsAdminCard, notCommandCard, somethingWrongCard, usageCard, type Card } from './run/replies.js';
+import { runReminderPolicy, runReminders } from './run/reminders.js';
 import { runRetry } from './run/retry.js';
 import { runRoute } from './run/routes.js';
 import { runDuty, runEscalation, runLead } from './run/desks.js';
@@ -46,6 +47,8 @@ const RUNNERS: Runners = {
   unbind: runUnbind,
   bindings: runBindings,
   course: runCourse,
+  reminders: runReminders,
+  reminder: runReminderPolicy,
   due: runDue,
   manager: runManager,
   route: runRoute,

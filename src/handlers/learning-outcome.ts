@@ -11,6 +11,9 @@ import { learningDrafts, type Audience } from '../learning/drafts.js';
 import type { ItemType, RecordState, Reduction } from '../learning/record-state.js';
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
 import { preferencesOf } from '../recipients/preferences.js';
+import { planRecordReminders } from '../reminders/schedule.js';
+import { noteProgress } from '../reminders/store.js';
+import type { Tx } from '../db/tx.js';
 import type { HandlerContext, Outcome } from './types.js';
 
 export interface LearningWork {
@@ -40,11 +43,34 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
         next.itemName = await courseName(tx, courseIdsOf({ itemKey: work.itemKey, itemId: next.itemId }));
       if (note) ctx.log.info({ itemKey: work.itemKey, note }, 'learning event noted');
       await saveRecord(tx, id, next);
+      await replanReminders(tx, ctx, id, prev, next);
       if (cards.length === 0) return [];
       if (!audience) throw new Error(`event ${ctx.event.eventType} called for cards but no recipients were looked up`);
       return learningDrafts(id, next, cards, audience);
     },
   };
+}
+
+/**
+ * Progress (a new state, percent or lesson count) restarts the stall clock; any change plans the record's reminders
+ * again in this transaction, so a completion cancels them whatever order the events arrive in.
+ */
+async function replanReminders(
+  tx: Tx,
+  ctx: HandlerContext,
+  id: string,
+  prev: RecordState | undefined,
+  next: RecordState,
+): Promise<void> {
+  const now = ctx.services.clock.now();
+  if (madeProgress(prev, next)) await noteProgress(tx, id, next.lastEventAt ?? now);
+  await planRecordReminders(tx, ctx.config, id, now);
+}
+
+function madeProgress(prev: RecordState | undefined, next: RecordState): boolean {
+  if (!prev) return true;
+  const lessons = (r: RecordState) => JSON.stringify((r.facts as { lessons?: unknown }).lessons ?? null);
+  return prev.state !== next.state || prev.progressPercent !== next.progressPercent || lessons(prev) !== lessons(next);
 }
 
 /** The learner, their manager, names and time zones. */

@@ -84,22 +84,6 @@ export async function setCourseDue(tx: Tx, courseId: string, dueOn: string | nul
   return before?.dueOn ?? null;
 }
 
-/** The records of a course (under any of its ids), in pages by id: for re-planning after a due date changes. */
-export async function courseRecordIds(
-  tx: Pick<Tx, 'learningRecord'>,
-  courseId: string,
-  after: string | null,
-  take: number,
-) {
-  const rows = await tx.learningRecord.findMany({
-    where: { OR: [{ itemKey: courseId }, { itemId: courseId }], ...(after ? { id: { gt: after } } : {}) },
-    orderBy: { id: 'asc' },
-    take,
-    select: { id: true },
-  });
-  return rows.map((r) => r.id);
-}
-
 /** Feishu eLearning courses seen in events that no admin has named yet (for `doctor`), with how many learners. */
 export async function unnamedCourses(
   db: Pick<Db, 'learningRecord'>,

@@ -7,12 +7,13 @@ import { checkinCard, completionCard, enrolledCard, examResultCard, unenrolledCa
 import { managerNoticeCard } from '../../cards/manager.js';
 import { onboardingCard } from '../../cards/onboarding.js';
 import { progressCard } from '../../cards/progress.js';
+import { reminderCard } from '../../cards/reminder.js';
 import { replyCard } from '../../cards/reply.js';
 import { seatsCard } from '../../cards/seats.js';
 import { ticketCard } from '../../cards/ticket.js';
 import { t } from '../../cards/kit.js';
 import { helpCardInput } from '../commands/catalog.js';
-import { SOURCE_LABELS } from '../domain/sources.js';
+import { SOURCE_LABELS, SOURCE_NAMES } from '../domain/sources.js';
 
 export interface GalleryCard {
   name: string;
@@ -27,13 +28,32 @@ const ticketFields = [{ name: '问题', value: 'VPN 连不上 / VPN does not con
 
 export function galleryCards(): GalleryCard[] {
   const course = { itemName: '信息安全基础 Security basics', itemType: 'course' as const, timeZone };
+  // Feishu eLearning events carry only the course id: until an admin sends `course name`, this is what people see.
+  const elearning = {
+    itemName: null,
+    itemId: '5fd087e96dbe3a73394188ae',
+    place: SOURCE_NAMES.feishu,
+    itemType: 'course' as const,
+    timeZone,
+  };
   return [
     { name: 'Onboarding', builder: 'onboardingCard', card: onboardingCard({ isAdmin: false }) },
     { name: 'Onboarding (admin)', builder: 'onboardingCard', card: onboardingCard({ isAdmin: true }) },
     { name: 'Help', builder: 'helpCard', card: helpCard(helpCardInput(false)) },
     { name: 'Help (admin)', builder: 'helpCard', card: helpCard(helpCardInput(true)) },
     {
-      name: 'Course passed',
+      name: 'Course passed (Feishu eLearning, not named yet)',
+      builder: 'completionCard',
+      card: completionCard({
+        ...elearning,
+        outcome: 'passed',
+        completedAt: at,
+        durationSeconds: 2130,
+        sourceLabel: SOURCE_LABELS.feishu,
+      }),
+    },
+    {
+      name: 'Course passed (after course name)',
       builder: 'completionCard',
       card: completionCard({
         ...course,
@@ -123,7 +143,7 @@ export function galleryCards(): GalleryCard[] {
       builder: 'managerNoticeCard',
       card: managerNoticeCard({
         learnerName: '李雷',
-        ...course,
+        ...elearning,
         outcome: 'passed',
         score: 92,
         totalScore: 100,
@@ -145,6 +165,50 @@ export function galleryCards(): GalleryCard[] {
       }),
     },
     {
+      name: 'Reminder: stalled assigned course',
+      builder: 'reminderCard',
+      card: reminderCard({
+        recordId: '00000000-0000-4000-8000-000000000001',
+        name: null,
+        id: '6a1c2e4f8b0d4e6f8a1c2e4f',
+        place: SOURCE_NAMES.feishu,
+        itemType: 'course',
+        reason: 'stalled',
+        idleDays: 7,
+        progress: { done: 1, total: 4 },
+        sourceLabel: SOURCE_LABELS.feishu,
+      }),
+    },
+    {
+      name: 'Reminder: due date',
+      builder: 'reminderCard',
+      card: reminderCard({
+        recordId: '00000000-0000-4000-8000-000000000002',
+        name: '数据安全必修课 Data security essentials',
+        itemType: 'course',
+        reason: 'due',
+        progress: { percent: 40 },
+        dueOn: '2026-03-05',
+        daysLeft: 3,
+        url: 'https://learningmanager.adobe.com/',
+        sourceLabel: SOURCE_LABELS.alm,
+      }),
+    },
+    {
+      name: 'Reminder after "Remind me tomorrow"',
+      builder: 'reminderCard',
+      card: reminderCard({
+        recordId: '00000000-0000-4000-8000-000000000002',
+        name: '数据安全必修课 Data security essentials',
+        itemType: 'course',
+        reason: 'due',
+        dueOn: '2026-03-05',
+        daysLeft: 3,
+        sourceLabel: SOURCE_LABELS.alm,
+        done: { type: 'snoozed', until: '2026-03-03' },
+      }),
+    },
+    {
       name: 'Progress',
       builder: 'progressCard',
       card: progressCard({
@@ -152,7 +216,9 @@ export function galleryCards(): GalleryCard[] {
         items: [
           {
             sourceLabel: SOURCE_LABELS.feishu,
-            itemName: '信息安全基础 Security basics',
+            itemName: null,
+            itemId: '5fd087e96dbe3a73394188ae',
+            place: SOURCE_NAMES.feishu,
             itemType: 'course',
             state: 'passed',
             score: 92,

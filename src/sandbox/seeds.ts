@@ -41,10 +41,19 @@ function v2(ctx: SeedContext, eventType: string, event: Record<string, unknown>,
   };
 }
 
-function registration(learner: ReturnType<typeof user>, state: number, learned: string[]) {
+/** Demo courses with reminders: one assigned that will stall, one with a due date (set when the sandbox starts). */
+export const DEMO_STALL_COURSE = '6a1c2e4f8b0d4e6f8a1c2e4f';
+export const DEMO_DUE_COURSE = '7b2d3f5a9c1e5f7a9b2d3f5a';
+
+function registration(
+  learner: ReturnType<typeof user>,
+  state: number,
+  learned: string[],
+  course = '5fd087e96dbe3a73394188ae',
+) {
   const now = Math.floor(Date.now() / 1000);
   return {
-    course_id: '5fd087e96dbe3a73394188ae',
+    course_id: course,
     learner: { user_id: ids(learner), email: learner.email, phone: '+8618912345678' },
     enroll_at: now - 3600,
     enroll_type: 1,
@@ -178,6 +187,20 @@ export function seeds(ctx: SeedContext): Seed[] {
       label: 'eLearning registration deleted: Li Lei',
       target: 'event',
       body: v2(ctx, 'elearning.course_registration.deleted_v2', registration(lilei, 1, ['9qJNKjB7U']), now + 2000),
+    },
+    {
+      id: 'elearning-assigned-stall',
+      group: 'Feishu eLearning',
+      label: 'Assigned course that will stall: Han Meimei (advance the clock 7 days for a reminder)',
+      target: 'event',
+      body: v2(ctx, 'elearning.course_registration.created_v2', registration(han, 0, [], DEMO_STALL_COURSE)),
+    },
+    {
+      id: 'elearning-due-date',
+      group: 'Feishu eLearning',
+      label: 'Course with a due date: Li Lei (due 10 days after the sandbox started; reminders 7, 3, 1 days before)',
+      target: 'event',
+      body: v2(ctx, 'elearning.course_registration.created_v2', registration(lilei, 1, ['9qJNKjB7U'], DEMO_DUE_COURSE)),
     },
     {
       id: 'ticket-created',

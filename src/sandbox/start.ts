@@ -19,6 +19,8 @@ import {
   emulatedUsers,
 } from './demo.js';
 import { sandboxRoutes } from './routes.js';
+import { DEMO_DUE_COURSE } from './seeds.js';
+import { DateTime } from 'luxon';
 import { SCOPES } from '../feishu/scopes.js';
 import { SettableClock } from '../domain/clock.js';
 
@@ -144,6 +146,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   await bot.database.prisma.helpdeskDesk.upsert({
     where: { chatId: DEMO_DESK.chatId },
     create: { chatId: DEMO_DESK.chatId, ...desk },
+    update: {},
+  });
+  // The demo course with a due date: named, and due 10 days after the sandbox started (its events carry only ids).
+  const dueOn = DateTime.fromJSDate(bot.clock.now(), { zone: config.DEFAULT_TIME_ZONE })
+    .plus({ days: 10 })
+    .toISODate()!;
+  await bot.database.prisma.course.upsert({
+    where: { courseId: DEMO_DUE_COURSE },
+    create: { courseId: DEMO_DUE_COURSE, name: '数据安全必修课 Data security essentials', dueOn, dueSetBy: 'sandbox' },
     update: {},
   });
   let stopping: Promise<void> | undefined;

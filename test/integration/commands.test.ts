@@ -75,6 +75,7 @@ const ADMIN_COMMANDS = [
   'retry',
   'course name 5fd087e96dbe3a73394188ae Security basics',
   'due 5fd087e96dbe3a73394188ae 2026-12-01',
+  'reminder max 2',
 ];
 
 describe.each(LANES)('chat commands (%s)', (lane) => {
@@ -751,6 +752,17 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       ]);
       expect(await say(`课程 名称 ${COURSE}`)).toContain('Missing course name');
       expect(await say('course name bad/id x')).toContain('is not a valid course id');
+    });
+
+    it('shows and changes the reminder rules; a learner lists their coming reminders', async () => {
+      expect(await say('settings')).toContain('Days before the due date (negative: after): 7,3,1,-1');
+      expect(await say('reminder due-days 5,1')).toContain('The reminder rule due-days is now **5,1** (was 7,3,1,-1)');
+      expect(await say('reminder self-enrolled on')).toContain('is now **on** (was off)');
+      expect(await say('reminder stalled-days 0')).toContain('is not a valid value for stalled-days');
+      expect(await say('settings')).toContain('Remind of self-enrolled courses too: on');
+      expect(await say('reminders', { actor: ALICE })).toContain('No learning reminders are planned for you.');
+      await db.userPreference.create({ data: { openId: ALICE, mutedKinds: ['reminders'] } });
+      expect(await say('提醒', { actor: ALICE })).toContain('You muted reminders');
     });
 
     it('sets and clears a due date, refusing dates that do not exist', async () => {

@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { DEFAULT_WINDOW, WorkCalendar } from '../../src/domain/calendar.js';
 import { galleryCards } from '../../src/sandbox/gallery.js';
 import { DEMO_USERS, DUTY_GROUP, HELPDESK_GROUP } from '../../src/sandbox/demo.js';
 import { eventually } from '../helpers/harness.js';
@@ -117,6 +118,35 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await openChat(DUTY_GROUP.chat_id);
     await page.waitForSelector('#messages .card:has-text("赵敏")');
     expect(await page.locator('#messages .card-button[data-value*="claim_ticket"]').count()).toBe(0);
+  });
+
+  it('an assigned course left alone for a week: advancing the clock shows the reminder card', async () => {
+    expect(await fireSeed('elearning-assigned-stall')).toBe('200');
+    await eventually(
+      async () => (await sandbox.bot.database.prisma.job.count({ where: { kind: 'reminder' } })) > 0,
+      30_000,
+      'the reminder planned',
+    );
+    // The opening of the first working day after a week has passed, plus 45 minutes (past the spread of sends).
+    const calendar = new WorkCalendar(DEFAULT_WINDOW);
+    const weekLater = new Date(sandbox.clock.now().getTime() + 7 * 86_400_000);
+    const to = new Date(calendar.nextWorkingDayOpening(weekLater, 'Asia/Shanghai').getTime() + 45 * 60_000);
+    const res = await fetch(`${sandbox.consoleUrl}/api/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: to.toISOString() }),
+    });
+    expect(res.status).toBe(200);
+    await openChat(p2p('hanmeimei'));
+    await waitForCard('学习提醒');
+    expect(await page.locator('#messages .card:has-text("学习提醒")').last().innerText()).toContain(
+      '飞书学习中的一门课程',
+    );
+    await page.screenshot({ path: `${SHOTS}reminder.png` });
+    // In a direct chat the console clicks as the chat's person: the learner the reminder is for.
+    await page.click('#messages .card-button[data-value*="reminder_snooze"]');
+    await page.waitForSelector('.toast', { timeout: 30_000 });
+    await page.waitForSelector('#messages .card:has-text("将在")', { timeout: 30_000 });
   });
 
   it('typing help shows the help card', async () => {

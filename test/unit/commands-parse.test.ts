@@ -69,6 +69,10 @@ const ROWS: [string, ParsedCommand][] = [
     { name: 'due', courseId: '5fd087e96dbe3a73394188ae', dueOn: '2026-12-01' },
   ],
   ['截止 course:123 关闭', { name: 'due', courseId: 'course:123', dueOn: null }],
+  ['reminders', { name: 'reminders' }],
+  ['提醒', { name: 'reminders' }],
+  ['reminder stalled-days 5', { name: 'reminder', policy: 'stalled-days', value: 5 }],
+  ['提醒策略 due-days 7,3,1,-1', { name: 'reminder', policy: 'due-days', value: [7, 3, 1, -1] }],
   ['经理 @_user_2 清除', { name: 'manager', learner: alice, manager: null }],
   ['route tickets here', { name: 'route', kind: 'tickets', on: true, helpdesk: null }],
   [

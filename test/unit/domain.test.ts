@@ -32,12 +32,14 @@ describe('notification kinds', () => {
       'exams',
       'enrollments',
       'checkins',
+      'reminders',
       'tickets',
       'seats',
       'failures',
     ]);
     expect(NOTIFICATION_KINDS.every((k) => KINDS[k].switchable && KIND_NAMES[k].en === k)).toBe(true);
-    expect([...ROUTE_KINDS].sort()).toEqual(NOTIFICATION_KINDS.filter((k) => k !== 'checkins').sort());
+    const personal = ['checkins', 'reminders'];
+    expect([...ROUTE_KINDS].sort()).toEqual(NOTIFICATION_KINDS.filter((k) => !personal.includes(k)).sort());
     expect(isSwitchable('reply')).toBe(false);
     expect(isSwitchable('onboarding')).toBe(false);
   });

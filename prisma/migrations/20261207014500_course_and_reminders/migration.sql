@@ -20,6 +20,7 @@ CREATE TABLE "reminder_state" (
     "stalled_sent" INTEGER NOT NULL DEFAULT 0,
     "last_sent_at" TIMESTAMPTZ(3),
     "stopped_at" TIMESTAMPTZ(3),
+    "snoozed_until" TIMESTAMPTZ(3),
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "reminder_state_pkey" PRIMARY KEY ("record_id")

@@ -4,6 +4,7 @@
  */
 import { clip, type I18nText } from '../../../cards/kit.js';
 import { isCalendarDate, MAX_COURSE_NAME } from '../../learning/courses.js';
+import { POLICY_NAMES, policyValue, type PolicyName } from '../../reminders/policy.js';
 import {
   KIND_NAMES,
   NOTIFICATION_KINDS,
@@ -19,6 +20,8 @@ import { ArgProblem, choice, type Args, type BindTarget, type UserRef } from './
 export type ParsedCommand =
   | { name: 'help' }
   | { name: 'progress' }
+  | { name: 'reminders' }
+  | { name: 'reminder'; policy: PolicyName; value: number | boolean | number[] }
   | { name: 'course'; courseId: string; courseName: string }
   | { name: 'due'; courseId: string; dueOn: string | null }
   | { name: 'mute'; kind: NotificationKind }
@@ -139,6 +142,35 @@ const OFF = new Set(['off', '关闭', '关', '清除', 'clear']);
 const COURSE_FIELD = choice<'name'>({ zh: '课程设置项', en: 'course setting' }, { zh: '名称', en: 'name' }, [
   ['name', ['name', '名称']],
 ]);
+const POLICY = choice<PolicyName>(
+  { zh: '提醒规则', en: 'reminder policy' },
+  { zh: POLICY_NAMES.join('、'), en: POLICY_NAMES.join(', ') },
+  POLICY_NAMES.map((n) => [n, [n]]),
+);
+const POLICY_VALUE: I18nText = { zh: '值', en: 'value' };
+const POLICY_HINTS: Record<PolicyName, I18nText> = {
+  'stalled-days': { zh: '1 到 365 天', en: '1 to 365 days' },
+  'repeat-days': { zh: '1 到 365 天', en: '1 to 365 days' },
+  max: { zh: '0 到 20 次', en: '0 to 20 reminders' },
+  'self-enrolled': { zh: '开 或 关', en: 'on or off' },
+  'due-days': {
+    zh: '逗号分隔的天数，负数表示截止之后，如 7,3,1,-1；或「关」',
+    en: 'days before the due date separated by commas, negative after it, e.g. 7,3,1,-1; or "off"',
+  },
+};
+
+/** The typed value as the policy reads it (checked by `policyValue`). */
+function readPolicyValue(policy: PolicyName, tok: string): unknown {
+  const word = tok.toLowerCase();
+  if (policy === 'self-enrolled') return ON_OFF.words.get(word);
+  if (policy === 'due-days') {
+    if (OFF.has(word) || word === 'none') return [];
+    const parts = tok.split(/[,，]/);
+    return parts.every((p) => /^-?\d{1,3}$/.test(p)) ? parts.map(Number) : undefined;
+  }
+  return /^\d{1,4}$/.test(tok) ? Number(tok) : undefined;
+}
+
 const COURSE_ID: I18nText = { zh: '课程 ID', en: 'course id' };
 const DUE_DATE: I18nText = { zh: '截止日期（YYYY-MM-DD 或「关闭」）', en: 'due date (YYYY-MM-DD or "off")' };
 
@@ -162,6 +194,18 @@ type Parsers = { [K in CommandName]: (a: Args) => Extract<ParsedCommand, { name:
 export const PARSERS: Parsers = {
   help: (a) => (a.end(), { name: 'help' }),
   progress: (a) => (a.end(), { name: 'progress' }),
+  reminders: (a) => (a.end(), { name: 'reminders' }),
+  reminder: (a) => {
+    const policy = a.oneOf(POLICY);
+    const tok = a.next(POLICY_VALUE);
+    const value = policyValue(policy, readPolicyValue(policy, tok));
+    if (value === undefined)
+      throw new ArgProblem({
+        zh: `「${clip(tok, 32)}」不是 ${policy} 的有效值：${POLICY_HINTS[policy].zh}`,
+        en: `"${clip(tok, 32)}" is not a valid value for ${policy}: ${POLICY_HINTS[policy].en}`,
+      });
+    return done(a, { name: 'reminder', policy, value });
+  },
   course: (a) => {
     a.oneOf(COURSE_FIELD);
     const courseId = courseIdArg(a);

@@ -1,6 +1,7 @@
 /** `course name <course id> <name>` and `due <course id> <YYYY-MM-DD|off>`: what admins say about a course. */
 import { t, userText } from '../../../cards/kit.js';
 import { setCourseDue, setCourseName } from '../../learning/courses.js';
+import { planCourseReminders } from '../../reminders/schedule.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
@@ -33,9 +34,13 @@ export async function runCourse(
 export async function runDue(ctx: CommandContext, command: Extract<ParsedCommand, { name: 'due' }>): Promise<Card> {
   const { courseId, dueOn } = command;
   const id = userText(courseId, 128);
-  const { card } = await audited(ctx, 'due', async (tx) => {
+  const { card } = await audited(ctx, 'due', async (tx, now) => {
     const previous = await setCourseDue(tx, courseId, dueOn, ctx.actor.openId);
-    const learners = t('', '');
+    const records = previous === dueOn ? 0 : await planCourseReminders(tx, ctx.config, courseId, now);
+    const learners = t(
+      `已为 ${records} 条学习记录重新安排提醒。`,
+      `Reminders re-planned for ${records} learning ${records === 1 ? 'record' : 'records'}.`,
+    );
     if (dueOn === null) {
       const body = previous
         ? t(
@@ -53,7 +58,10 @@ export async function runDue(ctx: CommandContext, command: Extract<ParsedCommand
       `课程 ${id} 的所有学员须在 **${dueOn}** 前完成${was.zh}。${learners.zh}`,
       `Every learner of the course ${id} is due to finish by **${dueOn}**${was.en}. ${learners.en}`,
     );
-    return { card: receiptCard(t('截止日期已设置', 'Due date set'), body), detail: { courseId, dueOn, previous } };
+    return {
+      card: receiptCard(t('截止日期已设置', 'Due date set'), body),
+      detail: { courseId, dueOn, previous, records },
+    };
   });
   return card;
 }

@@ -8,6 +8,7 @@ import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
 import { deskLines } from './desks.js';
+import { reminderPolicyLines } from './reminders.js';
 import { capital, join, receiptCard, type Card } from './replies.js';
 
 export async function runNotify(
@@ -47,11 +48,12 @@ const MAX_CHATS = 20;
 
 export async function runSettings(ctx: CommandContext): Promise<Card> {
   const kinds = NOTIFICATION_KINDS;
-  const [settings, routes, admins, desks] = await Promise.all([
+  const [settings, routes, admins, desks, reminderLines] = await Promise.all([
     ctx.db.setting.findMany({ where: { key: { in: kinds.map(notifySettingKey) } } }),
     ctx.db.route.findMany({ orderBy: [{ kind: 'asc' }, { createdAt: 'asc' }] }),
     listAdmins(ctx.db, ctx.config),
     deskLines(ctx.db, ctx.config, MAX_CHATS),
+    reminderPolicyLines(ctx),
   ]);
   const off = new Set(settings.filter((s) => s.value === false).map((s) => s.key));
   const kindLines = kinds.map((k) => {
@@ -89,6 +91,7 @@ export async function runSettings(ctx: CommandContext): Promise<Card> {
       section(t('通知（对所有人）', 'Notifications (for everyone)'), kindLines, 'kinds'),
       section(t('群路由', 'Chat routes'), routeLines, 'routes'),
       section(t('服务台群（值班、负责人、升级）', 'Helpdesk chats (duty, leads, escalation)'), desks, 'desks'),
+      section(t('学习提醒', 'Learning reminders'), reminderLines, 'reminders'),
       section(t('管理员', 'Admins'), [adminLine], 'admins'),
       section(t('来源', 'Sources'), sourceLines, 'sources'),
     ],
