@@ -149,36 +149,22 @@ export const COMMANDS = [
     name: 'duty',
     zh: '值班',
     adminOnly: true,
-    usage: t('值班 [周一..周日] <@同事 ...|关闭>', 'duty [mon..sun] <@person ...|off>'),
-    description: t(
-      '设置本服务台群的值班人（可按星期排班）；工单无人认领时提醒他们',
-      "Set who is on duty for this helpdesk chat (or a weekday's rota); they are pinged about unclaimed tickets",
-    ),
+    usage: t('值班 [星期] <@…>', 'duty [day] <@…>'),
+    description: t('本群值班人', 'On-duty people here'),
   },
   {
     name: 'lead',
     zh: '负责人',
     adminOnly: true,
-    usage: t('负责人 <@同事 ...|关闭>', 'lead <@person ...|off>'),
-    description: t(
-      '设置本服务台群的负责人；工单长时间无人认领时直接发给他们',
-      'Set the leads of this helpdesk chat; tickets unclaimed for long go to them directly',
-    ),
+    usage: t('负责人 <@…>', 'lead <@…>'),
+    description: t('本群负责人', 'Leads here'),
   },
   {
     name: 'escalation',
     zh: '升级',
     adminOnly: true,
-    usage: t(
-      '升级 <提醒|负责人> <分钟|关闭>，升级 计时 <工作时间|全天>，升级 <加急|晨报> <开|关>',
-      'escalation <remind|lead> <minutes|off>, escalation clock <working|always>, ' +
-        'escalation <urgent|summary> <on|off>',
-    ),
-    description: t(
-      '本服务台群的升级规则：提醒值班人、升级负责人的时间，计时方式，加急通知，晨报',
-      "This helpdesk chat's escalation: when on-duty people are pinged and leads told, how time counts, " +
-        'urgent notifications, the morning summary',
-    ),
+    usage: t('升级 <设置项> <值>', 'escalation <setting> <value>'),
+    description: t('本群升级规则', 'Escalation here'),
   },
   {
     name: 'notify',
