@@ -442,7 +442,7 @@ describe('im.v1.message.reply and urgentApp', () => {
     expect(emu.messages.filter((m) => m.parent_id)).toHaveLength(2);
   });
 
-  it('sends an urgent notification only with the scope im:message.urgent, to people who received the message', async () => {
+  it('sends an urgent notification only with its scope, to people who received the message', async () => {
     const { emu, client } = await start();
     const [alice, bob] = USERS;
     const sent = await sendCard(client, alice!.open_id, card2('ticket'));
