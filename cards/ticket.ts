@@ -1,3 +1,4 @@
+import { ageText } from './escalation.js';
 import {
   buttonRow,
   callbackButton,
@@ -57,7 +58,7 @@ const MAX_FIELDS = 8;
 const FIELD_CHARS = 300;
 
 /** Statuses that mean the ticket is closed. */
-const CLOSED_TICKET_STATUSES: readonly number[] = [50, 51, 52];
+export const CLOSED_TICKET_STATUSES: readonly number[] = [50, 51, 52];
 
 /** The callback value of the Claim button. */
 interface ClaimTicketValue {
@@ -85,7 +86,37 @@ interface TicketCardInput {
   ticketUrl?: string;
   claimedBy?: { name?: string; openId: string };
   claimedAt?: Date;
+  /** When the ticket arrived, and the moment the card is built: the card says how long it has been open. */
+  openedAt?: Date;
+  now?: Date;
+  /** The escalation step reached: 1 the people on duty were pinged, 2 the leads were told. */
+  escalated?: number;
   timeZone: string;
+}
+
+/** What each escalation step did, as the card says it. */
+const ESCALATED: Readonly<Record<number, I18nText>> = {
+  1: t('已提醒值班人', 'on-duty people pinged'),
+  2: t('已升级给负责人', 'escalated to the leads'),
+};
+
+/** How long the ticket has been open (or took to be claimed), and how far it was escalated; null: nothing to say. */
+function ageLine(input: TicketCardInput, closed: boolean): I18nText | null {
+  const minutes = (from: Date, to: Date) => Math.max(0, Math.floor((to.getTime() - from.getTime()) / 60_000));
+  const parts: I18nText[] = [];
+  if (input.openedAt && input.claimedBy && input.claimedAt) {
+    const age = ageText(minutes(input.openedAt, input.claimedAt));
+    parts.push(t(`开启 ${age.zh} 后被认领`, `claimed ${age.en} after it opened`));
+  } else if (input.openedAt && input.now && !closed) {
+    const age = ageText(minutes(input.openedAt, input.now));
+    parts.push(t(`已开启 ${age.zh}`, `open for ${age.en}`));
+  }
+  const step = input.escalated ? ESCALATED[Math.min(input.escalated, 2)] : undefined;
+  if (step) parts.push(step);
+  if (parts.length === 0) return null;
+  const zh = parts.map((p) => p.zh).join(' · ');
+  const en = parts.map((p) => p.en).join(' · ');
+  return t(`⏱ ${zh}`, `⏱ ${en.charAt(0).toUpperCase()}${en.slice(1)}`);
 }
 
 const code = (n: number) => t(String(n), String(n));
@@ -136,6 +167,8 @@ export function ticketCard(input: TicketCardInput): Record<string, unknown> {
     );
   }
   if (closed) elements.push(markdown(t('🔒 此工单已关闭。', '🔒 This ticket is closed.'), 'closed'));
+  const age = ageLine(input, closed);
+  if (age) elements.push(note(age, 'age'));
 
   const buttons: Record<string, unknown>[] = [];
   if (!claimedBy && !closed) {

@@ -27,6 +27,7 @@ import { almBudgetReader } from './metrics/sources.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { JobRunner } from './jobs/runner.js';
 import { defaultJobKinds } from './jobs/kinds.js';
+import { PING_DUTY_KIND, TELL_LEADS_KIND } from './jobs/helpdesk-escalation.js';
 import type { JobKinds } from './jobs/types.js';
 import { releaseAllJobs, scheduleJob } from './jobs/store.js';
 import { currentDigestPlan, DIGEST_PLAN_JOB } from './team/jobs.js';
@@ -157,7 +158,12 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     pollMs: config.SCHEDULER_POLL_MS,
     waker: wakers.jobs,
     onQueued: wakeOutbox,
-    observe: countJobs(metrics),
+    observe: (e) => {
+      countJobs(metrics)(e);
+      if (e.type !== 'done') return;
+      if (e.kind === PING_DUTY_KIND) metrics.ticketEscalations.inc({ step: 'duty' });
+      if (e.kind === TELL_LEADS_KIND) metrics.ticketEscalations.inc({ step: 'leads' });
+    },
   });
   const cardActions = new CardActions({
     db: database.prisma,
@@ -166,6 +172,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     services,
     onQueued: wakeOutbox,
     wakeJobs: () => wakers.jobs.wake(),
+    onClaimed: (seconds) => metrics.ticketClaimSeconds.observe(seconds),
   });
 
   let accepting = true;

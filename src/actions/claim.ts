@@ -1,7 +1,8 @@
 /**
  * "Claim" on a ticket card: the first claimer wins, whoever clicks at the same moment (the claim is a conditional
- * update of the locked ticket row). Every copy of the card then shows the claimer and loses its button; a later
- * click gets a toast naming who claimed it.
+ * update of the locked ticket row). Every copy of the card (the chats' and the leads') then shows the claimer and
+ * loses its button, and the ticket's pending escalations are cancelled in the same transaction; a later click gets
+ * a toast naming who claimed it.
  *
  * The card names the claimer with a mention, which Feishu renders as their name, so claiming needs no directory
  * lookup. Only the toast for a later click names the holder in plain text: that lookup gets the click's budget, and
@@ -13,7 +14,9 @@ import { toast } from '../../cards/reply.js';
 import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
 import { ticketSubject } from '../domain/keys.js';
+import type { Clock } from '../domain/clock.js';
 import { buildTicketCard, type TicketPayload } from '../helpdesk/ticket.js';
+import { cancelEscalation } from '../jobs/helpdesk-escalation.js';
 import { patchMessage, updateCards } from '../outbox/card-updates.js';
 import type { FeishuDirectory } from '../identity/directory.js';
 import { within } from '../util/deadline.js';
@@ -26,6 +29,10 @@ interface ClaimDeps {
   timeZone: string;
   /** Wakes the outbox: patches were queued after the answer. */
   onQueued: () => void;
+  /** Business time: when the claim happened. */
+  clock: Clock;
+  /** Told the seconds a ticket waited for its claim, once the claim is committed (metrics). */
+  onClaimed?: (seconds: number) => void;
   budgetMs?: number;
 }
 
@@ -34,13 +41,29 @@ interface TicketRow {
   version: number;
   claimed_by: string | null;
   claimed_at: Date | null;
+  opened_at: Date | null;
+  escalated: number;
 }
 
 const lockTicket = async (tx: Tx, ticketId: string): Promise<TicketRow | undefined> =>
   (
     await tx.$queryRaw<TicketRow[]>`
-      SELECT ticket, version, claimed_by, claimed_at FROM helpdesk_ticket WHERE ticket_id = ${ticketId} FOR UPDATE`
+      SELECT ticket, version, claimed_by, claimed_at, opened_at, escalated FROM helpdesk_ticket
+       WHERE ticket_id = ${ticketId} FOR UPDATE`
   )[0];
+
+/** The card of a ticket row as it stands. */
+const cardOf = (row: TicketRow, timeZone: string, claim?: { by: string; at: Date }) =>
+  buildTicketCard(
+    {
+      ticket: row.ticket,
+      claimedBy: claim?.by ?? row.claimed_by,
+      claimedAt: claim?.at ?? row.claimed_at,
+      openedAt: row.opened_at,
+      escalated: row.escalated,
+    },
+    timeZone,
+  );
 
 export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId: string): Promise<CardActionResult> {
   const { db, directory, timeZone } = deps;
@@ -63,20 +86,24 @@ export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId:
       );
       return { kind: 'taken' as const, row };
     }
-    const claimedAt = new Date();
+    const claimedAt = deps.clock.now();
     const version = row.version + 1;
     await tx.helpdeskTicket.update({ where: { ticketId }, data: { claimedBy: me, claimedAt, version } });
-    const card = buildTicketCard({ ticket: row.ticket, claimedBy: me, claimedAt }, timeZone);
+    // Claimed: nothing more to chase. A step running right now finds its job cancelled and writes nothing.
+    await cancelEscalation(tx, ticketId, 'claimed');
+    const card = cardOf(row, timeZone, { by: me, at: claimedAt });
     // Every other copy gets a patch now; the clicked one is changed by the answer (new-style callback) or by a
     // patch queued once the answer has gone back (the older callback).
     await updateCards(tx, subject, card, version, { exceptMessageId: action.messageId });
     await recordAction(tx, action, 'claim_ticket', subject, 'claimed');
-    return { kind: 'claimed' as const, card, version };
+    const waited = row.opened_at ? (claimedAt.getTime() - row.opened_at.getTime()) / 1000 : null;
+    return { kind: 'claimed' as const, card, version, waited };
   });
 
   if (outcome.kind === 'unknown')
     return { toast: toast('error', t('找不到这个工单。', 'This ticket is unknown to the bot.')) };
   if (outcome.kind === 'claimed') {
+    if (outcome.waited !== null) deps.onClaimed?.(Math.max(0, outcome.waited));
     const clicked = action.style === 'v1' ? action.messageId : undefined;
     const result: CardActionResult = {
       toast: toast('success', t('你已认领这个工单。', 'You claimed this ticket.')),
@@ -87,7 +114,7 @@ export async function claimTicket(deps: ClaimDeps, action: CardAction, ticketId:
   }
   const { row } = outcome;
   const holder = row.claimed_by!;
-  const card = buildTicketCard({ ticket: row.ticket, claimedBy: holder, claimedAt: row.claimed_at }, timeZone);
+  const card = cardOf(row, timeZone);
   if (holder === me)
     return { toast: toast('info', t('你已经认领了这个工单。', 'You already claimed this ticket.')), card };
   const theirs = await within(

@@ -27,6 +27,8 @@ export class CardActions implements CardActionHandler {
       onQueued: () => void;
       /** Wakes the job runner (a nudge is a job). */
       wakeJobs?: () => void;
+      /** The seconds a claimed ticket waited (metrics). */
+      onClaimed?: (seconds: number) => void;
     },
   ) {}
 
@@ -71,7 +73,14 @@ export class CardActions implements CardActionHandler {
       if (!action.operatorOpenId) return { toast: toast('error', t('无法识别操作人。', 'Who clicked is unknown.')) };
       if (value.action === 'claim_ticket' && typeof value.ticket === 'string') {
         const result = await claimTicket(
-          { db, directory: services.directory, timeZone, onQueued },
+          {
+            db,
+            directory: services.directory,
+            timeZone,
+            onQueued,
+            clock: services.clock,
+            ...(this.deps.onClaimed && { onClaimed: this.deps.onClaimed }),
+          },
           action,
           value.ticket,
         );

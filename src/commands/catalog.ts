@@ -177,6 +177,27 @@ export const COMMANDS = [
     description: t('把某类通知发到本群，或停止发送', 'Send one kind of notification to this chat, or stop'),
   },
   {
+    name: 'duty',
+    zh: '值班',
+    adminOnly: true,
+    usage: t('值班 [星期] <@…>', 'duty [day] <@…>'),
+    description: t('本群值班人', 'On-duty people here'),
+  },
+  {
+    name: 'lead',
+    zh: '负责人',
+    adminOnly: true,
+    usage: t('负责人 <@…>', 'lead <@…>'),
+    description: t('本群负责人', 'Leads here'),
+  },
+  {
+    name: 'escalation',
+    zh: '升级',
+    adminOnly: true,
+    usage: t('升级 <设置项> <值>', 'escalation <setting> <value>'),
+    description: t('本群升级规则', 'Escalation here'),
+  },
+  {
     name: 'notify',
     zh: '通知',
     adminOnly: true,

@@ -27,6 +27,7 @@ import {
 import { runReminderPolicy, runReminders } from './run/reminders.js';
 import { runRetry } from './run/retry.js';
 import { runRoute } from './run/routes.js';
+import { runDuty, runEscalation, runLead } from './run/desks.js';
 import { runNotify, runSettings } from './run/settings.js';
 import { runStatus } from './run/status.js';
 import { runUnresolved } from './run/unresolved.js';
@@ -66,6 +67,9 @@ const RUNNERS: Runners = {
   manager: runManager,
   route: runRoute,
   notify: runNotify,
+  duty: runDuty,
+  lead: runLead,
+  escalation: runEscalation,
   settings: runSettings,
   admin: runAdmin,
   admins: runAdmins,

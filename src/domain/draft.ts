@@ -23,6 +23,11 @@ export interface NotificationDraft {
   card?: Record<string, unknown>;
   /** A plain text message instead of a card. */
   text?: string;
+  /**
+   * Not a message of its own but about one already queued (the notification with this id): `reply` answers it in
+   * its chat, `urgent` sends the recipient an in-app urgent notification on it. Either waits until it was sent.
+   */
+  about?: { notificationId: string; as: 'reply' | 'urgent' };
   /** A copy of the news for the group chats routed for this kind (a team feed). */
   feedCard?: Record<string, unknown>;
 }

@@ -30,6 +30,7 @@ type ConfirmUser = (openId: string) => Promise<boolean>;
 
 export class MentionCheckingSender implements MessageSender {
   readonly patch?: (messageId: string, content: string) => Promise<PatchResult>;
+  readonly urgent?: (messageId: string, openIds: string[]) => Promise<PatchResult>;
 
   constructor(
     private readonly inner: MessageSender,
@@ -37,6 +38,8 @@ export class MentionCheckingSender implements MessageSender {
   ) {
     const patch = inner.patch?.bind(inner);
     if (patch) this.patch = async (messageId, content) => patch(messageId, await this.checked(content));
+    const urgent = inner.urgent?.bind(inner);
+    if (urgent) this.urgent = urgent;
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {

@@ -9,6 +9,8 @@ export interface OutgoingMessage {
   uuid: string;
   /** With a `chat_id`: an ephemeral card only this open_id sees in that group (`POST /open-apis/ephemeral/v1/send`). */
   visibleTo?: string;
+  /** Sent as a reply to this message (im.v1.message.reply), in that message's chat; `receiveId` is then unused. */
+  replyTo?: string;
 }
 
 export type SendResult = { ok: true; messageId: string } | { ok: false; failure: FeishuFailure };
@@ -19,6 +21,8 @@ export interface MessageSender {
   send(message: OutgoingMessage): Promise<SendResult>;
   /** Replaces the card of a message sent earlier (im.v1.message.patch). */
   patch?(messageId: string, content: string): Promise<PatchResult>;
+  /** An in-app urgent notification on a message the bot sent, for these people (im.v1.message.urgentApp). */
+  urgent?(messageId: string, openIds: string[]): Promise<PatchResult>;
 }
 
 /** Sends through the SDK's im.v1.message.create, passing the notification's uuid for Feishu's dedupe. */
@@ -28,6 +32,14 @@ export class FeishuMessageSender implements MessageSender {
   async send(m: OutgoingMessage): Promise<SendResult> {
     if (m.visibleTo !== undefined) return this.sendEphemeral(m, m.visibleTo);
     try {
+      if (m.replyTo) {
+        const res = await this.feishu.client.im.v1.message.reply({
+          path: { message_id: m.replyTo },
+          data: { msg_type: m.msgType, content: m.content, uuid: m.uuid },
+        });
+        if (res.code === 0 && res.data?.message_id) return { ok: true, messageId: res.data.message_id };
+        return this.failed(classifyFeishuResponse(200, res));
+      }
       const res = await this.feishu.client.im.v1.message.create({
         params: { receive_id_type: m.receiveIdType as 'open_id' },
         data: { receive_id: m.receiveId, msg_type: m.msgType, content: m.content, uuid: m.uuid },
@@ -61,6 +73,20 @@ export class FeishuMessageSender implements MessageSender {
   async patch(messageId: string, content: string): Promise<PatchResult> {
     try {
       const res = await this.feishu.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } });
+      if (res.code === 0) return { ok: true };
+      return this.failed(classifyFeishuResponse(200, res));
+    } catch (err) {
+      return this.failed(classifyFeishuError(err));
+    }
+  }
+
+  async urgent(messageId: string, openIds: string[]): Promise<PatchResult> {
+    try {
+      const res = await this.feishu.client.im.v1.message.urgentApp({
+        path: { message_id: messageId },
+        params: { user_id_type: 'open_id' },
+        data: { user_id_list: openIds },
+      });
       if (res.code === 0) return { ok: true };
       return this.failed(classifyFeishuResponse(200, res));
     } catch (err) {

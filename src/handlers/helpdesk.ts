@@ -2,13 +2,20 @@
  * helpdesk.ticket.created_v1 sends a ticket card to the chats routed for tickets (for that helpdesk or for all),
  * or to every admin when no chat is routed. helpdesk.ticket.updated_v1 updates every copy of that card instead of
  * sending a new one; an update for a ticket never seen is handled as its creation.
+ *
+ * A new ticket routed to chats gets its escalation ladder planned and the next morning summary scheduled; a ticket
+ * that reaches a closed status has whatever is pending for it cancelled, in the same transaction.
  */
 import { z } from 'zod';
 import type { Tx } from '../db/tx.js';
 import type { NotificationDraft } from '../domain/draft.js';
 import { ticketSubject } from '../domain/keys.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { buildTicketCard, type TicketPayload } from '../helpdesk/ticket.js';
+import { windowPolicy } from '../config.js';
+import { buildTicketCard, ticketClosed, type TicketPayload } from '../helpdesk/ticket.js';
+import { loadCalendar } from '../jobs/calendar-days.js';
+import { cancelEscalation, planEscalation } from '../jobs/helpdesk-escalation.js';
+import { ensureSummary } from '../jobs/helpdesk-summary.js';
 import { updateCards } from '../outbox/card-updates.js';
 import { adminOpenIds } from '../recipients/admins.js';
 import { routedChats } from '../recipients/routes.js';
@@ -41,9 +48,11 @@ async function applyTicket(
   incoming: TicketPayload,
 ): Promise<NotificationDraft[]> {
   const zone = ctx.config.DEFAULT_TIME_ZONE;
+  const now = ctx.services.clock.now();
   await tx.$executeRaw`
-    INSERT INTO helpdesk_ticket (ticket_id, helpdesk_id, ticket, version, source_updated)
-    VALUES (${ticketId}, ${incoming.helpdesk_id ?? null}, ${JSON.stringify(incoming)}::jsonb, 0, NULL)
+    INSERT INTO helpdesk_ticket (ticket_id, helpdesk_id, ticket, version, source_updated, opened_at)
+    VALUES (${ticketId}, ${incoming.helpdesk_id ?? null}, ${JSON.stringify(incoming)}::jsonb, 0, NULL,
+            ${now.toISOString()}::timestamptz)
     ON CONFLICT (ticket_id) DO NOTHING`;
   const [row] = await tx.$queryRaw<
     {
@@ -51,10 +60,12 @@ async function applyTicket(
       source_updated: bigint | null;
       claimed_by: string | null;
       claimed_at: Date | null;
+      opened_at: Date | null;
+      escalated: number;
       ticket: unknown;
     }[]
   >`
-    SELECT version, source_updated, claimed_by, claimed_at, ticket FROM helpdesk_ticket
+    SELECT version, source_updated, claimed_by, claimed_at, opened_at, escalated, ticket FROM helpdesk_ticket
     WHERE ticket_id = ${ticketId} FOR UPDATE`;
   if (!row) throw new Error(`ticket ${ticketId} vanished`);
   // An update may leave out what it did not change (the guest's fields, the chat): what was shown stays.
@@ -79,9 +90,22 @@ async function applyTicket(
   });
   const claimer = row.claimed_by ? await tx.feishuUser.findUnique({ where: { openId: row.claimed_by } }) : null;
   const card = buildTicketCard(
-    { ticket, claimedBy: row.claimed_by, claimedByName: claimer?.name ?? null, claimedAt: row.claimed_at },
+    {
+      ticket,
+      claimedBy: row.claimed_by,
+      claimedByName: claimer?.name ?? null,
+      claimedAt: row.claimed_at,
+      openedAt: row.opened_at,
+      now,
+      escalated: row.escalated,
+    },
     zone,
   );
+  // A closed ticket needs no more chasing: whatever is pending for it is cancelled with this change.
+  if (ticketClosed(ticket)) {
+    const cancelled = await cancelEscalation(tx, ticketId, 'closed');
+    if (cancelled > 0) ctx.log.info({ cancelled }, 'ticket closed: pending escalations cancelled');
+  }
   if (row.version > 0) {
     const copies = await updateCards(tx, ticketSubject(ticketId), card, version);
     ctx.log.info({ copies }, 'ticket card updated');
@@ -91,6 +115,10 @@ async function applyTicket(
   // First time the bot sees this ticket: one card per routed chat, or to every admin.
   const chats = await routedChats(tx, 'tickets', ticket.helpdesk_id ?? '*');
   const base = { kind: 'tickets' as const, subject: ticketSubject(ticketId), card };
+  if (chats.length > 0 && !ticketClosed(ticket) && !row.claimed_by) {
+    await planEscalation(tx, ctx.config, ticketId, chats, row.opened_at ?? now);
+    await ensureSummary(tx, await loadCalendar(tx, windowPolicy(ctx.config)), ctx.config, now);
+  }
   if (chats.length > 0)
     return chats.map((chatId) => ({
       ...base,

@@ -1,5 +1,5 @@
 /** Helpdesk tickets as `helpdesk.ticket.*_v1` events carry them, and the card that shows one. Pure. */
-import { ticketCard, type TicketField } from '../../cards/ticket.js';
+import { CLOSED_TICKET_STATUSES, ticketCard, type TicketField } from '../../cards/ticket.js';
 
 /** A field the guest filled in, as the helpdesk sends it (`customized_field_display_item`). */
 export interface TicketCustomField {
@@ -29,6 +29,11 @@ interface TicketState {
   claimedBy: string | null;
   claimedByName?: string | null;
   claimedAt: Date | null;
+  /** When the bot first saw it, and now: the card says how long it has been open. */
+  openedAt?: Date | null;
+  now?: Date;
+  /** The escalation step reached (0 none). */
+  escalated?: number;
 }
 
 const millis = (v: unknown) => (typeof v === 'number' && v > 0 ? new Date(v) : undefined);
@@ -52,6 +57,16 @@ export function ticketFields(fields: unknown): TicketField[] {
     .filter((f) => f.name !== '' && f.value !== '');
 }
 
+/** What the ticket is about: the first of the guest's fields, if any. */
+export function ticketAbout(ticket: TicketPayload): string | undefined {
+  return ticketFields(ticket.customized_fields)[0]?.value;
+}
+
+/** Whether the ticket's status is a closed one. */
+export function ticketClosed(ticket: TicketPayload): boolean {
+  return ticket.status != null && CLOSED_TICKET_STATUSES.includes(ticket.status);
+}
+
 export function buildTicketCard(state: TicketState, timeZone: string): Record<string, unknown> {
   const t = state.ticket;
   return ticketCard({
@@ -71,6 +86,9 @@ export function buildTicketCard(state: TicketState, timeZone: string): Record<st
           claimedAt: state.claimedAt ?? undefined,
         }
       : {}),
+    ...(state.openedAt ? { openedAt: state.openedAt } : {}),
+    ...(state.now ? { now: state.now } : {}),
+    ...(state.escalated ? { escalated: state.escalated } : {}),
     timeZone,
   });
 }

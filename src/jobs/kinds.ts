@@ -6,8 +6,15 @@ import type { Config } from '../config.js';
 import type { Services } from '../services/index.js';
 import { teamJobKinds } from '../team/jobs.js';
 import { reminderJob } from '../reminders/job.js';
-import { JobKinds } from './types.js';
+import { escalationKinds } from './helpdesk-escalation.js';
+import { summaryKind } from './helpdesk-summary.js';
+import { JobKinds, type JobKind } from './types.js';
 
 export function defaultJobKinds(deps: { config: Config; services: Services }): JobKinds {
-  return new JobKinds([reminderJob({ config: deps.config }), ...teamJobKinds(deps.config)]);
+  return new JobKinds([
+    reminderJob({ config: deps.config }),
+    ...teamJobKinds(deps.config),
+    ...escalationKinds(deps),
+    summaryKind(deps),
+  ] as JobKind<never>[]);
 }

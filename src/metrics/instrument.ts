@@ -56,9 +56,13 @@ export function instrumentSender(sender: MessageSender, metrics: BotMetrics): Me
     return result;
   };
   const patch = sender.patch?.bind(sender);
+  const urgent = sender.urgent?.bind(sender);
   return {
-    send: (m: OutgoingMessage) => observe('send', () => sender.send(m)),
+    send: (m: OutgoingMessage) => observe(m.replyTo ? 'reply' : 'send', () => sender.send(m)),
     ...(patch && { patch: (messageId: string, content: string) => observe('patch', () => patch(messageId, content)) }),
+    ...(urgent && {
+      urgent: (messageId: string, openIds: string[]) => observe('urgent', () => urgent(messageId, openIds)),
+    }),
   };
 }
 

@@ -31,6 +31,8 @@ export class BotMetrics {
   readonly sendSeconds: Histogram<'operation'>;
   readonly rateLimited: Counter<'by'>;
   readonly jobs: Counter<'kind' | 'outcome'>;
+  readonly ticketClaimSeconds: Histogram;
+  readonly ticketEscalations: Counter<'step'>;
   private sources: MetricsSources | undefined;
   /** What this scrape read from the database, before the registry renders. */
   private scrape: { depths?: QueueDepths; almBudgetLeft?: number } = {};
@@ -96,6 +98,18 @@ export class BotMetrics {
         'What the job runner did with scheduled jobs, per kind and outcome: done, skipped, replanned, retry, ' +
         'failed, waiting_window (moved to the next send window), waiting_cap (over the daily cap).',
       labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.ticketClaimSeconds = new Histogram({
+      name: 'bot_ticket_time_to_claim_seconds',
+      help: 'Time from a helpdesk ticket reaching the bot to its claim (wall time, nights and weekends included).',
+      buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 259_200],
+      registers,
+    });
+    this.ticketEscalations = new Counter({
+      name: 'bot_ticket_escalations_total',
+      help: 'Escalation steps taken for unclaimed tickets: step=duty (on-duty people pinged), step=leads (leads told).',
+      labelNames: ['step'],
       registers,
     });
     // collect() runs with the gauge as `this`; these read the scrape's snapshot and the sources of this instance.

@@ -108,7 +108,13 @@ export class OutboxDispatcher {
   }
 
   private async deliver(row: ClaimedNotification): Promise<void> {
-    if (row.operation === 'patch') return this.deliverPatch(row);
+    if (row.operation === 'patch' || row.operation === 'urgent') return this.deliverPatch(row);
+    let replyTo: string | undefined;
+    if (row.operation === 'reply') {
+      // A reply needs the message_id of the message it answers, known once that one was sent.
+      replyTo = (await this.sentTarget(row, this.opts.log.child({ notificationId: row.id, operation: 'reply' }))) ?? '';
+      if (!replyTo) return;
+    }
     const release = await this.slotFor(row, row.receive_id);
     if (!release) return;
     let result;
@@ -120,6 +126,7 @@ export class OutboxDispatcher {
         content: row.content,
         uuid: row.uuid,
         ...(row.visible_to ? { visibleTo: row.visible_to } : {}),
+        ...(replyTo && { replyTo }),
       });
     } finally {
       release();
@@ -138,33 +145,51 @@ export class OutboxDispatcher {
    * yet, and is dropped if the message never will be. Patches are idempotent, so a resend after a crash is safe.
    */
   private async deliverPatch(row: ClaimedNotification): Promise<void> {
-    const log = this.opts.log.child({ notificationId: row.id, kind: row.kind, operation: 'patch' });
-    const target = row.patch_of ? await this.opts.db.notification.findUnique({ where: { id: row.patch_of } }) : null;
-    if (!target || target.status === 'failed' || target.status === 'skipped' || !this.opts.sender.patch) {
-      const reason = target ? `the message was not sent (${target.status})` : 'nothing to update';
-      await skipNotification(this.opts.db, row.id, this.dispatcherId, reason);
+    const log = this.opts.log.child({ notificationId: row.id, kind: row.kind, operation: row.operation });
+    const urgent = row.operation === 'urgent';
+    if (!(urgent ? this.opts.sender.urgent : this.opts.sender.patch)) {
+      await skipNotification(this.opts.db, row.id, this.dispatcherId, `this sender cannot ${row.operation}`);
       return;
     }
-    if (target.status !== 'sent' || !target.messageId) {
-      // Not sent yet: look again shortly, without counting an attempt.
-      await handBack(this.opts.db, row.id, this.dispatcherId, 2000);
-      return;
-    }
+    const messageId = await this.sentTarget(row, log);
+    if (!messageId) return;
     // Feishu allows 5 updates per second per message: the message id is the "recipient" of a patch.
-    const release = await this.slotFor(row, target.messageId);
+    const release = await this.slotFor(row, urgent ? row.receive_id : messageId);
     if (!release) return;
     let result;
     try {
-      result = await this.opts.sender.patch(target.messageId, row.content);
+      result = urgent
+        ? await this.opts.sender.urgent!(messageId, [row.receive_id])
+        : await this.opts.sender.patch!(messageId, row.content);
     } finally {
       release();
     }
     if (result.ok) {
-      await markSent(this.opts.db, row.id, this.dispatcherId, target.messageId);
-      log.info('card updated');
+      await markSent(this.opts.db, row.id, this.dispatcherId, messageId);
+      log.info(urgent ? 'urgent notification sent' : 'card updated');
       return;
     }
     await this.failed(row, result.failure, log);
+  }
+
+  /**
+   * The message_id of the message a patch, reply or urgent notification is about (the notification `patch_of`).
+   * Null when there is none yet: while that message is not sent the row is handed back to look again shortly
+   * (without counting an attempt), and dropped if it never will be.
+   */
+  private async sentTarget(row: ClaimedNotification, log: Logger): Promise<string | null> {
+    const target = row.patch_of ? await this.opts.db.notification.findUnique({ where: { id: row.patch_of } }) : null;
+    if (!target || target.status === 'failed' || target.status === 'skipped') {
+      const reason = target ? `the message was not sent (${target.status})` : 'no message to act on';
+      await skipNotification(this.opts.db, row.id, this.dispatcherId, reason);
+      log.info({ reason }, 'notification skipped');
+      return null;
+    }
+    if (target.status !== 'sent' || !target.messageId) {
+      await handBack(this.opts.db, row.id, this.dispatcherId, 2000);
+      return null;
+    }
+    return target.messageId;
   }
 
   private async failed(row: ClaimedNotification, failure: FeishuFailure, log: Logger): Promise<void> {

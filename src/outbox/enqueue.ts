@@ -40,6 +40,7 @@ function outboxRow(d: NotificationDraft, dedupeKey: string, eventId: string | nu
     msgType: d.card ? 'interactive' : 'text',
     content: d.card ? JSON.stringify(d.card) : JSON.stringify({ text: d.text }),
     uuid: notificationUuid(dedupeKey),
+    ...(d.about && { operation: d.about.as, patchOf: d.about.notificationId }),
   };
 }
 

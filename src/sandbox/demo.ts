@@ -83,6 +83,16 @@ export const DUTY_GROUP: DemoGroup = {
 };
 export const DEMO_GROUPS: readonly DemoGroup[] = [HELPDESK_GROUP, DUTY_GROUP];
 
+/**
+ * The helpdesk group's desk: 张伟 on duty, 赵敏 leading, so moving the clock on shows an unclaimed ticket's
+ * escalation (the ping in the group, then the lead's card).
+ */
+export const DEMO_DESK = {
+  chatId: HELPDESK_GROUP.chat_id,
+  duty: ['ou_demo_zhangwei'],
+  leads: ['ou_demo_zhaomin'],
+} as const;
+
 /** The helpdesk whose tickets the demo receives. */
 export const DEMO_HELPDESK_ID = '6626871355780366330';
 

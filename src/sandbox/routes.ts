@@ -168,6 +168,8 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
       chat_id: m.chat_id,
       // A card only this person (open_id) sees in the group.
       visible_to: m.visible_to ?? null,
+      root_id: m.root_id ?? '',
+      parent_id: m.parent_id ?? '',
       msg_type: m.msg_type,
       content: m.sent_content,
       current_content: m.content,
@@ -184,6 +186,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
         message_id: m.message_id,
         chat_id: m.chat_id,
         visible_to: m.visible_to ?? null,
+        ...(m.parent_id && { parent_id: m.parent_id, root_id: m.root_id }),
         msg_type: m.msg_type,
         content: m.content,
         updated: m.updated,

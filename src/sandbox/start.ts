@@ -9,7 +9,15 @@ import type { Logger } from '../logger.js';
 import { startBot, type Bot, type StartOptions } from '../bot.js';
 import { FeishuEmulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from '../emulator/feishu/index.js';
 import { AlmEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN } from '../emulator/alm/index.js';
-import { DEMO_ADMIN, DEMO_GROUPS, DEMO_HELPDESK_ID, DEMO_LEARNING_OBJECTS, DEMO_USERS, emulatedUsers } from './demo.js';
+import {
+  DEMO_ADMIN,
+  DEMO_DESK,
+  DEMO_GROUPS,
+  DEMO_HELPDESK_ID,
+  DEMO_LEARNING_OBJECTS,
+  DEMO_USERS,
+  emulatedUsers,
+} from './demo.js';
 import { sandboxRoutes } from './routes.js';
 import { DEMO_DUE_COURSE } from './seeds.js';
 import { DateTime } from 'luxon';
@@ -134,6 +142,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       update: {},
     });
   }
+  const desk = { duty: [...DEMO_DESK.duty], leads: [...DEMO_DESK.leads], updatedBy: 'sandbox' };
+  await bot.database.prisma.helpdeskDesk.upsert({
+    where: { chatId: DEMO_DESK.chatId },
+    create: { chatId: DEMO_DESK.chatId, ...desk },
+    update: {},
+  });
   // The demo course with a due date: named, and due 10 days after the sandbox started (its events carry only ids).
   const dueOn = DateTime.fromJSDate(bot.clock.now(), { zone: config.DEFAULT_TIME_ZONE })
     .plus({ days: 10 })

@@ -414,6 +414,53 @@ describe('im.v1.message.create', () => {
   });
 });
 
+describe('im.v1.message.reply and urgentApp', () => {
+  it("replies in the parent's chat with parent_id and root_id; an unknown parent is 230001", async () => {
+    const { emu, client } = await start();
+    const parent = await sendCard(client, 'oc_team', card2('ticket'), { type: 'chat_id' });
+    const parentId = parent.data!.message_id!;
+    const content = JSON.stringify(card2('ping'));
+    const first = await client.im.v1.message.reply({
+      path: { message_id: parentId },
+      data: { msg_type: 'interactive', content, uuid: 'r-1' },
+    });
+    expect(first.data).toMatchObject({ chat_id: 'oc_team', parent_id: parentId, root_id: parentId });
+    const again = await client.im.v1.message.reply({
+      path: { message_id: first.data!.message_id! },
+      data: { msg_type: 'interactive', content },
+    });
+    expect(again.data).toMatchObject({ parent_id: first.data!.message_id, root_id: parentId });
+    const dup = await client.im.v1.message.reply({
+      path: { message_id: parentId },
+      data: { msg_type: 'interactive', content, uuid: 'r-1' },
+    });
+    expect(dup.data?.message_id).toBe(first.data?.message_id);
+    const unknown = await failure(
+      client.im.v1.message.reply({ path: { message_id: 'om_none' }, data: { msg_type: 'interactive', content } }),
+    );
+    expect(unknown.response?.data.code).toBe(230001);
+    expect(emu.messages.filter((m) => m.parent_id)).toHaveLength(2);
+  });
+
+  it('sends an urgent notification only with its scope, to people who received the message', async () => {
+    const { emu, client } = await start();
+    const [alice, bob] = USERS;
+    const sent = await sendCard(client, alice!.open_id, card2('ticket'));
+    const urgent = (ids: string[]) =>
+      client.im.v1.message.urgentApp({
+        path: { message_id: sent.data!.message_id! },
+        params: { user_id_type: 'open_id' },
+        data: { user_id_list: ids },
+      });
+    const denied = await failure(urgent([alice!.open_id]));
+    expect(denied.response?.data.code).toBe(99991672);
+    emu.scopes.set(['im:message.urgent']);
+    const res = await urgent([alice!.open_id, bob!.open_id]);
+    expect(res.data?.invalid_user_id_list).toEqual([bob!.open_id]);
+    expect(emu.urgents).toMatchObject([{ message_id: sent.data!.message_id, open_id: alice!.open_id }]);
+  });
+});
+
 describe('scripted failures', () => {
   it('answers the next matching request with a scripted status and code, then recovers', async () => {
     const { emu, client } = await start();

@@ -40,6 +40,10 @@ export type ParsedCommand =
       /** For tickets: only this helpdesk's tickets (null: all). */ helpdesk: string | null;
     }
   | { name: 'notify'; kind: NotificationKind; on: boolean }
+  /** `weekday` (ISO 1–7): that day's rota; `people` empty: cleared. */
+  | { name: 'duty'; weekday: number | null; people: UserRef[] }
+  | { name: 'lead'; people: UserRef[] }
+  | { name: 'escalation'; change: EscalationChange }
   | { name: 'settings' }
   | { name: 'admin'; action: 'add' | 'remove'; user: UserRef }
   | { name: 'admins' }
@@ -55,6 +59,12 @@ export type ParsedCommand =
   | { name: 'schedule' }
   | { name: 'holiday'; action: 'add' | 'remove'; date: string }
   | { name: 'workday'; action: 'add' | 'remove'; date: string };
+
+/** One change to a helpdesk chat's escalation. */
+export type EscalationChange =
+  | { setting: 'remind' | 'lead'; minutes: number }
+  | { setting: 'clock'; clock: 'working' | 'always' }
+  | { setting: 'urgent' | 'summary'; on: boolean };
 
 const kindWords = (kind: NotificationKind) => [
   kind,
@@ -92,6 +102,47 @@ const ACTION = choice<'add' | 'remove'>({ zh: '操作', en: 'action' }, { zh: '�
   ['add', ['add', '添加']],
   ['remove', ['remove', '移除', '删除']],
 ]);
+const WEEKDAY = choice<number>({ zh: '星期', en: 'weekday' }, { zh: '周一…周日', en: 'mon … sun' }, [
+  [1, ['mon', 'monday', '1', '周一', '星期一']],
+  [2, ['tue', 'tuesday', '2', '周二', '星期二']],
+  [3, ['wed', 'wednesday', '3', '周三', '星期三']],
+  [4, ['thu', 'thursday', '4', '周四', '星期四']],
+  [5, ['fri', 'friday', '5', '周五', '星期五']],
+  [6, ['sat', 'saturday', '6', '周六', '星期六']],
+  [7, ['sun', 'sunday', '7', '周日', '星期日', '周天']],
+]);
+const ESCALATION_SETTING = choice<'remind' | 'lead' | 'clock' | 'urgent' | 'summary'>(
+  { zh: '升级设置项', en: 'escalation setting' },
+  { zh: '提醒、负责人、计时、加急、晨报', en: 'remind, lead, clock, urgent, summary' },
+  [
+    ['remind', ['remind', 'duty', '提醒', '值班']],
+    ['lead', ['lead', 'leads', '负责人']],
+    ['clock', ['clock', '计时']],
+    ['urgent', ['urgent', '加急']],
+    ['summary', ['summary', '晨报']],
+  ],
+);
+const COUNTING = choice<'working' | 'always'>(
+  { zh: '计时方式', en: 'counting' },
+  { zh: '工作时间、全天', en: 'working, always' },
+  [
+    ['working', ['working', '工作时间']],
+    ['always', ['always', '全天']],
+  ],
+);
+const PERSON: I18nText = { zh: '同事（@用户）', en: 'person (@user)' };
+/** Minutes of a step: 1 to a week of minutes, or "off". */
+const MAX_STEP_MINUTES = 7 * 24 * 60;
+
+/** People named by @mention or open_id, at least one, each once; or "off" (none). */
+function peopleArgs(a: Args, first = a.next(PERSON)): UserRef[] {
+  if (OFF.has(first.toLowerCase())) return done(a, []);
+  const people = [a.user(PERSON, first)];
+  for (let tok = a.maybe(); tok !== undefined; tok = a.maybe()) people.push(a.user(PERSON, tok));
+  if (people.length > 20) throw new ArgProblem({ zh: '最多 20 位同事', en: 'At most 20 people' });
+  return people.filter((p, i) => people.findIndex((q) => q.openId === p.openId) === i);
+}
+
 const CLEAR = new Set(['clear', '清除']);
 const OFF = new Set(['off', '关闭', '关', '清除', 'clear']);
 const COURSE_FIELD = choice<'name'>({ zh: '课程设置项', en: 'course setting' }, { zh: '名称', en: 'name' }, [
@@ -253,6 +304,27 @@ export const PARSERS: Parsers = {
     return done(a, { name: 'route', kind, on, helpdesk: scope ?? null });
   },
   notify: (a) => done(a, { name: 'notify', kind: a.oneOf(KIND), on: a.oneOf(ON_OFF) }),
+  duty: (a) => {
+    const tok = a.next(PERSON);
+    const weekday = WEEKDAY.words.get(tok.toLowerCase());
+    if (weekday !== undefined) return { name: 'duty', weekday, people: peopleArgs(a) };
+    return { name: 'duty', weekday: null, people: peopleArgs(a, tok) };
+  },
+  lead: (a) => ({ name: 'lead', people: peopleArgs(a) }),
+  escalation: (a) => {
+    const setting = a.oneOf(ESCALATION_SETTING);
+    if (setting === 'clock') return done(a, { name: 'escalation', change: { setting, clock: a.oneOf(COUNTING) } });
+    if (setting === 'urgent' || setting === 'summary')
+      return done(a, { name: 'escalation', change: { setting, on: a.oneOf(ON_OFF) } });
+    const tok = a.next({ zh: '分钟数或「关闭」', en: 'minutes or "off"' });
+    const minutes = OFF.has(tok.toLowerCase()) ? 0 : /^\d{1,5}$/.test(tok) ? Number(tok) : NaN;
+    if (!Number.isInteger(minutes) || minutes > MAX_STEP_MINUTES)
+      throw new ArgProblem({
+        zh: `「${clip(tok, 32)}」不是有效的分钟数（1 到 ${MAX_STEP_MINUTES}，或「关闭」）`,
+        en: `"${clip(tok, 32)}" is not a number of minutes (1 to ${MAX_STEP_MINUTES}, or "off")`,
+      });
+    return done(a, { name: 'escalation', change: { setting, minutes } });
+  },
   settings: (a) => (a.end(), { name: 'settings' }),
   admin: (a) => done(a, { name: 'admin', action: a.oneOf(ACTION), user: a.user(USER) }),
   admins: (a) => (a.end(), { name: 'admins' }),

@@ -7,6 +7,7 @@ import { KIND_NAMES, NOTIFICATION_KINDS, ROUTE_KINDS } from '../../domain/notifi
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
+import { deskLines } from './desks.js';
 import { reminderPolicyLines } from './reminders.js';
 import { teamPolicyText } from './team.js';
 import { readTeamPolicy } from '../../team/settings.js';
@@ -49,10 +50,11 @@ const MAX_CHATS = 20;
 
 export async function runSettings(ctx: CommandContext): Promise<Card> {
   const kinds = NOTIFICATION_KINDS;
-  const [settings, routes, admins, reminderLines] = await Promise.all([
+  const [settings, routes, admins, desks, reminderLines] = await Promise.all([
     ctx.db.setting.findMany({ where: { key: { in: kinds.map(notifySettingKey) } } }),
     ctx.db.route.findMany({ orderBy: [{ kind: 'asc' }, { createdAt: 'asc' }] }),
     listAdmins(ctx.db, ctx.config),
+    deskLines(ctx.db, ctx.config, MAX_CHATS),
     reminderPolicyLines(ctx),
   ]);
   const off = new Set(settings.filter((s) => s.value === false).map((s) => s.key));
@@ -97,6 +99,7 @@ export async function runSettings(ctx: CommandContext): Promise<Card> {
     elements: [
       section(t('通知（对所有人）', 'Notifications (for everyone)'), kindLines, 'kinds'),
       section(t('群路由', 'Chat routes'), routeLines, 'routes'),
+      section(t('服务台群（值班、负责人、升级）', 'Helpdesk chats (duty, leads, escalation)'), desks, 'desks'),
       section(t('学习提醒', 'Learning reminders'), reminderLines, 'reminders'),
       section(
         t('经理周报与逾期升级', 'Team digest and escalation'),

@@ -47,6 +47,10 @@ export const ERR = {
   cardContent: e(400, 230099, 'Failed to create card content'),
   /** A card that was JSON 2.0 patched to a non-2.0 card. */
   cardSchemaChanged: e(400, 200830, 'card schema 2.0 can not be updated to another schema'),
+  /** The app lacks a scope the call needs (Feishu's generic permission error). */
+  noScope: e(400, 99991672, 'Access denied. One of the following scopes is required'),
+  /** Chosen: a person with 200 unread urgent messages gets no more. */
+  tooManyUrgent: e(400, 230026, 'The number of unread urgent messages of the user exceeds the limit.'),
   // --- contact/v3 ---
   /**
    * Chosen: an id that names no emulated user. Feishu answers ids outside the app's contact

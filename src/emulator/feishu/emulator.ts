@@ -16,6 +16,7 @@ import type {
   EmulatedUser,
   FeishuEmulatorOptions,
   PatchRecord,
+  UrgentRecord,
   RequestRecord,
   ScriptedFailure,
   SentMessage,
@@ -85,6 +86,7 @@ export class FeishuEmulator {
       appId: this.appId,
       tenantKey: this.tenantKey,
       directory: this.directory,
+      granted: (scope) => this.scopes.has(scope),
       limits: { app: appLimits, recipient, patch, ephemeral },
       onMessage: () => {
         this.changeCount++;
@@ -141,6 +143,11 @@ export class FeishuEmulator {
   /** Every message actually created, in order (uuid-deduplicated repeats are not here). */
   get messages(): ReadonlyArray<SentMessage> {
     return this.messageService.messages;
+  }
+
+  /** Urgent notifications the app sent (urgent_app). */
+  get urgents(): ReadonlyArray<UrgentRecord> {
+    return this.messageService.urgents;
   }
 
   get patches(): ReadonlyArray<PatchRecord> {

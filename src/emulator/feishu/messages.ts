@@ -1,4 +1,4 @@
-/** im/v1/messages: create and patch. */
+/** im/v1/messages: create, reply, patch and urgent (in-app) notifications. */
 import { createHash, randomBytes } from 'node:crypto';
 import { cardKind, checkMentions, isSharedCard, validateCard } from './cards.js';
 import {
@@ -14,7 +14,7 @@ import {
 import type { Directory } from './contact.js';
 import { ApiError, isRecord, ok, type ApiReply, type ApiRequest } from './http.js';
 import { acquireAll, type SlidingWindowLimiter } from './rate-limit.js';
-import type { EmulatedChat, PatchRecord, SentMessage } from './types.js';
+import type { EmulatedChat, PatchRecord, SentMessage, UrgentRecord } from './types.js';
 
 interface MessageLimits {
   /** App-wide message-create limiters (per second, per minute), keyed by app id. */
@@ -32,6 +32,8 @@ interface MessageServiceDeps {
   tenantKey: string;
   directory: Directory;
   limits: MessageLimits;
+  /** Whether the tenant granted the app a scope (calls that need one are refused without it). */
+  granted: (scope: string) => boolean;
   /** Called after a message is recorded. */
   onMessage: (m: SentMessage) => void;
   /**
@@ -51,6 +53,8 @@ interface Recipient {
 export class MessageService {
   readonly messages: SentMessage[] = [];
   readonly patches: PatchRecord[] = [];
+  /** Urgent notifications sent (none is ever read here, so each counts against the person's unread ones). */
+  readonly urgents: UrgentRecord[] = [];
   private readonly byId = new Map<string, SentMessage>();
   /** uuid -> the message it created and when. */
   private readonly byUuid = new Map<string, { message: SentMessage; at: number }>();
@@ -78,6 +82,7 @@ export class MessageService {
     this.createdAt.clear();
     this.messages.length = 0;
     this.patches.length = 0;
+    this.urgents.length = 0;
     this.byId.clear();
     this.byUuid.clear();
   }
@@ -95,8 +100,77 @@ export class MessageService {
     const receiveIdType = req.query.get('receive_id_type') ?? '';
     if (!RECEIVE_ID_TYPES.has(receiveIdType)) throw invalid(`receive_id_type "${receiveIdType}"`);
     const body = isRecord(req.body) ? req.body : {};
-    const { receive_id: receiveId, msg_type: msgType, content, uuid } = body;
+    const { receive_id: receiveId } = body;
     if (typeof receiveId !== 'string' || !receiveId) throw invalid('receive_id is required');
+    const to = () => ({ ...this.resolveRecipient(receiveIdType, receiveId), receiveIdType, receiveId });
+    return this.create(req, body, to);
+  }
+
+  /**
+   * POST /open-apis/im/v1/messages/:message_id/reply: a message in the chat of the message replied to, with
+   * `parent_id` that message and `root_id` the first message of its reply chain.
+   */
+  handleReply(req: ApiRequest, parentId: string): ApiReply {
+    const refusal = acquireAll(this.deps.limits.app, this.deps.appId, req.at);
+    if (refusal) {
+      throw new ApiError(ERR.rateLimited, undefined, {
+        'x-ogw-ratelimit-limit': String(refusal.limiter.limit),
+        'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))),
+      });
+    }
+    const parent = this.byId.get(parentId);
+    // Chosen: 230001 for an unknown message id, as for patch.
+    if (!parent) throw invalid(`message_id ${parentId} not found`);
+    const body = isRecord(req.body) ? req.body : {};
+    if (body.reply_in_thread !== undefined && typeof body.reply_in_thread !== 'boolean')
+      throw invalid('reply_in_thread must be a boolean');
+    return this.create(req, body, () => ({
+      chatId: parent.chat_id,
+      ...(parent.recipient_open_id !== undefined && { openId: parent.recipient_open_id }),
+      receiveIdType: 'chat_id',
+      receiveId: parent.chat_id,
+      parent,
+      ...(body.reply_in_thread === true && { thread: true }),
+    }));
+  }
+
+  /**
+   * PATCH /open-apis/im/v1/messages/:message_id/urgent_app?user_id_type=open_id: an in-app urgent notification on
+   * a message the app sent, for people who received it. Needs the scope im:message.urgent; at most 200 unread
+   * urgent messages per person.
+   */
+  handleUrgentApp(req: ApiRequest, messageId: string): ApiReply {
+    if (!this.deps.granted('im:message.urgent')) throw new ApiError(ERR.noScope, '(im:message.urgent)');
+    const message = this.byId.get(messageId);
+    if (!message) throw invalid(`message_id ${messageId} not found`);
+    const idType = req.query.get('user_id_type') ?? '';
+    if (!['open_id', 'user_id', 'union_id'].includes(idType)) throw invalid(`user_id_type "${idType}"`);
+    const body = isRecord(req.body) ? req.body : {};
+    const list = body.user_id_list;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((u) => typeof u === 'string'))
+      throw invalid('user_id_list must be a non-empty list of ids');
+    const invalidIds: string[] = [];
+    for (const id of list as string[]) {
+      const user = this.deps.directory.find(idType as 'open_id', id);
+      // A person can be buzzed only on a message they received: their own p2p chat with the bot, or a group.
+      const received = user && (message.recipient_open_id === undefined || message.recipient_open_id === user.open_id);
+      if (!user || !received) {
+        invalidIds.push(id);
+        continue;
+      }
+      const unread = this.urgents.filter((u) => u.open_id === user.open_id).length;
+      if (unread >= URGENT_UNREAD_MAX) throw new ApiError(ERR.tooManyUrgent);
+      this.urgents.push({ message_id: messageId, open_id: user.open_id, kind: 'app', at: req.at });
+    }
+    return ok({ invalid_user_id_list: invalidIds });
+  }
+
+  private create(
+    req: ApiRequest,
+    body: Record<string, unknown>,
+    to: () => Recipient & { receiveIdType: string; receiveId: string; parent?: SentMessage; thread?: boolean },
+  ): ApiReply {
+    const { msg_type: msgType, content, uuid } = body;
     if (typeof msgType !== 'string' || !MSG_TYPES.has(msgType)) throw invalid(`msg_type "${String(msgType)}"`);
     if (typeof content !== 'string') throw invalid('content must be a string');
     if (uuid !== undefined && (typeof uuid !== 'string' || uuid.length > UUID_MAX_LENGTH)) {
@@ -121,16 +195,22 @@ export class MessageService {
       if (seen && req.at - seen.at < UUID_TTL_MS) return ok(this.present(seen.message));
     }
 
-    const recipient = this.resolveRecipient(receiveIdType, receiveId);
+    const recipient = to();
     if (this.deps.limits.recipient.tryAcquire(recipient.chatId, req.at) > 0) {
-      throw new ApiError(ERR.tooFrequent, `(more than ${this.deps.limits.recipient.limit}/s to ${receiveId})`);
+      throw new ApiError(
+        ERR.tooFrequent,
+        `(more than ${this.deps.limits.recipient.limit}/s to ${recipient.receiveId})`,
+      );
     }
 
+    const { parent } = recipient;
     const message: SentMessage = {
       message_id: `om_${randomBytes(16).toString('hex')}`,
-      receive_id_type: receiveIdType,
-      receive_id: receiveId,
+      receive_id_type: recipient.receiveIdType,
+      receive_id: recipient.receiveId,
       chat_id: recipient.chatId,
+      ...(parent && { parent_id: parent.message_id, root_id: parent.root_id ?? parent.message_id }),
+      ...(recipient.thread && { thread_id: `omt_${(parent?.root_id ?? parent?.message_id ?? '').slice(3, 19)}` }),
       ...(recipient.openId !== undefined && { recipient_open_id: recipient.openId }),
       msg_type: msgType,
       content,
@@ -303,8 +383,9 @@ export class MessageService {
   private present(m: SentMessage): Record<string, unknown> {
     return {
       message_id: m.message_id,
-      root_id: '',
-      parent_id: '',
+      root_id: m.root_id ?? '',
+      parent_id: m.parent_id ?? '',
+      ...(m.thread_id !== undefined && { thread_id: m.thread_id }),
       msg_type: m.msg_type,
       create_time: m.create_time,
       update_time: m.update_time,
@@ -316,6 +397,9 @@ export class MessageService {
     };
   }
 }
+
+/** Unread urgent messages a person may have at once. */
+const URGENT_UNREAD_MAX = 200;
 
 function invalid(detail: string): ApiError {
   return new ApiError(ERR.invalidParam, `(${detail})`);

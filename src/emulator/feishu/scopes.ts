@@ -19,6 +19,11 @@ export class ScopeGrants {
     this.pending = [...pending];
   }
 
+  /** Whether `scope` is granted. */
+  has(scope: string): boolean {
+    return this.granted.includes(scope);
+  }
+
   handleList(): ApiReply {
     const scopes = [
       ...this.granted.map((scope_name) => ({ scope_name, grant_status: 1, scope_type: 'tenant' })),

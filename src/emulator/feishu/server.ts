@@ -77,6 +77,18 @@ function routes(d: ServerDeps): Route[] {
       handle: (req) => d.messages.handleEphemeral(req),
     },
     {
+      method: 'POST',
+      pattern: /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/,
+      auth: true,
+      handle: (req, id) => d.messages.handleReply(req, id),
+    },
+    {
+      method: 'PATCH',
+      pattern: /^\/open-apis\/im\/v1\/messages\/([^/]+)\/urgent_app$/,
+      auth: true,
+      handle: (req, id) => d.messages.handleUrgentApp(req, id),
+    },
+    {
       method: 'PATCH',
       pattern: /^\/open-apis\/im\/v1\/messages\/([^/]+)$/,
       auth: true,

@@ -110,9 +110,22 @@ export interface SentMessage {
   /** Parsed content, for interactive messages. */
   card?: unknown;
   uuid?: string;
+  /** For a reply: the message it answers, and the first message of its chain. */
+  parent_id?: string;
+  root_id?: string;
+  /** For a reply in a thread. */
+  thread_id?: string;
   create_time: string;
   update_time: string;
   updated: boolean;
+}
+
+/** An urgent notification on a message for one person. */
+export interface UrgentRecord {
+  message_id: string;
+  open_id: string;
+  kind: 'app';
+  at: number;
 }
 
 export interface PatchRecord {
