@@ -369,8 +369,11 @@ describe.each(LANES)('helpdesk escalation and morning summary (%s)', (lane) => {
     h.emu!.reset();
     await group('@_user_0 settings', {});
     await idle();
-    const shown = json(inChat('oc_cmd')[0]!.card);
-    expect(shown).toContain(`oc&#95;cmd: on duty <at id=${DUTY.open_id}></at>, Friday <at id=${AGENT.open_id}></at>`);
-    expect(shown).toContain('ping after 30 min, leads after 1 h (around the clock)');
+    // Settings asked in a group are shown only to the admin who asked, in their language (Chinese by default).
+    const answer = inChat('oc_cmd')[0]!;
+    expect(answer.visible_to).toBe(ADMIN.open_id);
+    const shown = json(answer.card);
+    expect(shown).toContain(`oc&#95;cmd：值班 <at id=${DUTY.open_id}></at>，周五 <at id=${AGENT.open_id}></at>`);
+    expect(shown).toContain('提醒 30分钟，升级 1小时（全天）');
   });
 });

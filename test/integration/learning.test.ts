@@ -429,8 +429,10 @@ describe.each(LANES)('learning notifications (%s)', (lane) => {
         header: { title: { i18n_content: Record<string, string> } };
       };
       expect(card.header.title.i18n_content).toEqual({ zh_cn: '报名成功', en_us: 'Enrolled' });
-      expect(text(card)).toContain('管理员或你的经理为你报名了课程 **course-assigned**。');
-      expect(text(card)).toContain('An admin or your manager enrolled you in the course **course-assigned**.');
+      // Feishu eLearning events carry only the course's id: the card says where the course is, with the id small.
+      expect(text(card)).toContain('管理员或你的经理为你报名了**飞书学习中的一门课程**。');
+      expect(text(card)).toContain('An admin or your manager enrolled you in **a course in Feishu eLearning**.');
+      expect(text(card)).toContain('课程 ID：course-assigned</font>');
       // The source in each reader's language, not both in one line.
       expect(text(card)).toContain('来源：飞书学习</font>');
       expect(text(card)).toContain('Source: Feishu eLearning</font>');
