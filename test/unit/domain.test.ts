@@ -33,12 +33,15 @@ describe('notification kinds', () => {
       'enrollments',
       'checkins',
       'reminders',
+      'digest',
+      'escalations',
       'tickets',
       'seats',
       'failures',
     ]);
     expect(NOTIFICATION_KINDS.every((k) => KINDS[k].switchable && KIND_NAMES[k].en === k)).toBe(true);
-    const personal = ['checkins', 'reminders'];
+    // Sent to one person about their own learning or team: never to a chat.
+    const personal = ['checkins', 'reminders', 'digest', 'escalations'];
     expect([...ROUTE_KINDS].sort()).toEqual(NOTIFICATION_KINDS.filter((k) => !personal.includes(k)).sort());
     expect(isSwitchable('reply')).toBe(false);
     expect(isSwitchable('onboarding')).toBe(false);
