@@ -42,7 +42,7 @@ export const KINDS = {
   // Reminders about a learner's own stalled or due learning: personal, never routed to a chat.
   reminders: { name: { zh: '提醒', en: 'reminders', singular: 'reminder' }, switchable: true, routable: false },
   // A manager's weekly team digest: personal, never routed to a chat.
-  digest: { name: { zh: '周报', en: 'digests', singular: 'digest' }, switchable: true, routable: false },
+  digest: { name: { zh: '周报', en: 'digest', singular: 'digest' }, switchable: true, routable: false },
   // Overdue learning escalated to a manager: personal, never routed to a chat.
   escalations: {
     name: { zh: '逾期升级', en: 'escalations', singular: 'escalation' },

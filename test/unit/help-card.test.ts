@@ -26,7 +26,8 @@ describe('help card', () => {
     expect(card.schema).toBe('2.0');
     expect(card.config.locales).toEqual(['zh_cn', 'en_us']);
     expect(() => assertCardSize(card)).not.toThrow();
-    expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES / 3);
+    // Every command in both languages, with room to spare: at most half of what Feishu accepts.
+    expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES / 2);
   });
 
   it('lists the learner commands, in both languages, to everyone', () => {
