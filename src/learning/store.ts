@@ -69,3 +69,28 @@ export function toState(r: LearningRecord): RecordState {
     lastEventAt: r.lastEventAt,
   };
 }
+
+/**
+ * Calls `each` with the id of every record of a course (by its key or its id at the source), in pages of 200 in id
+ * order, so a course with many learners is never loaded whole; returns how many records there were.
+ */
+export async function forEachCourseRecord(
+  tx: Tx,
+  courseId: string,
+  each: (recordId: string) => Promise<unknown>,
+): Promise<number> {
+  let after: string | null = null;
+  let count = 0;
+  for (;;) {
+    const page: { id: string }[] = await tx.learningRecord.findMany({
+      where: { OR: [{ itemKey: courseId }, { itemId: courseId }], ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: 'asc' },
+      take: 200,
+      select: { id: true },
+    });
+    for (const { id } of page) await each(id);
+    count += page.length;
+    if (page.length < 200) return count;
+    after = page[page.length - 1]!.id;
+  }
+}

@@ -13,6 +13,7 @@ import { planReminders, type PlanInput, type PlannedReminder } from './plan.js';
 import { readPolicy, type ReminderPolicy } from './policy.js';
 import { reminderState, type ReminderStateRow } from './store.js';
 import type { LearningRecord } from '../generated/prisma/client.js';
+import { forEachCourseRecord } from '../learning/store.js';
 
 export const REMINDER_JOB = 'reminder';
 
@@ -117,18 +118,5 @@ export async function planRecordReminders(
 
 /** Plans again every record of a course (after its due date changed), in pages; returns how many records. */
 export async function planCourseReminders(tx: Tx, config: Config, courseId: string, now: Date): Promise<number> {
-  let after: string | null = null;
-  let count = 0;
-  for (;;) {
-    const page: { id: string }[] = await tx.learningRecord.findMany({
-      where: { OR: [{ itemKey: courseId }, { itemId: courseId }], ...(after ? { id: { gt: after } } : {}) },
-      orderBy: { id: 'asc' },
-      take: 200,
-      select: { id: true },
-    });
-    for (const { id } of page) await planRecordReminders(tx, config, id, now);
-    count += page.length;
-    if (page.length < 200) return count;
-    after = page[page.length - 1]!.id;
-  }
+  return forEachCourseRecord(tx, courseId, (id) => planRecordReminders(tx, config, id, now));
 }

@@ -11,6 +11,7 @@ import type { LearningRecord } from '../generated/prisma/client.js';
 import { cancelJobs, scheduleJob } from '../jobs/store.js';
 import { courseDueOn, courseIdsOf } from '../learning/courses.js';
 import { readTeamPolicy } from './settings.js';
+import { forEachCourseRecord } from '../learning/store.js';
 
 export const ESCALATION_JOB = 'escalation';
 
@@ -95,18 +96,5 @@ export async function planEscalations(tx: Tx, recordId: string, zone: string, no
 
 /** Plans again every record of a course (after its due date changed), in pages. */
 export async function planCourseEscalations(tx: Tx, courseId: string, zone: string, now: Date): Promise<number> {
-  let after: string | null = null;
-  let count = 0;
-  for (;;) {
-    const page: { id: string }[] = await tx.learningRecord.findMany({
-      where: { OR: [{ itemKey: courseId }, { itemId: courseId }], ...(after ? { id: { gt: after } } : {}) },
-      orderBy: { id: 'asc' },
-      take: 200,
-      select: { id: true },
-    });
-    for (const { id } of page) await planEscalations(tx, id, zone, now);
-    count += page.length;
-    if (page.length < 200) return count;
-    after = page[page.length - 1]!.id;
-  }
+  return forEachCourseRecord(tx, courseId, (id) => planEscalations(tx, id, zone, now));
 }
