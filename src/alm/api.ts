@@ -57,6 +57,13 @@ interface AlmLearningObject {
   state?: string;
 }
 
+interface AlmInstance {
+  id: string;
+  /** ISO date-time by which an enrolled learner is to complete it; absent when the instance sets none. */
+  completionDeadline?: string;
+  state?: string;
+}
+
 type Json = Record<string, unknown>;
 
 const DEFAULT_RETRY_AFTER_MS = 60_000;
@@ -96,6 +103,23 @@ export class AlmApi {
     if (!data) return null;
     const a = attributes(data);
     return { id: str(data.id) ?? id, name: pickName(a.localizedMetadata), loType: str(a.loType), state: str(a.state) };
+  }
+
+  /**
+   * A course instance (`course:123_456`) of a learning object; null when either is unknown. Its completion deadline
+   * is the date an admin set for learners of that instance.
+   */
+  async getInstance(loId: string, instanceId: string): Promise<AlmInstance | null> {
+    const path = `/primeapi/v2/learningObjects/${encodeURIComponent(loId)}/instances/${encodeURIComponent(instanceId)}`;
+    const data = await this.getData(path);
+    if (!data) return null;
+    const a = attributes(data);
+    const deadline = str(a.completionDeadline);
+    return {
+      id: str(data.id) ?? instanceId,
+      ...(deadline && !Number.isNaN(Date.parse(deadline)) ? { completionDeadline: deadline } : {}),
+      ...(str(a.state) ? { state: str(a.state) } : {}),
+    };
   }
 
   /** GET a JSON:API resource's `data`; null on 404. Renews the token and retries once on a 401. */

@@ -1,14 +1,18 @@
 /**
- * What the bot knows about ALM learning objects and instances: names (from the ALM API, cached), states from
- * learning object events, and seat and waitlist counts from CI_STATS.
+ * What the bot knows about ALM learning objects and instances: names and instance completion deadlines (from the
+ * ALM API, cached), states from learning object events, and seat and waitlist counts from CI_STATS.
  */
 import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import type { AlmEvent } from '../learning/alm-events.js';
 import { toNumber } from '../learning/record-state.js';
 import type { AlmApi } from './api.js';
 
-/** A cached name is asked again after this long, or at once after a learning object event marked it stale. */
+/**
+ * A cached name or instance deadline is asked again after this long, or at once after a learning object (instance)
+ * event marked it stale.
+ */
 const NAME_TTL_MS = 7 * 24 * 60 * 60_000;
 
 type SeatChange = {
@@ -24,22 +28,51 @@ export class AlmCatalog {
   constructor(
     private readonly db: Db,
     private readonly api: AlmApi | undefined,
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  private fresh(fetchedAt: Date | null | undefined): boolean {
+    return Boolean(fetchedAt && this.clock.now().getTime() - fetchedAt.getTime() < NAME_TTL_MS);
+  }
 
   /** The learning object's name, or null without the API. Throws AlmBudgetExhausted when the budget is spent. */
   async nameOf(loId: string): Promise<string | null> {
     const row = await this.db.almCatalog.findUnique({ where: { id: loId } });
-    const fresh = row?.fetchedAt && Date.now() - row.fetchedAt.getTime() < NAME_TTL_MS;
+    const fresh = this.fresh(row?.fetchedAt);
     if (row?.name && fresh) return row.name;
     if (!this.api) return row?.name ?? null;
     const lo = await this.api.getLearningObject(loId);
     const data = {
       name: lo?.name ?? row?.name ?? null,
       loType: lo?.loType ?? row?.loType ?? null,
-      fetchedAt: new Date(),
+      fetchedAt: this.clock.now(),
     };
     await this.db.almCatalog.upsert({ where: { id: loId }, create: { id: loId, kind: 'lo', ...data }, update: data });
     return data.name;
+  }
+
+  /**
+   * The instance's completion deadline, kept in its catalog row (where reminder and escalation planning read it);
+   * null when it has none, and the cached value (or null) without the API. An answer without a deadline is cached
+   * too, so an instance costs one call per TTL either way. Throws AlmBudgetExhausted when the budget is spent.
+   */
+  async deadlineOf(loId: string, instanceId: string): Promise<Date | null> {
+    const row = await this.db.almCatalog.findUnique({ where: { id: instanceId } });
+    if (!this.api || (row && this.fresh(row.fetchedAt))) return row?.completionDeadline ?? null;
+    const instance = await this.api.getInstance(loId, instanceId);
+    // An instance ALM no longer knows keeps what was known: its learners' due dates do not vanish with it.
+    const completionDeadline = instance
+      ? instance.completionDeadline
+        ? new Date(instance.completionDeadline)
+        : null
+      : (row?.completionDeadline ?? null);
+    const data = { loId, completionDeadline, fetchedAt: this.clock.now() };
+    await this.db.almCatalog.upsert({
+      where: { id: instanceId },
+      create: { id: instanceId, kind: 'instance', ...data },
+      update: data,
+    });
+    return completionDeadline;
   }
 }
 

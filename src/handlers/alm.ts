@@ -5,7 +5,13 @@ import { applyCatalogEvent, applyCiStats } from '../alm/catalog.js';
 import type { Tx } from '../db/tx.js';
 import type { NotificationDraft } from '../domain/draft.js';
 import { SOURCE_CARD_NAMES } from '../domain/sources.js';
-import { ALM_EVENT_NAMES, classifyAlmEvent, itemTypeOf, type AlmEvent } from '../learning/alm-events.js';
+import {
+  ALM_EVENT_NAMES,
+  classifyAlmEvent,
+  enrollSourceOf,
+  itemTypeOf,
+  type AlmEvent,
+} from '../learning/alm-events.js';
 import { almItemKey, reduceAlm } from '../learning/alm-reducer.js';
 import { routedChats } from '../recipients/routes.js';
 import { learningOutcome } from './learning-outcome.js';
@@ -46,7 +52,10 @@ export const almHandlers = handles('alm', ALM_EVENT_NAMES, AlmPayload, async (ct
         return {};
       }
       const loId = typeof d.loId === 'string' ? d.loId : undefined;
+      const instanceId = typeof d.loInstanceId === 'string' && d.loInstanceId ? d.loInstanceId : undefined;
       const catalog = ctx.services.catalog;
+      // Assigned learning: the instance's completion deadline is its due date (unless an admin set one here).
+      const assigned = kind.kind === 'learner' && kind.action === 'enroll' && enrollSourceOf(d, kind.batch) === 'admin';
       return learningOutcome(ctx, {
         ref: { source: 'alm', externalUserId: userId },
         itemKey,
@@ -54,6 +63,7 @@ export const almHandlers = handles('alm', ALM_EVENT_NAMES, AlmPayload, async (ct
         reduce: (prev) => reduceAlm(prev, event),
         mayNotify: kind.kind === 'learner',
         ...(loId && kind.kind === 'learner' ? { itemName: () => catalog.nameOf(loId) } : {}),
+        ...(loId && instanceId && assigned ? { prefetch: () => catalog.deadlineOf(loId, instanceId) } : {}),
       });
     }
     case 'ci_stats':

@@ -26,12 +26,15 @@ interface LearningWork {
   mayNotify: boolean;
   /** The item's display name when the event does not carry it (looked up before the transaction). */
   itemName?: () => Promise<string | null>;
+  /** Source facts the transaction reads, fetched before it (the ALM instance's completion deadline). */
+  prefetch?: () => Promise<unknown>;
 }
 
 export async function learningOutcome(ctx: HandlerContext, work: LearningWork): Promise<Outcome> {
   const { audience, itemName } = await deferOnBudget(async () => ({
     audience: work.mayNotify ? await audienceFor(ctx, work.ref) : undefined,
     itemName: work.itemName ? await work.itemName() : null,
+    prefetched: work.prefetch ? await work.prefetch() : undefined,
   }));
   const key: RecordKey = { source: work.ref.source, externalUserId: work.ref.externalUserId, itemKey: work.itemKey };
   return {

@@ -46,6 +46,8 @@ function v2(ctx: SeedContext, eventType: string, event: Record<string, unknown>,
 /** Demo courses with reminders: one assigned that will stall, one with a due date (set when the sandbox starts). */
 export const DEMO_STALL_COURSE = '6a1c2e4f8b0d4e6f8a1c2e4f';
 export const DEMO_DUE_COURSE = '7b2d3f5a9c1e5f7a9b2d3f5a';
+/** The ALM instance Li Lei is enrolled in by an admin: its completion deadline in ALM is her due date. */
+export const DEMO_DUE_INSTANCE = 'course:12345678_14450088';
 
 function registration(
   learner: ReturnType<typeof user>,

@@ -19,7 +19,7 @@ import {
   emulatedUsers,
 } from './demo.js';
 import { sandboxRoutes } from './routes.js';
-import { DEMO_DUE_COURSE } from './seeds.js';
+import { DEMO_DUE_COURSE, DEMO_DUE_INSTANCE } from './seeds.js';
 import { DateTime } from 'luxon';
 import { SCOPES } from '../feishu/scopes.js';
 import { SettableClock } from '../domain/clock.js';
@@ -104,6 +104,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   for (const u of DEMO_USERS) if (u.alm_user_id) alm.addUser({ id: u.alm_user_id, email: u.email, name: u.en_name });
   for (const lo of DEMO_LEARNING_OBJECTS) alm.addLearningObject(lo);
+  // The demo course's instance in the sample events, due two weeks after the sandbox starts: an admin enrolment
+  // into it plans due-date reminders from ALM's completion deadline.
+  alm.addInstance({
+    id: DEMO_DUE_INSTANCE,
+    completionDeadline: new Date(start.getTime() + 14 * 24 * 60 * 60_000).toISOString(),
+  });
 
   let config: Config;
   try {

@@ -59,7 +59,7 @@ export function createServices(deps: {
     chats: new FeishuChats(db, feishu),
     resolver,
     alm,
-    catalog: new AlmCatalog(db, alm),
+    catalog: new AlmCatalog(db, alm, deps.clock ?? systemClock),
     feishu,
     bot: {},
     wakeWaiting: deps.wakeWaiting ?? (() => {}),

@@ -9,6 +9,7 @@ import type {
   AlmRequestRecord,
   AlmScriptedFailure,
   EmulatedAlmUser,
+  EmulatedInstance,
   EmulatedLearningObject,
 } from './types.js';
 
@@ -85,6 +86,16 @@ export class AlmEmulator {
 
   addLearningObject(lo: EmulatedLearningObject): void {
     this.catalog.addLearningObject(lo);
+  }
+
+  /** A course instance of a learning object added with addLearningObject. */
+  addInstance(instance: EmulatedInstance): void {
+    this.catalog.addInstance(instance);
+  }
+
+  /** Sets (null: removes) an instance's completion deadline, an ISO date-time. */
+  setCompletionDeadline(instanceId: string, deadline: string | null): void {
+    if (!this.catalog.setCompletionDeadline(instanceId, deadline)) throw new Error(`no instance ${instanceId}`);
   }
 
   /** Script the answer to the next matching request(s) (default: any /primeapi call). */
@@ -175,6 +186,9 @@ export class AlmEmulator {
     if (!path.startsWith('/primeapi/')) return errorReply(404, 'NOT_FOUND', 'no such endpoint');
     if (!this.tokens.check(authorization, at))
       return errorReply(401, 'UNAUTHORIZED', 'access token missing, invalid or expired');
+    const instance = /^\/primeapi\/v2\/learningObjects\/([^/]+)\/instances\/([^/]+)$/.exec(path);
+    if (instance && method === 'GET')
+      return this.catalog.getInstance(decodeURIComponent(instance[1]!), decodeURIComponent(instance[2]!));
     const m = /^\/primeapi\/v2\/(users|learningObjects)\/([^/]+)$/.exec(path);
     if (!m || method !== 'GET') return errorReply(404, 'NOT_FOUND', 'no such endpoint');
     const id = decodeURIComponent(m[2]!);

@@ -1,6 +1,7 @@
 /**
  * A local Adobe Learning Manager emulator (plain node:http, no test-framework imports): the OAuth token refresh
- * and the primeapi v2 user and learning-object lookups, with the admin rate limit (500 per hour per API).
+ * and the primeapi v2 user, learning-object and learning-object-instance lookups, with the admin rate limit (500
+ * per hour per API).
  *
  *   const emu = await AlmEmulator.start({ clientId, clientSecret, refreshToken });
  *   emu.addUser({ id: 12345678, email: 'a@example.com', name: 'A' });
@@ -20,5 +21,6 @@ export type {
   AlmRequestRecord,
   AlmScriptedFailure,
   EmulatedAlmUser,
+  EmulatedInstance,
   EmulatedLearningObject,
 } from './types.js';

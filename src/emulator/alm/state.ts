@@ -1,6 +1,12 @@
 /** The emulator's state: OAuth tokens, the user and learning-object catalog, scripted failures. */
 import { randomBytes } from 'node:crypto';
-import type { AlmFailureMatch, AlmScriptedFailure, EmulatedAlmUser, EmulatedLearningObject } from './types.js';
+import type {
+  AlmFailureMatch,
+  AlmScriptedFailure,
+  EmulatedAlmUser,
+  EmulatedInstance,
+  EmulatedLearningObject,
+} from './types.js';
 
 /** What a handler answers. */
 export interface Reply {
@@ -71,6 +77,7 @@ export class AlmTokens {
 export class AlmCatalog {
   private readonly users = new Map<string, EmulatedAlmUser>();
   private readonly los = new Map<string, EmulatedLearningObject>();
+  private readonly instances = new Map<string, EmulatedInstance & { loId: string }>();
 
   addUser(u: EmulatedAlmUser): void {
     this.users.set(String(u.id), { ...u });
@@ -78,6 +85,44 @@ export class AlmCatalog {
 
   addLearningObject(lo: EmulatedLearningObject): void {
     this.los.set(lo.id, { ...lo });
+  }
+
+  addInstance(i: EmulatedInstance): void {
+    this.instances.set(i.id, { ...i, loId: i.loId ?? i.id.slice(0, Math.max(0, i.id.lastIndexOf('_'))) });
+  }
+
+  /** Sets (or, with null, removes) an instance's completion deadline; false when the instance is unknown. */
+  setCompletionDeadline(id: string, deadline: string | null): boolean {
+    const i = this.instances.get(id);
+    if (!i) return false;
+    if (deadline === null) delete i.completionDeadline;
+    else i.completionDeadline = deadline;
+    return true;
+  }
+
+  /** GET /primeapi/v2/learningObjects/{loId}/instances/{instanceId}: 404 unless both exist and belong together. */
+  getInstance(loId: string, id: string): Reply {
+    const i = this.instances.get(id);
+    if (!this.los.has(loId) || !i || i.loId !== loId)
+      return errorReply(404, 'NOT_FOUND', `learning object instance ${id} not found`);
+    const attributes = {
+      state: i.state ?? 'Active',
+      isDefault: true,
+      ...(i.completionDeadline !== undefined && { completionDeadline: i.completionDeadline }),
+    };
+    const self = `/primeapi/v2/learningObjects/${encodeURIComponent(loId)}/instances/${encodeURIComponent(id)}`;
+    return {
+      status: 200,
+      body: {
+        data: {
+          id,
+          type: 'learningObjectInstance',
+          attributes,
+          relationships: { learningObject: { data: { id: loId, type: 'learningObject' } } },
+        },
+        links: { self },
+      },
+    };
   }
 
   /** GET /primeapi/v2/users/{id} */

@@ -40,6 +40,17 @@ export interface EmulatedLearningObject {
   state?: string;
 }
 
+export interface EmulatedInstance {
+  /** e.g. 'course:12345678_14450088': the learning object's id, '_', the instance number. */
+  id: string;
+  /** Default: the id before its last '_'. */
+  loId?: string;
+  /** ISO date-time; absent when the instance has no completion deadline. */
+  completionDeadline?: string;
+  /** Default 'Active'. */
+  state?: string;
+}
+
 export interface AlmRequestRecord {
   method: string;
   /** Path without the query string, as sent (not URL-decoded). */
