@@ -57,6 +57,8 @@ describe.each(LANES)('ALM API client and budget (%s)', (lane) => {
       locale: 'de-DE',
       names: { 'fr-FR': 'Premiers secours' },
     });
+    emu.addInstance({ id: 'course:12345678_14450088', completionDeadline: '2026-11-20T15:59:59.000Z' });
+    emu.addInstance({ id: 'course:12345678_14450089' });
     testDb = await createTestDatabase(lane);
     const first = await testDb.open();
     dbs = lane === 'postgres' ? [first, await testDb.open()] : [first, first];
@@ -94,6 +96,38 @@ describe.each(LANES)('ALM API client and budget (%s)', (lane) => {
     expect(await api.getUser(999)).toBeNull();
     expect(await api.getLearningObject('course:999')).toBeNull();
     expect(emu.primeRequests().map((r) => r.status)).toEqual([404, 404]);
+  });
+
+  it('looks up a course instance and its completion deadline, through the budget', async () => {
+    const tight = budget(2);
+    const api = client({ budget: tight });
+    expect(await api.getInstance('course:12345678', 'course:12345678_14450088')).toEqual({
+      id: 'course:12345678_14450088',
+      completionDeadline: '2026-11-20T15:59:59.000Z',
+      state: 'Active',
+    });
+    // No deadline set: the attribute is absent.
+    expect(await api.getInstance('course:12345678', 'course:12345678_14450089')).toEqual({
+      id: 'course:12345678_14450089',
+      state: 'Active',
+    });
+    expect(emu.primeRequests().map((r) => r.path)).toEqual([
+      '/primeapi/v2/learningObjects/course%3A12345678/instances/course%3A12345678_14450088',
+      '/primeapi/v2/learningObjects/course%3A12345678/instances/course%3A12345678_14450089',
+    ]);
+    // Two calls took the budget of two: the third is refused without being sent.
+    expect(await rejection(api.getInstance('course:12345678', 'course:12345678_14450088'))).toBeInstanceOf(
+      AlmBudgetExhausted,
+    );
+    expect(emu.primeRequests()).toHaveLength(2);
+  });
+
+  it('answers null for an unknown instance, or one of another learning object (404)', async () => {
+    const api = client();
+    expect(await api.getInstance('course:12345678', 'course:12345678_1')).toBeNull();
+    expect(await api.getInstance('course:999', 'course:12345678_14450088')).toBeNull();
+    expect(await api.getInstance('learningProgram:123836', 'course:12345678_14450088')).toBeNull();
+    expect(emu.primeRequests().map((r) => r.status)).toEqual([404, 404, 404]);
   });
 
   it('refreshes the token once, shared by concurrent calls, and reuses it', async () => {
