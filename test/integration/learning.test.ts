@@ -539,6 +539,8 @@ describe('the ALM API budget', () => {
     alm.addUser({ id: 2, email: 'solo@corp.example', name: 'Solo' });
     alm.addLearningObject({ id: 'course:1', name: 'Course One', loType: 'course' });
     alm.addLearningObject({ id: 'course:2', name: 'Course Two', loType: 'course' });
+    alm.addInstance({ id: 'course:1_1' });
+    alm.addInstance({ id: 'course:2_1' });
     h = await startHarness({
       emulator: { users },
       env: {
@@ -548,7 +550,8 @@ describe('the ALM API budget', () => {
         ALM_CLIENT_SECRET: alm.clientSecret,
         ALM_REFRESH_TOKEN: alm.refreshToken,
         ALM_API_BASE: alm.url,
-        ALM_API_MAX_PER_HOUR: '2',
+        // An admin enrolment takes three calls: the learner, the course's name, the instance's completion deadline.
+        ALM_API_MAX_PER_HOUR: '3',
       },
     });
   });
@@ -583,7 +586,7 @@ describe('the ALM API budget', () => {
     expect(postponed.lastError).toMatch(/budget/);
     expect(postponed.attempts).toBe(0);
     expect(postponed.availableAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
-    expect(alm.primeRequests()).toHaveLength(2);
+    expect(alm.primeRequests()).toHaveLength(3);
     expect(h.emu!.messagesTo('ou_solo')).toHaveLength(0);
     // An hour later (simulated): the budget's window has passed and the event is due again.
     await h.db.prisma.$executeRaw`UPDATE api_call SET at = at - interval '2 hours'`;
