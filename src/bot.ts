@@ -26,7 +26,7 @@ import { countFailedForGood, countJobs, instrumentSender, observeInbox, observeL
 import { almBudgetReader } from './metrics/sources.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { JobRunner } from './jobs/runner.js';
-import { defaultJobKinds } from './jobs/kinds.js';
+import { defaultJobKinds } from './job-kinds.js';
 import { PING_DUTY_KIND, TELL_LEADS_KIND } from './jobs/helpdesk-escalation.js';
 import type { JobKinds } from './jobs/types.js';
 import { releaseAllJobs, scheduleJob } from './jobs/store.js';
@@ -62,7 +62,7 @@ export interface StartOptions {
   background?: boolean;
   /** Business time (default: the system clock); tests and the sandbox pass a settable one. */
   clock?: Clock;
-  /** The kinds of scheduled jobs (default: the bot's own, see src/jobs/kinds.ts). */
+  /** The kinds of scheduled jobs (default: the bot's own, see src/job-kinds.ts). */
   jobKinds?: (services: Services) => JobKinds;
   /** More HTTP routes served beside the webhooks (the sandbox console). */
   extraRoutes?: AppDeps['extraRoutes'];

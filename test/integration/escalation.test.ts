@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { SettableClock } from '../../src/domain/clock.js';
 import { JobRunner } from '../../src/jobs/runner.js';
-import { defaultJobKinds } from '../../src/jobs/kinds.js';
+import { defaultJobKinds } from '../../src/job-kinds.js';
 import { windowPolicy } from '../../src/config.js';
 import { loadFixture } from '../fixtures/index.js';
 import { postEvent, v2Event } from '../helpers/feishu-events.js';
