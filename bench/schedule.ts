@@ -88,8 +88,8 @@ async function insertRecords(db: PrismaClient, prefix: string, learners: number,
 }
 
 /** Runs every due job on every bot at once, until none is due or held on the clock (each bot's runUntilIdle). */
-async function runAllDue(bots: Bot[]): Promise<void> {
-  await Promise.all(bots.map((b) => b.jobs.runUntilIdle(3_600_000)));
+async function runAllDue(bots: Bot[]): Promise<number[]> {
+  return Promise.all(bots.map((b) => b.jobs.runUntilIdle(3_600_000)));
 }
 
 interface SendFigures {
@@ -140,15 +140,16 @@ async function moreBots(h: Harness, n: number, clock: SettableClock): Promise<Bo
   return bots;
 }
 
-async function drain(bots: Bot[], h: Harness, clock: SettableClock, opening: Date, after: Date): Promise<number> {
+/** Moves the clock to the opening, then past the spread after it; returns seconds and jobs claimed per bot. */
+async function drain(bots: Bot[], h: Harness, clock: SettableClock, opening: Date, after: Date) {
   const t0 = performance.now();
   clock.set(opening);
   // At the opening a job found overdue runs at once; one due exactly then is spread over the next 30 minutes.
-  await runAllDue(bots);
+  const first = await runAllDue(bots);
   clock.set(after);
-  await runAllDue(bots);
+  const second = await runAllDue(bots);
   await untilIdle(h.db.prisma, 3_600_000);
-  return (performance.now() - t0) / 1000;
+  return { seconds: (performance.now() - t0) / 1000, claimed: first.map((n, i) => n + second[i]!) };
 }
 
 export async function runSchedule(o: ScheduleOptions, progress: (msg: string) => void): Promise<string[]> {
@@ -228,8 +229,14 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
         `schedule: sending ${o.sendLearners} reminders from the 09:00 opening on ${o.instances} bot(s) ` +
           `(about ${Math.ceil(o.sendLearners / 50)} s at 50/s, more past 1,000 in a minute) ...`,
       );
-      const seconds = await drain([h.bot, ...extra], h, clock, at('2026-12-15T09:00'), at('2026-12-15T09:31'));
-      const s = await sendFigures(h, REMINDER_JOB, seconds, ':stalled:');
+      const { seconds, claimed } = await drain(
+        [h.bot, ...extra],
+        h,
+        clock,
+        at('2026-12-15T09:00'),
+        at('2026-12-15T09:31'),
+      );
+      const s = { ...(await sendFigures(h, REMINDER_JOB, seconds, ':stalled:')), claimed };
       out.push(...printSend('2. reminders at the window opening', o.instances, o.sendLearners, s));
     } finally {
       await Promise.all(extra.map((b) => b.stop()));
@@ -262,8 +269,14 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
       // The week's plan (scheduled at start) runs on Sunday and plans each manager's digest for Monday 09:30.
       await runAllDue([h.bot, ...extra]);
       progress(`schedule: sending ${o.managers} digests from Monday's 09:30 on ${o.instances} bot(s) ...`);
-      const seconds = await drain([h.bot, ...extra], h, clock, at('2026-12-14T09:30'), at('2026-12-14T10:01'));
-      const s = await sendFigures(h, DIGEST_JOB, seconds, '2026-W51');
+      const { seconds, claimed } = await drain(
+        [h.bot, ...extra],
+        h,
+        clock,
+        at('2026-12-14T09:30'),
+        at('2026-12-14T10:01'),
+      );
+      const s = { ...(await sendFigures(h, DIGEST_JOB, seconds, '2026-W51')), claimed };
       out.push(...printSend('4. team digests at the Monday opening', o.instances, o.managers, s));
 
       const boss = 'ou_bench_team50';
@@ -291,9 +304,19 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
   return out;
 }
 
-function printSend(title: string, instances: number, expected: number, s: SendFigures): string[] {
+function printSend(
+  title: string,
+  instances: number,
+  expected: number,
+  s: SendFigures & { claimed: number[] },
+): string[] {
   const rate = s.emulatorSeconds > 0 ? (s.sent - 1) / s.emulatorSeconds : NaN;
-  const each = s.jobsDone === expected && s.distinctKeys === s.jobsDone && s.duplicates === 0 && s.sent === expected;
+  const each =
+    s.jobsDone === expected &&
+    s.distinctKeys === s.jobsDone &&
+    s.queued === expected &&
+    s.duplicates === 0 &&
+    s.sent === expected;
   const no429 = s.stats.rateLimited === 0;
   return [
     `${title} (${instances} bot(s) on one database): ${s.jobsDone} jobs done for ${s.distinctKeys} distinct keys ` +
@@ -303,6 +326,8 @@ function printSend(title: string, instances: number, expected: number, s: SendFi
       `message ${f(s.emulatorSeconds)} s = ${f(rate)}/s; most in any 1 s ${s.stats.maxCreatedInAnySecond}, ` +
       `in any 60 s ${s.stats.maxCreatedInAnyMinute}; ${s.stats.attempts} send attempts, ` +
       `429/99991400: ${s.stats.rateLimited}, 230020: ${s.stats.tooFrequent}`,
+    `   jobs claimed by each bot's runUntilIdle (its background runner, woken by the clock, claims too): ` +
+      `${s.claimed.join(' / ')}`,
     `   each once (${expected} expected): ${verdict(each)}; 0 × 429: ${verdict(no429)}`,
   ];
 }
