@@ -201,7 +201,7 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
           `(after ${qi + 1}/${heaps.length} of the courses: ${f(mb(quarter))} MB, ` +
           `after all: ${f(mb(heaps[heaps.length - 1]!))} MB, no forced GC); ` +
           `peak RSS of this process ${f(process.resourceUsage().maxRSS / 1024)} MB ` +
-          '(includes the embedded database, which runs in this process)',
+          `(includes the embedded database, which runs in this process); log lines held: ${h.logs.raw.length}`,
       );
     } finally {
       await h.stop();
