@@ -253,7 +253,8 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
 
   // 4. Digests at one Monday opening, and the queries of one digest for a team of 50.
   {
-    const clock = new SettableClock(at('2026-12-13T12:00')); // a Sunday: the coming week's digests get planned
+    // A Saturday: the bots' runners plan this week at start (no one yet); next week's plan is due on Sunday.
+    const clock = new SettableClock(at('2026-12-12T12:00'));
     const managers = Array.from({ length: o.managers }, (_, i) => openId('mgr', i));
     const users = managers.map((m, i) => ({ open_id: m, user_id: `mgr${i}`, name: `Manager ${i}` }));
     const h = await startHarness({ lane: o.lane, emulator: { users }, clock, env });
@@ -273,7 +274,8 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
       });
       await db.course.create({ data: { courseId: 'c-team', name: 'Team course' } });
       await insertRecords(db, 'rep', reports, ['c-team'], at('2026-10-01T10:00'));
-      // The week's plan (scheduled at start) runs on Sunday and plans each manager's digest for Monday 09:30.
+      // The week's plan runs on Sunday and plans each manager's digest for Monday 09:30.
+      clock.set(at('2026-12-13T12:00'));
       await runAllDue([h.bot, ...extra]);
       progress(`schedule: sending ${o.managers} digests from Monday's 09:30 on ${o.instances} bot(s) ...`);
       const { seconds, claimed } = await drain(
