@@ -8,6 +8,10 @@
  *   npm run bench -- --only scale --instances 3 [--cards 600 --takeover-cards 300]
  *                                      N instances on PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
  *                                      postgresql://postgres@127.0.0.1:5432/postgres); not part of the default run
+ *   npm run bench -- --only schedule  [--learners 10000 --records 5 --send-learners 1500 --managers 1000
+ *                                      --team-size 3 --instances 1]  reminders and digests at scale on a settable
+ *                                      clock (bench/schedule.ts); PostgreSQL when TEST_DATABASE_URL is set (needed for
+ *                                      --instances above 1), else embedded; not part of the default run
  *   npm run bench -- --only memory     RSS of the built bot's process tree per lane: idle, flood, soak
  *   npm run bench -- --only memory --soak 60 --flood 10    a shorter soak (default 600 s) and flood (default 20 s)
  * The memory figures' PostgreSQL lane uses BENCH_DATABASE_URL, else TEST_DATABASE_URL (a scratch database on it).
@@ -26,6 +30,7 @@ import { runAlmBatch } from './alm-batch.js';
 import { printScaleOut, runScaleOut } from './scale-out.js';
 import { formatMemory, runMemory, startCommand } from './memory.js';
 import { botNodeFlags } from './child.js';
+import { runSchedule } from './schedule.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,7 +42,12 @@ const { values: args } = parseArgs({
     encrypt: { type: 'boolean', default: false },
     count: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
-    instances: { type: 'string', default: '3' },
+    instances: { type: 'string' },
+    learners: { type: 'string', default: '10000' },
+    records: { type: 'string', default: '5' },
+    'send-learners': { type: 'string', default: '1500' },
+    managers: { type: 'string', default: '1000' },
+    'team-size': { type: 'string', default: '3' },
     cards: { type: 'string', default: '600' },
     'takeover-cards': { type: 'string', default: '300' },
     soak: { type: 'string', default: '600' },
@@ -259,7 +269,7 @@ if (args.only === 'scale') {
     process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const result = await runScaleOut(
     {
-      instances: Number(args.instances),
+      instances: Number(args.instances ?? 3),
       cards: Number(args.cards),
       takeoverCards: Number(args['takeover-cards']),
       serverUrl,
@@ -267,6 +277,28 @@ if (args.only === 'scale') {
     progress,
   );
   if (!printScaleOut(result)) exitCode = 1;
+}
+if (args.only === 'schedule') {
+  const lane = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+  const instances = Number(args.instances ?? 1);
+  if (instances > 1 && lane !== 'postgres') {
+    console.log('schedule: --instances above 1 needs PostgreSQL (TEST_DATABASE_URL); not measured');
+    exitCode = 1;
+  } else {
+    const lines = await runSchedule(
+      {
+        learners: Number(args.learners),
+        records: Number(args.records),
+        sendLearners: Number(args['send-learners']),
+        managers: Number(args.managers),
+        teamSize: Number(args['team-size']),
+        instances,
+        lane,
+      },
+      progress,
+    );
+    console.log(lines.join('\n'));
+  }
 }
 if (args.only === undefined || args.only === 'memory') {
   const lanes = await runMemory(
