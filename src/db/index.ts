@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
@@ -21,6 +22,11 @@ export interface Database {
    * database thread as it is, without the client's and the adapter's work on every call. Rows come back as objects.
    */
   query<T>(sql: string, params: unknown[]): Promise<T[]>;
+  /**
+   * PostgreSQL only: a pool of plain connections of its own to the same database, for statements that must not wait
+   * behind the Prisma client's (its owner ends it). Undefined on the embedded database, which one process owns.
+   */
+  openPool: ((opts: { max: number; idleTimeoutMillis: number }) => pg.Pool) | undefined;
   close(): Promise<void>;
 }
 
@@ -77,6 +83,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     kind,
     location,
     query: query ?? (<T>(sql: string, params: unknown[]) => prisma.$queryRawUnsafe<T[]>(sql, ...params)),
+    openPool: url
+      ? (o) =>
+          new pg.Pool({
+            connectionString: url,
+            max: o.max,
+            idleTimeoutMillis: o.idleTimeoutMillis,
+            allowExitOnIdle: true,
+          })
+      : undefined,
     async close() {
       await prisma.$disconnect();
       await closeDriver();

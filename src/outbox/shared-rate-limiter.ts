@@ -181,23 +181,24 @@ class SharedSendRateLimiter implements SendLimiter {
 
 /**
  * The limiter for this database: shared through the database on PostgreSQL, where several instances may send;
- * in-process on the embedded database, which one process owns.
+ * in-process on the embedded database, which one process owns. On PostgreSQL it is always the shared one, however
+ * the database was opened: a limiter per process there would let N instances send N times Feishu's limits.
  */
-export function createSendLimiter(database: Pick<Database, 'kind'>, config: Config, log: Logger): SendLimiter {
+export function createSendLimiter(
+  database: Pick<Database, 'kind' | 'openPool'>,
+  config: Config,
+  log: Logger,
+): SendLimiter {
   const limits: RateLimits = {
     perSecond: config.FEISHU_SEND_RATE_PER_SECOND,
     perMinute: config.FEISHU_SEND_RATE_PER_MINUTE,
     perRecipientPerSecond: config.FEISHU_RECIPIENT_RATE_PER_SECOND,
   };
-  if (database.kind !== 'postgres' || !config.DATABASE_URL) return new SendRateLimiter(limits);
+  if (database.kind !== 'postgres') return new SendRateLimiter(limits);
+  if (!database.openPool) throw new Error('a PostgreSQL database without a way to open connections of its own');
   // A connection of its own: a slot's statements do not queue behind the outbox's other work, so a slot is not held
   // longer than its send. One connection keeps them in order (a renewal never lands after its slot's release).
-  const pool = new pg.Pool({
-    connectionString: config.DATABASE_URL,
-    max: 1,
-    idleTimeoutMillis: 5_000,
-    allowExitOnIdle: true,
-  });
+  const pool = database.openPool({ max: 1, idleTimeoutMillis: 5_000 });
   pool.on('error', (err) => log.warn({ err }, 'outbox: the send-slot connection failed; it is reopened when needed'));
   return new SharedSendRateLimiter(pool, limits, log);
 }
