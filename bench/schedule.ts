@@ -4,7 +4,8 @@
  *
  *   1. planning: `learners` × `records` learning records (admin-assigned, stalled; some courses with a due date)
  *      inserted in bulk, then every course's reminders planned by the code that re-plans a course after its due
- *      date changes (keyset pages of records); time, jobs created, heap after each course and peak RSS;
+ *      date changes (keyset pages of records); time, jobs created, heap after each course (after a forced GC when
+ *      node runs with --expose-gc), the highest heap while each course was planned, and peak RSS;
  *   2. sending: `sendLearners` stalled reminders due before a window opens; the clock is moved to the opening and
  *      past the spread that follows it; the rate they reach the emulator at, its per-second and per-minute maxima,
  *      429s and uuids sent more than once;
@@ -171,7 +172,7 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
   // 1. Planning.
   {
     const clock = new SettableClock(at('2026-12-15T08:00'));
-    const h = await startHarness({ lane: 'pglite', emulator: false, background: false, clock, env });
+    const h = await startHarness({ lane: o.lane, emulator: false, background: false, clock, env });
     try {
       const db = h.db.prisma;
       const courses = Array.from({ length: o.records }, (_, k) => `c-plan-${k}`);
@@ -184,31 +185,48 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
       await insertRecords(db, 'plan', o.learners, courses, at('2026-10-01T10:00'));
       const insertSeconds = (performance.now() - i0) / 1000;
       progress(`schedule: planning reminders of ${courses.length} courses ...`);
-      const heap0 = process.memoryUsage().heapUsed;
+      // With --expose-gc (NODE_OPTIONS=--expose-gc) a full collection before each reading: what is still held, not
+      // garbage waiting for a collection. Without it, the readings include that garbage.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      const heapNow = () => {
+        gc?.();
+        return process.memoryUsage().heapUsed;
+      };
+      // The highest heap seen while a course is planned (garbage included), sampled every 50 ms.
+      let peak = 0;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 50);
+      const heap0 = heapNow();
       const heaps: number[] = [];
+      const peaks: number[] = [];
       const t0 = performance.now();
       let records = 0;
-      for (const c of courses) {
-        records += await db.$transaction((tx) => planCourseReminders(tx, h.config, c, clock.now()), {
-          timeout: 3_600_000,
-          maxWait: 60_000,
-        });
-        heaps.push(process.memoryUsage().heapUsed);
+      try {
+        for (const c of courses) {
+          peak = process.memoryUsage().heapUsed;
+          records += await db.$transaction((tx) => planCourseReminders(tx, h.config, c, clock.now()), {
+            timeout: 3_600_000,
+            maxWait: 60_000,
+          });
+          peaks.push(Math.max(peak, process.memoryUsage().heapUsed));
+          heaps.push(heapNow());
+        }
+      } finally {
+        clearInterval(sampler);
       }
       const seconds = (performance.now() - t0) / 1000;
       const jobs = await db.job.count({ where: { kind: REMINDER_JOB } });
-      const qi = Math.max(0, Math.round(heaps.length / 4) - 1);
-      const quarter = heaps[qi]!;
+      const mbs = (xs: number[]) => xs.map((x) => f(mb(x))).join(' / ');
       out.push(
         `1. planning: ${records} records (${o.learners} learners × ${o.records} courses, ` +
           `${courses.filter((_, k) => k % 5 < 2).length} with a due date) inserted in ${f(insertSeconds)} s; ` +
-          `planned in ${f(seconds)} s (${f(records / seconds, 0)} records/s), one transaction per course, ` +
-          `keyset pages of 200; ${jobs} reminder jobs created`,
-        `   heap used: before ${f(mb(heap0))} MB; after each course ${heaps.map((x) => f(mb(x))).join(' / ')} MB ` +
-          `(after ${qi + 1}/${heaps.length} of the courses: ${f(mb(quarter))} MB, ` +
-          `after all: ${f(mb(heaps[heaps.length - 1]!))} MB, no forced GC); ` +
-          `peak RSS of this process ${f(process.resourceUsage().maxRSS / 1024)} MB ` +
-          `(includes the embedded database, which runs in this process); log lines held: ${h.logs.raw.length}`,
+          `planned in ${f(seconds)} s (${f(records / seconds, 0)} records/s), one transaction per course ` +
+          `(${o.learners} records each), keyset pages of 200; ${jobs} reminder jobs created; database ${o.lane}`,
+        `   heap used (${gc ? 'after a forced full GC' : 'no forced GC: run with NODE_OPTIONS=--expose-gc for that'}): ` +
+          `before ${f(mb(heap0))} MB; after each course ${mbs(heaps)} MB; highest while a course was planned ` +
+          `(garbage included, sampled every 50 ms) ${mbs(peaks)} MB; peak RSS of this process ` +
+          `${f(process.resourceUsage().maxRSS / 1024)} MB` +
+          (o.lane === 'pglite' ? ' (includes the embedded database, which runs in this process)' : '') +
+          `; log lines held: ${h.logs.raw.length}`,
       );
     } finally {
       await h.stop();
