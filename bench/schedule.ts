@@ -221,7 +221,7 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
           `${courses.filter((_, k) => k % 5 < 2).length} with a due date) inserted in ${f(insertSeconds)} s; ` +
           `planned in ${f(seconds)} s (${f(records / seconds, 0)} records/s), one transaction per course ` +
           `(${o.learners} records each), keyset pages of 200; ${jobs} reminder jobs created; database ${o.lane}`,
-        `   heap used (${gc ? 'after a forced full GC' : 'no forced GC: run with NODE_OPTIONS=--expose-gc for that'}): ` +
+        `   heap used (${gc ? 'after a forced full GC' : 'no forced GC: NODE_OPTIONS=--expose-gc for that'}): ` +
           `before ${f(mb(heap0))} MB; after each course ${mbs(heaps)} MB; highest while a course was planned ` +
           `(garbage included, sampled every 50 ms) ${mbs(peaks)} MB; peak RSS of this process ` +
           `${f(process.resourceUsage().maxRSS / 1024)} MB` +
