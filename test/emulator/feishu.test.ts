@@ -333,6 +333,34 @@ describe('im.v1.message.create', () => {
     expect(emu.messages.map((m) => JSON.parse(m.content).text)).toEqual(['a', 'b', 'd']);
   });
 
+  it("counts each API's tier on its own: create, reply and patch each have the app's 2/s here", async () => {
+    const now = 1_700_000_000_000;
+    const { emu, client } = await start({ clock: () => now, appRatePerSecond: 2, appRatePerMinute: null });
+    const a = (await sendCard(client, 'oc_team', card2('a'), { type: 'chat_id' })).data!.message_id!;
+    const b = (await sendCard(client, 'ou_alice', card2('b'))).data!.message_id!;
+    expect((await failure(sendText(client, 'ou_bob', 'c'))).response?.status).toBe(429);
+    const reply = () =>
+      client.im.v1.message.reply({
+        path: { message_id: a },
+        data: { msg_type: 'interactive', content: JSON.stringify(card2('r')) },
+      });
+    await reply();
+    await reply();
+    const third = await failure(reply());
+    expect(third.response?.status).toBe(429);
+    expect(third.response?.data).toEqual({ code: 99991400, msg: 'request trigger frequency limit' });
+    const patch = (id: string) =>
+      client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(card2('p')) } });
+    await patch(a);
+    await patch(b);
+    const refused = await failure(patch(a));
+    expect(refused.response?.status).toBe(429);
+    expect(refused.response?.headers['x-ogw-ratelimit-limit']).toBe('2');
+    expect(refused.response?.headers['x-ogw-ratelimit-reset']).toBe('1');
+    expect(emu.messages).toHaveLength(4);
+    expect(emu.requests.filter((r) => r.status === 429)).toHaveLength(3);
+  });
+
   it('limits each recipient to 5/s with HTTP 400 code 230020', async () => {
     const { emu, client } = await start();
     await client.contact.v3.user.get({ path: { user_id: 'ou_bob' } });

@@ -17,7 +17,10 @@ import { acquireAll, type SlidingWindowLimiter } from './rate-limit.js';
 import type { EmulatedChat, PatchRecord, SentMessage, UrgentRecord } from './types.js';
 
 interface MessageLimits {
-  /** App-wide message-create limiters (per second, per minute), keyed by app id. */
+  /**
+   * The app's tier of each message API (per second, per minute), keyed by app id and API: create, reply and patch
+   * are each counted on their own, as Feishu counts every API separately.
+   */
   app: SlidingWindowLimiter[];
   /** Per recipient, keyed by chat id (a user's p2p chat or a group). */
   recipient: SlidingWindowLimiter;
@@ -77,6 +80,20 @@ export class MessageService {
     return this.deps.stamp ? this.deps.stamp() : at;
   }
 
+  /**
+   * The gateway's limit of one API for this app (each API has its own count): HTTP 429, code 99991400, and the
+   * x-ogw-ratelimit-* headers (the window's limit; whole seconds until a request would be admitted). Only admitted
+   * requests are counted.
+   */
+  private gatewayLimit(limiters: readonly SlidingWindowLimiter[], api: string, at: number): void {
+    const refusal = acquireAll(limiters, `${this.deps.appId} ${api}`, at);
+    if (!refusal) return;
+    throw new ApiError(ERR.rateLimited, undefined, {
+      'x-ogw-ratelimit-limit': String(refusal.limiter.limit),
+      'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))),
+    });
+  }
+
   /** Forget every message, patch and uuid (chats are kept). */
   clear(): void {
     this.createdAt.clear();
@@ -90,13 +107,7 @@ export class MessageService {
   /** POST /open-apis/im/v1/messages?receive_id_type= */
   handleCreate(req: ApiRequest): ApiReply {
     // The gateway limit applies before anything else is looked at.
-    const refusal = acquireAll(this.deps.limits.app, this.deps.appId, req.at);
-    if (refusal) {
-      throw new ApiError(ERR.rateLimited, undefined, {
-        'x-ogw-ratelimit-limit': String(refusal.limiter.limit),
-        'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))),
-      });
-    }
+    this.gatewayLimit(this.deps.limits.app, 'im.v1.message.create', req.at);
     const receiveIdType = req.query.get('receive_id_type') ?? '';
     if (!RECEIVE_ID_TYPES.has(receiveIdType)) throw invalid(`receive_id_type "${receiveIdType}"`);
     const body = isRecord(req.body) ? req.body : {};
@@ -111,13 +122,7 @@ export class MessageService {
    * `parent_id` that message and `root_id` the first message of its reply chain.
    */
   handleReply(req: ApiRequest, parentId: string): ApiReply {
-    const refusal = acquireAll(this.deps.limits.app, this.deps.appId, req.at);
-    if (refusal) {
-      throw new ApiError(ERR.rateLimited, undefined, {
-        'x-ogw-ratelimit-limit': String(refusal.limiter.limit),
-        'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))),
-      });
-    }
+    this.gatewayLimit(this.deps.limits.app, 'im.v1.message.reply', req.at);
     const parent = this.byId.get(parentId);
     // Chosen: 230001 for an unknown message id, as for patch.
     if (!parent) throw invalid(`message_id ${parentId} not found`);
@@ -237,13 +242,7 @@ export class MessageService {
    */
   handleEphemeral(req: ApiRequest): ApiReply {
     const limits = this.deps.limits.ephemeral;
-    const refusal = limits ? acquireAll(limits.app, this.deps.appId, req.at) : undefined;
-    if (refusal) {
-      throw new ApiError(ERR.rateLimited, undefined, {
-        'x-ogw-ratelimit-limit': String(refusal.limiter.limit),
-        'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))),
-      });
-    }
+    if (limits) this.gatewayLimit(limits.app, 'ephemeral.v1.send', req.at);
     const body = isRecord(req.body) ? req.body : {};
     const { chat_id: chatId, msg_type: msgType, card } = body;
     if (typeof chatId !== 'string' || !chatId.startsWith('oc_')) throw invalid('chat_id is required');
@@ -316,6 +315,7 @@ export class MessageService {
 
   /** PATCH /open-apis/im/v1/messages/:message_id */
   handlePatch(req: ApiRequest, messageId: string): ApiReply {
+    this.gatewayLimit(this.deps.limits.app, 'im.v1.message.patch', req.at);
     const message = this.byId.get(messageId);
     // Chosen: 230001 for an unknown message id (Feishu treats it as an invalid parameter).
     if (!message) throw invalid(`message_id ${messageId} not found`);

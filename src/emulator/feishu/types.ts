@@ -29,9 +29,12 @@ export interface FeishuEmulatorOptions {
   appSecret?: string;
   /** Default 'emulator_tenant'; appears as sender.tenant_key. */
   tenantKey?: string;
-  /** Message create, per app, sliding 1 s window. Default 50. */
+  /**
+   * The app's tier of each message API (create, reply and patch, each counted on its own), sliding 1 s window.
+   * Default 50.
+   */
   appRatePerSecond?: number;
-  /** Message create, per app, sliding 60 s window. Default 1000; null disables. */
+  /** The same per API, sliding 60 s window. Default 1000; null disables. */
   appRatePerMinute?: number | null;
   /** Messages per recipient (user or chat), sliding 1 s window. Default 5. */
   recipientRatePerSecond?: number;
