@@ -235,7 +235,9 @@ export function submitForm(input: SubmitInput): FormSubmission {
     const button = inside.find((c) => isSubmit(c) && c.name === input.button);
     if (!button) continue;
     if (button.disabled === true) throw new FormError(`${input.button} is disabled`);
-    const fields = inside.filter((c) => typeof c.tag === 'string' && FIELD_TAGS.has(c.tag) && typeof c.name === 'string');
+    const fields = inside.filter(
+      (c) => typeof c.tag === 'string' && FIELD_TAGS.has(c.tag) && typeof c.name === 'string',
+    );
     const known = new Set(fields.map((c) => c.name as string));
     const stray = Object.keys(input.edits).find((k) => !known.has(k));
     if (stray !== undefined) throw new FormError(`${stray} is not a component of this form`);

@@ -12,6 +12,8 @@ const state = {
   lang: 'zh_cn',
   seeds: [],
   seed: null,
+  /** Each bot message's rendered card, kept while its content and the language stay: a form keeps its edits. */
+  rendered: new Map(),
 };
 
 async function api(path, body) {
@@ -136,13 +138,22 @@ function renderMessages(scrollToEnd) {
       who.textContent = `${state.bot.name}${m.updated ? ' · updated' : ''}${only}`;
       if (m.visible_to) row.classList.add('ephemeral');
       row.appendChild(who);
-      row.appendChild(
-        renderMessage(m.msg_type, m.content, {
-          lang: state.lang,
-          nameOf,
-          onAction: (value, button) => click(m.message_id, value, button),
-        }),
-      );
+      const key = `${state.lang}\n${m.content}`;
+      let shown = state.rendered.get(m.message_id);
+      if (!shown || shown.key !== key) {
+        shown = {
+          key,
+          node: renderMessage(m.msg_type, m.content, {
+            lang: state.lang,
+            nameOf,
+            people: state.chat.members,
+            onAction: (value, button) => click(m.message_id, value, button),
+            onSubmit: (submission, button) => submit(m.message_id, submission, button),
+          }),
+        };
+        state.rendered.set(m.message_id, shown);
+      }
+      row.appendChild(shown.node);
     } else {
       row.className = 'msg from-user';
       who.textContent = nameOf(item.typed.from);
@@ -162,6 +173,23 @@ async function click(messageId, value, button) {
   button.disabled = true;
   try {
     const answer = await api('click', { message_id: messageId, operator, value });
+    if (answer.status !== 200)
+      toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
+    else toast(answer.body.toast);
+    await refresh();
+  } catch (e) {
+    toast({ type: 'error', content: String(e.message || e) });
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** A form's submit: the bot gets a callback with the form's values (form_value); its answer replaces the card. */
+async function submit(messageId, submission, button) {
+  const operator = $('as-user').value;
+  button.disabled = true;
+  try {
+    const answer = await api('submit', { message_id: messageId, operator, ...submission });
     if (answer.status !== 200)
       toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
     else toast(answer.body.toast);
