@@ -199,7 +199,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await page.screenshot({ path: `${SHOTS}queues-429-retried.png` });
   });
 
-  it('a form card: initial values, required fields, reset; the submit reaches the bot, its answer replaces the card', async () => {
+  it('a form card: initial values, required fields, reset; the bot gets form_value, its answer replaces it', async () => {
     const admin = user('zhaomin');
     const people = DEMO_USERS.map((u) => u.open_id);
     // The form's submit claims the demo ticket, which the bot answers with the ticket's card.
@@ -335,6 +335,16 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     expect(await mentions('zh_cn')).toContain('@赵敏');
     expect(await mentions('en_us')).toContain('@Zhao Min');
     expect([...(await mentions('zh_cn')), ...(await mentions('en_us'))].join(' ')).not.toContain('ou_demo');
+    // Every component is drawn (none shown as an unknown tag); each card with a form shows it with its controls.
+    expect(await gallery.locator('.card-unknown').allTextContents()).toEqual([]);
+    const withForms = galleryCards().filter((c) => JSON.stringify(c.card).includes('"tag":"form"'));
+    expect(await gallery.locator('.gallery-cell[data-lang="en_us"] .card:has(form.card-form)').count()).toBe(
+      withForms.length,
+    );
+    for (const form of await gallery.locator('.gallery-cell form.card-form').all()) {
+      expect(await form.locator('.form-control').count()).toBeGreaterThan(0);
+      expect(await form.locator('button[data-form-action="submit"]').count()).toBeGreaterThan(0);
+    }
     await gallery.screenshot({ path: `${SHOTS}card-gallery.png`, fullPage: false });
     await gallery.close();
   });

@@ -80,7 +80,7 @@ describe('sandbox forms', () => {
     expect(await callbacks()).toHaveLength(before);
   });
 
-  it('a full submit reaches the bot with form_value, name and button value; its answer card replaces the form', async () => {
+  it('a full submit reaches the bot with form_value, name and button value; the answer card replaces it', async () => {
     // A form whose submit claims the demo ticket: the bot answers that with the ticket's card.
     const seeds = (await (await api('seeds')).json()) as Seed[];
     const created = seeds.find((s) => s.id === 'ticket-created')!;

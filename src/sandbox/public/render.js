@@ -279,8 +279,16 @@ function renderField(e, ctx) {
     control.setAttribute('aria-label', text || label || name);
     wrap.appendChild(box);
   } else {
-    if (label) wrap.appendChild(el('span', 'form-label', label));
-    control.setAttribute('aria-label', label || textOf(e.placeholder, ctx.lang) || name);
+    const placeholder = textOf(e.placeholder, ctx.lang);
+    // Feishu shows a placeholder inside the control; HTML date and time inputs and multiple selects cannot, so it is
+    // shown above them.
+    const inside =
+      control.tagName === 'TEXTAREA' || control.tagName === 'SELECT'
+        ? !control.multiple
+        : !control.type.includes('date') && control.type !== 'time';
+    const shown = label || (inside ? '' : placeholder);
+    if (shown) wrap.appendChild(el('span', 'form-label', shown));
+    control.setAttribute('aria-label', label || placeholder || name);
     wrap.appendChild(control);
   }
   if (e.width === 'fill') wrap.classList.add('fill');
