@@ -199,7 +199,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await page.screenshot({ path: `${SHOTS}queues-429-retried.png` });
   });
 
-  it('a form card: initial values, required fields, reset; the bot gets form_value, its answer replaces it', async () => {
+  it('a form card: initial values, required fields, reset, form_value to the bot, its answer in place', async () => {
     const admin = user('zhaomin');
     const people = DEMO_USERS.map((u) => u.open_id);
     // The form's submit claims the demo ticket, which the bot answers with the ticket's card.
