@@ -318,6 +318,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     expect(await card.locator('form.card-form').count()).toBe(0);
     expect(await card.locator('.who').innerText()).toContain('updated');
     await page.screenshot({ path: `${SHOTS}form-answered.png` });
+    // The queues panel lists the callback with its form values.
+    await page.click('button.tab[data-tab="queues"]');
+    const row = page.locator('#callbacks tbody tr').first();
+    await row.locator('td:has-text("18:05 +0800")').waitFor({ timeout: 30_000 });
+    expect(await row.locator('td:nth-child(3)').innerText()).toBe('save');
   });
 
   it('the card gallery renders every card in both languages', async () => {

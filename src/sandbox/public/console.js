@@ -299,7 +299,17 @@ function fillTable(id, rows, cells) {
 const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '');
 
 async function refreshQueues() {
-  const q = await api('queues');
+  const [q, callbacks] = await Promise.all([api('queues'), api('callbacks')]);
+  // The latest first, like the queues; a form's submit shows what its form_value carried.
+  const json = (v) => (v === undefined ? '' : JSON.stringify(v));
+  fillTable('callbacks', [...callbacks].reverse(), (c) => [
+    time(c.at),
+    c.message_id,
+    c.action.name || c.action.tag,
+    json(c.action.value),
+    json(c.action.form_value),
+    `${c.answer.status} ${json(c.answer.body && c.answer.body.toast && c.answer.body.toast.content)}`,
+  ]);
   $('pending-failures').textContent = q.pending_failures ? `${q.pending_failures} scripted failure(s) waiting` : '';
   fillTable('inbox', q.inbox, (e) => [
     time(e.received_at),
