@@ -1,12 +1,24 @@
 /**
  * Driving a card form in the sandbox console (a real browser, playwright-core) the way a person does: controls
  * found by their accessible labels, options chosen by what they show (people by name), buttons by their text.
+ *
+ *   const card = messageCard(page, await latestFormMessageId(page));   // e.g. after typing a command
+ *   await fillForm(card, { 'Reminder time': '10:00', Owner: '王芳', 'Notify managers': true });
+ *   await pressFormButton(card, 'Save');
+ *   await card.locator('form.card-form').waitFor({ state: 'detached' });   // the answer's card replaced the form
  */
 import type { Locator, Page } from 'playwright-core';
 
 /** A bot message in the open chat, by message id: its card is replaced in place when a callback answers one. */
 export const messageCard = (page: Page, messageId: string): Locator =>
   page.locator(`#messages .msg[data-message-id="${messageId}"]`);
+
+/** The message id of the newest card with a form in the open chat, once one is shown. */
+export async function latestFormMessageId(page: Page, timeout = 30_000): Promise<string> {
+  const message = page.locator('#messages .msg.from-bot:has(form.card-form)').last();
+  await message.waitFor({ timeout });
+  return (await message.getAttribute('data-message-id')) ?? '';
+}
 
 /**
  * What to put in each field, by the field's accessible label: text for inputs, date (YYYY-MM-DD), time (HH:mm) and

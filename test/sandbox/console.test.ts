@@ -17,7 +17,14 @@ import { DEFAULT_WINDOW, WorkCalendar } from '../../src/domain/calendar.js';
 import { galleryCards } from '../../src/sandbox/gallery.js';
 import { DEMO_USERS, DUTY_GROUP, HELPDESK_GROUP } from '../../src/sandbox/demo.js';
 import { eventually } from '../helpers/harness.js';
-import { fillForm, messageCard, missingFields, pressFormButton, readForm } from '../helpers/console-forms.js';
+import {
+  fillForm,
+  latestFormMessageId,
+  messageCard,
+  missingFields,
+  pressFormButton,
+  readForm,
+} from '../helpers/console-forms.js';
 import { everyComponentForm } from '../helpers/form-card.js';
 import { sandboxApi, sendCardAsBot, type SentCallback } from '../helpers/sandbox-forms.js';
 
@@ -219,8 +226,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     expect(sent.status).toBe(200);
     const messageId = sent.body.data.message_id;
     await openChat(p2p('zhaomin'));
+    expect(await latestFormMessageId(page)).toBe(messageId);
     const card = messageCard(page, messageId);
-    await card.locator('form.card-form').waitFor({ timeout: 30_000 });
     const initial = {
       title: 'Security basics',
       notes: '',

@@ -179,5 +179,18 @@ describe('submitting a form as a Feishu client does', () => {
     expect(() => submitForm({ ...input, edits: { who: 'ou_alice' } })).toThrow(
       'who: ou_alice is not one of its options',
     );
+    // An initial choice that is not among the choices shows nothing: a required picker is then empty.
+    const stale = card(
+      form(
+        'f',
+        { tag: 'select_person', name: 'who', required: true, initial_option: 'ou_zed', options: [{ value: 'ou_dan' }] },
+        { tag: 'multi_select_static', name: 'tags', selected_values: ['a', 'gone'], options: [{ value: 'a' }] },
+        submit,
+      ),
+    );
+    expect(submitForm({ ...input, card: stale, edits: {} })).toEqual({ ok: false, missing: ['who'] });
+    expect(submitForm({ ...input, card: stale, edits: { who: 'ou_dan' } })).toMatchObject({
+      formValue: { who: 'ou_dan', tags: ['a'] },
+    });
   });
 });

@@ -220,6 +220,14 @@ function submitted(c: Json, v: unknown, input: SubmitInput): unknown {
   }
 }
 
+/** The initial value as the client shows it: an initial choice that is not among the choices shows nothing. */
+function shownInitially(c: Json, people: readonly string[]): unknown {
+  const v = initialValue(c);
+  if (c.tag !== 'select_static' && !String(c.tag).startsWith('multi_select') && c.tag !== 'select_person') return v;
+  const allowed = choices(c, people);
+  return Array.isArray(v) ? v.filter((x: string) => allowed.includes(x)) : allowed.includes(v as string) ? v : '';
+}
+
 const isEmpty = (v: unknown) => v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 
 /**
@@ -246,7 +254,8 @@ export function submitForm(input: SubmitInput): FormSubmission {
     for (const c of fields) {
       const name = c.name as string;
       // A disabled component keeps its initial value whatever was sent for it.
-      const value = name in input.edits && c.disabled !== true ? input.edits[name] : initialValue(c);
+      const edited = name in input.edits && c.disabled !== true;
+      const value = edited ? input.edits[name] : shownInitially(c, input.people);
       if (isEmpty(value)) {
         if (c.required === true) missing.push(name);
         continue;

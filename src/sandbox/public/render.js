@@ -303,8 +303,11 @@ function renderField(e, ctx) {
 }
 
 function renderForm(e, ctx) {
-  const node = el('form', 'card-form');
+  const node = el('form', `card-form${e.direction === 'horizontal' ? ' horizontal' : ''}`);
   node.noValidate = true;
+  const spacing = (v) => ({ small: '4px', medium: '8px', large: '12px', extra_large: '16px' })[v] || v;
+  if (e.vertical_spacing) node.style.rowGap = spacing(e.vertical_spacing);
+  if (e.horizontal_spacing) node.style.columnGap = spacing(e.horizontal_spacing);
   node.dataset.name = typeof e.name === 'string' ? e.name : '';
   // The page never submits the form itself (Enter in a text box included): only a submit button does.
   node.addEventListener('submit', (ev) => ev.preventDefault());
