@@ -25,6 +25,7 @@ import {
 } from './fire.js';
 import { galleryCards } from './gallery.js';
 import { FormError, submitForm, type FormSubmission } from '../emulator/feishu/forms.js';
+import { ApiError } from '../emulator/feishu/http.js';
 import { seeds, type SeedTarget } from './seeds.js';
 import { mentionsIn } from './mentions.js';
 import { DateTime, Duration } from 'luxon';
@@ -233,10 +234,16 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
 
   /** Sends a card callback to the bot as Feishu does; an answer with a card replaces the message, as in Feishu. */
   const callBot = async (event: ReturnType<typeof cardActionEvent>, messageId: string): Promise<BotAnswer> => {
-    const answer = await postFeishu(bot().url, '/webhook/card', event, config);
+    let answer: BotAnswer & { card_refused?: string } = await postFeishu(bot().url, '/webhook/card', event, config);
     const card = obj(obj(answer.body).card);
     if (answer.status === 200 && card.type === 'raw' && typeof card.data === 'object' && card.data) {
-      feishu.replaceFromCallback(messageId, card.data as Record<string, unknown>);
+      try {
+        feishu.replaceFromCallback(messageId, card.data as Record<string, unknown>);
+      } catch (err) {
+        // A card Feishu would not show: the message stays as it was, and the console says why.
+        if (!(err instanceof ApiError)) throw err;
+        answer = { ...answer, card_refused: err.message };
+      }
     }
     callbacks.push({ at: deps.clock.now().toISOString(), message_id: messageId, action: event.event.action, answer });
     if (callbacks.length > CALLBACKS_KEPT) callbacks.splice(0, callbacks.length - CALLBACKS_KEPT);

@@ -168,14 +168,19 @@ function renderMessages(scrollToEnd) {
   if (atEnd) box.scrollTop = box.scrollHeight;
 }
 
+/** The bot's answer to a card callback: its toast, or what went wrong (a card Feishu would refuse included). */
+function showAnswer(answer) {
+  if (answer.status !== 200) toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
+  else toast(answer.body.toast);
+  if (answer.card_refused) toast({ type: 'error', content: `The answer's card was refused: ${answer.card_refused}` });
+}
+
 async function click(messageId, value, button) {
   const operator = $('as-user').value;
   button.disabled = true;
   try {
     const answer = await api('click', { message_id: messageId, operator, value });
-    if (answer.status !== 200)
-      toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
-    else toast(answer.body.toast);
+    showAnswer(answer);
     await refresh();
   } catch (e) {
     toast({ type: 'error', content: String(e.message || e) });
@@ -190,9 +195,7 @@ async function submit(messageId, submission, button) {
   button.disabled = true;
   try {
     const answer = await api('submit', { message_id: messageId, operator, ...submission });
-    if (answer.status !== 200)
-      toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
-    else toast(answer.body.toast);
+    showAnswer(answer);
     await refresh();
   } catch (e) {
     toast({ type: 'error', content: String(e.message || e) });
