@@ -287,6 +287,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
         zone: CLIENT_TIME_ZONE,
         now: deps.clock.now().getTime(),
         people: group ? group.members : message.recipient_open_id ? [message.recipient_open_id] : [],
+        isPerson: (openId) => feishu.users.some((u) => u.open_id === openId),
       });
     } catch (err) {
       if (err instanceof FormError) throw badRequest(err.message, 'invalid_form');

@@ -74,6 +74,7 @@ describe('submitting a form as a Feishu client does', () => {
     zone: 'Asia/Shanghai',
     now: Date.parse('2026-12-07T02:00:00Z'),
     people: PEOPLE,
+    isPerson: (id) => PEOPLE.includes(id) || id === 'ou_dan',
     ...over,
   });
 
@@ -170,7 +171,8 @@ describe('submitting a form as a Feishu client does', () => {
         submit,
       ),
     );
-    const input = { card: c, button: 'go', zone: 'Asia/Shanghai', now: 0, people: ['ou_dan'] };
+    const isPerson = (id: string) => ['ou_alice', 'ou_dan'].includes(id);
+    const input = { card: c, button: 'go', zone: 'Asia/Shanghai', now: 0, people: ['ou_dan'], isPerson };
     expect(submitForm({ ...input, edits: { who: 'ou_dan', fixed: 'changed' } })).toEqual({
       ok: true,
       button: { name: 'go', value: undefined },

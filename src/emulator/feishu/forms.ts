@@ -120,6 +120,8 @@ export interface SubmitInput {
   now: number;
   /** The people a person picker without options offers (the members of the chat the card is in). */
   people: readonly string[];
+  /** Whether an open_id names a person of the tenant; an option naming nobody is not offered. */
+  isPerson: (openId: string) => boolean;
 }
 
 /** The callback value of a component: `behaviors[{type:'callback', value}]`, else the older `value`. */
@@ -134,12 +136,15 @@ function optionValues(c: Json): string[] {
   return options.flatMap((o) => (isRecord(o) && typeof o.value === 'string' ? [o.value] : []));
 }
 
-/** The choices a select offers: its options; a person picker with none (or none valid) offers the chat's members. */
-function choices(c: Json, people: readonly string[]): string[] {
+/**
+ * The choices a select offers: its options. A person picker offers the people its options name; with no options
+ * naming a person, the members of the chat the card is in.
+ */
+function choices(c: Json, input: Pick<SubmitInput, 'people' | 'isPerson'>): string[] {
   const values = optionValues(c);
   if (c.tag !== 'select_person' && c.tag !== 'multi_select_person') return values;
-  const valid = values.filter((v) => v.startsWith('ou_'));
-  return valid.length > 0 ? valid : [...people];
+  const valid = values.filter((v) => input.isPerson(v));
+  return valid.length > 0 ? valid : [...input.people];
 }
 
 /** The value a component shows before anyone touches it. */
@@ -196,11 +201,11 @@ function submitted(c: Json, v: unknown, input: SubmitInput): unknown {
     case 'select_static':
     case 'select_person':
       if (typeof v !== 'string') return bad('a single select holds one value');
-      return choices(c, input.people).includes(v) ? v : bad(`${v} is not one of its options`);
+      return choices(c, input).includes(v) ? v : bad(`${v} is not one of its options`);
     case 'multi_select_static':
     case 'multi_select_person': {
       if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return bad('a multi select holds a list');
-      const allowed = choices(c, input.people);
+      const allowed = choices(c, input);
       const unknown = v.find((x) => !allowed.includes(x));
       return unknown === undefined ? v : bad(`${unknown} is not one of its options`);
     }
@@ -221,10 +226,10 @@ function submitted(c: Json, v: unknown, input: SubmitInput): unknown {
 }
 
 /** The initial value as the client shows it: an initial choice that is not among the choices shows nothing. */
-function shownInitially(c: Json, people: readonly string[]): unknown {
+function shownInitially(c: Json, input: SubmitInput): unknown {
   const v = initialValue(c);
   if (c.tag !== 'select_static' && !String(c.tag).startsWith('multi_select') && c.tag !== 'select_person') return v;
-  const allowed = choices(c, people);
+  const allowed = choices(c, input);
   return Array.isArray(v) ? v.filter((x: string) => allowed.includes(x)) : allowed.includes(v as string) ? v : '';
 }
 
@@ -255,7 +260,7 @@ export function submitForm(input: SubmitInput): FormSubmission {
       const name = c.name as string;
       // A disabled component keeps its initial value whatever was sent for it.
       const edited = name in input.edits && c.disabled !== true;
-      const value = edited ? input.edits[name] : shownInitially(c, input.people);
+      const value = edited ? input.edits[name] : shownInitially(c, input);
       if (isEmpty(value)) {
         if (c.required === true) missing.push(name);
         continue;

@@ -147,6 +147,7 @@ function renderMessages(scrollToEnd) {
             lang: state.lang,
             nameOf,
             people: state.chat.members,
+            isPerson: (id) => state.users.some((u) => u.open_id === id),
             onAction: (value, button) => click(m.message_id, value, button),
             onSubmit: (submission, button) => submit(m.message_id, submission, button),
           }),

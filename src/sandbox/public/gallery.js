@@ -30,7 +30,8 @@ for (const item of cards) {
     cell.appendChild(label);
     // Forms can be filled in and checked (required fields), but a submit sends nothing from the gallery.
     const people = users.map((u) => u.open_id);
-    cell.appendChild(renderCard(item.card, { lang, nameOf: nameOf(lang), people }));
+    const isPerson = (id) => people.includes(id);
+    cell.appendChild(renderCard(item.card, { lang, nameOf: nameOf(lang), people, isPerson }));
     row.appendChild(cell);
   }
   section.appendChild(row);

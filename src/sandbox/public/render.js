@@ -188,12 +188,13 @@ function initialOf(e) {
   }
 }
 
-/** A person picker lists its options' people; without any (valid) options, the members of the chat. */
+/** A person picker lists the people its options name; when they name nobody, the members of the chat. */
 function choicesOf(e, ctx) {
   const person = e.tag === 'select_person' || e.tag === 'multi_select_person';
   const options = optionValues(e);
   if (!person) return options.map((o) => ({ value: o.value, label: textOf(o.text, ctx.lang) || o.value }));
-  const ids = options.map((o) => o.value).filter((v) => v.startsWith('ou_'));
+  const isPerson = ctx.isPerson || ((id) => id.startsWith('ou_'));
+  const ids = options.map((o) => o.value).filter(isPerson);
   return (ids.length ? ids : ctx.people || []).map((id) => ({ value: id, label: ctx.nameOf(id) }));
 }
 
@@ -430,7 +431,8 @@ function renderElement(e, ctx) {
 /**
  * A card as a DOM node. `ctx`: { lang: 'zh_cn' | 'en_us', nameOf(openId) -> display name, onAction(value, button),
  * onSubmit({button: name, values}, button) for a form's submit, people: the open_ids of the chat's members (what a
- * person picker without options offers) }. Without onAction / onSubmit the buttons do nothing (the gallery).
+ * person picker without options offers), isPerson(openId): whether it names a person of the tenant }. Without
+ * onAction / onSubmit the buttons do nothing (the gallery).
  */
 export function renderCard(card, ctx) {
   const root = el('div', 'card');
