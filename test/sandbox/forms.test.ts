@@ -80,6 +80,37 @@ describe('sandbox forms', () => {
     expect(await callbacks()).toHaveLength(before);
   });
 
+  it("a person picker without options offers the chat's members: in a direct chat, its person", async () => {
+    const picker = {
+      schema: '2.0',
+      body: {
+        elements: [
+          {
+            tag: 'form',
+            name: 'f',
+            elements: [
+              { tag: 'select_person', name: 'who', options: [] },
+              { tag: 'button', name: 'go', text: { tag: 'plain_text', content: 'Go' }, form_action_type: 'submit' },
+            ],
+          },
+        ],
+      },
+    };
+    const sent = await sendCardAsBot(sandbox, DEMO_ADMIN.open_id, picker);
+    const submit = (who: string) =>
+      api('submit', {
+        message_id: sent.body.data.message_id,
+        operator: DEMO_ADMIN.open_id,
+        button: 'go',
+        values: { who },
+      });
+    const other = await submit(bob.open_id);
+    expect(other.status).toBe(400);
+    expect(await other.json()).toMatchObject({ message: `who: ${bob.open_id} is not one of its options` });
+    expect((await submit(DEMO_ADMIN.open_id)).status).toBe(200);
+    expect((await callbacks()).at(-1)!.action.form_value).toEqual({ who: DEMO_ADMIN.open_id });
+  });
+
   it('a full submit reaches the bot with form_value, name and button value; the answer card replaces it', async () => {
     // A form whose submit claims the demo ticket: the bot answers that with the ticket's card.
     const seeds = (await (await api('seeds')).json()) as Seed[];
