@@ -17,7 +17,7 @@ import { managerNotice } from '../learning/drafts.js';
 import { toState } from '../learning/store.js';
 import { personalise } from '../outbox/policy.js';
 import { releaseWaiting, skipWaiting } from '../outbox/store.js';
-import { preferencesFor } from '../recipients/preferences.js';
+import { zoneOf } from '../recipients/preferences.js';
 import { BackgroundLoop } from '../util/loop.js';
 import type { Waker } from '../util/sleep.js';
 import type { IdentityResolver } from './resolver.js';
@@ -140,11 +140,7 @@ export class WaitingResolver {
     const recordId = row.role === 'manager' ? parseRecordSubject(row.subject) : null;
     const record = recordId ? await tx.learningRecord.findUnique({ where: { id: recordId } }) : null;
     if (!recordId || !record) return stored;
-    const { timeZone } = await preferencesFor(
-      tx,
-      { DEFAULT_TIME_ZONE: this.deps.defaultTimeZone || 'Asia/Shanghai' },
-      to,
-    );
+    const timeZone = await zoneOf(tx, { DEFAULT_TIME_ZONE: this.deps.defaultTimeZone || 'Asia/Shanghai' }, to);
     return managerNotice({
       recordId,
       record: toState(record),

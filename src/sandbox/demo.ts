@@ -13,6 +13,8 @@ export interface DemoUser {
   email: string;
   /** The direct manager's open_id. */
   manager?: string;
+  /** Their own time zone in the Feishu directory, when not the tenant's. */
+  time_zone?: string;
   /** The user's id in Adobe Learning Manager, when they learn there. */
   alm_user_id?: number;
   admin?: boolean;
@@ -48,6 +50,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
     en_name: 'Han Meimei',
     email: 'han.meimei@demo.example',
     manager: 'ou_demo_wangfang',
+    // Works from Berlin: her reminders come in Berlin's working hours, not Shanghai's.
+    time_zone: 'Europe/Berlin',
     alm_user_id: 12311591,
   },
   {
@@ -114,5 +118,6 @@ export function emulatedUsers(): EmulatedUser[] {
     en_name: u.en_name,
     email: u.email,
     ...(u.manager && { leader_user_id: u.manager }),
+    ...(u.time_zone && { time_zone: u.time_zone }),
   }));
 }
