@@ -96,8 +96,7 @@ export class FeishuDirectory {
   private async fetch(id: string, idType: 'open_id' | 'user_id'): Promise<DirectoryUser | null> {
     if (!this.feishu) return null;
     let user:
-      | { open_id?: string; user_id?: string; name?: string; leader_user_id?: string; time_zone?: string }
-      | undefined;
+      { open_id?: string; user_id?: string; name?: string; leader_user_id?: string; time_zone?: string } | undefined;
     try {
       const res = await this.feishu.client.contact.v3.user.get({
         path: { user_id: id },
