@@ -134,8 +134,8 @@ export async function scheduleJob(tx: Sql, plan: JobPlan): Promise<'created' | '
     ON CONFLICT (key) DO UPDATE
        SET kind = EXCLUDED.kind, subject = EXCLUDED.subject, run_at = EXCLUDED.run_at,
            not_after = EXCLUDED.not_after, payload = EXCLUDED.payload, recipient = EXCLUDED.recipient,
-           zone = EXCLUDED.zone, priority = EXCLUDED.priority, status = 'pending', placed = false, waiting = NULL, reason = NULL,
-           attempts = 0, available_at = now(), last_error = NULL, settled_at = NULL, updated_at = now()
+           zone = EXCLUDED.zone, priority = EXCLUDED.priority, status = 'pending', placed = false, waiting = NULL,
+           reason = NULL, attempts = 0, available_at = now(), last_error = NULL, settled_at = NULL, updated_at = now()
      WHERE job.status = ANY(${revivable}::text[])
  RETURNING (xmax = 0) AS inserted`;
   if (rows.length === 0) return 'kept';
