@@ -50,8 +50,6 @@ export const DEMO_USERS: readonly DemoUser[] = [
     en_name: 'Han Meimei',
     email: 'han.meimei@demo.example',
     manager: 'ou_demo_wangfang',
-    // Works from Berlin: her reminders come in Berlin's working hours, not Shanghai's.
-    time_zone: 'Europe/Berlin',
     alm_user_id: 12311591,
   },
   {
@@ -61,6 +59,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
     en_name: 'Zhang Wei',
     email: 'zhang.wei@demo.example',
     manager: 'ou_demo_zhaomin',
+    // Works from Berlin (the directory says so): his reminders come in Berlin's working hours, not Shanghai's.
+    time_zone: 'Europe/Berlin',
     alm_user_id: 11080928,
   },
   {
