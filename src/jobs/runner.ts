@@ -15,7 +15,7 @@
  *   with backoff, then failed with the reason.
  */
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
 import type { Clock } from '../domain/clock.js';
@@ -188,7 +188,7 @@ export class JobRunner {
     }
     const recipient = job.recipient ?? (kind.recipientOf ? await kind.recipientOf(db, job) : null);
     const zone = calendar.zoneFor(recipient ? await this.zoneOf(recipient) : null);
-    if (job.zone && job.zone !== zone) {
+    if (job.zone && job.zone !== zone && IANAZone.isValidZone(job.zone)) {
       await this.rezone(job, zone, log);
       return;
     }
