@@ -2,9 +2,9 @@
  * Runs scheduled jobs. A job is claimed once its `run_at` has passed on the injected clock (several instances
  * share one database: FOR UPDATE SKIP LOCKED, short leases renewed while in hand), then:
  *
- * - past its `not_after` it is skipped (a digest whose working day is over is never sent late);
  * - a job whose times are local times of a zone (`zone`) that is not its recipient's any more (their own zone
  *   became known: they set it, or the Feishu directory gives it) gets the same local times in the recipient's zone;
+ * - past its `not_after` it is skipped (a digest whose working day is over is never sent late);
  * - a windowed job waits for its recipient's send window: a time outside it moves to the next opening, and a time
  *   on a whole or half hour (an opening, a scheduled 09:30) is spread over the following 30 minutes; a job found
  *   overdue after downtime runs once, now if the window is open, else at the next opening;
@@ -182,14 +182,15 @@ export class JobRunner {
       this.observe({ type: 'failed', kind: job.kind });
       return;
     }
-    if (job.notAfter && now > job.notAfter) {
-      await this.skip(job, 'its time is over (not after ' + job.notAfter.toISOString() + ')', now);
-      return;
-    }
     const recipient = job.recipient ?? (kind.recipientOf ? await kind.recipientOf(db, job) : null);
     const zone = calendar.zoneFor(recipient ? await this.zoneOf(recipient) : null);
+    // Before `not_after`: the end of a day in the recipient's zone may be later than in the zone planned in.
     if (job.zone && job.zone !== zone && IANAZone.isValidZone(job.zone)) {
       await this.rezone(job, zone, log);
+      return;
+    }
+    if (job.notAfter && now > job.notAfter) {
+      await this.skip(job, 'its time is over (not after ' + job.notAfter.toISOString() + ')', now);
       return;
     }
     if (kind.windowed && (await this.waitForWindow(job, calendar, zone, now))) return;
