@@ -10,7 +10,7 @@ import { recordSubject } from '../domain/keys.js';
 import type { LearningRecord } from '../generated/prisma/client.js';
 import { cancelJobs, scheduleJob } from '../jobs/store.js';
 import { courseDueOn, courseIdsOf } from '../learning/courses.js';
-import { managerOf } from '../recipients/managers.js';
+import { storedManagerOf } from '../recipients/managers.js';
 import { readTeamPolicy } from './settings.js';
 import { forEachCourseRecord } from '../learning/store.js';
 
@@ -51,13 +51,6 @@ async function learnerOf(
 }
 
 type ChainReader = Pick<Tx, 'managerOverride' | 'feishuUser'>;
-
-/** A person's manager from what the bot stored: an admin's choice, else Feishu's leader as cached. */
-export async function storedManagerOf(db: ChainReader, openId: string): Promise<string | null> {
-  const leaderOf = async (id: string) =>
-    (await db.feishuUser.findUnique({ where: { openId: id }, select: { leaderOpenId: true } }))?.leaderOpenId ?? null;
-  return managerOf(db, leaderOf, openId);
-}
 
 /**
  * Who an escalation goes to: level 1 the learner's manager, level 2 that manager's manager (never the learner);
