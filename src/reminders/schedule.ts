@@ -7,7 +7,7 @@ import type { Tx } from '../db/tx.js';
 import { recordSubject } from '../domain/keys.js';
 import { cancelJobs, scheduleJob } from '../jobs/store.js';
 import { courseDueOn, courseIdsOf } from '../learning/courses.js';
-import { preferencesFor } from '../recipients/preferences.js';
+import { zoneOf } from '../recipients/preferences.js';
 import { DateTime } from 'luxon';
 import { planReminders, type PlanInput, type PlannedReminder } from './plan.js';
 import { readPolicy, type ReminderPolicy } from './policy.js';
@@ -52,7 +52,7 @@ export async function reminderFacts(tx: Tx, config: Config, recordId: string): P
   const record = await tx.learningRecord.findUnique({ where: { id: recordId } });
   if (!record) return null;
   const openId = await learnerOpenId(tx, record);
-  const { timeZone: zone } = await preferencesFor(tx, config, openId);
+  const zone = await zoneOf(tx, config, openId);
   const [state, dueOn, policy] = await Promise.all([
     reminderState(tx, recordId),
     dueOnOf(tx, record, zone),
@@ -109,6 +109,8 @@ export async function planRecordReminders(
       runAt: p.runAt,
       subject: recordSubject(recordId),
       recipient: facts!.openId!,
+      // A due-date reminder starts the learner's local day: it moves with them if their zone turns out another.
+      ...(p.type === 'due' ? { zone: facts!.zone } : {}),
       priority: p.priority,
       payload: { record: recordId, type: p.type, ...(p.offset !== undefined ? { offset: p.offset } : {}) },
     });
