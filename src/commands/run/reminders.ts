@@ -8,6 +8,7 @@ import { REMINDER_JOB } from '../../reminders/schedule.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
+import { writeSetting } from '../../settings/store.js';
 import { infoCard, join, receiptCard, type Card } from './replies.js';
 
 /** At most this many reminders are listed. */
@@ -70,8 +71,7 @@ export async function runReminderPolicy(
   const key = policySettingKey(command.policy);
   const { card } = await audited(ctx, 'reminder', async (tx) => {
     const before = showPolicy(await readPolicy(tx), command.policy);
-    const data = { value: command.value, updatedBy: ctx.actor.openId };
-    await tx.setting.upsert({ where: { key }, create: { key, ...data }, update: data });
+    await writeSetting(tx, key, command.value, ctx.actor.openId);
     const after = showPolicy(await readPolicy(tx), command.policy);
     const body = t(
       `提醒规则 ${command.policy} 已设为 **${after}**（之前是 ${before}）。已安排的提醒在下次学习记录变化或发送时按新规则重新安排。`,
