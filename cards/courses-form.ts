@@ -29,8 +29,8 @@ export const COURSE_FIELDS = {
   clearDue: (i: number) => `course${i}_nodue`,
 } as const;
 
-/** At most this many courses are listed (4 elements each, well within a card's 200). */
-export const MAX_FORM_COURSES = 25;
+/** At most this many courses are listed (4 elements each; a long name takes up to 600 bytes in the card). */
+export const MAX_FORM_COURSES = 15;
 
 export function coursesFormCard(input: CoursesFormInput): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];

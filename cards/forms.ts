@@ -42,10 +42,12 @@ export function textInput(spec: {
 
 export interface Option {
   value: string;
-  text: I18nText;
+  /** Bilingual text, or a ready plain_text (user data such as a chat's name, the same in both languages). */
+  text: I18nText | { tag: 'plain_text'; content: string };
 }
 
-const options = (list: readonly Option[]) => list.map((o) => ({ text: plainText(o.text), value: o.value }));
+const options = (list: readonly Option[]) =>
+  list.map((o) => ({ text: 'tag' in o.text ? o.text : plainText(o.text), value: o.value }));
 
 /** A single choice; `initial_option` is the value chosen at first. */
 export function selectStatic(spec: { name: string; options: readonly Option[]; value: string | null }): Element {

@@ -2,7 +2,7 @@
  * The `settings routes` card: which chats receive each kind of notification, and who is on duty and who leads in
  * each chat that receives tickets (person pickers). One submit saves the whole form. Pure.
  */
-import { card, markdown, note, t, userText, type I18nText } from './kit.js';
+import { card, clip, markdown, note, t, userText, type I18nText } from './kit.js';
 import { fieldLabel, form, multiSelectPerson, multiSelectStatic, submitButton } from './forms.js';
 
 export interface PeopleFormInput {
@@ -25,13 +25,15 @@ export const PEOPLE_FIELDS = {
   leads: (i: number) => `desk${i}_leads`,
 } as const;
 
-const chatText = (c: { chatId: string; name: string | null }): I18nText => {
-  const label = c.name ? `${c.name} (${c.chatId})` : c.chatId;
-  return t(label, label);
-};
+/** A chat as an option: its name (clipped) with the end of its id, or its id; the same in both languages. */
+const chatText = (c: { chatId: string; name: string | null }) => ({
+  tag: 'plain_text' as const,
+  content: c.name ? `${clip(c.name, 20)} (…${c.chatId.slice(-6)})` : clip(c.chatId, 40),
+});
 
 export function peopleFormCard(input: PeopleFormInput): Record<string, unknown> {
   const chatOptions = input.chats.map((c) => ({ value: c.chatId, text: chatText(c) }));
+  // Chat names are user data and the same in both languages: one text each keeps the card small.
   const elements: Record<string, unknown>[] = [
     markdown(t('**通知路由到群**', '**Notifications routed to chats**')),
     ...(input.chats.length === 0

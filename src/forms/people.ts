@@ -15,10 +15,10 @@ import { staleCard } from './settings.js';
 import { field, FormProblem, people, someOf } from './values.js';
 
 /** At most this many chats are offered, and this many helpdesk chats listed, on the form. */
-export const MAX_FORM_CHATS = 50;
-export const MAX_PEOPLE_DESKS = 10;
+export const MAX_FORM_CHATS = 12;
+export const MAX_PEOPLE_DESKS = 4;
 /** At most this many people on duty or leads per chat. */
-const MAX_PEOPLE = 20;
+const MAX_PEOPLE = 10;
 
 type Reader = Db | Tx;
 
