@@ -4,7 +4,7 @@
  * capped; the rest is counted. One submit saves the whole form. Pure.
  */
 import { card, markdown, note, t, userText, type I18nText } from './kit.js';
-import { checker, datePicker, form, submitButton, textInput } from './forms.js';
+import { checker, datePicker, fieldLabel, form, submitButton, textInput } from './forms.js';
 
 export interface CourseFormRow {
   courseId: string;
@@ -29,7 +29,7 @@ export const COURSE_FIELDS = {
   clearDue: (i: number) => `course${i}_nodue`,
 } as const;
 
-/** At most this many courses are listed (4 elements each; a long name takes up to 600 bytes in the card). */
+/** At most this many courses are listed (5 elements each; a long name takes up to 600 bytes in the card). */
 export const MAX_FORM_COURSES = 15;
 
 export function coursesFormCard(input: CoursesFormInput): Record<string, unknown> {
@@ -51,7 +51,8 @@ export function coursesFormCard(input: CoursesFormInput): Record<string, unknown
         placeholder: t('课程名称', 'Course name'),
         maxLength: 200,
       }),
-      datePicker({ name: COURSE_FIELDS.due(i), value: c.dueOn, placeholder: t('截止日期', 'Due date') }),
+      fieldLabel(t('截止日期（每位学员按自己的时区）', "Due date (in each learner's zone)")),
+      datePicker({ name: COURSE_FIELDS.due(i), value: c.dueOn, placeholder: t('选择日期', 'Pick a date') }),
       checker({ name: COURSE_FIELDS.clearDue(i), text: t('取消截止日期', 'No due date'), checked: false }),
     );
   });

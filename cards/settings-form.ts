@@ -288,6 +288,7 @@ function deskElements(input: SettingsFormInput): Record<string, unknown>[] {
         value: String(d.leadAfter),
         maxLength: 5,
       }),
+      fieldLabel(t('计时方式', 'How unclaimed time counts')),
       selectStatic({ name: F.deskClock(i), options: CLOCK_OPTIONS, value: d.clock }),
       checker({
         name: F.deskUrgent(i),

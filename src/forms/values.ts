@@ -15,9 +15,12 @@ export class FormProblem extends Error {
   }
 }
 
-const quoted = (v: unknown) => {
-  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
-  return Array.from(s).length > 24 ? `${Array.from(s).slice(0, 23).join('')}…` : s;
+/** A submitted value for an error message: text and numbers as they are (clipped); anything else by its kind. */
+const quoted = (v: unknown): string => {
+  if (typeof v === 'string') return Array.from(v).length > 24 ? `${Array.from(v).slice(0, 23).join('')}…` : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  // A list or an object is not written out: it comes from the sender, whatever its size or depth.
+  return Array.isArray(v) ? '[…]' : '{…}';
 };
 
 /** Reads one field with a schema; undefined when the field was not submitted. Throws FormProblem otherwise. */

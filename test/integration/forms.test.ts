@@ -166,6 +166,13 @@ describe.each(LANES)('admin forms (%s)', (lane) => {
       expect(en(res.body)).toMatch(problem);
       expect(res.body.card).toBeUndefined();
     }
+    // A nested value (deeper ones are refused before any handler) is refused like any bad input.
+    let deep: unknown = '1';
+    for (let i = 0; i < 40; i++) deep = [deep];
+    const hostile = await submit(h, { openId: ADMIN.open_id, value: SETTINGS, form: { due_days: deep } });
+    expect(hostile.status).toBe(200);
+    expect(hostile.body.toast?.type).toBe('error');
+    expect(en(hostile.body)).toContain('"[…]" is not valid');
     expect((await readPolicy(h.db.prisma)).stalledDays).toBe(10);
     expect(await auditRows(h)).toHaveLength(before.length);
   }, 60_000);

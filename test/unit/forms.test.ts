@@ -179,6 +179,10 @@ describe('submitted values', () => {
     ] as const) {
       expect(() => read(value, schema as never)).toThrow(FormProblem);
     }
+    // A value 10,000 deep is refused like any other, without walking it.
+    let deep: unknown = 'x';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(() => read(deep, intListText(-30, 90, 10))).toThrow(/"\[…\]" is not valid/);
     try {
       read('0', intText(1, 365));
     } catch (err) {
