@@ -4,7 +4,7 @@
  * comes back under that name in the submit callback's `action.form_value`. A form needs a button with
  * `form_action_type: "submit"`. Pure functions.
  */
-import { markdown, plainText, type I18nText } from './kit.js';
+import { markdown, plainText, userText, type I18nText } from './kit.js';
 
 type Element = Record<string, unknown>;
 
@@ -16,6 +16,13 @@ export function form(name: string, elements: Element[]): Element {
 /** A small bold label above a component that has no label of its own (selects, pickers). */
 export function fieldLabel(text: I18nText): Element {
   return markdown({ zh: `**${text.zh}**`, en: `**${text.en}**` });
+}
+
+/** A chat's heading over its fields: its name (when known) with its id small and grey, else its id. */
+export function chatHeading(chat: { chatId: string; name: string | null }): Element {
+  const id = userText(chat.chatId, 100);
+  const text = chat.name ? `${userText(chat.name, 60)} <font color='grey'>${id}</font>` : id;
+  return markdown({ zh: `**${text}**`, en: `**${text}**` });
 }
 
 /** A one-line text input with its label (`default_value` is what it shows at first). */
@@ -67,13 +74,15 @@ export function multiSelectStatic(spec: {
   options: readonly Option[];
   values: readonly string[];
   placeholder?: I18nText;
+  /** The client refuses to submit the form while nothing is chosen. */
+  required?: boolean;
 }): Element {
   return {
     tag: 'multi_select_static',
     name: spec.name,
     type: 'default',
     width: 'fill',
-    required: false,
+    required: spec.required ?? false,
     ...(spec.placeholder && { placeholder: plainText(spec.placeholder) }),
     options: options(spec.options),
     selected_values: [...spec.values],

@@ -2,8 +2,8 @@
  * The `settings routes` card: which chats receive each kind of notification, and who is on duty and who leads in
  * each chat that receives tickets (person pickers). One submit saves the whole form. Pure.
  */
-import { card, clip, markdown, note, t, userText, type I18nText } from './kit.js';
-import { fieldLabel, form, multiSelectPerson, multiSelectStatic, submitButton } from './forms.js';
+import { card, clip, markdown, note, t, type I18nText } from './kit.js';
+import { chatHeading, fieldLabel, form, multiSelectPerson, multiSelectStatic, submitButton } from './forms.js';
 
 export interface PeopleFormInput {
   /** The chats the bot knows of (routed for anything, or set up as a helpdesk chat), with their names if known. */
@@ -58,11 +58,8 @@ export function peopleFormCard(input: PeopleFormInput): Record<string, unknown> 
   ];
   if (input.desks.length === 0) elements.push(note(t('没有接收工单的群。', 'No chat receives tickets.')));
   input.desks.forEach((d, i) => {
-    const chat = d.name
-      ? `${userText(d.name, 60)} <font color='grey'>${userText(d.chatId, 100)}</font>`
-      : userText(d.chatId, 100);
     elements.push(
-      markdown(t(`**${chat}**`, `**${chat}**`)),
+      chatHeading(d),
       fieldLabel(t('值班人（每天）', 'On duty (every day)')),
       multiSelectPerson({ name: PEOPLE_FIELDS.duty(i), values: d.duty, placeholder: t('选择值班人', 'Choose people') }),
       fieldLabel(t('负责人', 'Leads')),

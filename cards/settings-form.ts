@@ -3,8 +3,9 @@
  * grouped (notifications, reminders, digests, working hours and holidays, helpdesk escalation, languages). One
  * submit saves the whole form. Pure: data in, card JSON out.
  */
-import { card, markdown, note, t, userText, type I18nText } from './kit.js';
+import { card, markdown, note, t, type I18nText } from './kit.js';
 import {
+  chatHeading,
   checker,
   datePicker,
   fieldLabel,
@@ -196,6 +197,7 @@ export function settingsFormCard(input: SettingsFormInput): Record<string, unkno
       name: F.weekdays,
       options: WEEKDAY_OPTIONS,
       values: input.hours.weekdays.map(String),
+      required: true,
     }),
     fieldLabel(t('新增休息日', 'Add a day off')),
     datePicker({ name: F.holidayAdd, value: null, placeholder: pickDate }),
@@ -265,11 +267,8 @@ function deskElements(input: SettingsFormInput): Record<string, unknown>[] {
     ];
   const out: Record<string, unknown>[] = [];
   input.desks.forEach((d, i) => {
-    const chat = d.name
-      ? `${userText(d.name, 60)} <font color='grey'>${userText(d.chatId, 100)}</font>`
-      : userText(d.chatId, 100);
     out.push(
-      markdown(t(`**${chat}**`, `**${chat}**`)),
+      chatHeading(d),
       textInput({
         name: F.deskRemind(i),
         label: t(

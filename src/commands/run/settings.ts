@@ -58,7 +58,8 @@ export async function runSettings(
   if (command.part === 'routes') {
     const input = await peopleFormInput(ctx.db, ctx.config);
     const names = await ctx.services.chats.names(input.chats.map((c) => c.chatId));
-    return peopleFormCard(await peopleFormInput(ctx.db, ctx.config, names));
+    const named = <C extends { chatId: string }>(c: C) => ({ ...c, name: names.get(c.chatId) ?? null });
+    return peopleFormCard({ ...input, chats: input.chats.map(named), desks: input.desks.map(named) });
   }
   const chats = await routedChats(ctx.db, 'tickets');
   const names = await ctx.services.chats.names(chats.slice(0, MAX_FORM_DESKS));
