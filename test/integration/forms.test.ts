@@ -10,7 +10,7 @@ import { say, textMessage } from '../helpers/chat.js';
 import { LANES } from '../helpers/databases.js';
 import { readPolicy } from '../../src/reminders/policy.js';
 import { readTeamPolicy } from '../../src/team/settings.js';
-import { workingHours } from '../../src/jobs/calendar-days.js';
+import { loadCalendar, workingHours } from '../../src/jobs/calendar-days.js';
 import { windowPolicy } from '../../src/config.js';
 import { deskOf } from '../../src/recipients/desks.js';
 import { routedChats } from '../../src/recipients/routes.js';
@@ -125,6 +125,13 @@ describe.each(LANES)('admin forms (%s)', (lane) => {
     expect(await h.db.prisma.calendarDay.findUnique({ where: { date: '2026-10-09' } })).toMatchObject({
       kind: 'holiday',
     });
+    // The calendar every scheduled send follows opens at the new time, on the new working days.
+    const calendar = await loadCalendar(h.db.prisma, windowPolicy(h.config));
+    const zone = 'Asia/Shanghai';
+    expect(calendar.isOpen(new Date('2026-09-01T00:45:00Z'), zone)).toBe(true); // Tuesday 08:45
+    expect(calendar.isOpen(new Date('2026-09-05T02:00:00Z'), zone)).toBe(true); // Saturday 10:00
+    expect(calendar.isOpen(new Date('2026-09-06T02:00:00Z'), zone)).toBe(false); // Sunday
+    expect(calendar.isWorkingDay('2026-10-09')).toBe(false);
     expect(await h.db.prisma.setting.findUnique({ where: { key: 'notify.seats' } })).toMatchObject({ value: false });
     expect(await h.db.prisma.userPreference.findUnique({ where: { openId: ADMIN.open_id } })).toMatchObject({
       lang: 'en',
