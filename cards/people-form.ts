@@ -11,7 +11,14 @@ export interface PeopleFormInput {
   /** Per kind that can be routed: its name and the chats it goes to (for every helpdesk). */
   routes: { kind: string; name: I18nText; chatIds: string[] }[];
   /** Chats receiving tickets: who is on duty every day, and the leads. */
-  desks: { chatId: string; name: string | null; duty: string[]; leads: string[] }[];
+  desks: {
+    chatId: string;
+    name: string | null;
+    duty: string[];
+    leads: string[];
+    /** The weekday rota (ISO weekday → people), changed with `duty <weekday> @…`; shown, not edited here. */
+    rota: { day: number; people: string[] }[];
+  }[];
   moreDesks: number;
   outcome?: I18nText;
 }
@@ -30,6 +37,34 @@ const chatText = (c: { chatId: string; name: string | null }) => ({
   tag: 'plain_text' as const,
   content: c.name ? `${clip(c.name, 20)} (…${c.chatId.slice(-6)})` : clip(c.chatId, 40),
 });
+
+const WEEKDAY_NAMES = [
+  t('周一', 'Monday'),
+  t('周二', 'Tuesday'),
+  t('周三', 'Wednesday'),
+  t('周四', 'Thursday'),
+  t('周五', 'Friday'),
+  t('周六', 'Saturday'),
+  t('周日', 'Sunday'),
+];
+
+/** The weekday rota as a note: on those days these people are on duty instead. */
+function rotaNote(rota: { day: number; people: string[] }[]) {
+  // At most 3 people a day are named here, the others counted: the rota can be long, the card cannot.
+  const people = (ids: string[]) =>
+    ids
+      .slice(0, 3)
+      .map((id) => `<at id=${id}></at>`)
+      .concat(ids.length > 3 ? [`+${ids.length - 3}`] : [])
+      .join(' ');
+  const line = (lang: 'zh' | 'en') => rota.map((r) => `${WEEKDAY_NAMES[r.day - 1]![lang]} ${people(r.people)}`);
+  return note(
+    t(
+      `按星期排班（用「值班 周五 @…」修改）：${line('zh').join('，')}`,
+      `Weekday rota ("duty friday @…"): ${line('en').join(', ')}`,
+    ),
+  );
+}
 
 export function peopleFormCard(input: PeopleFormInput): Record<string, unknown> {
   const chatOptions = input.chats.map((c) => ({ value: c.chatId, text: chatText(c) }));
@@ -62,6 +97,7 @@ export function peopleFormCard(input: PeopleFormInput): Record<string, unknown> 
       chatHeading(d),
       fieldLabel(t('值班人（每天）', 'On duty (every day)')),
       multiSelectPerson({ name: PEOPLE_FIELDS.duty(i), values: d.duty, placeholder: t('选择值班人', 'Choose people') }),
+      ...(d.rota.length > 0 ? [rotaNote(d.rota)] : []),
       fieldLabel(t('负责人', 'Leads')),
       multiSelectPerson({
         name: PEOPLE_FIELDS.leads(i),

@@ -53,19 +53,21 @@ interface FormSpec {
     now: Date,
     names: Map<string, string>,
     outcome: I18nText,
+    /** The chat listed first on the submitted card, listed first again. */
+    first: string | undefined,
   ) => Promise<Record<string, unknown>>;
 }
 
 const FORMS: Record<FormKind, FormSpec> = {
   settings: {
     changes: settingsChanges,
-    card: async (tx, config, openId, now, names, outcome) =>
-      settingsFormCard({ ...(await settingsFormInput(tx, config, openId, now, names)), outcome }),
+    card: async (tx, config, openId, now, names, outcome, first) =>
+      settingsFormCard({ ...(await settingsFormInput(tx, config, openId, now, names, first)), outcome }),
   },
   people: {
     changes: peopleChanges,
-    card: async (tx, config, _openId, _now, names, outcome) =>
-      peopleFormCard({ ...(await peopleFormInput(tx, config, names)), outcome }),
+    card: async (tx, config, _openId, _now, names, outcome, first) =>
+      peopleFormCard({ ...(await peopleFormInput(tx, config, names, first)), outcome }),
   },
   courses: {
     changes: coursesChanges,
@@ -91,6 +93,12 @@ async function chatNames(services: Services, button: Record<string, unknown>): P
     clearTimeout(timer);
   }
 }
+
+/** The first chat the submitted card listed among the helpdesk chats. */
+const firstChat = (button: Record<string, unknown>): string | undefined => {
+  const list = Array.isArray(button.desks) ? button.desks : Array.isArray(button.chats) ? button.chats : [];
+  return typeof list[0] === 'string' ? list[0] : undefined;
+};
 
 const savedText = (n: number) => t(`已保存 ${n} 项更改。`, `Saved ${n} ${n === 1 ? 'change' : 'changes'}.`);
 
@@ -132,7 +140,7 @@ export async function submitForm(deps: FormDeps, action: CardAction, kind: FormK
           changes.length > 0
             ? savedText(changes.length)
             : t('没有更改：所有值与当前设置相同。', 'Nothing changed: every value was already in force.');
-        const card = await spec.card(tx, config, openId, now, names, outcome);
+        const card = await spec.card(tx, config, openId, now, names, outcome, firstChat(action.value));
         return { card, detail: changes.length > 0 ? changesDetail(kind, changes) : null };
       },
     );

@@ -11,35 +11,41 @@ import { KIND_NAMES, ROUTE_KINDS } from '../domain/notifications.js';
 import { changeDesk, desksOf } from '../recipients/desks.js';
 import { addRoute, removeRoutes, routedChats } from '../recipients/routes.js';
 import type { FormChange } from './changes.js';
-import { staleCard } from './settings.js';
+import { firstIn, staleCard } from './settings.js';
 import { field, FormProblem, people, someOf } from './values.js';
 
 /** At most this many chats are offered, and this many helpdesk chats listed, on the form. */
 export const MAX_FORM_CHATS = 12;
-export const MAX_PEOPLE_DESKS = 4;
+export const MAX_PEOPLE_DESKS = 3;
 /** At most this many people on duty or leads per chat. */
 const MAX_PEOPLE = 10;
 
 type Reader = Db | Tx;
 
-/** The chats the bot knows of: routed for anything, or set up as a helpdesk chat. */
-async function knownChats(db: Reader): Promise<string[]> {
+/** An open_id as mentions take it (anything else would break the markdown it goes into). */
+const isOpenId = (id: string) => /^[A-Za-z0-9_-]{1,100}$/.test(id);
+
+/** The chats the bot knows of: routed for anything, or set up as a helpdesk chat (`first` kept when it is one). */
+async function knownChats(db: Reader, first: string | undefined): Promise<string[]> {
   const routes = await db.route.findMany({
     orderBy: [{ createdAt: 'asc' }, { chatId: 'asc' }],
     select: { chatId: true },
   });
   const desks = await db.helpdeskDesk.findMany({ orderBy: { chatId: 'asc' }, select: { chatId: true } });
-  return [...new Set([...routes.map((r) => r.chatId), ...desks.map((d) => d.chatId)])].slice(0, MAX_FORM_CHATS);
+  const all = firstIn([...new Set([...routes.map((r) => r.chatId), ...desks.map((d) => d.chatId)])], first);
+  return all.slice(0, MAX_FORM_CHATS);
 }
 
+/** The form's content; `firstChat`: the chat it was asked for in, listed first. */
 export async function peopleFormInput(
   db: Reader,
   config: Config,
   chatNames: Map<string, string> = new Map(),
+  firstChat?: string,
 ): Promise<PeopleFormInput> {
-  const chats = await knownChats(db);
+  const chats = await knownChats(db, firstChat);
   const all = await db.route.findMany({ where: { scope: '*' }, select: { kind: true, chatId: true } });
-  const ticketChats = await routedChats(db, 'tickets');
+  const ticketChats = firstIn(await routedChats(db, 'tickets'), firstChat);
   const desks = await desksOf(db, config, ticketChats.slice(0, MAX_PEOPLE_DESKS));
   const name = (chatId: string) => chatNames.get(chatId) ?? null;
   return {
@@ -49,7 +55,16 @@ export async function peopleFormInput(
       name: t(KIND_NAMES[kind].zh, KIND_NAMES[kind].en),
       chatIds: all.filter((r) => r.kind === kind && chats.includes(r.chatId)).map((r) => r.chatId),
     })),
-    desks: desks.map((d) => ({ chatId: d.chatId, name: name(d.chatId), duty: d.duty, leads: d.leads })),
+    desks: desks.map((d) => ({
+      chatId: d.chatId,
+      name: name(d.chatId),
+      duty: d.duty,
+      leads: d.leads,
+      rota: Object.entries(d.rota)
+        .filter(([, people]) => people && people.length > 0)
+        .map(([day, people]) => ({ day: Number(day), people: people!.filter(isOpenId) }))
+        .sort((a, b) => a.day - b.day),
+    })),
     moreDesks: Math.max(0, ticketChats.length - MAX_PEOPLE_DESKS),
   };
 }

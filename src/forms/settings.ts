@@ -44,13 +44,21 @@ type Reader = Db | Tx;
 const today = (config: Config, now: Date) =>
   DateTime.fromJSDate(now, { zone: config.DEFAULT_TIME_ZONE }).toFormat('yyyy-MM-dd');
 
-/** The form's content: the values in force now (chat names are looked up by the caller). */
+/** `chats` with `first` moved to the front, when it is one of them (the chat a form was asked for in). */
+export const firstIn = (chats: string[], first: string | undefined): string[] =>
+  first && chats.includes(first) ? [first, ...chats.filter((c) => c !== first)] : chats;
+
+/**
+ * The form's content: the values in force now (chat names are looked up by the caller). `firstChat`: the chat the
+ * form was asked for in, listed first among the chats receiving tickets.
+ */
 export async function settingsFormInput(
   db: Reader,
   config: Config,
   openId: string,
   now: Date,
   chatNames: Map<string, string> = new Map(),
+  firstChat?: string,
 ): Promise<SettingsFormInput> {
   const settings = await db.setting.findMany({
     where: { key: { in: [...NOTIFICATION_KINDS.map(notifySettingKey), DAILY_CAP_SETTING] } },
@@ -66,7 +74,7 @@ export async function settingsFormInput(
     take: MAX_FORM_DAYS,
   });
   const allDays = await db.calendarDay.count({ where: { date: { gte: from } } });
-  const chats = await routedChats(db, 'tickets');
+  const chats = firstIn(await routedChats(db, 'tickets'), firstChat);
   const desks = await desksOf(db, config, chats.slice(0, MAX_FORM_DESKS));
   const pref = await db.userPreference.findUnique({ where: { openId }, select: { lang: true } });
   const cap = value(DAILY_CAP_SETTING);

@@ -500,7 +500,13 @@ const peopleFormExample: PeopleFormInput = {
     chatIds: kind === 'tickets' ? ['oc_demo_helpdesk'] : kind === 'completions' ? ['oc_demo_team'] : [],
   })),
   desks: [
-    { chatId: 'oc_demo_helpdesk', name: 'IT 服务台 IT helpdesk', duty: ['ou_demo_zhaomin'], leads: ['ou_demo_lead'] },
+    {
+      chatId: 'oc_demo_helpdesk',
+      name: 'IT 服务台 IT helpdesk',
+      duty: ['ou_demo_zhaomin'],
+      leads: ['ou_demo_lead'],
+      rota: [{ day: 5, people: ['ou_demo_friday'] }],
+    },
   ],
   moreDesks: 0,
 };

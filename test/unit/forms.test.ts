@@ -133,6 +133,7 @@ describe('admin form cards', () => {
           ...c,
           duty: Array.from({ length: 10 }, (_, i) => `ou_${'d'.repeat(30)}${i}`),
           leads: Array.from({ length: 10 }, (_, i) => `ou_${'l'.repeat(30)}${i}`),
+          rota: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, people: [`ou_${'r'.repeat(30)}${day}`] })),
         })),
         moreDesks: 3,
       }),

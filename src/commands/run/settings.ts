@@ -5,7 +5,7 @@ import { peopleFormCard } from '../../../cards/people-form.js';
 import { settingsFormCard } from '../../../cards/settings-form.js';
 import { coursesFormInput } from '../../forms/courses.js';
 import { peopleFormInput } from '../../forms/people.js';
-import { MAX_FORM_DESKS, settingsFormInput } from '../../forms/settings.js';
+import { firstIn, MAX_FORM_DESKS, settingsFormInput } from '../../forms/settings.js';
 import { routedChats } from '../../recipients/routes.js';
 import { almApiConfigured, type Config } from '../../config.js';
 import { notifySettingKey } from '../../domain/keys.js';
@@ -54,16 +54,18 @@ export async function runSettings(
   command: Extract<ParsedCommand, { name: 'settings' }>,
 ): Promise<Card> {
   const now = nowOf(ctx);
+  // Asked in a chat: that chat's settings come first.
+  const here = ctx.chat.chatType === 'group' ? ctx.chat.chatId : undefined;
   if (command.part === 'courses') return coursesFormCard(await coursesFormInput(ctx.db));
   if (command.part === 'routes') {
-    const input = await peopleFormInput(ctx.db, ctx.config);
+    const input = await peopleFormInput(ctx.db, ctx.config, new Map(), here);
     const names = await ctx.services.chats.names(input.chats.map((c) => c.chatId));
     const named = <C extends { chatId: string }>(c: C) => ({ ...c, name: names.get(c.chatId) ?? null });
     return peopleFormCard({ ...input, chats: input.chats.map(named), desks: input.desks.map(named) });
   }
-  const chats = await routedChats(ctx.db, 'tickets');
+  const chats = firstIn(await routedChats(ctx.db, 'tickets'), here);
   const names = await ctx.services.chats.names(chats.slice(0, MAX_FORM_DESKS));
-  const input = await settingsFormInput(ctx.db, ctx.config, ctx.actor.openId, now, names);
+  const input = await settingsFormInput(ctx.db, ctx.config, ctx.actor.openId, now, names, here);
   const admins = await listAdmins(ctx.db, ctx.config);
   const envAdmins = admins.filter((a) => a.fromEnv).length;
   const adminLine = t(
