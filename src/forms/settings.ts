@@ -3,7 +3,7 @@
  * by the same functions the typed commands use.
  */
 import { DateTime } from 'luxon';
-import { t } from '../../cards/kit.js';
+import { t, type I18nText } from '../../cards/kit.js';
 import { SETTINGS_FIELDS as F, type SettingsFormInput } from '../../cards/settings-form.js';
 import { windowPolicy, type Config } from '../config.js';
 import type { Db } from '../db/index.js';
@@ -141,7 +141,7 @@ export async function settingsChanges(
   }
 
   const r = current.reminders;
-  const days = (name: string, label: ReturnType<typeof t>, min: number, max: number) =>
+  const days = (name: string, label: I18nText, min: number, max: number) =>
     field(form, name, label, intText(min, max), intExpected(min, max));
   add(
     F.stalledDays,
@@ -262,7 +262,7 @@ export async function settingsChanges(
     form,
     F.calendarRemove,
     t('取消已设置的日期', 'Remove set days'),
-    z_dates(offered),
+    someOf(offered, MAX_FORM_DAYS),
     t('只能选择列出的日期', 'only the days listed'),
   );
   for (const date of remove ?? []) {
@@ -288,8 +288,6 @@ export async function settingsChanges(
   });
   return changes;
 }
-
-const z_dates = (offered: readonly string[]) => someOf(offered, MAX_FORM_DAYS);
 
 type Add = <T>(name: string, before: T, after: T | undefined, write: (tx: Tx, v: T) => Promise<void>) => void;
 
