@@ -102,10 +102,11 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     wakeWaiting: () => wakers.waiting.wake(),
     clock,
   });
-  // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for.
-  // While events keep arriving, the worker waits up to 100 ms for a 50 ms lull, then works for a 20 ms slice:
-  // acknowledgements come first, processing keeps going, and after the burst it runs at full speed.
-  const pace = database.kind === 'pglite' ? () => inbox.quiet(50, 100) : undefined;
+  // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for,
+  // and the worker's Prisma work takes the thread that answers them. While events keep arriving, the worker waits
+  // up to 500 ms for a 50 ms lull, then works for a 20 ms slice: acknowledgements come first (the worker has at most
+  // a twenty-fifth of the time), processing keeps going, and after the burst it runs at full speed.
+  const pace = database.kind === 'pglite' ? () => inbox.quiet(50, 500) : undefined;
   const worker = new InboxWorker({
     db: database.prisma,
     handlers,

@@ -11,6 +11,9 @@ import {
 } from '@prisma/driver-adapter-utils';
 import { initDataDirIfNew } from './pglite-init.js';
 
+/** The database thread's young generation (see `start`). */
+const DB_THREAD_YOUNG_GENERATION_MB = 3;
+
 type WireError = { driver?: ConstructorParameters<typeof DriverAdapterError>[0]; message: string; name: string };
 type Reply = { id: number; result: unknown } | { id: number; error: WireError };
 type Request =
@@ -53,6 +56,10 @@ export class PGliteThread implements SqlMigrationAwareDriverAdapterFactory {
       execArgv: process.env.BENCH_CPU_PROF_DIR
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
         : [],
+      // This thread's JavaScript allocates little (PGlite's protocol buffers; the data lives in WebAssembly memory),
+      // so its young generation stays small whatever the process's `--max-semi-space-size` (which sizes the main
+      // thread's, where every request allocates): 3 MB is two 1 MB semi-spaces and their large-object space.
+      resourceLimits: { maxYoungGenerationSizeMb: DB_THREAD_YOUNG_GENERATION_MB },
     });
     const first = await new Promise<Reply>((resolve, reject) => {
       port1.once('message', resolve);
