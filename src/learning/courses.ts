@@ -37,13 +37,29 @@ export async function courseName(db: CourseReader, ids: readonly string[]): Prom
 
 /** The admin's due date for a course (`YYYY-MM-DD`), if one was set under any of its ids. */
 export async function courseDueOn(db: CourseReader, ids: readonly string[]): Promise<string | null> {
-  if (ids.length === 0) return null;
-  const rows = await db.course.findMany({ where: { courseId: { in: [...ids] }, dueOn: { not: null } } });
-  for (const id of ids) {
-    const hit = rows.find((r) => r.courseId === id);
-    if (hit?.dueOn) return hit.dueOn;
-  }
-  return null;
+  return (await courseDueOns(db, ids))(ids);
+}
+
+/**
+ * The admins' due dates of many courses in one query: reads those set under any of `ids`, and returns the lookup
+ * of one course's due date by its ids (most specific first), as `courseDueOn` gives it.
+ */
+export async function courseDueOns(
+  db: CourseReader,
+  ids: readonly string[],
+): Promise<(courseIds: readonly string[]) => string | null> {
+  const wanted = [...new Set(ids)];
+  const rows = wanted.length
+    ? await db.course.findMany({ where: { courseId: { in: wanted }, dueOn: { not: null } } })
+    : [];
+  const dueOn = new Map(rows.map((r) => [r.courseId, r.dueOn]));
+  return (courseIds) => {
+    for (const id of courseIds) {
+      const hit = dueOn.get(id);
+      if (hit) return hit;
+    }
+    return null;
+  };
 }
 
 /**
