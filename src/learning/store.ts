@@ -74,15 +74,15 @@ export function toState(r: LearningRecord): RecordState {
 const PAGE = 200;
 
 /**
- * Calls `each` with the ids of every record of a course (by its key or its id at the source), in pages of 200 in
- * id order, so a course with many learners is never loaded whole; returns how many records there were. A page is
- * the union of two index range scans, (item_key, id) and (item_id, id), so it reads about one page of rows however
- * large the table or the course.
+ * Calls `each` with every page of a course's records (by its key or its id at the source), at most 200 in id
+ * order, so a course with many learners is never loaded whole; returns how many records there were. A page's ids
+ * are the union of two index range scans, (item_key, id) and (item_id, id), so a page reads about one page of rows
+ * however large the table or the course.
  */
-async function forEachCoursePageIds(
+export async function forEachCoursePage(
   tx: Tx,
   courseId: string,
-  each: (ids: string[]) => Promise<unknown>,
+  each: (records: LearningRecord[]) => Promise<unknown>,
 ): Promise<number> {
   let after: string | null = null;
   let count = 0;
@@ -94,31 +94,12 @@ async function forEachCoursePageIds(
         UNION
         (SELECT id FROM learning_record WHERE item_id = ${courseId} ${from} ORDER BY id LIMIT ${PAGE}::int)
       ) AS course_page ORDER BY id LIMIT ${PAGE}::int`;
-    if (page.length > 0) await each(page.map((r) => r.id));
+    if (page.length > 0)
+      await each(
+        await tx.learningRecord.findMany({ where: { id: { in: page.map((r) => r.id) } }, orderBy: { id: 'asc' } }),
+      );
     count += page.length;
     if (page.length < PAGE) return count;
     after = page[page.length - 1]!.id;
   }
-}
-
-/** Calls `each` with the id of every record of a course, one after the other, page by page; returns how many. */
-export function forEachCourseRecord(
-  tx: Tx,
-  courseId: string,
-  each: (recordId: string) => Promise<unknown>,
-): Promise<number> {
-  return forEachCoursePageIds(tx, courseId, async (ids) => {
-    for (const id of ids) await each(id);
-  });
-}
-
-/** Calls `each` with every page of a course's records (at most 200, in id order); returns how many records. */
-export function forEachCoursePage(
-  tx: Tx,
-  courseId: string,
-  each: (records: LearningRecord[]) => Promise<unknown>,
-): Promise<number> {
-  return forEachCoursePageIds(tx, courseId, async (ids) =>
-    each(await tx.learningRecord.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })),
-  );
 }

@@ -8,9 +8,8 @@ import type { Config } from '../config.js';
 import type { Tx } from '../db/tx.js';
 import { recordSubject } from '../domain/keys.js';
 import { cancelJobs, scheduleJobs, type JobPlan } from '../jobs/store.js';
-import { courseDueOns, courseIdsOf } from '../learning/courses.js';
+import { recordDueOns } from '../learning/courses.js';
 import { preferencesOf } from '../recipients/preferences.js';
-import { DateTime } from 'luxon';
 import { planReminders, type PlanInput, type PlannedReminder } from './plan.js';
 import { readPolicy, type ReminderPolicy } from './policy.js';
 import { reminderStates, type ReminderStateRow } from './store.js';
@@ -54,31 +53,6 @@ async function learnerOpenIds(tx: Tx, records: readonly LearningRecord[]): Promi
 }
 
 /**
- * Each record's due date, by record id: an admin's for the course, else the ALM instance's completion deadline (in
- * the learner's zone). One query for the courses, one for the ALM instances that need it.
- */
-async function dueOnsOf(
-  tx: Tx,
-  records: readonly LearningRecord[],
-  zones: ReadonlyMap<string, string>,
-): Promise<Map<string, string | null>> {
-  const setDue = await courseDueOns(tx, records.flatMap(courseIdsOf));
-  const out = new Map(records.map((r) => [r.id, setDue(courseIdsOf(r))]));
-  const alm = records.filter((r) => !out.get(r.id) && r.source === 'alm');
-  if (alm.length === 0) return out;
-  const instances = await tx.almCatalog.findMany({
-    where: { id: { in: [...new Set(alm.map((r) => r.itemKey))] } },
-    select: { id: true, completionDeadline: true },
-  });
-  const deadlines = new Map(instances.map((i) => [i.id, i.completionDeadline]));
-  for (const r of alm) {
-    const deadline = deadlines.get(r.itemKey);
-    out.set(r.id, deadline ? DateTime.fromJSDate(deadline, { zone: zones.get(r.id)! }).toISODate() : null);
-  }
-  return out;
-}
-
-/**
  * Everything the reminders of these records depend on, read in the transaction with one query per kind of fact,
  * in the order of `records`. `policy`: the policies in force, when the caller read them already.
  */
@@ -99,7 +73,7 @@ export async function reminderFactsOf(
   const ids = records.map((r) => r.id);
   const [states, dueOns, policies] = await Promise.all([
     reminderStates(tx, ids),
-    dueOnsOf(tx, records, zones),
+    recordDueOns(tx, records, (r) => zones.get(r.id)!),
     policy ?? readPolicy(tx),
   ]);
   return records.map((record) => ({

@@ -1,5 +1,5 @@
 /**
- * Re-planning a whole course's reminders (after its due date changed) reads and writes a page of records at a time;
+ * Re-planning a whole course's reminders and escalations (after its due date changed) reads and writes a page of records at a time;
  * it must plan every record exactly as planning that record alone does. A course of more than two pages, known by
  * its key (eLearning records) and by its id (ALM records of one of its instances), with learners in two zones, ALM
  * learners not matched to anyone, a completed and a stopped record whose pending reminders must be cancelled, and
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SettableClock } from '../../src/domain/clock.js';
 import { recordSubject } from '../../src/domain/keys.js';
 import { planCourseReminders, planRecordReminders, REMINDER_JOB } from '../../src/reminders/schedule.js';
+import { ESCALATION_JOB, planCourseEscalations, planEscalations } from '../../src/team/escalation.js';
 import { LANES } from '../helpers/databases.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -23,7 +24,7 @@ const feishuLearner = (i: number) => `ou_page${i.toString(16).padStart(20, '0')}
 const almUser = (i: number) => `alm-user-${i}`;
 const LONG = { timeout: 120_000 };
 
-describe.each(LANES)("a course's reminders planned page by page (%s)", (lane) => {
+describe.each(LANES)("a course's reminders and escalations planned page by page (%s)", (lane) => {
   let h: Harness;
   const clock = new SettableClock(at('2026-12-15T08:00'));
 
@@ -102,13 +103,14 @@ describe.each(LANES)("a course's reminders planned page by page (%s)", (lane) =>
       });
   });
 
-  /** The reminder jobs as planning leaves them (what the runner will use), in key order. */
-  const reminderJobs = async () =>
+  /** The reminder and escalation jobs as planning leaves them (what the runner will use), in key order. */
+  const plannedJobs = async () =>
     (
       await h.db.prisma.job.findMany({
-        where: { kind: REMINDER_JOB },
+        where: { kind: { in: [REMINDER_JOB, ESCALATION_JOB] } },
         orderBy: { key: 'asc' },
         select: {
+          kind: true,
           key: true,
           status: true,
           reason: true,
@@ -126,22 +128,34 @@ describe.each(LANES)("a course's reminders planned page by page (%s)", (lane) =>
     const db = h.db.prisma;
     const before = await db.job.findMany();
     await setUp();
-    const records = await db.$transaction((tx) => planCourseReminders(tx, h.config, COURSE, clock.now()), LONG);
-    const paged = await reminderJobs();
+    const records = await db.$transaction(async (tx) => {
+      await planCourseEscalations(tx, COURSE, SH);
+      return planCourseReminders(tx, h.config, COURSE, clock.now());
+    }, LONG);
+    const all = await plannedJobs();
     await db.job.deleteMany();
     await db.job.createMany({ data: before.map((j) => ({ ...j, payload: j.payload as object })) });
     const ids = (await db.learningRecord.findMany({ select: { id: true } })).map((r) => r.id);
     await db.$transaction(async (tx) => {
-      for (const id of ids) await planRecordReminders(tx, h.config, id, clock.now());
+      for (const id of ids) {
+        await planEscalations(tx, id, SH);
+        await planRecordReminders(tx, h.config, id, clock.now());
+      }
     }, LONG);
-    return { records, paged, alone: await reminderJobs() };
+    const alone = await plannedJobs();
+    const ofKind = (kind: string) => all.filter((j) => j.kind === kind);
+    return { records, all, alone, paged: ofKind(REMINDER_JOB), escalations: ofKind(ESCALATION_JOB) };
   }
 
   it('plans every record once, as planning it alone does, and cancels what is no longer called for', async () => {
     // First the ALM deadline is the only due date: only ALM learners have one (in their own zone).
     const first = await bothWays(async () => {});
     expect(first.records).toBe(FEISHU + ALM);
-    expect(first.paged).toEqual(first.alone);
+    expect(first.all).toEqual(first.alone);
+    // Escalations go by the due date alone, whoever the learner: every open assigned ALM record, both levels.
+    expect(first.escalations.map((j) => j.key.split(':').slice(2).join(':'))).toEqual(
+      Array.from({ length: ALM }, () => ['2026-12-23:1', '2026-12-23:2']).flat(),
+    );
     const pending = first.paged.filter((j) => j.status === 'pending');
     const stalledFor = new Set(pending.filter((j) => j.key.includes(':stalled:')).map((j) => j.subject));
     // Every active admin-assigned record of a matched learner: all but the self-enrolled, completed and stopped
@@ -164,7 +178,15 @@ describe.each(LANES)("a course's reminders planned page by page (%s)", (lane) =>
       h.db.prisma.course.update({ where: { courseId: COURSE }, data: { dueOn: '2026-12-20' } }),
     );
     expect(second.records).toBe(FEISHU + ALM);
-    expect(second.paged).toEqual(second.alone);
+    expect(second.all).toEqual(second.alone);
+    const escalated = second.escalations.filter((j) => j.status === 'pending');
+    expect(new Set(escalated.map((j) => j.key.split(':')[2]))).toEqual(new Set(['2026-12-20']));
+    // Every open admin-assigned record: all but the self-enrolled and the completed one (stopping reminders does
+    // not stop an escalation), two levels each.
+    expect(escalated).toHaveLength((FEISHU - 2 + ALM) * 2);
+    expect(second.escalations.filter((j) => j.status === 'cancelled' && j.reason === 'replanned')).toHaveLength(
+      ALM * 2,
+    );
     const dueNow = second.paged.filter((j) => j.status === 'pending' && j.key.includes(':due:'));
     expect(new Set(dueNow.map((j) => j.key.split(':')[3]))).toEqual(new Set(['2026-12-20']));
     expect(new Set(dueNow.map((j) => j.subject)).size).toBe(FEISHU - 3 + 1 + (ALM * 3) / 4);

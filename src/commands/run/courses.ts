@@ -37,7 +37,7 @@ export async function runDue(ctx: CommandContext, command: Extract<ParsedCommand
   const id = userText(courseId, 128);
   const { card } = await audited(ctx, 'due', async (tx, now) => {
     const previous = await setCourseDue(tx, courseId, dueOn, ctx.actor.openId);
-    await planCourseEscalations(tx, courseId, ctx.config.DEFAULT_TIME_ZONE, now);
+    await planCourseEscalations(tx, courseId, ctx.config.DEFAULT_TIME_ZONE);
     const records = previous === dueOn ? 0 : await planCourseReminders(tx, ctx.config, courseId, now);
     const learners = t(
       `已为 ${records} 条学习记录重新安排提醒。`,
