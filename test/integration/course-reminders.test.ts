@@ -1,9 +1,9 @@
 /**
- * Re-planning a whole course's reminders and escalations (after its due date changed) reads and writes a page of records at a time;
- * it must plan every record exactly as planning that record alone does. A course of more than two pages, known by
- * its key (eLearning records) and by its id (ALM records of one of its instances), with learners in two zones, ALM
- * learners not matched to anyone, a completed and a stopped record whose pending reminders must be cancelled, and
- * a due date that moves from the ALM deadline to the admin's.
+ * Re-planning a whole course's reminders and escalations (after its due date changed) reads and writes a page of
+ * records at a time; it must plan every record exactly as planning that record alone does. A course of more than
+ * two pages, known by its key (eLearning records) and by its id (ALM records of one of its instances), with
+ * learners in two zones, ALM learners not matched to anyone, a completed and a stopped record whose pending
+ * reminders must be cancelled, and a due date that moves from the ALM deadline to the admin's.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
