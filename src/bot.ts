@@ -32,6 +32,7 @@ import type { JobKinds } from './jobs/types.js';
 import { releaseAllJobs, scheduleJob } from './jobs/store.js';
 import { currentDigestPlan, DIGEST_PLAN_JOB } from './team/jobs.js';
 import { windowPolicy } from './config.js';
+import { personalZone } from './recipients/preferences.js';
 
 export interface Bot {
   url: string;
@@ -155,6 +156,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     log,
     policy: windowPolicy(config),
     dailyCap: config.REMINDER_DAILY_CAP,
+    zoneOf: (db, openId) => personalZone(db, openId, (id) => services.directory.timeZoneOf(id)),
     pollMs: config.SCHEDULER_POLL_MS,
     waker: wakers.jobs,
     onQueued: wakeOutbox,

@@ -446,6 +446,9 @@ interface WorkState {
   outbox: Record<string, number>;
   inboxOldestDueSeconds: number;
   outboxOldestDueSeconds: number;
+  /** Scheduled jobs due on the clock and not done (future ones are not work yet), by status. */
+  jobs?: Record<string, number>;
+  jobsOldestDueSeconds?: number;
   /** The most frequent reason among failed notifications. */
   topFailure?: { reason: string; count: number };
 }
@@ -493,10 +496,11 @@ export function checkWork(work: WorkState): CheckResult[] {
   }
   const pending = (work.outbox.pending ?? 0) + (work.outbox.sending ?? 0);
   const pendingEvents = (work.inbox.pending ?? 0) + (work.inbox.processing ?? 0);
-  const stuck = Math.max(work.inboxOldestDueSeconds, work.outboxOldestDueSeconds);
+  const dueJobs = (work.jobs?.pending ?? 0) + (work.jobs?.running ?? 0);
+  const stuck = Math.max(work.inboxOldestDueSeconds, work.outboxOldestDueSeconds, work.jobsOldestDueSeconds ?? 0);
   const backlog: Said = [
-    `待处理：${pendingEvents} 个事件，${pending} 条通知`,
-    `${pendingEvents} events and ${pending} notifications pending`,
+    `待处理：${pendingEvents} 个事件，${pending} 条通知，${dueJobs} 个到期的定时任务`,
+    `${pendingEvents} events, ${pending} notifications and ${dueJobs} due scheduled jobs pending`,
   ];
   const pendingName: Said = ['待处理的工作', 'Pending work'];
   if (stuck > STUCK_AFTER_SECONDS) {

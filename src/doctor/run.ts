@@ -199,6 +199,7 @@ async function readWork(db: Db, now: Date, askedBy: string | undefined) {
     outbox: counts(depths.outbox),
     inboxOldestDueSeconds: depths.inbox.oldestDueSeconds,
     outboxOldestDueSeconds: depths.outbox.oldestDueSeconds,
+    ...(depths.jobs && { jobs: counts(depths.jobs), jobsOldestDueSeconds: depths.jobs.oldestDueSeconds }),
     ...(first && {
       topFailure: { reason: (first.reason ?? 'no reason recorded').slice(0, 300), count: Number(first.count) },
     }),

@@ -10,7 +10,7 @@ import { courseIdsOf, courseName } from '../learning/courses.js';
 import { learningDrafts, type Audience } from '../learning/drafts.js';
 import type { ItemType, RecordState, Reduction } from '../learning/record-state.js';
 import { lockRecord, saveRecord, type RecordKey } from '../learning/store.js';
-import { preferencesOf } from '../recipients/preferences.js';
+import { zonesOf } from '../recipients/preferences.js';
 import { planEscalations } from '../team/escalation.js';
 import { planRecordReminders } from '../reminders/schedule.js';
 import { noteProgress } from '../reminders/store.js';
@@ -90,9 +90,8 @@ async function audienceFor(ctx: HandlerContext, ref: LearnerRef): Promise<Audien
     ctx.log.info({ source: ref.source, reason: resolution.reason }, 'learner not found in Feishu; cards will wait');
   const managerOpenId = learnerOpenId ? await resolver.managerOf(learnerOpenId) : null;
   const learnerName = await resolver.displayName(ref, learnerOpenId);
-  const prefs = await preferencesOf(ctx.db, ctx.config, [learnerOpenId, managerOpenId]);
-  const zoneOf = (openId: string | null) =>
-    (openId ? prefs.get(openId)?.timeZone : undefined) ?? ctx.config.DEFAULT_TIME_ZONE;
+  const zones = await zonesOf(ctx.db, ctx.config, [learnerOpenId, managerOpenId]);
+  const zoneOf = (openId: string | null) => (openId ? zones.get(openId) : undefined) ?? ctx.config.DEFAULT_TIME_ZONE;
   return {
     learner: ref,
     learnerOpenId,

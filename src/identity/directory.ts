@@ -1,7 +1,13 @@
 /**
- * Feishu's contact directory, through the SDK: who a user is and who their manager is (`leader_user_id`).
- * Answers are cached in the `feishu_user` table; a cached user is refreshed after `ttlMs`.
+ * Feishu's contact directory, through the SDK: who a user is, who their manager is (`leader_user_id`) and, where
+ * the app may read it, their own time zone (`time_zone`, an IANA name). Answers are cached in the `feishu_user`
+ * table, shared by every instance; a cached user is refreshed after `ttlMs`.
+ *
+ * The contact v3 user object carries `time_zone` in the SDK's types, but the documentation of
+ * `GET /open-apis/contact/v3/users/:user_id` lists neither the field nor a scope for it: it is taken when present
+ * and a valid zone, and its absence is never an error (the tenant's zone applies).
  */
+import { IANAZone } from 'luxon';
 import type { Db } from '../db/index.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { classifyFeishuError, classifyFeishuResponse } from '../feishu/errors.js';
@@ -11,6 +17,8 @@ interface DirectoryUser {
   userId: string | null;
   name: string | null;
   leaderOpenId: string | null;
+  /** Their own time zone from Feishu, when given and valid. */
+  timeZone: string | null;
 }
 
 /** A lookup that may work later (network, rate limit, 5xx): the caller retries the whole event. */
@@ -67,6 +75,19 @@ export class FeishuDirectory {
     }
   }
 
+  /**
+   * The person's own time zone from the directory (cached, else fetched), or null. Never throws: a send must not
+   * fail because Feishu could not say where someone lives (the cached answer, or none, stands).
+   */
+  async timeZoneOf(openId: string): Promise<string | null> {
+    try {
+      return (await this.user(openId))?.timeZone ?? null;
+    } catch {
+      const cached = await this.db.feishuUser.findUnique({ where: { openId }, select: { timeZone: true } });
+      return cached?.timeZone ?? null;
+    }
+  }
+
   /** The learner's manager, as an open_id, from Feishu's leader_user_id. */
   async managerOf(openId: string): Promise<string | null> {
     return (await this.user(openId))?.leaderOpenId ?? null;
@@ -74,7 +95,8 @@ export class FeishuDirectory {
 
   private async fetch(id: string, idType: 'open_id' | 'user_id'): Promise<DirectoryUser | null> {
     if (!this.feishu) return null;
-    let user: { open_id?: string; user_id?: string; name?: string; leader_user_id?: string } | undefined;
+    let user:
+      { open_id?: string; user_id?: string; name?: string; leader_user_id?: string; time_zone?: string } | undefined;
     try {
       const res = await this.feishu.client.contact.v3.user.get({
         path: { user_id: id },
@@ -97,6 +119,7 @@ export class FeishuDirectory {
       userId: user.user_id ?? null,
       name: user.name ?? null,
       leaderOpenId: user.leader_user_id ?? null,
+      timeZone: validZone(user.time_zone),
       fetchedAt: new Date(),
     };
     return this.db.feishuUser.upsert({
@@ -110,4 +133,10 @@ export class FeishuDirectory {
     if (err instanceof DirectoryUnavailable) return err;
     return new DirectoryUnavailable(classifyFeishuError(err).reason);
   }
+}
+
+/** An IANA zone luxon knows, else null (an empty or unknown value means "not given"). */
+function validZone(zone: string | undefined): string | null {
+  if (!zone) return null;
+  return IANAZone.isValidZone(zone) ? zone : null;
 }

@@ -4,6 +4,10 @@
  * them, and the waiting manager notices to their manager (or skips those when there is none). A manager notice is
  * rebuilt from its learning record, now that the learner's open_id, name and the manager's time zone are known;
  * the status changes go through the outbox store.
+ *
+ * It runs on the bot's one loop (src/util/lease-loop.ts) as a sweep: a pass takes the learners something waits
+ * for and releases what it can, then pauses until the next interval or a wake. It holds no leases: two instances
+ * may look at the same learner, and the outbox store releases each waiting row once.
  */
 import type { Logger } from '../logger.js';
 import { AlmBudgetExhausted } from '../alm/api.js';
@@ -17,15 +21,26 @@ import { managerNotice } from '../learning/drafts.js';
 import { toState } from '../learning/store.js';
 import { personalise } from '../outbox/policy.js';
 import { releaseWaiting, skipWaiting } from '../outbox/store.js';
-import { preferencesFor } from '../recipients/preferences.js';
-import { BackgroundLoop } from '../util/loop.js';
+import { zoneOf } from '../recipients/preferences.js';
+import { LeaseLoop } from '../util/lease-loop.js';
 import type { Waker } from '../util/sleep.js';
 import type { IdentityResolver } from './resolver.js';
 
 type WaitingRow = Awaited<ReturnType<Tx['notification']['findMany']>>[number];
 
+/** Learners looked at in one pass. */
+const PASS_SIZE = 200;
+
+/** A learner something waits for: the waiting rows' `wait_for` key and the learner it names. */
+interface WaitingLearner {
+  waitFor: string;
+  ref: LearnerRef;
+}
+
 export class WaitingResolver {
-  private readonly loop: BackgroundLoop<number>;
+  private readonly loop: LeaseLoop<WaitingLearner>;
+  /** The pass in hand: how many notifications it released, and whether the ALM budget ran out (the rest waits). */
+  private pass = { released: 0, budgetSpent: false };
 
   constructor(
     private readonly deps: {
@@ -40,14 +55,19 @@ export class WaitingResolver {
       defaultTimeZone?: string;
     },
   ) {
-    this.loop = new BackgroundLoop(
-      () => this.runOnce(),
-      (outcome) => {
-        if (!outcome.ok) this.deps.log.error({ err: outcome.error }, 'waiting resolver failed');
-        return this.deps.intervalMs ?? 5 * 60_000;
+    this.loop = new LeaseLoop<WaitingLearner>({
+      claim: (limit) => this.learners(limit),
+      handle: (learner) => this.releaseOne(learner),
+      batchSize: PASS_SIZE,
+      concurrency: 1,
+      pollMs: deps.intervalMs ?? 5 * 60_000,
+      pauseAfterEveryPass: true,
+      waker: deps.waker,
+      afterBatch: () => {
+        if (this.pass.released > 0) this.deps.onResolved?.();
       },
-      deps.waker,
-    );
+      onError: (_what, err) => this.deps.log.error({ err }, 'waiting resolver failed'),
+    });
   }
 
   start(): void {
@@ -64,25 +84,33 @@ export class WaitingResolver {
 
   /** One pass over the learners something waits for; returns how many notifications were released. */
   async runOnce(): Promise<number> {
+    await this.loop.runOnce();
+    return this.pass.released;
+  }
+
+  /** The start of a pass: the learners something waits for. */
+  private async learners(limit: number): Promise<WaitingLearner[]> {
+    this.pass = { released: 0, budgetSpent: false };
     const keys = await this.deps.db.notification.findMany({
       where: { status: 'waiting' },
       distinct: ['waitFor'],
       select: { waitFor: true },
-      take: 200,
+      take: limit,
     });
-    let released = 0;
-    for (const { waitFor } of keys) {
+    return keys.flatMap(({ waitFor }) => {
       const ref = waitFor ? parseLearnerKey(waitFor) : null;
-      if (!waitFor || !ref) continue;
-      try {
-        released += await this.release(waitFor, ref);
-      } catch (err) {
-        if (err instanceof AlmBudgetExhausted) break; // the rest waits for the next pass
-        this.deps.log.warn({ err, source: ref.source }, 'could not resolve a waiting learner; will try again');
-      }
+      return waitFor && ref ? [{ waitFor, ref }] : [];
+    });
+  }
+
+  private async releaseOne({ waitFor, ref }: WaitingLearner): Promise<void> {
+    if (this.pass.budgetSpent) return; // the rest waits for the next pass
+    try {
+      this.pass.released += await this.release(waitFor, ref);
+    } catch (err) {
+      if (err instanceof AlmBudgetExhausted) this.pass.budgetSpent = true;
+      else this.deps.log.warn({ err, source: ref.source }, 'could not resolve a waiting learner; will try again');
     }
-    if (released > 0) this.deps.onResolved?.();
-    return released;
   }
 
   private async release(waitFor: string, ref: LearnerRef): Promise<number> {
@@ -140,11 +168,7 @@ export class WaitingResolver {
     const recordId = row.role === 'manager' ? parseRecordSubject(row.subject) : null;
     const record = recordId ? await tx.learningRecord.findUnique({ where: { id: recordId } }) : null;
     if (!recordId || !record) return stored;
-    const { timeZone } = await preferencesFor(
-      tx,
-      { DEFAULT_TIME_ZONE: this.deps.defaultTimeZone || 'Asia/Shanghai' },
-      to,
-    );
+    const timeZone = await zoneOf(tx, { DEFAULT_TIME_ZONE: this.deps.defaultTimeZone || 'Asia/Shanghai' }, to);
     return managerNotice({
       recordId,
       record: toState(record),

@@ -2,6 +2,8 @@
  * Runs scheduled jobs. A job is claimed once its `run_at` has passed on the injected clock (several instances
  * share one database: FOR UPDATE SKIP LOCKED, short leases renewed while in hand), then:
  *
+ * - a job whose times are local times of a zone (`zone`) that is not its recipient's any more (their own zone
+ *   became known: they set it, or the Feishu directory gives it) gets the same local times in the recipient's zone;
  * - past its `not_after` it is skipped (a digest whose working day is over is never sent late);
  * - a windowed job waits for its recipient's send window: a time outside it moves to the next opening, and a time
  *   on a whole or half hour (an opening, a scheduled 09:30) is spread over the following 30 minutes; a job found
@@ -13,6 +15,7 @@
  *   with backoff, then failed with the reason.
  */
 import { randomUUID } from 'node:crypto';
+import { DateTime, IANAZone } from 'luxon';
 import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
 import type { Clock } from '../domain/clock.js';
@@ -20,6 +23,7 @@ import { spreadSend, type WindowPolicy, type WorkCalendar } from '../domain/cale
 import { LEASE_SECONDS, RENEW_EVERY_MS } from '../domain/status.js';
 import type { Logger } from '../logger.js';
 import { enqueueDrafts } from '../outbox/enqueue.js';
+import { personalZone } from '../recipients/preferences.js';
 import { backoffDelay } from '../util/backoff.js';
 import { LeaseLoop } from '../util/lease-loop.js';
 import { sleep, type Waker } from '../util/sleep.js';
@@ -35,6 +39,7 @@ import {
   renewJobLeases,
   replanJob,
   retryJobLater,
+  rezoneJob,
   scheduleJob,
   skipJob,
   type ClaimedJob,
@@ -52,7 +57,10 @@ export interface JobRunnerDeps {
   policy: WindowPolicy;
   /** Capped jobs per recipient per local day, unless the setting says otherwise. */
   dailyCap: number;
-  /** A person's own time zone, where known (their preference, the directory). */
+  /**
+   * A person's own time zone, where known: the one they set, else the Feishu directory's (the bot passes a lookup
+   * that may ask Feishu; by default the directory as cached). Null: the tenant's.
+   */
   zoneOf?: (db: Db, openId: string) => Promise<string | null | undefined>;
   pollMs: number;
   batchSize?: number;
@@ -73,12 +81,6 @@ export type JobEvent =
   | { type: 'replanned'; kind: string }
   | { type: 'retry'; kind: string }
   | { type: 'failed'; kind: string };
-
-/** The person's zone from their stored preference. */
-export async function preferredZone(db: Db, openId: string): Promise<string | null> {
-  const pref = await db.userPreference.findUnique({ where: { openId }, select: { timeZone: true } });
-  return pref?.timeZone ?? null;
-}
 
 export class JobRunner {
   readonly runnerId = `jobs-${randomUUID().slice(0, 8)}`;
@@ -180,11 +182,17 @@ export class JobRunner {
       this.observe({ type: 'failed', kind: job.kind });
       return;
     }
+    const recipient = job.recipient ?? (kind.recipientOf ? await kind.recipientOf(db, job) : null);
+    const zone = calendar.zoneFor(recipient ? await this.zoneOf(recipient) : null);
+    // Before `not_after`: the end of a day in the recipient's zone may be later than in the zone planned in.
+    if (job.zone && job.zone !== zone && IANAZone.isValidZone(job.zone)) {
+      await this.rezone(job, zone, log);
+      return;
+    }
     if (job.notAfter && now > job.notAfter) {
       await this.skip(job, 'its time is over (not after ' + job.notAfter.toISOString() + ')', now);
       return;
     }
-    const zone = calendar.zoneFor(job.recipient ? await this.zoneOf(job.recipient) : null);
     if (kind.windowed && (await this.waitForWindow(job, calendar, zone, now))) return;
     try {
       const result = await db.$transaction(async (tx) => {
@@ -241,6 +249,20 @@ export class JobRunner {
       }
       await this.failed(job, kind, err, now, log);
     }
+  }
+
+  /**
+   * The job's local times, moved from the zone they were reckoned in to the recipient's (09:30 on Monday in
+   * Shanghai becomes 09:30 on Monday in Berlin); it is then placed again like a new job.
+   */
+  private async rezone(job: ClaimedJob, zone: string, log: Logger): Promise<void> {
+    const move = (at: Date) =>
+      DateTime.fromJSDate(at, { zone: job.zone! }).setZone(zone, { keepLocalTime: true }).toJSDate();
+    const at = move(job.runAt);
+    const notAfter = job.notAfter ? move(job.notAfter) : null;
+    if (!(await rezoneJob(this.deps.db, job.id, this.runnerId, { at, notAfter, zone }))) return;
+    log.info({ from: job.zone, to: zone, at: at.toISOString() }, "job moved to its recipient's time zone");
+    this.observe({ type: 'replanned', kind: job.kind });
   }
 
   /**
@@ -331,7 +353,7 @@ export class JobRunner {
   }
 
   private async zoneOf(openId: string): Promise<string | null> {
-    const lookup = this.deps.zoneOf ?? preferredZone;
+    const lookup = this.deps.zoneOf ?? ((db: Db, id: string) => personalZone(db, id));
     return (await lookup(this.deps.db, openId)) ?? null;
   }
 

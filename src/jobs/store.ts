@@ -31,8 +31,8 @@ export const JOB_QUEUE: LeaseQueue = {
   claimed: 'running',
   order: 'run_at, priority',
   returning:
-    't.id, t.kind, t.key, t.subject, t.run_at, t.not_after, t.payload, t.recipient, t.priority, t.placed, ' +
-    't.attempts',
+    't.id, t.kind, t.key, t.subject, t.run_at, t.not_after, t.payload, t.recipient, t.zone, t.priority, ' +
+    't.placed, t.attempts',
   businessDue: 'run_at',
   maxReason: 1000,
 };
@@ -61,6 +61,11 @@ export interface JobPlan {
   priority?: number;
   /** After this moment the job is skipped instead of run (a digest whose working day is over). */
   notAfter?: Date | null;
+  /**
+   * The zone `runAt` and `notAfter` were reckoned in, when they are local times (09:30 on Monday, the start of a
+   * day): a recipient found to live in another zone gets the same local times in theirs. None: absolute times.
+   */
+  zone?: string;
   /** Re-arm a job with this key that was cancelled or skipped (never one that was done). */
   revive?: boolean;
 }
@@ -75,6 +80,8 @@ export interface ClaimedJob<P = JsonObject> {
   notAfter: Date | null;
   payload: P;
   recipient: string | null;
+  /** See `JobPlan.zone`. */
+  zone: string | null;
   priority: number;
   placed: boolean;
   attempts: number;
@@ -89,6 +96,7 @@ interface JobRow {
   not_after: Date | null;
   payload: JsonObject;
   recipient: string | null;
+  zone: string | null;
   priority: number;
   placed: boolean;
   attempts: number;
@@ -103,6 +111,7 @@ const toJob = (r: JobRow): ClaimedJob => ({
   notAfter: r.not_after,
   payload: r.payload,
   recipient: r.recipient,
+  zone: r.zone,
   priority: r.priority,
   placed: r.placed,
   attempts: r.attempts,
@@ -139,21 +148,23 @@ export async function scheduleJobs(tx: Sql, plans: readonly JobPlan[]): Promise<
     const batch = [...byKey.values()].filter((p) => (p.revive ?? false) === revive);
     if (batch.length === 0) continue;
     const revivable = revive ? ['pending', 'cancelled', 'skipped'] : ['pending'];
-    // One row per job from parallel arrays: eight parameters whatever the number of jobs.
+    // One row per job from parallel arrays: nine parameters whatever the number of jobs.
     const rows = await tx.$queryRaw<{ inserted: boolean }[]>`
-      INSERT INTO job (kind, key, subject, run_at, not_after, payload, recipient, priority)
+      INSERT INTO job (kind, key, subject, run_at, not_after, payload, recipient, zone, priority)
       SELECT * FROM unnest(${batch.map((p) => p.kind)}::text[], ${batch.map((p) => p.key)}::text[],
                            ${batch.map((p) => p.subject ?? null)}::text[],
                            ${batch.map((p) => p.runAt.toISOString())}::timestamptz[],
                            ${batch.map((p) => iso(p.notAfter))}::timestamptz[],
                            ${batch.map((p) => JSON.stringify(p.payload ?? {}))}::jsonb[],
                            ${batch.map((p) => p.recipient ?? null)}::text[],
+                           ${batch.map((p) => p.zone ?? null)}::text[],
                            ${batch.map((p) => p.priority ?? 0)}::int[])
       ON CONFLICT (key) DO UPDATE
          SET kind = EXCLUDED.kind, subject = EXCLUDED.subject, run_at = EXCLUDED.run_at,
              not_after = EXCLUDED.not_after, payload = EXCLUDED.payload, recipient = EXCLUDED.recipient,
-             priority = EXCLUDED.priority, status = 'pending', placed = false, waiting = NULL, reason = NULL,
-             attempts = 0, available_at = now(), last_error = NULL, settled_at = NULL, updated_at = now()
+             zone = EXCLUDED.zone, priority = EXCLUDED.priority, status = 'pending', placed = false, waiting = NULL,
+             reason = NULL, attempts = 0, available_at = now(), last_error = NULL, settled_at = NULL,
+             updated_at = now()
        WHERE job.status = ANY(${revivable}::text[])
    RETURNING (xmax = 0) AS inserted`;
     const created = rows.filter((r) => r.inserted).length;
@@ -273,6 +284,24 @@ export function replanJob(
     countAttempt: false,
     set: Prisma.sql`run_at = ${to.at.toISOString()}::timestamptz, waiting = ${to.waiting}, placed = ${to.placed},
                     reason = ${to.reason ?? null}, updated_at = now()`,
+  });
+}
+
+/**
+ * running → pending with its local times moved to the recipient's zone (`at`, `notAfter`, reckoned in `zone`), to
+ * be placed in a send window again; no attempt counted.
+ */
+export function rezoneJob(
+  db: Sql,
+  id: string,
+  claimer: string,
+  to: { at: Date; notAfter: Date | null; zone: string },
+): Promise<boolean> {
+  return retryRow(db, JOB_QUEUE, id, claimer, {
+    delayMs: 0,
+    countAttempt: false,
+    set: Prisma.sql`run_at = ${to.at.toISOString()}::timestamptz, not_after = ${iso(to.notAfter)}::timestamptz,
+                    zone = ${to.zone}, waiting = NULL, placed = false, updated_at = now()`,
   });
 }
 

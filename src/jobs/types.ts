@@ -1,4 +1,5 @@
 /** What a kind of scheduled job is and does: the registry the runner reads (see src/jobs/runner.ts). */
+import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
 import type { NotificationDraft } from '../domain/draft.js';
 import type { WorkCalendar } from '../domain/calendar.js';
@@ -36,6 +37,11 @@ export interface JobKind<P = JsonObject> {
   windowed: boolean;
   /** Counts against the recipient's daily cap of reminders and nudges; the rest wait for the next working day. */
   capped?: 'learner-daily';
+  /**
+   * Who the send window belongs to when the job names no recipient (an escalation goes to whoever manages the
+   * learner when it runs): read before the run, outside its transaction, from what the bot has stored.
+   */
+  recipientOf?(db: Db, job: ClaimedJob<P>): Promise<string | null>;
   /** Attempts before a run that keeps throwing is failed for good (default 5). */
   maxAttempts?: number;
   /**

@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../db/index.js';
+import { readCancelledJobs, type CancelledJobs } from './cancelled.js';
 import { readQueueDepths, type QueueDepths } from './depths.js';
 
 interface MetricsSources {
@@ -35,7 +36,7 @@ export class BotMetrics {
   readonly ticketEscalations: Counter<'step'>;
   private sources: MetricsSources | undefined;
   /** What this scrape read from the database, before the registry renders. */
-  private scrape: { depths?: QueueDepths; almBudgetLeft?: number } = {};
+  private scrape: { depths?: QueueDepths; cancelled?: CancelledJobs[]; almBudgetLeft?: number } = {};
 
   constructor() {
     const registers = [this.registry];
@@ -139,6 +140,18 @@ export class BotMetrics {
       },
     });
     new Gauge({
+      name: 'bot_jobs_cancelled',
+      help:
+        'Scheduled jobs cancelled since the database was created, per reason (completed, unenrolled, stopped by ' +
+        'the learner, ticket claimed, replanned...), by every instance; read from the database at scrape time.',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const r of snapshot().cancelled ?? []) this.set({ reason: r.reason }, r.count);
+      },
+    });
+    new Gauge({
       name: 'bot_database_up',
       help: '1 when the database answered the depth queries of this scrape, else 0.',
       registers,
@@ -176,16 +189,22 @@ export class BotMetrics {
   }
 
   /**
-   * The text exposition: reads the queue depths (one grouped query per table) and the ALM budget once, then
+   * The text exposition: reads the queue depths (one grouped query per table), the cancelled jobs per reason and
+   * the ALM budget once, then
    * renders every metric. A database that does not answer leaves the depth gauges out and bot_database_up at 0.
    */
   async render(): Promise<string> {
     const sources = this.sources;
-    const [depths, almBudgetLeft] = await Promise.all([
+    const [depths, cancelled, almBudgetLeft] = await Promise.all([
       sources ? readQueueDepths(sources.db, sources.now?.()).catch(() => undefined) : undefined,
+      sources ? readCancelledJobs(sources.db).catch(() => undefined) : undefined,
       sources?.almBudgetLeft?.().catch(() => undefined),
     ]);
-    this.scrape = { ...(depths && { depths }), ...(almBudgetLeft !== undefined && { almBudgetLeft }) };
+    this.scrape = {
+      ...(depths && { depths }),
+      ...(cancelled && { cancelled }),
+      ...(almBudgetLeft !== undefined && { almBudgetLeft }),
+    };
     return this.registry.metrics();
   }
 

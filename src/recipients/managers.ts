@@ -21,6 +21,16 @@ export async function managerOf(
 }
 
 /**
+ * The manager from what the bot has stored, without asking Feishu (a run that holds a transaction): an admin's
+ * choice, else the leader the directory cache holds.
+ */
+export function storedManagerOf(db: ManagerReader, learnerOpenId: string): Promise<string | null> {
+  const cachedLeader: LeaderLookup = async (openId) =>
+    (await db.feishuUser.findUnique({ where: { openId }, select: { leaderOpenId: true } }))?.leaderOpenId ?? null;
+  return managerOf(db, cachedLeader, learnerOpenId);
+}
+
+/**
  * A manager's reports as far as the bot knows them: learners an admin gave this manager, and users the directory
  * cache names this manager as leader of, unless an admin gave them someone else.
  */

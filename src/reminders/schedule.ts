@@ -9,7 +9,7 @@ import type { Tx } from '../db/tx.js';
 import { recordSubject } from '../domain/keys.js';
 import { cancelJobs, scheduleJobs, type JobPlan } from '../jobs/store.js';
 import { recordDueOns } from '../learning/courses.js';
-import { preferencesOf } from '../recipients/preferences.js';
+import { zonesOf } from '../recipients/preferences.js';
 import { planReminders, type PlanInput, type PlannedReminder } from './plan.js';
 import { readPolicy, type ReminderPolicy } from './policy.js';
 import { reminderStates, type ReminderStateRow } from './store.js';
@@ -63,11 +63,11 @@ export async function reminderFactsOf(
   policy?: ReminderPolicy,
 ): Promise<ReminderFacts[]> {
   const openIds = await learnerOpenIds(tx, records);
-  const preferences = await preferencesOf(tx, config, [...openIds.values()]);
+  const learnerZones = await zonesOf(tx, config, [...openIds.values()]);
   const zones = new Map(
     records.map((r) => {
       const openId = openIds.get(r.id);
-      return [r.id, (openId && preferences.get(openId)?.timeZone) || config.DEFAULT_TIME_ZONE];
+      return [r.id, (openId && learnerZones.get(openId)) || config.DEFAULT_TIME_ZONE];
     }),
   );
   const ids = records.map((r) => r.id);
@@ -174,6 +174,8 @@ async function planAll(
         runAt: p.runAt,
         subject: recordSubject(recordId),
         recipient: facts!.openId!,
+        // A due-date reminder starts the learner's local day: it moves with them if their zone turns out another.
+        ...(p.type === 'due' ? { zone: facts!.zone } : {}),
         priority: p.priority,
         payload: { record: recordId, type: p.type, ...(p.offset !== undefined ? { offset: p.offset } : {}) },
       });

@@ -13,6 +13,8 @@ export interface DemoUser {
   email: string;
   /** The direct manager's open_id. */
   manager?: string;
+  /** Their own time zone in the Feishu directory, when not the tenant's. */
+  time_zone?: string;
   /** The user's id in Adobe Learning Manager, when they learn there. */
   alm_user_id?: number;
   admin?: boolean;
@@ -57,6 +59,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
     en_name: 'Zhang Wei',
     email: 'zhang.wei@demo.example',
     manager: 'ou_demo_zhaomin',
+    // Works from Berlin (the directory says so): his reminders come in Berlin's working hours, not Shanghai's.
+    time_zone: 'Europe/Berlin',
     alm_user_id: 11080928,
   },
   {
@@ -114,5 +118,6 @@ export function emulatedUsers(): EmulatedUser[] {
     en_name: u.en_name,
     email: u.email,
     ...(u.manager && { leader_user_id: u.manager }),
+    ...(u.time_zone && { time_zone: u.time_zone }),
   }));
 }

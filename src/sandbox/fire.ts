@@ -135,7 +135,13 @@ export function chatEnteredEvent(id: Identity, user: { open_id: string; user_id:
   };
 }
 
-/** A card.action.trigger for a click on a callback button. */
+/** The time zone of the demo organisation's people: their Feishu clients stamp it on clicks and form values. */
+export const CLIENT_TIME_ZONE = 'Asia/Shanghai';
+
+/**
+ * A card.action.trigger for a click on a callback button. A form's submit button adds its `name` and the form's
+ * values (`form_value`, by component name).
+ */
 export function cardActionEvent(
   id: Identity,
   click: {
@@ -144,6 +150,8 @@ export function cardActionEvent(
     chatId: string;
     value: unknown;
     tag?: string;
+    name?: string;
+    formValue?: Record<string, unknown>;
   },
 ) {
   return {
@@ -157,7 +165,13 @@ export function cardActionEvent(
         union_id: `on_${click.operator.user_id}`,
       },
       token: `c-${randomBytes(12).toString('hex')}`,
-      action: { value: click.value, tag: click.tag ?? 'button', timezone: 'Asia/Shanghai' },
+      action: {
+        value: click.value,
+        tag: click.tag ?? 'button',
+        timezone: CLIENT_TIME_ZONE,
+        ...(click.formValue && { form_value: click.formValue }),
+        ...(click.name !== undefined && { name: click.name }),
+      },
       host: 'im_message',
       context: { open_message_id: click.messageId, open_chat_id: click.chatId },
     },

@@ -16,6 +16,7 @@ import { DEMO_GROUPS, DEMO_USERS, type DemoUser } from './demo.js';
 import {
   cardActionEvent,
   chatEnteredEvent,
+  CLIENT_TIME_ZONE,
   fire,
   messageEvent,
   postFeishu,
@@ -23,6 +24,8 @@ import {
   type Identity,
 } from './fire.js';
 import { galleryCards } from './gallery.js';
+import { FormError, submitForm, type FormSubmission } from '../emulator/feishu/forms.js';
+import { ApiError } from '../emulator/feishu/http.js';
 import { seeds, type SeedTarget } from './seeds.js';
 import { mentionsIn } from './mentions.js';
 import { DateTime, Duration } from 'luxon';
@@ -46,6 +49,15 @@ interface TypedMessage {
   text: string;
   at: number;
 }
+
+/** A card callback the console sent to the bot, and the bot's answer. */
+interface SentCallback {
+  at: string;
+  message_id: string;
+  action: Record<string, unknown>;
+  answer: BotAnswer;
+}
+const CALLBACKS_KEPT = 50;
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const FILES = new Set(['index.html', 'cards.html', 'style.css', 'render.js', 'console.js', 'gallery.js']);
@@ -93,6 +105,7 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
   const router = new Router({ prefix: '/sandbox' });
   const typed: TypedMessage[] = [];
   let typedCount = 0;
+  const callbacks: SentCallback[] = [];
   // The demo users whose chat with the bot has been opened: Feishu sends its first-chat event once per person.
   const opened = new Set<string>();
   // The demo ticket keeps its id for the life of the console ("New ids" changes only the event ids), so
@@ -219,19 +232,90 @@ export function sandboxRoutes(deps: SandboxDeps): Koa.Middleware {
     ctx.body = { first: answer !== null, ...(answer ? { answer } : {}) };
   });
 
+  /** Sends a card callback to the bot as Feishu does; an answer with a card replaces the message, as in Feishu. */
+  const callBot = async (event: ReturnType<typeof cardActionEvent>, messageId: string): Promise<BotAnswer> => {
+    let answer: BotAnswer & { card_refused?: string } = await postFeishu(bot().url, '/webhook/card', event, config);
+    const card = obj(obj(answer.body).card);
+    if (answer.status === 200 && card.type === 'raw' && typeof card.data === 'object' && card.data) {
+      try {
+        feishu.replaceFromCallback(messageId, card.data as Record<string, unknown>);
+      } catch (err) {
+        // A card Feishu would not show: the message stays as it was, and the console says why.
+        if (!(err instanceof ApiError)) throw err;
+        answer = { ...answer, card_refused: err.message };
+      }
+    }
+    callbacks.push({ at: deps.clock.now().toISOString(), message_id: messageId, action: event.event.action, answer });
+    if (callbacks.length > CALLBACKS_KEPT) callbacks.splice(0, callbacks.length - CALLBACKS_KEPT);
+    return answer;
+  };
+  const messageById = (messageId: string) => {
+    const message = feishu.messages.find((m) => m.message_id === messageId);
+    if (!message) throw badRequest(`No message ${messageId}.`, 'unknown_message');
+    return message;
+  };
+
   router.post('/api/click', async (ctx) => {
     const body = obj((await readJson(ctx)).body);
     const operator = userByOpenId(str(body.operator, 'operator'));
-    const messageId = str(body.message_id, 'message_id');
-    const message = feishu.messages.find((m) => m.message_id === messageId);
-    if (!message) throw badRequest(`No message ${messageId}.`, 'unknown_message');
-    const event = cardActionEvent(identity, { operator, messageId, chatId: message.chat_id, value: obj(body.value) });
-    const answer = await postFeishu(bot().url, '/webhook/card', event, config);
-    const card = obj(obj(answer.body).card);
-    if (answer.status === 200 && card.type === 'raw' && typeof card.data === 'object' && card.data) {
-      feishu.replaceFromCallback(messageId, card.data as Record<string, unknown>);
+    const message = messageById(str(body.message_id, 'message_id'));
+    const event = cardActionEvent(identity, {
+      operator,
+      messageId: message.message_id,
+      chatId: message.chat_id,
+      value: obj(body.value),
+    });
+    ctx.body = await callBot(event, message.message_id);
+  });
+
+  // A form's submit button pressed: {message_id, operator, button: its name, values: {name: value}} with what the
+  // person changed (dates YYYY-MM-DD, times HH:mm, date-times "YYYY-MM-DD HH:mm", multi selects as lists,
+  // checkers as booleans). Like Feishu's client, nothing reaches the bot while a required field is empty (400).
+  router.post('/api/submit', async (ctx) => {
+    const body = obj((await readJson(ctx)).body);
+    const operator = userByOpenId(str(body.operator, 'operator'));
+    const message = messageById(str(body.message_id, 'message_id'));
+    const button = str(body.button, 'button');
+    if (message.msg_type !== 'interactive' || !message.card) throw badRequest('That message is not a card.');
+    const group = DEMO_GROUPS.find((g) => g.chat_id === message.chat_id);
+    let submission: FormSubmission;
+    try {
+      submission = submitForm({
+        card: obj(message.card),
+        button,
+        edits: obj(body.values),
+        zone: CLIENT_TIME_ZONE,
+        now: deps.clock.now().getTime(),
+        people: group ? group.members : message.recipient_open_id ? [message.recipient_open_id] : [],
+        isPerson: (openId) => feishu.users.some((u) => u.open_id === openId),
+      });
+    } catch (err) {
+      if (err instanceof FormError) throw badRequest(err.message, 'invalid_form');
+      throw err;
     }
-    ctx.body = answer;
+    if (!submission.ok) {
+      ctx.status = 400;
+      ctx.body = {
+        error: 'required_missing',
+        message: `Required fields are empty: ${submission.missing.join(', ')}.`,
+        missing: submission.missing,
+      };
+      return;
+    }
+    const event = cardActionEvent(identity, {
+      operator,
+      messageId: message.message_id,
+      chatId: message.chat_id,
+      value: submission.button.value,
+      name: submission.button.name,
+      formValue: submission.formValue,
+    });
+    ctx.body = { ...(await callBot(event, message.message_id)), form_value: submission.formValue };
+  });
+
+  // The card callbacks sent to the bot (the latest last) and its answers.
+  router.get('/api/callbacks', (ctx) => {
+    ctx.body = callbacks;
   });
 
   router.get('/api/seeds', (ctx) => {

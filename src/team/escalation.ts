@@ -10,6 +10,7 @@ import { recordSubject } from '../domain/keys.js';
 import type { LearningRecord } from '../generated/prisma/client.js';
 import { cancelJobs, scheduleJobs, type JobPlan } from '../jobs/store.js';
 import { recordDueOns } from '../learning/courses.js';
+import { storedManagerOf } from '../recipients/managers.js';
 import { readTeamPolicy } from './settings.js';
 import { forEachCoursePage } from '../learning/store.js';
 
@@ -33,19 +34,58 @@ export interface EscalationFacts {
 
 const ACTIVE = new Set(['enrolled', 'in_progress']);
 
+/** The learner of a record in Feishu (when known) and the name the source gave. */
+async function learnerOf(
+  db: Pick<Tx, 'learnerIdentity'>,
+  r: Pick<LearningRecord, 'source' | 'externalUserId'>,
+): Promise<{ learner: string | null; learnerName: string | null }> {
+  if (r.source === 'feishu') return { learner: r.externalUserId, learnerName: null };
+  const identity = await db.learnerIdentity.findUnique({
+    where: { source_externalUserId: { source: r.source, externalUserId: r.externalUserId } },
+    select: { status: true, openId: true, displayName: true },
+  });
+  return {
+    learner: identity?.status === 'resolved' ? identity.openId : null,
+    learnerName: identity?.displayName ?? null,
+  };
+}
+
+type ChainReader = Pick<Tx, 'managerOverride' | 'feishuUser'>;
+
+/**
+ * Who an escalation goes to: level 1 the learner's manager, level 2 that manager's manager (never the learner);
+ * with the reason when nobody.
+ */
+export async function escalationTarget(
+  db: ChainReader,
+  learner: string,
+  level: 1 | 2,
+): Promise<{ manager: string; to: string } | { skip: string }> {
+  const manager = await storedManagerOf(db, learner);
+  if (!manager) return { skip: 'no manager' };
+  const to = level === 1 ? manager : await storedManagerOf(db, manager);
+  if (!to || to === learner) return { skip: "no manager's manager" };
+  return { manager, to };
+}
+
+/** The person an escalation job would go to now, for its send window (see `JobKind.recipientOf`). */
+export async function escalationRecipient(
+  db: Pick<Tx, 'learningRecord' | 'learnerIdentity' | 'managerOverride' | 'feishuUser'>,
+  p: EscalationPayload,
+): Promise<string | null> {
+  const record = await db.learningRecord.findUnique({
+    where: { id: p.record },
+    select: { source: true, externalUserId: true },
+  });
+  const { learner } = record ? await learnerOf(db, record) : { learner: null };
+  if (!learner) return null;
+  const target = await escalationTarget(db, learner, p.level);
+  return 'to' in target ? target.to : null;
+}
+
 /** The learner, the due date (an admin's, else the ALM instance's deadline) and how overdue it is. */
 export async function escalationFacts(tx: Tx, r: LearningRecord, zone: string, now: Date): Promise<EscalationFacts> {
-  let learner: string | null = null;
-  let learnerName: string | null = null;
-  if (r.source === 'feishu') learner = r.externalUserId;
-  else {
-    const identity = await tx.learnerIdentity.findUnique({
-      where: { source_externalUserId: { source: r.source, externalUserId: r.externalUserId } },
-      select: { status: true, openId: true, displayName: true },
-    });
-    if (identity?.status === 'resolved') learner = identity.openId;
-    learnerName = identity?.displayName ?? null;
-  }
+  const { learner, learnerName } = await learnerOf(tx, r);
   const dueOn = (await recordDueOns(tx, [r], () => zone)).get(r.id) ?? null;
   const overdueDays = dueOn
     ? Math.round(DateTime.fromJSDate(now, { zone }).startOf('day').diff(DateTime.fromISO(dueOn, { zone }), 'days').days)
@@ -114,6 +154,8 @@ async function planAll(tx: Tx, records: readonly { recordId: string; record: Lea
         key: p.key,
         runAt: day.toJSDate(),
         subject: recordSubject(recordId),
+        // The start of a local day: it moves to the manager's zone when the job finds it is another.
+        zone,
         payload: { record: recordId, level: p.level, dueOn: dueOn! },
       });
     }

@@ -21,10 +21,15 @@ import type { WorkCalendar } from '../domain/calendar.js';
 import { recordSubject } from '../domain/keys.js';
 import { scheduleJobs, type JobPlan } from '../jobs/store.js';
 import type { JobKind, JobOutcome } from '../jobs/types.js';
-import { preferencesFor, preferencesOf } from '../recipients/preferences.js';
-import { managerOf } from '../recipients/managers.js';
+import { preferencesFor, zonesOf } from '../recipients/preferences.js';
 import { buildDigest, hasNews, sourceLabelOf } from './digest.js';
-import { ESCALATION_JOB, escalationFacts, type EscalationPayload } from './escalation.js';
+import {
+  ESCALATION_JOB,
+  escalationFacts,
+  escalationRecipient,
+  escalationTarget,
+  type EscalationPayload,
+} from './escalation.js';
 import { managersPage } from './members.js';
 import { readTeamPolicy, type TeamPolicy } from './settings.js';
 import { digestCardInput, digestSubject, saveDigest } from './store.js';
@@ -89,11 +94,11 @@ function planKind(): JobKind<{ week: string }> {
       if (policy.digestOn) {
         for (let after: string | null = null; ;) {
           const page = await managersPage(tx, after, PAGE);
-          const prefs = await preferencesOf(tx, { DEFAULT_TIME_ZONE: ctx.calendar.policy.zone }, page);
+          const zones = await zonesOf(tx, { DEFAULT_TIME_ZONE: ctx.calendar.policy.zone }, page);
           // The page's digests in one statement, in the run's transaction: a plan of thousands of managers stays
           // a few statements, well inside the run's transaction time.
           const digests = page.map((manager): JobPlan => {
-            const zone = ctx.calendar.zoneFor(prefs.get(manager)?.timeZone);
+            const zone = ctx.calendar.zoneFor(zones.get(manager));
             const { runAt, notAfter } = digestTime(week, zone, policy, ctx.calendar);
             return {
               kind: DIGEST_JOB,
@@ -101,6 +106,8 @@ function planKind(): JobKind<{ week: string }> {
               runAt,
               notAfter,
               recipient: manager,
+              // Local times: a manager whose own zone becomes known by then gets 09:30 in theirs.
+              zone,
               payload: { week },
             };
           });
@@ -204,6 +211,8 @@ function escalationKind(config: Config): JobKind<EscalationPayload> {
   return {
     kind: ESCALATION_JOB,
     windowed: true,
+    // The send window is the manager's (level 1) or their manager's (level 2), in that person's zone.
+    recipientOf: (db, job) => escalationRecipient(db, job.payload),
     async run(tx, job, ctx): Promise<JobOutcome> {
       const { level } = job.payload;
       const policy = await readTeamPolicy(tx);
@@ -217,12 +226,9 @@ function escalationKind(config: Config): JobKind<EscalationPayload> {
       if (facts.dueOn !== job.payload.dueOn || facts.overdueDays <= 0)
         return { status: 'skipped', reason: 'due date changed' };
       // The directory as cached (the run holds its transaction: no lookups in other systems meanwhile).
-      const leaderOf = async (openId: string) =>
-        (await tx.feishuUser.findUnique({ where: { openId }, select: { leaderOpenId: true } }))?.leaderOpenId ?? null;
-      const manager = await managerOf(tx, leaderOf, facts.learner);
-      if (!manager) return { status: 'skipped', reason: 'no manager' };
-      const to = level === 1 ? manager : await managerOf(tx, leaderOf, manager);
-      if (!to || to === facts.learner) return { status: 'skipped', reason: "no manager's manager" };
+      const target = await escalationTarget(tx, facts.learner, level);
+      if ('skip' in target) return { status: 'skipped', reason: target.skip };
+      const { manager, to } = target;
       const prefs = await preferencesFor(tx, config, to);
       if (prefs.mutedKinds.includes('escalations')) return { status: 'skipped', reason: 'muted by the manager' };
       const names = await namesOf(tx, [facts.learner, manager]);

@@ -5,8 +5,8 @@ export interface LeaseLoopOptions<Row> {
   claim(limit: number): Promise<Row[]>;
   /** Does the work of one row and settles it (it should not throw; a throw is logged through `onError`). */
   handle(row: Row): Promise<void>;
-  /** Extends the leases of every row this claimer holds. */
-  renew(): Promise<unknown>;
+  /** Extends the leases of every row this claimer holds (none: the work holds no leases, no heartbeat runs). */
+  renew?: () => Promise<unknown>;
   /** How many rows one claim takes at most. */
   batchSize: number;
   /**
@@ -16,7 +16,13 @@ export interface LeaseLoopOptions<Row> {
   concurrency: number;
   /** Pause after a pass that found nothing (or while full), unless woken. */
   pollMs: number;
-  renewEveryMs: number;
+  /**
+   * true: pause after every pass, not only after one that found nothing; for work that stays where it is until
+   * something else changes (learners not found yet are looked up again a pass later, not at once).
+   */
+  pauseAfterEveryPass?: boolean;
+  /** How often the heartbeat renews the leases in hand (needed with `renew`). */
+  renewEveryMs?: number;
   /** What wakes the loop besides its poll; created by whoever wires it. */
   waker?: Waker;
   /** Awaited before each row of a batch handled row after row (to let other work run). */
@@ -27,10 +33,11 @@ export interface LeaseLoopOptions<Row> {
 }
 
 /**
- * The loop every lease queue runs (the inbox worker, the outbox dispatcher, the job runner): claim, do the work,
- * settle, and renew the leases of the rows in hand every `renewEveryMs` meanwhile (a heartbeat), so a crashed
- * instance's rows are taken over once their short lease expires while a slow but live one keeps its own. `stop`
- * stops claiming and resolves once the rows in hand are settled.
+ * The bot's one background loop: every lease queue runs it (the inbox worker, the outbox dispatcher, the job
+ * runner), and so does the waiting resolver's sweep. Claim, do the work, settle, and renew the leases of the rows
+ * in hand every `renewEveryMs` meanwhile (a heartbeat), so a crashed instance's rows are taken over once their
+ * short lease expires while a slow but live one keeps its own. `stop` stops claiming and resolves once the rows in
+ * hand are settled.
  */
 export class LeaseLoop<Row> {
   private readonly waker: Waker;
@@ -49,8 +56,10 @@ export class LeaseLoop<Row> {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
-    this.heartbeat = setInterval(() => void this.renew(), this.o.renewEveryMs);
-    this.heartbeat.unref();
+    if (this.o.renew && this.o.renewEveryMs) {
+      this.heartbeat = setInterval(() => void this.renew(), this.o.renewEveryMs);
+      this.heartbeat.unref();
+    }
   }
 
   wake(): void {
@@ -93,7 +102,7 @@ export class LeaseLoop<Row> {
   }
 
   private async renew(): Promise<void> {
-    if (this.inHand === 0) return;
+    if (this.inHand === 0 || !this.o.renew) return;
     try {
       await this.o.renew();
     } catch (err) {
@@ -118,7 +127,8 @@ export class LeaseLoop<Row> {
         this.o.onError('claim', err);
       }
       const full = this.o.concurrency > 1 && this.inFlight.size >= this.o.concurrency;
-      if ((claimed === 0 || full) && this.running) await this.waker.wait(this.o.pollMs);
+      const rest = claimed === 0 || full || this.o.pauseAfterEveryPass;
+      if (rest && this.running) await this.waker.wait(this.o.pollMs);
     }
   }
 

@@ -627,6 +627,15 @@ describe('im.v1.message.patch', () => {
 });
 
 describe('contact', () => {
+  it("gives a user's own time_zone when the directory has one, and leaves it out otherwise", async () => {
+    const { emu, client } = await start();
+    emu.addUser({ open_id: 'ou_dora', user_id: 'u_dora', name: 'Dora', time_zone: 'Europe/Berlin' });
+    const get = async (id: string) =>
+      (await client.contact.v3.user.get({ path: { user_id: id }, params: { user_id_type: 'open_id' } })).data?.user;
+    expect(await get('ou_dora')).toMatchObject({ open_id: 'ou_dora', time_zone: 'Europe/Berlin' });
+    expect(await get('ou_bob')).not.toHaveProperty('time_zone');
+  });
+
   it('gets a user with leader_user_id in the requested id type', async () => {
     const { client } = await start();
     const byOpenId = await client.contact.v3.user.get({

@@ -119,8 +119,10 @@ describe.each(LANES)('doctor (%s)', (lane) => {
     // A healthy setup late in a year has next year's holidays: here an admin's day stands in for them.
     const nextYear = new Date().getUTCFullYear() + 1;
     await h.db.prisma.calendarDay.create({ data: { date: `${nextYear}-01-01`, kind: 'holiday' } });
-    // The welcome and the ticket's cards are sent first: the report then has no other work in hand to count.
+    // The welcome and the ticket's cards are sent first, and the scheduled jobs due at start (this week's digest
+    // plan) run: the report then has no other work in hand to count.
     await untilIdle(h.db.prisma);
+    await h.bot.jobs.runUntilIdle();
     const chatId = h.emu!.p2pChatId(ADMIN);
     expect((await say(h.bot.url, textMessage({ from: ADMIN, chatId, chatType: 'p2p', text: 'doctor' }))).status).toBe(
       200,
@@ -142,9 +144,9 @@ describe.each(LANES)('doctor (%s)', (lane) => {
       .i18n_content;
     expect(body.zh_cn).toContain('✅ **飞书凭证**：已为 FEISHU&#95;APP&#95;ID / FEISHU&#95;APP&#95;SECRET 签发');
     expect(body.zh_cn).toContain(`所需的 ${ALL_SCOPES.length} 项权限均已授予`);
-    expect(body.zh_cn).toContain('✅ **待处理的工作**：待处理：0 个事件，0 条通知。');
+    expect(body.zh_cn).toContain('✅ **待处理的工作**：待处理：0 个事件，0 条通知，0 个到期的定时任务。');
     expect(body.zh_cn).not.toMatch(/never|received|pending|英文/);
-    expect(body.en_us).toContain('✅ **Pending work**: 0 events and 0 notifications pending.');
+    expect(body.en_us).toContain('✅ **Pending work**: 0 events, 0 notifications and 0 due scheduled jobs pending.');
     expect(body.zh_cn).toMatch(/最近一次收到于 \d{4}-\d\d-\d\d \d\d:\d\d（UTC\+8）/);
     expect(body.en_us).toMatch(/last received \d{4}-\d\d-\d\d \d\d:\d\d &#40;UTC\+8&#41;/);
     for (const lang of [body.zh_cn!, body.en_us!]) {

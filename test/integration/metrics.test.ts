@@ -161,9 +161,12 @@ describe.each(LANES)('send metrics (%s)', (lane) => {
   it('counts a permanent error as failed, and the notification as failed for good', async () => {
     const body = { ...seed(), uuid: 'metrics-out-of-scope', event: { ...seed().event, user: { open_id: 'ou_out' } } };
     expect((await postEvent(h.eventUrl, body, { encryptKey: ENCRYPT_KEY })).status).toBe(200);
+    // A scrape reads the depths before it renders the counters: the failure may commit in between, so the
+    // scrape to check is one that saw both.
     const text = await eventually(async () => {
       const t = await scrape(h.bot.url);
-      return sample(t, 'bot_notifications_failed_total') === 1 ? t : undefined;
+      const failed = sample(t, 'bot_queue_depth', { queue: 'outbox', status: 'failed' });
+      return sample(t, 'bot_notifications_failed_total') === 1 && failed === 1 ? t : undefined;
     });
     expect(sample(text, 'bot_sends_total', { operation: 'send', result: 'failed', code: '230013' })).toBe(1);
     expect(sample(text, 'bot_queue_depth', { queue: 'outbox', status: 'failed' })).toBe(1);

@@ -264,6 +264,19 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
     expect(cardsTo('ou_wangfang', 'Weekly team digest')).toHaveLength(2);
   });
 
+  it('a digest found late on its own working day still goes out that day, once', async () => {
+    const before = cardsTo('ou_wangfang', 'Weekly team digest').length;
+    // The bot is down from Sunday 27 December until Monday afternoon: the week's plan and its digest are found late.
+    clock.set(at('2026-12-28T15:00'));
+    await runDue();
+    expect(await job('digest:ou_wangfang:2026-W53')).toMatchObject({ status: 'done' });
+    expect(cardsTo('ou_wangfang', 'Weekly team digest')).toHaveLength(before + 1);
+    clock.set(at('2026-12-29T10:00'));
+    await runDue();
+    expect(cardsTo('ou_wangfang', 'Weekly team digest')).toHaveLength(before + 1);
+    expect(await job('digest-plan:2027-W01')).toMatchObject({ status: 'pending' });
+  });
+
   it("overdue escalation: manager after 3 days, manager's manager after 10; completion cancels both", async () => {
     clock.set(at('2027-01-04T08:00'));
     await prisma().course.create({ data: { courseId: 'c-esc', name: 'Compliance', dueOn: '2027-01-05' } });

@@ -17,6 +17,16 @@ import { DEFAULT_WINDOW, WorkCalendar } from '../../src/domain/calendar.js';
 import { galleryCards } from '../../src/sandbox/gallery.js';
 import { DEMO_USERS, DUTY_GROUP, HELPDESK_GROUP } from '../../src/sandbox/demo.js';
 import { eventually } from '../helpers/harness.js';
+import {
+  fillForm,
+  latestFormMessageId,
+  messageCard,
+  missingFields,
+  pressFormButton,
+  readForm,
+} from '../helpers/console-forms.js';
+import { everyComponentForm } from '../helpers/form-card.js';
+import { sandboxApi, sendCardAsBot, type SentCallback } from '../helpers/sandbox-forms.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS =
@@ -196,6 +206,132 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     await page.screenshot({ path: `${SHOTS}queues-429-retried.png` });
   });
 
+  it('a form card: initial values, required fields, reset, form_value to the bot, its answer in place', async () => {
+    const admin = user('zhaomin');
+    const people = DEMO_USERS.map((u) => u.open_id);
+    // The form's submit claims the demo ticket, which the bot answers with the ticket's card.
+    expect(await fireSeed('ticket-created')).toBe('200');
+    const seeds = (await (await sandboxApi(sandbox, 'seeds')).json()) as Seed[];
+    const ticketId = seeds.find((s) => s.id === 'ticket-created')!.body.event.ticket_id;
+    await eventually(
+      async () => (await sandbox.bot.database.prisma.helpdeskTicket.count({ where: { ticketId } })) === 1,
+      30_000,
+      'the ticket stored',
+    );
+    const sent = await sendCardAsBot(
+      sandbox,
+      admin.open_id,
+      everyComponentForm(people, { action: 'claim_ticket', ticket: ticketId }),
+    );
+    expect(sent.status).toBe(200);
+    const messageId = sent.body.data.message_id;
+    await openChat(p2p('zhaomin'));
+    expect(await latestFormMessageId(page)).toBe(messageId);
+    const card = messageCard(page, messageId);
+    const initial = {
+      title: 'Security basics',
+      notes: '',
+      level: 'basic',
+      days: ['mon'],
+      owner: '',
+      reviewers: [people[0]],
+      due: '2026-12-24',
+      at: '',
+      starts: '2026-12-28 09:30',
+      notify: true,
+    };
+    expect(await readForm(card)).toEqual(initial);
+    // Person pickers show the people by name.
+    expect(await card.getByLabel('Owner', { exact: true }).locator('option').allTextContents()).toEqual(
+      expect.arrayContaining(DEMO_USERS.map((u) => u.name)),
+    );
+
+    const submits: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/sandbox/api/submit')) submits.push(r.url());
+    });
+    await fillForm(card, { Owner: '王芳' });
+    await pressFormButton(card, 'Save');
+    await card.locator('.form-error:text-is("有必填项未填写")').waitFor();
+    expect(await missingFields(card)).toEqual(['at']);
+    expect(await card.getByLabel('Reminder time', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(submits).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}form-required.png` });
+
+    const filled = {
+      Title: '信息安全 2027',
+      Notes: 'Bring a laptop',
+      Level: 'Advanced',
+      Days: ['Wednesday', 'Friday'],
+      Owner: '王芳',
+      Reviewers: ['韩梅梅', '张伟'],
+      'Due date': '2027-01-04',
+      'Reminder time': '18:05',
+      Starts: '2027-01-05 08:00',
+      'Notify managers': false,
+    };
+    await fillForm(card, filled);
+    await pressFormButton(card, 'Reset');
+    expect(await readForm(card)).toEqual(initial);
+    expect(await missingFields(card)).toEqual([]);
+
+    // What was typed stays while other messages arrive and the chat is drawn again.
+    await fillForm(card, filled);
+    await say('help');
+    await waitForCard('命令帮助');
+    const id = (userId: string) => user(userId).open_id;
+    const expected = {
+      title: '信息安全 2027',
+      notes: 'Bring a laptop',
+      level: 'advanced',
+      days: ['wed', 'fri'],
+      owner: id('wangfang'),
+      reviewers: [id('hanmeimei'), id('zhangwei')],
+      due: '2027-01-04',
+      at: '18:05',
+      starts: '2027-01-05 08:00',
+      notify: false,
+    };
+    expect(await readForm(card)).toEqual(expected);
+    await page.screenshot({ path: `${SHOTS}form-filled.png` });
+
+    const callbacksBefore = (await (await sandboxApi(sandbox, 'callbacks')).json()) as SentCallback[];
+    await pressFormButton(card, 'Save');
+    await page.waitForSelector('.toast', { timeout: 30_000 });
+    const last = await eventually(
+      async () => {
+        const all = (await (await sandboxApi(sandbox, 'callbacks')).json()) as SentCallback[];
+        return all.length > callbacksBefore.length ? all.at(-1) : undefined;
+      },
+      30_000,
+      'the callback sent',
+    );
+    expect(submits).toHaveLength(1);
+    expect(last.message_id).toBe(messageId);
+    expect(last.action).toEqual({
+      value: { action: 'claim_ticket', ticket: ticketId },
+      tag: 'button',
+      timezone: 'Asia/Shanghai',
+      name: 'save',
+      form_value: {
+        ...expected,
+        due: '2027-01-04 +0800',
+        at: '18:05 +0800',
+        starts: '2027-01-05 08:00 +0800',
+      },
+    });
+    // The answer's card (the ticket) is shown in place of the form.
+    await card.locator('.card-title').filter({ hasNotText: '表单演示' }).waitFor({ timeout: 30_000 });
+    expect(await card.locator('form.card-form').count()).toBe(0);
+    expect(await card.locator('.who').innerText()).toContain('updated');
+    await page.screenshot({ path: `${SHOTS}form-answered.png` });
+    // The queues panel lists the callback with its form values.
+    await page.click('button.tab[data-tab="queues"]');
+    const row = page.locator('#callbacks tbody tr').first();
+    await row.locator('td:has-text("18:05 +0800")').waitFor({ timeout: 30_000 });
+    expect(await row.locator('td:nth-child(3)').innerText()).toBe('save');
+  });
+
   it('the card gallery renders every card in both languages', async () => {
     const gallery = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     await gallery.goto(`${sandbox.consoleUrl}/cards`);
@@ -211,10 +347,25 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('sandbox console in a 
     expect(await mentions('zh_cn')).toContain('@赵敏');
     expect(await mentions('en_us')).toContain('@Zhao Min');
     expect([...(await mentions('zh_cn')), ...(await mentions('en_us'))].join(' ')).not.toContain('ou_demo');
+    // Every component is drawn (none shown as an unknown tag); each card with a form shows it with its controls.
+    expect(await gallery.locator('.card-unknown').allTextContents()).toEqual([]);
+    const withForms = galleryCards().filter((c) => JSON.stringify(c.card).includes('"tag":"form"'));
+    expect(await gallery.locator('.gallery-cell[data-lang="en_us"] .card:has(form.card-form)').count()).toBe(
+      withForms.length,
+    );
+    for (const form of await gallery.locator('.gallery-cell form.card-form').all()) {
+      expect(await form.locator('.form-control').count()).toBeGreaterThan(0);
+      expect(await form.locator('button[data-form-action="submit"]').count()).toBeGreaterThan(0);
+    }
     await gallery.screenshot({ path: `${SHOTS}card-gallery.png`, fullPage: false });
     await gallery.close();
   });
 });
+
+interface Seed {
+  id: string;
+  body: { event: { ticket_id: string } };
+}
 
 function cardTitleOf(content: string): string {
   const card = JSON.parse(content) as { header?: { title?: { content?: string } } };

@@ -1,5 +1,6 @@
 /** Interactive card content checks (content forms, card JSON 2.0). */
 import { CARD_MAX_COMPONENTS, ERR } from './codes.js';
+import { formProblem } from './forms.js';
 import { ApiError, isRecord } from './http.js';
 
 /** 'template' and 'card_entity' are references to cards stored on Feishu's side. */
@@ -48,6 +49,8 @@ export function validateCard(card: Record<string, unknown>): CardKind {
         ids.add(id);
       });
       if (count > CARD_MAX_COMPONENTS) fail(`card has ${count} components, more than ${CARD_MAX_COMPONENTS}`);
+      const forms = formProblem((body as { elements: unknown[] }).elements);
+      if (forms) fail(forms);
       break;
     }
     case '1.0':

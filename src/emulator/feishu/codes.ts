@@ -42,7 +42,9 @@ export const ERR = {
   invalidReceiveId: e(400, 230034, 'The receive_id is invalid.'),
   /**
    * Chosen: content is JSON but not a card Feishu accepts (2.0 without body.elements, more
-   * than 200 components, 1.0-only constructs in a 2.0 card, bad element_id).
+   * than 200 components, 1.0-only constructs in a 2.0 card, bad element_id, a form Feishu refuses: not at the
+   * card's root, holding a form or table, an unnamed or twice-named component, no submit button). Feishu's form
+   * docs give no code of their own for these.
    */
   cardContent: e(400, 230099, 'Failed to create card content'),
   /** A card that was JSON 2.0 patched to a non-2.0 card. */

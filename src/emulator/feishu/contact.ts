@@ -76,6 +76,7 @@ export class Directory {
       ...(u.mobile !== undefined && { mobile: u.mobile }),
       // A leader missing from the directory cannot be converted; it is then left out.
       ...(leader?.[idType] !== undefined && { leader_user_id: leader[idType] }),
+      ...(u.time_zone !== undefined && { time_zone: u.time_zone }),
       status: ACTIVE_STATUS,
       department_ids: [],
     };

@@ -10,6 +10,8 @@ export interface EmulatedUser {
   mobile?: string;
   /** The direct manager, given as an open_id. */
   leader_user_id?: string;
+  /** The user's own time zone (IANA name), as the contact API gives it; absent: not given. */
+  time_zone?: string;
   /** Default true. false: the user is outside the bot's availability, sends get 230013. */
   inAppScope?: boolean;
 }

@@ -12,6 +12,8 @@ const state = {
   lang: 'zh_cn',
   seeds: [],
   seed: null,
+  /** Each bot message's rendered card, kept while its content and the language stay: a form keeps its edits. */
+  rendered: new Map(),
 };
 
 async function api(path, body) {
@@ -136,13 +138,23 @@ function renderMessages(scrollToEnd) {
       who.textContent = `${state.bot.name}${m.updated ? ' · updated' : ''}${only}`;
       if (m.visible_to) row.classList.add('ephemeral');
       row.appendChild(who);
-      row.appendChild(
-        renderMessage(m.msg_type, m.content, {
-          lang: state.lang,
-          nameOf,
-          onAction: (value, button) => click(m.message_id, value, button),
-        }),
-      );
+      const key = `${state.lang}\n${m.content}`;
+      let shown = state.rendered.get(m.message_id);
+      if (!shown || shown.key !== key) {
+        shown = {
+          key,
+          node: renderMessage(m.msg_type, m.content, {
+            lang: state.lang,
+            nameOf,
+            people: state.chat.members,
+            isPerson: (id) => state.users.some((u) => u.open_id === id),
+            onAction: (value, button) => click(m.message_id, value, button),
+            onSubmit: (submission, button) => submit(m.message_id, submission, button),
+          }),
+        };
+        state.rendered.set(m.message_id, shown);
+      }
+      row.appendChild(shown.node);
     } else {
       row.className = 'msg from-user';
       who.textContent = nameOf(item.typed.from);
@@ -157,14 +169,34 @@ function renderMessages(scrollToEnd) {
   if (atEnd) box.scrollTop = box.scrollHeight;
 }
 
+/** The bot's answer to a card callback: its toast, or what went wrong (a card Feishu would refuse included). */
+function showAnswer(answer) {
+  if (answer.status !== 200) toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
+  else toast(answer.body.toast);
+  if (answer.card_refused) toast({ type: 'error', content: `The answer's card was refused: ${answer.card_refused}` });
+}
+
 async function click(messageId, value, button) {
   const operator = $('as-user').value;
   button.disabled = true;
   try {
     const answer = await api('click', { message_id: messageId, operator, value });
-    if (answer.status !== 200)
-      toast({ type: 'error', content: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` });
-    else toast(answer.body.toast);
+    showAnswer(answer);
+    await refresh();
+  } catch (e) {
+    toast({ type: 'error', content: String(e.message || e) });
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** A form's submit: the bot gets a callback with the form's values (form_value); its answer replaces the card. */
+async function submit(messageId, submission, button) {
+  const operator = $('as-user').value;
+  button.disabled = true;
+  try {
+    const answer = await api('submit', { message_id: messageId, operator, ...submission });
+    showAnswer(answer);
     await refresh();
   } catch (e) {
     toast({ type: 'error', content: String(e.message || e) });
@@ -271,7 +303,17 @@ function fillTable(id, rows, cells) {
 const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '');
 
 async function refreshQueues() {
-  const q = await api('queues');
+  const [q, callbacks] = await Promise.all([api('queues'), api('callbacks')]);
+  // The latest first, like the queues; a form's submit shows what its form_value carried.
+  const json = (v) => (v === undefined ? '' : JSON.stringify(v));
+  fillTable('callbacks', [...callbacks].reverse(), (c) => [
+    time(c.at),
+    c.message_id,
+    c.action.name || c.action.tag,
+    json(c.action.value),
+    json(c.action.form_value),
+    `${c.answer.status} ${json(c.answer.body && c.answer.body.toast && c.answer.body.toast.content)}`,
+  ]);
   $('pending-failures').textContent = q.pending_failures ? `${q.pending_failures} scripted failure(s) waiting` : '';
   fillTable('inbox', q.inbox, (e) => [
     time(e.received_at),

@@ -28,7 +28,10 @@ for (const item of cards) {
     label.className = 'muted';
     label.textContent = lang;
     cell.appendChild(label);
-    cell.appendChild(renderCard(item.card, { lang, nameOf: nameOf(lang) }));
+    // Forms can be filled in and checked (required fields), but a submit sends nothing from the gallery.
+    const people = users.map((u) => u.open_id);
+    const isPerson = (id) => people.includes(id);
+    cell.appendChild(renderCard(item.card, { lang, nameOf: nameOf(lang), people, isPerson }));
     row.appendChild(cell);
   }
   section.appendChild(row);

@@ -1,5 +1,6 @@
 // Renders Feishu card JSON 2.0 (and plain text messages) into DOM nodes, close to how the Feishu client shows
-// them: header with its template colour, markdown, column sets, dividers and buttons. No dependencies.
+// them: header with its template colour, markdown, column sets, dividers, buttons and forms (real HTML controls that
+// keep what the person typed until the form is submitted). No dependencies.
 
 const HEADER_COLOURS = {
   blue: ['#e1eaff', '#245bdb'],
@@ -113,6 +114,8 @@ function el(tag, cls, text) {
 }
 
 function renderButton(b, ctx) {
+  const formAction = ctx.form && formActionOf(b);
+  if (formAction) return renderFormButton(b, ctx, formAction);
   const label = textOf(b.text, ctx.lang);
   const behaviors = Array.isArray(b.behaviors) ? b.behaviors : [];
   const link = behaviors.find((x) => x.type === 'open_url');
@@ -131,6 +134,230 @@ function renderButton(b, ctx) {
     node.addEventListener('click', () => ctx.onAction && ctx.onAction(value, node));
     if (!ctx.onAction) node.classList.add('inert');
   }
+  return node;
+}
+
+// ---- forms ---------------------------------------------------------------------------------------------------
+// A form keeps its components' values in the page until one of its submit buttons is pressed. Required components
+// left empty block the submit (marked, with Feishu's "有必填项未填写"); a reset button brings back the initial values.
+// What is sent (`values` by component name: text, option values, open_ids, YYYY-MM-DD, HH:mm, "YYYY-MM-DD HH:mm",
+// booleans for checkers) becomes the callback's form_value on the server.
+
+const MISSING = { zh_cn: '有必填项未填写', en_us: 'Some required fields are empty' };
+const CHOOSE = { zh_cn: '请选择', en_us: 'Select' };
+
+function formActionOf(b) {
+  if (b.form_action_type === 'submit' || b.action_type === 'form_submit') return 'submit';
+  if (b.form_action_type === 'reset' || b.action_type === 'form_reset') return 'reset';
+  return null;
+}
+
+function optionValues(e) {
+  return (Array.isArray(e.options) ? e.options : []).filter((o) => o && typeof o.value === 'string');
+}
+
+/** The value a component shows before anyone touches it. */
+function initialOf(e) {
+  const str = (v) => (typeof v === 'string' ? v : '');
+  switch (e.tag) {
+    case 'input':
+      return str(e.default_value);
+    case 'select_static': {
+      const values = optionValues(e).map((o) => o.value);
+      if (values.includes(e.initial_option)) return e.initial_option;
+      const i = typeof e.initial_index === 'number' ? e.initial_index : 0;
+      return i >= 1 && i <= values.length ? values[i - 1] : '';
+    }
+    case 'select_person':
+      return str(e.initial_option);
+    case 'multi_select_static':
+    case 'multi_select_person': {
+      const initial = Array.isArray(e.selected_values) ? e.selected_values : e.initial_options;
+      return Array.isArray(initial) ? initial.filter((v) => typeof v === 'string') : [];
+    }
+    case 'date_picker':
+      return str(e.initial_date);
+    case 'picker_time':
+      return str(e.initial_time);
+    case 'picker_datetime':
+      return str(e.initial_datetime);
+    case 'checker':
+      return e.checked === true;
+    default:
+      return '';
+  }
+}
+
+/** A person picker lists the people its options name; when they name nobody, the members of the chat. */
+function choicesOf(e, ctx) {
+  const person = e.tag === 'select_person' || e.tag === 'multi_select_person';
+  const options = optionValues(e);
+  if (!person) return options.map((o) => ({ value: o.value, label: textOf(o.text, ctx.lang) || o.value }));
+  const isPerson = ctx.isPerson || ((id) => id.startsWith('ou_'));
+  const ids = options.map((o) => o.value).filter(isPerson);
+  return (ids.length ? ids : ctx.people || []).map((id) => ({ value: id, label: ctx.nameOf(id) }));
+}
+
+function renderSelect(e, ctx, initial) {
+  const multiple = e.tag === 'multi_select_static' || e.tag === 'multi_select_person';
+  const select = el('select', 'form-control');
+  select.multiple = multiple;
+  if (!multiple) {
+    const none = el('option', '', textOf(e.placeholder, ctx.lang) || CHOOSE[ctx.lang] || CHOOSE.zh_cn);
+    none.value = '';
+    select.appendChild(none);
+  }
+  const chosen = multiple ? initial : [initial];
+  const choices = choicesOf(e, ctx);
+  for (const c of choices) {
+    const option = el('option', '', c.label);
+    option.value = c.value;
+    option.defaultSelected = chosen.includes(c.value);
+    select.appendChild(option);
+  }
+  if (multiple) select.size = Math.min(Math.max(choices.length, 2), 6);
+  return select;
+}
+
+function renderControl(e, ctx) {
+  const initial = initialOf(e);
+  switch (e.tag) {
+    case 'input': {
+      const multiline = e.input_type === 'multiline_text';
+      const control = el(multiline ? 'textarea' : 'input', 'form-control');
+      if (multiline) control.rows = typeof e.rows === 'number' ? e.rows : 3;
+      else control.type = e.input_type === 'password' ? 'password' : 'text';
+      control.defaultValue = initial;
+      control.maxLength = typeof e.max_length === 'number' ? e.max_length : 1000;
+      const placeholder = textOf(e.placeholder, ctx.lang);
+      if (placeholder) control.placeholder = placeholder;
+      return control;
+    }
+    case 'date_picker':
+    case 'picker_time':
+    case 'picker_datetime': {
+      const control = el('input', 'form-control');
+      control.type = { date_picker: 'date', picker_time: 'time', picker_datetime: 'datetime-local' }[e.tag];
+      control.defaultValue = e.tag === 'picker_datetime' ? initial.replace(' ', 'T') : initial;
+      return control;
+    }
+    case 'checker': {
+      const control = el('input', 'form-control');
+      control.type = 'checkbox';
+      control.defaultChecked = initial;
+      return control;
+    }
+    default:
+      return renderSelect(e, ctx, initial);
+  }
+}
+
+/** What the person chose in `control`, in the form the sandbox sends. */
+function valueOf(field) {
+  const { e, control } = field;
+  if (e.tag === 'checker') return control.checked;
+  if (control.multiple) return [...control.selectedOptions].map((o) => o.value);
+  if (e.tag === 'picker_datetime') return control.value.replace('T', ' ');
+  return control.value;
+}
+
+const isEmpty = (v) => v === '' || (Array.isArray(v) && v.length === 0);
+
+function renderField(e, ctx) {
+  const name = typeof e.name === 'string' ? e.name : '';
+  const label = textOf(e.label, ctx.lang);
+  const wrap = el('div', `form-field tag-${e.tag}${e.required ? ' required' : ''}`);
+  wrap.dataset.name = name;
+  const control = renderControl(e, ctx);
+  control.name = name;
+  control.disabled = e.disabled === true;
+  if (e.required) control.setAttribute('aria-required', 'true');
+  if (e.tag === 'checker') {
+    const text = textOf(e.text, ctx.lang);
+    const box = el('label', 'card-checker');
+    box.appendChild(control);
+    box.appendChild(el('span', '', text));
+    control.setAttribute('aria-label', text || label || name);
+    wrap.appendChild(box);
+  } else {
+    const placeholder = textOf(e.placeholder, ctx.lang);
+    // Feishu shows a placeholder inside the control; HTML date and time inputs and multiple selects cannot, so it is
+    // shown above them.
+    const inside =
+      control.tagName === 'TEXTAREA' || control.tagName === 'SELECT'
+        ? !control.multiple
+        : !control.type.includes('date') && control.type !== 'time';
+    const shown = label || (inside ? '' : placeholder);
+    if (shown) wrap.appendChild(el('span', 'form-label', shown));
+    control.setAttribute('aria-label', label || placeholder || name);
+    wrap.appendChild(control);
+  }
+  if (e.width === 'fill') wrap.classList.add('fill');
+  const clear = () => {
+    wrap.classList.remove('missing');
+    control.removeAttribute('aria-invalid');
+  };
+  control.addEventListener('input', clear);
+  control.addEventListener('change', clear);
+  if (ctx.form) ctx.form.fields.push({ e, control, wrap, clear });
+  return wrap;
+}
+
+function renderForm(e, ctx) {
+  const node = el('form', `card-form${e.direction === 'horizontal' ? ' horizontal' : ''}`);
+  node.noValidate = true;
+  const spacing = (v) => ({ small: '4px', medium: '8px', large: '12px', extra_large: '16px' })[v] || v;
+  if (e.vertical_spacing) node.style.rowGap = spacing(e.vertical_spacing);
+  if (e.horizontal_spacing) node.style.columnGap = spacing(e.horizontal_spacing);
+  node.dataset.name = typeof e.name === 'string' ? e.name : '';
+  // The page never submits the form itself (Enter in a text box included): only a submit button does.
+  node.addEventListener('submit', (ev) => ev.preventDefault());
+  const form = { node, fields: [], error: el('div', 'form-error') };
+  renderElements(e.elements, { ...ctx, form }, node);
+  form.error.setAttribute('role', 'alert');
+  form.error.hidden = true;
+  node.appendChild(form.error);
+  return node;
+}
+
+function renderFormButton(b, ctx, action) {
+  const { form } = ctx;
+  const node = el('button', `card-button type-${b.type || 'default'}`, textOf(b.text, ctx.lang));
+  node.type = 'button';
+  node.dataset.formAction = action;
+  node.dataset.name = typeof b.name === 'string' ? b.name : '';
+  if (b.disabled) {
+    node.disabled = true;
+    node.classList.add('disabled');
+    return node;
+  }
+  if (action === 'reset') {
+    node.addEventListener('click', () => {
+      form.node.reset();
+      for (const f of form.fields) f.clear();
+      form.error.hidden = true;
+    });
+    return node;
+  }
+  if (!ctx.onSubmit) node.classList.add('inert');
+  node.addEventListener('click', () => {
+    const values = {};
+    const missing = [];
+    for (const f of form.fields) {
+      if (f.control.disabled) continue;
+      const v = valueOf(f);
+      values[f.e.name] = v;
+      if (f.e.required && isEmpty(v)) {
+        missing.push(f.e.name);
+        f.wrap.classList.add('missing');
+        f.control.setAttribute('aria-invalid', 'true');
+      }
+    }
+    form.error.textContent = MISSING[ctx.lang] || MISSING.zh_cn;
+    form.error.hidden = missing.length === 0;
+    form.node.dataset.missing = missing.join(' ');
+    if (missing.length === 0 && ctx.onSubmit) ctx.onSubmit({ button: b.name, values }, node);
+  });
   return node;
 }
 
@@ -182,6 +409,18 @@ function renderElement(e, ctx) {
     }
     case 'img':
       return el('div', 'card-img', ctx.lang === 'en_us' ? '[image]' : '[图片]');
+    case 'form':
+      return renderForm(e, ctx);
+    case 'input':
+    case 'select_static':
+    case 'multi_select_static':
+    case 'select_person':
+    case 'multi_select_person':
+    case 'date_picker':
+    case 'picker_time':
+    case 'picker_datetime':
+    case 'checker':
+      return renderField(e, ctx);
     default: {
       const node = el('div', 'card-unknown', `[${e.tag}]`);
       return node;
@@ -190,7 +429,10 @@ function renderElement(e, ctx) {
 }
 
 /**
- * A card as a DOM node. `ctx`: { lang: 'zh_cn' | 'en_us', nameOf(openId) -> display name, onAction(value, button) }.
+ * A card as a DOM node. `ctx`: { lang: 'zh_cn' | 'en_us', nameOf(openId) -> display name, onAction(value, button),
+ * onSubmit({button: name, values}, button) for a form's submit, people: the open_ids of the chat's members (what a
+ * person picker without options offers), isPerson(openId): whether it names a person of the tenant }. Without
+ * onAction / onSubmit the buttons do nothing (the gallery).
  */
 export function renderCard(card, ctx) {
   const root = el('div', 'card');
