@@ -117,6 +117,7 @@ describe.each(LANES)("a course's reminders and escalations planned page by page 
           runAt: true,
           subject: true,
           recipient: true,
+          zone: true,
           priority: true,
           payload: true,
         },
