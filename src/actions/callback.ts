@@ -11,6 +11,15 @@ export interface CardAction {
   id: string;
   operatorOpenId: string;
   value: Record<string, unknown>;
+  /**
+   * What a form's submit sent (`action.form_value`): each component's `name` to its value, `{}` for a plain click.
+   * Untrusted like `value`: every string in it is made storable, nothing else is checked here.
+   */
+  formValue: Record<string, unknown>;
+  /** The clicked component's `name` (a form's submit button), when it has one. */
+  name: string | undefined;
+  /** The clicker's time zone as Feishu reports it (`action.timezone`), when it does. */
+  timeZone: string | undefined;
   messageId: string | undefined;
   chatId: string | undefined;
 }
@@ -42,20 +51,28 @@ const obj = (v: unknown): Record<string, unknown> =>
 /** Strings the database can hold: a NUL or a lone surrogate (valid JSON, refused by PostgreSQL) becomes U+FFFD. */
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? storableString(v) : undefined);
 /**
- * The button's value with every string in it, nested ones included, made storable (actions read and record them).
+ * The button's value (or a form's values) with every string in it, nested ones included, made storable (actions
+ * read and record them).
  * Walked without recursion: the value comes from the sender, whatever its depth.
  */
 const buttonValue = (v: unknown): Record<string, unknown> => storableValue(obj(v)) as Record<string, unknown>;
 
-/** `{schema:'2.0', header, event:{operator, token, action:{value}, context:{open_message_id, open_chat_id}}}`. */
+/**
+ * `{schema:'2.0', header, event:{operator, token, action:{value, form_value?, name?, timezone?},
+ * context:{open_message_id, open_chat_id}}}`.
+ */
 export function cardActionFromV2(eventId: string, body: Record<string, unknown>): CardAction {
   const event = obj(body.event);
   const context = obj(event.context);
+  const action = obj(event.action);
   return {
     style: 'v2',
     id: storableString(eventId),
     operatorOpenId: str(obj(event.operator).open_id) ?? '',
-    value: buttonValue(obj(event.action).value),
+    value: buttonValue(action.value),
+    formValue: buttonValue(action.form_value),
+    name: str(action.name),
+    timeZone: str(action.timezone),
     messageId: str(context.open_message_id),
     chatId: str(context.open_chat_id),
   };
@@ -68,6 +85,9 @@ export function cardActionFromV1(body: Record<string, unknown>): CardAction {
     id: str(body.token) ?? '',
     operatorOpenId: str(body.open_id) ?? '',
     value: buttonValue(obj(body.action).value),
+    formValue: buttonValue(obj(body.action).form_value),
+    name: str(obj(body.action).name),
+    timeZone: str(obj(body.action).timezone),
     messageId: str(body.open_message_id),
     chatId: str(body.open_chat_id),
   };

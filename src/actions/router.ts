@@ -12,6 +12,7 @@ import type { Services } from '../services/index.js';
 import type { CardAction, CardActionHandler, CardActionResult } from './callback.js';
 import { claimTicket } from './claim.js';
 import { congratulate } from './congratulate.js';
+import { isFormKind, submitForm } from './forms.js';
 import { nudge } from './nudge.js';
 import { recordAction } from './record.js';
 import { reminderClick } from './reminder.js';
@@ -110,6 +111,9 @@ export class CardActions implements CardActionHandler {
       ) {
         const what = value.action === 'reminder_stop' ? 'stop' : 'snooze';
         return await reminderClick({ db, config, clock: services.clock, onQueued }, action, value.record, what);
+      }
+      if (value.action === 'form' && isFormKind(value.form)) {
+        return await submitForm({ db, config, clock: services.clock, services }, action, value.form);
       }
       await db.$transaction((tx) => recordAction(tx, action, 'unknown', String(value.action ?? ''), 'unknown_action'));
       return { toast: toast('warning', t('这个按钮已不再可用。', 'This button is no longer available.')) };

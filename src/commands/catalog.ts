@@ -209,8 +209,11 @@ export const COMMANDS = [
     zh: '设置',
     adminOnly: true,
     private: true,
-    usage: t('设置', 'settings'),
-    description: t('查看当前设置', 'Show the current settings'),
+    usage: t('设置 [路由|课程]', 'settings [routes|courses]'),
+    description: t(
+      '用表单查看和修改设置（路由与人员、课程）',
+      'See and change the settings in a form (routes and people, courses)',
+    ),
   },
   {
     name: 'admin',

@@ -1,5 +1,6 @@
-/** The group chats routed for a kind of notification (`route <kind> here`), read here and nowhere else. */
+/** The group chats routed for a kind of notification (`route <kind> here`), read and written here only. */
 import type { Db } from '../db/index.js';
+import type { Tx } from '../db/tx.js';
 
 type RouteReader = Pick<Db, 'route'>;
 
@@ -31,4 +32,22 @@ export async function routedChatsByKind(db: RouteReader, kinds: readonly string[
     out.set(r.kind, chats);
   }
   return out;
+}
+
+/** Routes `kind` to a chat for a scope (a helpdesk id, or `*`); false when that route existed already. */
+export async function addRoute(
+  tx: Tx,
+  key: { kind: string; chatId: string; scope: string },
+  by: string,
+  now: Date,
+): Promise<boolean> {
+  const existed = (await tx.route.findUnique({ where: { kind_chatId_scope: key } })) !== null;
+  if (!existed) await tx.route.create({ data: { ...key, createdBy: by, createdAt: now } });
+  return !existed;
+}
+
+/** Stops routing `kind` to a chat: every scope, or only `scope`. Returns how many routes were removed. */
+export async function removeRoutes(tx: Tx, kind: string, chatId: string, scope?: string): Promise<number> {
+  const { count } = await tx.route.deleteMany({ where: { kind, chatId, ...(scope !== undefined && { scope }) } });
+  return count;
 }

@@ -13,6 +13,10 @@ import { replyCard } from '../../cards/reply.js';
 import { seatsCard } from '../../cards/seats.js';
 import { ticketCard } from '../../cards/ticket.js';
 import { t } from '../../cards/kit.js';
+import { coursesFormCard } from '../../cards/courses-form.js';
+import { peopleFormCard, type PeopleFormInput } from '../../cards/people-form.js';
+import { settingsFormCard, type SettingsFormInput } from '../../cards/settings-form.js';
+import { KIND_NAMES, NOTIFICATION_KINDS, ROUTE_KINDS } from '../domain/notifications.js';
 import { helpCardInput } from '../commands/catalog.js';
 import { SOURCE_CARD_NAMES, SOURCE_LABELS, SOURCE_NAMES } from '../domain/sources.js';
 
@@ -420,5 +424,89 @@ export function galleryCards(): GalleryCard[] {
         template: 'green',
       }),
     },
+    { name: 'Settings form (admin)', builder: 'settingsFormCard', card: settingsFormCard(settingsFormExample) },
+    {
+      name: 'Settings form, after a submit',
+      builder: 'settingsFormCard',
+      card: settingsFormCard({ ...settingsFormExample, outcome: t('已保存 2 项更改。', 'Saved 2 changes.') }),
+    },
+    { name: 'Routes and people form (admin)', builder: 'peopleFormCard', card: peopleFormCard(peopleFormExample) },
+    {
+      name: 'Courses form (admin)',
+      builder: 'coursesFormCard',
+      card: coursesFormCard({
+        courses: [
+          { courseId: '5fd087e96dbe3a73394188ae', name: null, dueOn: null, learners: 12 },
+          {
+            courseId: '7a21c0d9e4b5f61238a9c0de',
+            name: '信息安全基础 Security basics',
+            dueOn: '2026-03-31',
+            learners: 40,
+          },
+        ],
+        more: 3,
+      }),
+    },
+    {
+      name: 'Courses form, nothing to list',
+      builder: 'coursesFormCard',
+      card: coursesFormCard({ courses: [], more: 0 }),
+    },
   ];
 }
+
+/** A tenant's settings as the settings form shows them. */
+const settingsFormExample: SettingsFormInput = {
+  notify: NOTIFICATION_KINDS.map((kind) => ({
+    kind,
+    name: t(KIND_NAMES[kind].zh, KIND_NAMES[kind].en),
+    on: kind !== 'seats',
+  })),
+  reminders: { stalledDays: 7, repeatDays: 7, maxStalled: 3, selfEnrolled: false, dueDays: [7, 3, 1, -1], dailyCap: 2 },
+  digest: { day: 1, time: '09:30' },
+  escalation: { managerDays: 3, skipLevelDays: 10 },
+  hours: { start: '09:00', end: '18:00', weekdays: [1, 2, 3, 4, 5], zone: timeZone },
+  calendar: {
+    days: [
+      { date: '2026-04-30', kind: 'holiday' },
+      { date: '2026-05-09', kind: 'workday' },
+    ],
+    more: 0,
+  },
+  desks: [
+    {
+      chatId: 'oc_demo_helpdesk',
+      name: 'IT 服务台 IT helpdesk',
+      remindAfter: 15,
+      leadAfter: 60,
+      clock: 'working',
+      urgent: false,
+      summary: true,
+    },
+  ],
+  moreDesks: 0,
+  lang: null,
+  info: t('**管理员**\n共 2 位管理员。', '**Admins**\n2 admins.'),
+};
+
+const peopleFormExample: PeopleFormInput = {
+  chats: [
+    { chatId: 'oc_demo_helpdesk', name: 'IT 服务台 IT helpdesk' },
+    { chatId: 'oc_demo_team', name: '学习动态 Learning feed' },
+  ],
+  routes: ROUTE_KINDS.map((kind) => ({
+    kind,
+    name: t(KIND_NAMES[kind].zh, KIND_NAMES[kind].en),
+    chatIds: kind === 'tickets' ? ['oc_demo_helpdesk'] : kind === 'completions' ? ['oc_demo_team'] : [],
+  })),
+  desks: [
+    {
+      chatId: 'oc_demo_helpdesk',
+      name: 'IT 服务台 IT helpdesk',
+      duty: ['ou_demo_zhaomin'],
+      leads: ['ou_demo_lead'],
+      rota: [{ day: 5, people: ['ou_demo_friday'] }],
+    },
+  ],
+  moreDesks: 0,
+};

@@ -536,20 +536,26 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
       await run('admin add @_user_2');
       const reply = await run('settings');
       const text = texts(reply?.card);
-      // A chat by its name (from Feishu, cached), its id small and grey; a chat without a known name by its id.
-      expect(text).toContain(`- tickets: ${escapeMd('IT 值班 *duty*')} <font color='grey'>${escapeMd(GROUP)}</font>, `);
-      expect(text).toContain('- exams: ⛔ off');
-      expect(text).toContain('- completions: ✅ on');
-      expect(text).toContain('- 考试：⛔ 关');
-      expect(text).toContain(escapeMd(GROUP));
+      const form = JSON.stringify(reply?.card);
+      // Every kind as a checker, checked when on.
+      expect(form).toContain('"name":"notify_exams","checked":false');
+      expect(form).toContain('"name":"notify_completions","checked":true');
+      // A chat receiving tickets by its name (from Feishu, cached), its id small and grey; without a name by its id.
+      expect(text).toContain(`${escapeMd('IT 值班 *duty*')} <font color='grey'>${escapeMd(GROUP)}</font>`);
       expect(text).toContain('oc&#95;other&#95;&#91;x&#93;');
-      expect(text).toContain('- seats: none');
       expect(text).toContain('2 admins (1 from ADMIN_OPEN_IDS)');
       expect(text).toContain('- ALM webhook: ✅ configured');
       expect(text).toContain('- Qingsuyun: ✅ configured');
       expect(text).toContain('- ALM API: not configured');
       expect(text).toContain('- Helpdesk: not configured');
       expect(text).toContain('- Feishu app: not configured');
+      // The routes: each kind's chats chosen in a multi select of the chats the bot knows.
+      const routes = JSON.stringify((await run('settings routes'))?.card);
+      expect(routes).toContain(`"name":"route_tickets","type":"default"`);
+      expect(routes).toContain(`"selected_values":["${GROUP}","oc_other_[x]"]`);
+      expect(routes).toContain('IT 值班 *duty* (…');
+      const seats = /"name":"route_seats"(.*?)"selected_values":(\[[^\]]*\])/.exec(routes);
+      expect(seats?.[2]).toBe('[]');
       const raw = JSON.stringify(reply);
       for (const secret of Object.values(SECRETS)) expect(raw).not.toContain(secret);
     });
@@ -804,11 +810,12 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     });
 
     it('shows and changes the reminder rules; a learner lists their coming reminders', async () => {
-      expect(await say('settings')).toContain('Days before the due date (negative: after): 7,3,1,-1');
+      expect(JSON.stringify((await run('settings'))?.card)).toContain('"name":"due_days","label"');
+      expect(JSON.stringify((await run('settings'))?.card)).toContain('"default_value":"7,3,1,-1"');
       expect(await say('reminder due-days 5,1')).toContain('The reminder rule due-days is now **5,1** (was 7,3,1,-1)');
       expect(await say('reminder self-enrolled on')).toContain('is now **on** (was off)');
       expect(await say('reminder stalled-days 0')).toContain('is not a valid value for stalled-days');
-      expect(await say('settings')).toContain('Remind of self-enrolled courses too: on');
+      expect(JSON.stringify((await run('settings'))?.card)).toContain('"name":"self_enrolled","checked":true');
       expect(await say('reminders', { actor: ALICE })).toContain('No learning reminders are planned for you.');
       await db.userPreference.create({ data: { openId: ALICE, mutedKinds: ['reminders'] } });
       expect(await say('提醒', { actor: ALICE })).toContain('You muted reminders');

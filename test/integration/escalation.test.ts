@@ -372,8 +372,19 @@ describe.each(LANES)('helpdesk escalation and morning summary (%s)', (lane) => {
     // Settings asked in a group are shown only to the admin who asked, in their language (Chinese by default).
     const answer = inChat('oc_cmd')[0]!;
     expect(answer.visible_to).toBe(ADMIN.open_id);
-    const shown = json(answer.card);
-    expect(shown).toContain(`oc&#95;cmd：值班 <at id=${DUTY.open_id}></at>，周五 <at id=${AGENT.open_id}></at>`);
-    expect(shown).toContain('提醒 30分钟，升级 1小时（全天）');
+    const shown = answer.content;
+    // The settings form holds the chat's escalation values as its initial values.
+    expect(shown).toContain('"name":"desk0_remind","label"');
+    expect(shown).toContain('"default_value":"30"');
+    expect(shown).toContain('"default_value":"60"');
+    expect(shown).toContain('"initial_option":"always"');
+    // The routes and people form: who is on duty and who leads, and the weekday rota.
+    await group('@_user_0 settings routes', {});
+    await idle();
+    const people = inChat('oc_cmd')[1]!.content;
+    expect(people).toContain(`"name":"desk0_duty"`);
+    expect(people).toContain(`"selected_values":["${DUTY.open_id}"]`);
+    expect(people).toContain(`"selected_values":["${LEAD.open_id}","${AGENT.open_id}"]`);
+    expect(people).toContain(`周五 <at id=${AGENT.open_id}></at>`);
   });
 });

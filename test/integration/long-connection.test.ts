@@ -110,6 +110,28 @@ describe('Feishu long connection (WSClient against the emulator)', () => {
     expect(JSON.stringify(ack.data)).toContain('This button is no longer available.');
   });
 
+  it('answers a form submit in the acknowledgement, saved like one through the webhook', async () => {
+    await h.db.prisma.admin.upsert({ where: { openId: 'ou_again' }, create: { openId: 'ou_again' }, update: {} });
+    const submit = v2Event('card.action.trigger', {
+      operator: { open_id: 'ou_again', user_id: 'u', union_id: 'on' },
+      token: 'c-2',
+      action: {
+        value: { action: 'form', form: 'settings', chats: [] },
+        tag: 'button',
+        name: 'settings_submit',
+        form_value: { repeat_days: '9', daily_cap: '3' },
+      },
+      context: { open_message_id: 'om_x', open_chat_id: 'oc_x' },
+    });
+    const ack = await h.emu!.pushEvent(submit);
+    expect(ack.code).toBe(200);
+    expect(ack.data).toMatchObject({ toast: { type: 'success' }, card: { type: 'raw' } });
+    expect(JSON.stringify(ack.data)).toContain('"default_value":"9"');
+    expect(await h.db.prisma.setting.findUnique({ where: { key: 'reminders.repeat-days' } })).toMatchObject({
+      value: 9,
+    });
+  });
+
   it('answers 500 to a pushed message that is not a Feishu event, and stores nothing', async () => {
     const before = await h.db.prisma.inboundEvent.count();
     const ack = await h.emu!.pushEvent({ hello: 'world' });

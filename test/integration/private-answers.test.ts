@@ -45,7 +45,8 @@ describe.each(LANES)('private answers in groups (%s)', (lane) => {
     expect((await ask(ADMIN.open_id, '@_user_1 settings')).status).toBe(200);
     const settings = await eventually(() => inGroup()[2], 10_000, 'the settings answer');
     // The routed chat by the name Feishu gives it (im.v1.chat.get), cached for every instance.
-    expect(settings.content).toContain(`- tickets: 学习群 Learning <font color='grey'>${escapeMd(GROUP)}</font>`);
+    expect(settings.content).toContain(`学习群 Learning <font color='grey'>${escapeMd(GROUP)}</font>`);
+    expect(settings.content).toContain('"form_action_type":"submit"');
     expect(await h.db.prisma.feishuChat.findUnique({ where: { chatId: GROUP } })).toMatchObject({
       name: '学习群 Learning',
     });

@@ -44,7 +44,7 @@ export type ParsedCommand =
   | { name: 'duty'; weekday: number | null; people: UserRef[] }
   | { name: 'lead'; people: UserRef[] }
   | { name: 'escalation'; change: EscalationChange }
-  | { name: 'settings' }
+  | { name: 'settings'; part: SettingsPart }
   | { name: 'admin'; action: 'add' | 'remove'; user: UserRef }
   | { name: 'admins' }
   | { name: 'status' }
@@ -144,6 +144,16 @@ function peopleArgs(a: Args, first = a.next(PERSON)): UserRef[] {
 }
 
 const CLEAR = new Set(['clear', '清除']);
+/** Which settings card: every setting, routes and people, or courses. */
+export type SettingsPart = 'all' | 'routes' | 'courses';
+const SETTINGS_PART = choice<'routes' | 'courses'>(
+  { zh: '设置页', en: 'settings page' },
+  { zh: '路由、课程', en: 'routes, courses' },
+  [
+    ['routes', ['routes', 'route', 'people', '路由', '人员']],
+    ['courses', ['courses', 'course', '课程']],
+  ],
+);
 const OFF = new Set(['off', '关闭', '关', '清除', 'clear']);
 const COURSE_FIELD = choice<'name'>({ zh: '课程设置项', en: 'course setting' }, { zh: '名称', en: 'name' }, [
   ['name', ['name', '名称']],
@@ -325,7 +335,10 @@ export const PARSERS: Parsers = {
       });
     return done(a, { name: 'escalation', change: { setting, minutes } });
   },
-  settings: (a) => (a.end(), { name: 'settings' }),
+  settings: (a) => {
+    const tok = a.maybe();
+    return done(a, { name: 'settings', part: tok === undefined ? 'all' : a.oneOf(SETTINGS_PART, tok) });
+  },
   admin: (a) => done(a, { name: 'admin', action: a.oneOf(ACTION), user: a.user(USER) }),
   admins: (a) => (a.end(), { name: 'admins' }),
   status: (a) => (a.end(), { name: 'status' }),

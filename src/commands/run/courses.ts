@@ -1,8 +1,7 @@
 /** `course name <course id> <name>` and `due <course id> <YYYY-MM-DD|off>`: what admins say about a course. */
 import { t, userText } from '../../../cards/kit.js';
-import { setCourseDue, setCourseName } from '../../learning/courses.js';
-import { planCourseEscalations } from '../../team/escalation.js';
-import { planCourseReminders } from '../../reminders/schedule.js';
+import { setCourseName } from '../../learning/courses.js';
+import { changeCourseDue } from '../../learning/course-due.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
@@ -36,9 +35,7 @@ export async function runDue(ctx: CommandContext, command: Extract<ParsedCommand
   const { courseId, dueOn } = command;
   const id = userText(courseId, 128);
   const { card } = await audited(ctx, 'due', async (tx, now) => {
-    const previous = await setCourseDue(tx, courseId, dueOn, ctx.actor.openId);
-    await planCourseEscalations(tx, courseId, ctx.config.DEFAULT_TIME_ZONE);
-    const records = previous === dueOn ? 0 : await planCourseReminders(tx, ctx.config, courseId, now);
+    const { previous, records } = await changeCourseDue(tx, ctx.config, courseId, dueOn, ctx.actor.openId, now);
     const learners = t(
       `已为 ${records} 条学习记录重新安排提醒。`,
       `Reminders re-planned for ${records} learning ${records === 1 ? 'record' : 'records'}.`,

@@ -1,12 +1,10 @@
 /**
  * `duty`, `lead` and `escalation` (admins, in a helpdesk chat): who is on duty (every day, or a weekday's rota),
- * who leads, and how the chat's unclaimed tickets escalate. `settings` shows them per chat (`deskLines`).
+ * who leads, and how the chat's unclaimed tickets escalate. The `settings` forms show and change them too.
  */
 import { ageText } from '../../../cards/escalation.js';
 import { t, userText, type I18nText } from '../../../cards/kit.js';
-import type { Config } from '../../config.js';
-import type { Db } from '../../db/index.js';
-import { changeDesk, desksOf, type Desk, type DeskChange } from '../../recipients/desks.js';
+import { changeDesk, desksOf, type DeskChange } from '../../recipients/desks.js';
 import { routedChats } from '../../recipients/routes.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
@@ -26,9 +24,6 @@ const WEEKDAYS: readonly I18nText[] = [
 
 const mentions = (ids: readonly string[]) =>
   ids.map((id) => (/^[A-Za-z0-9_-]{1,100}$/.test(id) ? `<at id=${id}></at>` : userText(id, 64))).join(' ');
-
-const peopleText = (ids: readonly string[]): I18nText =>
-  ids.length > 0 ? t(mentions(ids), mentions(ids)) : t('无', 'nobody');
 
 const inGroupOnly = (what: I18nText): Card =>
   refusalCard(
@@ -163,36 +158,4 @@ export async function runEscalation(
   if (ctx.chat.chatType !== 'group') return inGroupOnly(t('升级规则', 'Escalation rules'));
   const { what, body } = escalationChange(command.change);
   return change(ctx, 'escalation', what, body);
-}
-
-/** One line per chat routed for tickets: duty, rota, leads and the ladder (for `settings`). */
-export async function deskLines(db: Db, config: Config, max: number): Promise<I18nText[]> {
-  const chats = await routedChats(db, 'tickets');
-  const desks = await desksOf(db, config, chats.slice(0, max));
-  const lines = desks.map((d) => deskLine(d, config.HELPDESK_SUMMARY_AT));
-  if (chats.length > max) lines.push(t(`另有 ${chats.length - max} 个群`, `+${chats.length - max} more chats`));
-  return lines.length > 0 ? lines : [t('- 没有接收工单的群', '- No chat receives tickets')];
-}
-
-function deskLine(d: Desk, summaryAt: string): I18nText {
-  const step = (m: number) => (m > 0 ? ageText(m) : t('关', 'off'));
-  const rota = Object.entries(d.rota)
-    .filter(([, ids]) => ids && ids.length > 0)
-    .map(([day, ids]) => [WEEKDAYS[Number(day) - 1]!, mentions(ids!)] as const);
-  const duty = peopleText(d.duty);
-  const leads = peopleText(d.leads);
-  const [remind, lead] = [step(d.remindAfter), step(d.leadAfter)];
-  const clock = d.clock === 'working' ? t('工作时间', 'working time') : t('全天', 'around the clock');
-  const onOff = (on: boolean) => (on ? t('开', 'on') : t('关', 'off'));
-  const [urgent, summary] = [onOff(d.urgent), onOff(d.summary)];
-  return t(
-    `- ${userText(d.chatId, 100)}：值班 ${duty.zh}` +
-      rota.map(([day, ids]) => `，${day.zh} ${ids}`).join('') +
-      `；负责人 ${leads.zh}；提醒 ${remind.zh}，升级 ${lead.zh}（${clock.zh}）；加急 ${urgent.zh}；` +
-      `晨报 ${d.summary ? summaryAt : summary.zh}`,
-    `- ${userText(d.chatId, 100)}: on duty ${duty.en}` +
-      rota.map(([day, ids]) => `, ${day.en} ${ids}`).join('') +
-      `; leads ${leads.en}; ping after ${remind.en}, leads after ${lead.en} (${clock.en}); urgent ${urgent.en}; ` +
-      `summary ${d.summary ? summaryAt : summary.en}`,
-  );
 }

@@ -3,11 +3,12 @@ import { t, timeText, userText, type I18nText } from '../../../cards/kit.js';
 import { itemTypeName } from '../../../cards/learning.js';
 import { isSource, SOURCE_NAMES } from '../../domain/sources.js';
 import { preferencesFor } from '../../recipients/preferences.js';
-import { POLICY_NAMES, policySettingKey, readPolicy, showPolicy } from '../../reminders/policy.js';
+import { policySettingKey, readPolicy, showPolicy } from '../../reminders/policy.js';
 import { REMINDER_JOB } from '../../reminders/schedule.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';
+import { writeSetting } from '../../settings/store.js';
 import { infoCard, join, receiptCard, type Card } from './replies.js';
 
 /** At most this many reminders are listed. */
@@ -70,8 +71,7 @@ export async function runReminderPolicy(
   const key = policySettingKey(command.policy);
   const { card } = await audited(ctx, 'reminder', async (tx) => {
     const before = showPolicy(await readPolicy(tx), command.policy);
-    const data = { value: command.value, updatedBy: ctx.actor.openId };
-    await tx.setting.upsert({ where: { key }, create: { key, ...data }, update: data });
+    await writeSetting(tx, key, command.value, ctx.actor.openId);
     const after = showPolicy(await readPolicy(tx), command.policy);
     const body = t(
       `提醒规则 ${command.policy} 已设为 **${after}**（之前是 ${before}）。已安排的提醒在下次学习记录变化或发送时按新规则重新安排。`,
@@ -84,20 +84,4 @@ export async function runReminderPolicy(
     };
   });
   return card;
-}
-
-/** The reminder rules in force, for `settings`. */
-export async function reminderPolicyLines(ctx: CommandContext): Promise<I18nText[]> {
-  const policy = await readPolicy(ctx.db);
-  const NAMES: Record<(typeof POLICY_NAMES)[number], I18nText> = {
-    'stalled-days': t('未学习多少天后提醒（指派的课程）', 'Days without progress before a reminder (assigned)'),
-    'repeat-days': t('再次提醒间隔天数', 'Days between reminders'),
-    max: t('每门课程最多提醒次数', 'Reminders per course at most'),
-    'self-enrolled': t('自主报名的课程也提醒', 'Remind of self-enrolled courses too'),
-    'due-days': t('截止日期前几天提醒（负数为之后）', 'Days before the due date (negative: after)'),
-  };
-  return POLICY_NAMES.map((n) => {
-    const v = showPolicy(policy, n);
-    return t(`- ${NAMES[n].zh}：${v}（\`reminder ${n}\`）`, `- ${NAMES[n].en}: ${v} (\`reminder ${n}\`)`);
-  });
 }

@@ -4,6 +4,7 @@ import { notifySettingKey } from '../../domain/keys.js';
 import { KIND_NAMES, type RouteKind } from '../../domain/notifications.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
+import { addRoute, removeRoutes } from '../../recipients/routes.js';
 import { audited } from './common.js';
 import { capital, join, receiptCard, refusalCard, type Card } from './replies.js';
 
@@ -48,7 +49,7 @@ export async function runRoute(ctx: CommandContext, command: Extract<ParsedComma
       ...(command.helpdesk ? { helpdesk: command.helpdesk } : {}),
     };
     if (!command.on) {
-      const { count } = await tx.route.deleteMany({ where: { kind: command.kind, chatId } });
+      const count = await removeRoutes(tx, command.kind, chatId);
       const body =
         count > 0
           ? t(`本群将不再收到「${kind.zh}」通知。`, `This chat will no longer receive ${kind.en}.`)
@@ -60,8 +61,7 @@ export async function runRoute(ctx: CommandContext, command: Extract<ParsedComma
     }
     // Tickets may be routed per helpdesk; everything else (and tickets without an id) for all.
     const key = { kind: command.kind, chatId, scope: command.helpdesk ?? '*' };
-    const existed = (await tx.route.findUnique({ where: { kind_chatId_scope: key } })) !== null;
-    if (!existed) await tx.route.create({ data: { ...key, createdBy: ctx.actor.openId, createdAt: now } });
+    const existed = !(await addRoute(tx, key, ctx.actor.openId, now));
     const off = (await tx.setting.findUnique({ where: { key: notifySettingKey(command.kind) } }))?.value === false;
     const lines = [
       existed

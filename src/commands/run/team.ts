@@ -12,6 +12,7 @@ import type { ParsedCommand } from '../parse.js';
 import type { CommandContext } from '../context.js';
 import { actorTimeZone, audited, nowOf } from './common.js';
 import { receiptCard, type Card } from './replies.js';
+import { writeSetting } from '../../settings/store.js';
 
 export async function runTeam(ctx: CommandContext): Promise<Card> {
   const manager = ctx.actor.openId;
@@ -64,8 +65,7 @@ export async function runTeamPolicy(
     'skip-level': TEAM_SETTINGS.skipLevelDays,
   }[command.field];
   const { card } = await audited(ctx, command.name, async (tx) => {
-    const data = { value: command.value, updatedBy: ctx.actor.openId };
-    await tx.setting.upsert({ where: { key }, create: { key, ...data }, update: data });
+    await writeSetting(tx, key, command.value, ctx.actor.openId);
     return {
       card: receiptCard(t('团队设置已修改', 'Team setting changed'), teamPolicyText(await readTeamPolicy(tx))),
       detail: { key, value: command.value },
