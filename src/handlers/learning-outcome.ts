@@ -50,7 +50,7 @@ export async function learningOutcome(ctx: HandlerContext, work: LearningWork): 
       else if (cards.length === 0) ctx.note(`recorded (${next.state}); nothing to announce`);
       await saveRecord(tx, id, next);
       // Escalations of overdue assigned learning: planned, or cancelled by a completion, with the change itself.
-      await planEscalations(tx, id, ctx.config.DEFAULT_TIME_ZONE, ctx.services.clock.now());
+      await planEscalations(tx, id, ctx.config.DEFAULT_TIME_ZONE);
       await replanReminders(tx, ctx, id, prev, next);
       if (cards.length === 0) return [];
       if (!audience) throw new Error(`event ${ctx.event.eventType} called for cards but no recipients were looked up`);

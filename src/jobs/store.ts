@@ -125,21 +125,54 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
  * re-arms a cancelled or skipped one). Says which.
  */
 export async function scheduleJob(tx: Sql, plan: JobPlan): Promise<'created' | 'replanned' | 'kept'> {
-  const revivable = plan.revive ? ['pending', 'cancelled', 'skipped'] : ['pending'];
-  const rows = await tx.$queryRaw<{ inserted: boolean }[]>`
-    INSERT INTO job (kind, key, subject, run_at, not_after, payload, recipient, zone, priority)
-    VALUES (${plan.kind}, ${plan.key}, ${plan.subject ?? null}, ${plan.runAt.toISOString()}::timestamptz,
-            ${iso(plan.notAfter)}::timestamptz, ${JSON.stringify(plan.payload ?? {})}::jsonb,
-            ${plan.recipient ?? null}, ${plan.zone ?? null}, ${plan.priority ?? 0})
-    ON CONFLICT (key) DO UPDATE
-       SET kind = EXCLUDED.kind, subject = EXCLUDED.subject, run_at = EXCLUDED.run_at,
-           not_after = EXCLUDED.not_after, payload = EXCLUDED.payload, recipient = EXCLUDED.recipient,
-           zone = EXCLUDED.zone, priority = EXCLUDED.priority, status = 'pending', placed = false, waiting = NULL,
-           reason = NULL, attempts = 0, available_at = now(), last_error = NULL, settled_at = NULL, updated_at = now()
-     WHERE job.status = ANY(${revivable}::text[])
- RETURNING (xmax = 0) AS inserted`;
-  if (rows.length === 0) return 'kept';
-  return rows[0]?.inserted ? 'created' : 'replanned';
+  const n = await scheduleJobs(tx, [plan]);
+  return n.created ? 'created' : n.replanned ? 'replanned' : 'kept';
+}
+
+/** How many of the jobs given to `scheduleJobs` were inserted, re-planned, or left alone. */
+export interface ScheduledCounts {
+  created: number;
+  replanned: number;
+  kept: number;
+}
+
+/**
+ * `scheduleJob` for many jobs at once: one statement for all of them (one more for those that `revive`), each
+ * job inserted, re-planned or left alone exactly as `scheduleJob` would. A key given twice counts once, as its last
+ * plan (what scheduling them one after the other leaves).
+ */
+export async function scheduleJobs(tx: Sql, plans: readonly JobPlan[]): Promise<ScheduledCounts> {
+  const byKey = new Map(plans.map((p) => [p.key, p]));
+  const counts: ScheduledCounts = { created: 0, replanned: 0, kept: 0 };
+  for (const revive of [false, true]) {
+    const batch = [...byKey.values()].filter((p) => (p.revive ?? false) === revive);
+    if (batch.length === 0) continue;
+    const revivable = revive ? ['pending', 'cancelled', 'skipped'] : ['pending'];
+    // One row per job from parallel arrays: nine parameters whatever the number of jobs.
+    const rows = await tx.$queryRaw<{ inserted: boolean }[]>`
+      INSERT INTO job (kind, key, subject, run_at, not_after, payload, recipient, zone, priority)
+      SELECT * FROM unnest(${batch.map((p) => p.kind)}::text[], ${batch.map((p) => p.key)}::text[],
+                           ${batch.map((p) => p.subject ?? null)}::text[],
+                           ${batch.map((p) => p.runAt.toISOString())}::timestamptz[],
+                           ${batch.map((p) => iso(p.notAfter))}::timestamptz[],
+                           ${batch.map((p) => JSON.stringify(p.payload ?? {}))}::jsonb[],
+                           ${batch.map((p) => p.recipient ?? null)}::text[],
+                           ${batch.map((p) => p.zone ?? null)}::text[],
+                           ${batch.map((p) => p.priority ?? 0)}::int[])
+      ON CONFLICT (key) DO UPDATE
+         SET kind = EXCLUDED.kind, subject = EXCLUDED.subject, run_at = EXCLUDED.run_at,
+             not_after = EXCLUDED.not_after, payload = EXCLUDED.payload, recipient = EXCLUDED.recipient,
+             zone = EXCLUDED.zone, priority = EXCLUDED.priority, status = 'pending', placed = false, waiting = NULL,
+             reason = NULL, attempts = 0, available_at = now(), last_error = NULL, settled_at = NULL,
+             updated_at = now()
+       WHERE job.status = ANY(${revivable}::text[])
+   RETURNING (xmax = 0) AS inserted`;
+    const created = rows.filter((r) => r.inserted).length;
+    counts.created += created;
+    counts.replanned += rows.length - created;
+    counts.kept += batch.length - rows.length;
+  }
+  return counts;
 }
 
 /** Which jobs to cancel: by their keys, by what they are about, or by the start of their keys. */

@@ -18,7 +18,7 @@ export async function changeCourseDue(
   now: Date,
 ): Promise<{ previous: string | null; records: number }> {
   const previous = await setCourseDue(tx, courseId, dueOn, by);
-  await planCourseEscalations(tx, courseId, config.DEFAULT_TIME_ZONE, now);
+  await planCourseEscalations(tx, courseId, config.DEFAULT_TIME_ZONE);
   const records = previous === dueOn ? 0 : await planCourseReminders(tx, config, courseId, now);
   return { previous, records };
 }

@@ -3,6 +3,7 @@
  * whose events carry only ids (Feishu eLearning), and a due date for every learner of it. A course is found by the
  * id its source uses: a record's item key (eLearning course id, ALM instance id) or item id (ALM learning object).
  */
+import { DateTime } from 'luxon';
 import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
 
@@ -35,15 +36,52 @@ export async function courseName(db: CourseReader, ids: readonly string[]): Prom
   return null;
 }
 
-/** The admin's due date for a course (`YYYY-MM-DD`), if one was set under any of its ids. */
-export async function courseDueOn(db: CourseReader, ids: readonly string[]): Promise<string | null> {
-  if (ids.length === 0) return null;
-  const rows = await db.course.findMany({ where: { courseId: { in: [...ids] }, dueOn: { not: null } } });
-  for (const id of ids) {
-    const hit = rows.find((r) => r.courseId === id);
-    if (hit?.dueOn) return hit.dueOn;
+/**
+ * The admins' due dates of courses (`YYYY-MM-DD`) in one query: reads those set under any of `ids`, and returns the
+ * lookup of one course's due date by the ids it may be known by (the first of them with one set).
+ */
+export async function courseDueOns(
+  db: CourseReader,
+  ids: readonly string[],
+): Promise<(courseIds: readonly string[]) => string | null> {
+  const wanted = [...new Set(ids)];
+  const rows = wanted.length
+    ? await db.course.findMany({ where: { courseId: { in: wanted }, dueOn: { not: null } } })
+    : [];
+  const dueOn = new Map(rows.map((r) => [r.courseId, r.dueOn]));
+  return (courseIds) => {
+    for (const id of courseIds) {
+      const hit = dueOn.get(id);
+      if (hit) return hit;
+    }
+    return null;
+  };
+}
+
+/**
+ * Each record's due date (`YYYY-MM-DD`), by record id: an admin's for its course, else its ALM instance's completion
+ * deadline as a date in `zoneOf(record)` (the learner's zone). One query for the courses, one more for the ALM
+ * instances when a record needs it.
+ */
+export async function recordDueOns<R extends { id: string; source: string; itemKey: string; itemId: string | null }>(
+  db: Pick<Db, 'course' | 'almCatalog'>,
+  records: readonly R[],
+  zoneOf: (record: R) => string,
+): Promise<Map<string, string | null>> {
+  const setDue = await courseDueOns(db, records.flatMap(courseIdsOf));
+  const out = new Map(records.map((r) => [r.id, setDue(courseIdsOf(r))]));
+  const alm = records.filter((r) => !out.get(r.id) && r.source === 'alm');
+  if (alm.length === 0) return out;
+  const instances = await db.almCatalog.findMany({
+    where: { id: { in: [...new Set(alm.map((r) => r.itemKey))] } },
+    select: { id: true, completionDeadline: true },
+  });
+  const deadlines = new Map(instances.map((i) => [i.id, i.completionDeadline]));
+  for (const r of alm) {
+    const deadline = deadlines.get(r.itemKey);
+    out.set(r.id, deadline ? DateTime.fromJSDate(deadline, { zone: zoneOf(r) }).toISODate() : null);
   }
-  return null;
+  return out;
 }
 
 /**

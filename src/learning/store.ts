@@ -1,5 +1,5 @@
 /** Loading and saving learner records inside the processing transaction, one writer per record at a time. */
-import type { LearningRecord } from '../generated/prisma/client.js';
+import { Prisma, type LearningRecord } from '../generated/prisma/client.js';
 import type { Tx } from '../db/tx.js';
 import type { ItemType, RecordState } from './record-state.js';
 
@@ -70,27 +70,36 @@ export function toState(r: LearningRecord): RecordState {
   };
 }
 
+/** Records in a page of a course's keyset walk. */
+const PAGE = 200;
+
 /**
- * Calls `each` with the id of every record of a course (by its key or its id at the source), in pages of 200 in id
- * order, so a course with many learners is never loaded whole; returns how many records there were.
+ * Calls `each` with every page of a course's records (by its key or its id at the source), at most 200 in id
+ * order, so a course with many learners is never loaded whole; returns how many records there were. A page's ids
+ * are the union of two index range scans, (item_key, id) and (item_id, id), so a page reads about one page of rows
+ * however large the table or the course.
  */
-export async function forEachCourseRecord(
+export async function forEachCoursePage(
   tx: Tx,
   courseId: string,
-  each: (recordId: string) => Promise<unknown>,
+  each: (records: LearningRecord[]) => Promise<unknown>,
 ): Promise<number> {
   let after: string | null = null;
   let count = 0;
   for (;;) {
-    const page: { id: string }[] = await tx.learningRecord.findMany({
-      where: { OR: [{ itemKey: courseId }, { itemId: courseId }], ...(after ? { id: { gt: after } } : {}) },
-      orderBy: { id: 'asc' },
-      take: 200,
-      select: { id: true },
-    });
-    for (const { id } of page) await each(id);
+    const from: Prisma.Sql = after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty;
+    const page: { id: string }[] = await tx.$queryRaw`
+      SELECT id FROM (
+        (SELECT id FROM learning_record WHERE item_key = ${courseId} ${from} ORDER BY id LIMIT ${PAGE}::int)
+        UNION
+        (SELECT id FROM learning_record WHERE item_id = ${courseId} ${from} ORDER BY id LIMIT ${PAGE}::int)
+      ) AS course_page ORDER BY id LIMIT ${PAGE}::int`;
+    if (page.length > 0)
+      await each(
+        await tx.learningRecord.findMany({ where: { id: { in: page.map((r) => r.id) } }, orderBy: { id: 'asc' } }),
+      );
     count += page.length;
-    if (page.length < 200) return count;
+    if (page.length < PAGE) return count;
     after = page[page.length - 1]!.id;
   }
 }

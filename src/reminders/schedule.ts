@@ -1,19 +1,20 @@
 /**
  * Plans a record's reminders as jobs, in the transaction of the change that calls for it (a learning event, a due
  * date set, a click): jobs no longer called for are cancelled with the reason, the others scheduled or re-planned.
+ * A course's records (after its due date changed) are planned a page at a time: the facts of the whole page are
+ * read with one query each and its jobs written with one statement, by the same rules as a single record's.
  */
 import type { Config } from '../config.js';
 import type { Tx } from '../db/tx.js';
 import { recordSubject } from '../domain/keys.js';
-import { cancelJobs, scheduleJob } from '../jobs/store.js';
-import { courseDueOn, courseIdsOf } from '../learning/courses.js';
-import { zoneOf } from '../recipients/preferences.js';
-import { DateTime } from 'luxon';
+import { cancelJobs, scheduleJobs, type JobPlan } from '../jobs/store.js';
+import { recordDueOns } from '../learning/courses.js';
+import { zonesOf } from '../recipients/preferences.js';
 import { planReminders, type PlanInput, type PlannedReminder } from './plan.js';
 import { readPolicy, type ReminderPolicy } from './policy.js';
-import { reminderState, type ReminderStateRow } from './store.js';
+import { reminderStates, type ReminderStateRow } from './store.js';
 import type { LearningRecord } from '../generated/prisma/client.js';
-import { forEachCourseRecord } from '../learning/store.js';
+import { forEachCoursePage } from '../learning/store.js';
 
 export const REMINDER_JOB = 'reminder';
 
@@ -28,37 +29,67 @@ export interface ReminderFacts {
   policy: ReminderPolicy;
 }
 
-/** The Feishu user a record belongs to, if known. */
-async function learnerOpenId(tx: Tx, r: Pick<LearningRecord, 'source' | 'externalUserId'>): Promise<string | null> {
-  if (r.source === 'feishu' && r.externalUserId.startsWith('ou_')) return r.externalUserId;
-  const identity = await tx.learnerIdentity.findUnique({
-    where: { source_externalUserId: { source: r.source, externalUserId: r.externalUserId } },
-    select: { status: true, openId: true },
+/** The Feishu user each record belongs to, by record id (absent while not matched to anyone): one query at most. */
+async function learnerOpenIds(tx: Tx, records: readonly LearningRecord[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const lookup = new Map<string, Set<string>>();
+  for (const r of records) {
+    if (r.source === 'feishu' && r.externalUserId.startsWith('ou_')) out.set(r.id, r.externalUserId);
+    else lookup.set(r.source, (lookup.get(r.source) ?? new Set()).add(r.externalUserId));
+  }
+  if (lookup.size === 0) return out;
+  const identities = await tx.learnerIdentity.findMany({
+    where: { OR: [...lookup].map(([source, ids]) => ({ source, externalUserId: { in: [...ids] } })) },
+    select: { source: true, externalUserId: true, status: true, openId: true },
   });
-  return identity?.status === 'resolved' ? identity.openId : null;
+  const resolved = new Map(
+    identities.filter((i) => i.status === 'resolved').map((i) => [`${i.source}\n${i.externalUserId}`, i.openId]),
+  );
+  for (const r of records) {
+    const openId = out.has(r.id) ? undefined : resolved.get(`${r.source}\n${r.externalUserId}`);
+    if (openId) out.set(r.id, openId);
+  }
+  return out;
 }
 
-/** The due date: an admin's for the course, else the ALM instance's completion deadline (in the learner's zone). */
-async function dueOnOf(tx: Tx, r: LearningRecord, zone: string): Promise<string | null> {
-  const set = await courseDueOn(tx, courseIdsOf(r));
-  if (set) return set;
-  if (r.source !== 'alm') return null;
-  const instance = await tx.almCatalog.findUnique({ where: { id: r.itemKey }, select: { completionDeadline: true } });
-  const deadline = instance?.completionDeadline;
-  return deadline ? DateTime.fromJSDate(deadline, { zone }).toISODate() : null;
+/**
+ * Everything the reminders of these records depend on, read in the transaction with one query per kind of fact,
+ * in the order of `records`. `policy`: the policies in force, when the caller read them already.
+ */
+export async function reminderFactsOf(
+  tx: Tx,
+  config: Config,
+  records: readonly LearningRecord[],
+  policy?: ReminderPolicy,
+): Promise<ReminderFacts[]> {
+  const openIds = await learnerOpenIds(tx, records);
+  const learnerZones = await zonesOf(tx, config, [...openIds.values()]);
+  const zones = new Map(
+    records.map((r) => {
+      const openId = openIds.get(r.id);
+      return [r.id, (openId && learnerZones.get(openId)) || config.DEFAULT_TIME_ZONE];
+    }),
+  );
+  const ids = records.map((r) => r.id);
+  const [states, dueOns, policies] = await Promise.all([
+    reminderStates(tx, ids),
+    recordDueOns(tx, records, (r) => zones.get(r.id)!),
+    policy ?? readPolicy(tx),
+  ]);
+  return records.map((record) => ({
+    record,
+    state: states.get(record.id)!,
+    openId: openIds.get(record.id) ?? null,
+    zone: zones.get(record.id)!,
+    dueOn: dueOns.get(record.id) ?? null,
+    policy: policies,
+  }));
 }
 
 export async function reminderFacts(tx: Tx, config: Config, recordId: string): Promise<ReminderFacts | null> {
   const record = await tx.learningRecord.findUnique({ where: { id: recordId } });
   if (!record) return null;
-  const openId = await learnerOpenId(tx, record);
-  const zone = await zoneOf(tx, config, openId);
-  const [state, dueOn, policy] = await Promise.all([
-    reminderState(tx, recordId),
-    dueOnOf(tx, record, zone),
-    readPolicy(tx),
-  ]);
-  return { record, state, openId, zone, dueOn, policy };
+  return (await reminderFactsOf(tx, config, [record]))[0]!;
 }
 
 export function planInput(f: ReminderFacts, now: Date): PlanInput {
@@ -94,31 +125,62 @@ export async function planRecordReminders(
   now: Date,
 ): Promise<PlannedReminder[]> {
   const facts = await reminderFacts(tx, config, recordId);
-  const planned = facts?.openId ? planReminders(planInput(facts, now), facts.policy) : [];
-  const keep = new Set(planned.map((p) => p.key));
-  const pending = await tx.job.findMany({
-    where: { subject: recordSubject(recordId), kind: REMINDER_JOB, status: 'pending' },
-    select: { key: true },
-  });
-  const stale = pending.map((j) => j.key).filter((k) => !keep.has(k));
-  if (stale.length > 0) await cancelJobs(tx, { keys: stale }, cancelReason(facts));
-  for (const p of planned) {
-    await scheduleJob(tx, {
-      kind: REMINDER_JOB,
-      key: p.key,
-      runAt: p.runAt,
-      subject: recordSubject(recordId),
-      recipient: facts!.openId!,
-      // A due-date reminder starts the learner's local day: it moves with them if their zone turns out another.
-      ...(p.type === 'due' ? { zone: facts!.zone } : {}),
-      priority: p.priority,
-      payload: { record: recordId, type: p.type, ...(p.offset !== undefined ? { offset: p.offset } : {}) },
-    });
-  }
-  return planned;
+  return (await planAll(tx, [{ recordId, facts }], now))[0]!;
 }
 
-/** Plans again every record of a course (after its due date changed), in pages; returns how many records. */
+/** Plans again every record of a course (after its due date changed), a page at a time; returns how many records. */
 export async function planCourseReminders(tx: Tx, config: Config, courseId: string, now: Date): Promise<number> {
-  return forEachCourseRecord(tx, courseId, (id) => planRecordReminders(tx, config, id, now));
+  const policy = await readPolicy(tx);
+  return forEachCoursePage(tx, courseId, async (records) => {
+    const facts = await reminderFactsOf(tx, config, records, policy);
+    await planAll(
+      tx,
+      facts.map((f) => ({ recordId: f.record.id, facts: f })),
+      now,
+    );
+  });
+}
+
+/**
+ * Plans the reminders of records (null facts: the record is gone): their pending reminder jobs read with one
+ * query, those no longer called for cancelled with one statement per reason, the others scheduled or re-planned
+ * with one statement. Returns what is planned now for each record, in order.
+ */
+async function planAll(
+  tx: Tx,
+  records: readonly { recordId: string; facts: ReminderFacts | null }[],
+  now: Date,
+): Promise<PlannedReminder[][]> {
+  const planned = records.map(({ facts }) => (facts?.openId ? planReminders(planInput(facts, now), facts.policy) : []));
+  const pending = await tx.job.findMany({
+    where: { subject: { in: records.map((r) => recordSubject(r.recordId)) }, kind: REMINDER_JOB, status: 'pending' },
+    select: { key: true, subject: true },
+  });
+  const pendingOf = new Map<string, string[]>();
+  for (const j of pending) pendingOf.set(j.subject!, [...(pendingOf.get(j.subject!) ?? []), j.key]);
+  const stale = new Map<string, string[]>();
+  const jobs: JobPlan[] = [];
+  records.forEach(({ recordId, facts }, i) => {
+    const keep = new Set(planned[i]!.map((p) => p.key));
+    const gone = (pendingOf.get(recordSubject(recordId)) ?? []).filter((k) => !keep.has(k));
+    if (gone.length > 0) {
+      const reason = cancelReason(facts);
+      stale.set(reason, [...(stale.get(reason) ?? []), ...gone]);
+    }
+    for (const p of planned[i]!)
+      jobs.push({
+        kind: REMINDER_JOB,
+        key: p.key,
+        runAt: p.runAt,
+        subject: recordSubject(recordId),
+        recipient: facts!.openId!,
+        // A due-date reminder starts the learner's local day: it moves with them if their zone turns out another.
+        ...(p.type === 'due' ? { zone: facts!.zone } : {}),
+        priority: p.priority,
+        payload: { record: recordId, type: p.type, ...(p.offset !== undefined ? { offset: p.offset } : {}) },
+      });
+  });
+  for (const [reason, keys] of stale) await cancelJobs(tx, { keys }, reason);
+  if (jobs.length > 0) await scheduleJobs(tx, jobs);
+  return planned;
 }

@@ -21,7 +21,17 @@ const EMPTY: ReminderStateRow = {
 };
 
 export async function reminderState(tx: Pick<Tx, 'reminderState'>, recordId: string): Promise<ReminderStateRow> {
-  return (await tx.reminderState.findUnique({ where: { recordId } })) ?? EMPTY;
+  return (await reminderStates(tx, [recordId])).get(recordId)!;
+}
+
+/** The reminder state of each record (the empty one for a record with none yet), in one query. */
+export async function reminderStates(
+  tx: Pick<Tx, 'reminderState'>,
+  recordIds: readonly string[],
+): Promise<Map<string, ReminderStateRow>> {
+  const rows = recordIds.length ? await tx.reminderState.findMany({ where: { recordId: { in: [...recordIds] } } }) : [];
+  const found = new Map<string, ReminderStateRow>(rows.map((r) => [r.recordId, r]));
+  return new Map(recordIds.map((id) => [id, found.get(id) ?? EMPTY]));
 }
 
 /** The learner made progress at `at`: a new stall may start from there, with its own count of reminders. */

@@ -8,11 +8,11 @@ import { DateTime } from 'luxon';
 import type { Tx } from '../db/tx.js';
 import { recordSubject } from '../domain/keys.js';
 import type { LearningRecord } from '../generated/prisma/client.js';
-import { cancelJobs, scheduleJob } from '../jobs/store.js';
-import { courseDueOn, courseIdsOf } from '../learning/courses.js';
+import { cancelJobs, scheduleJobs, type JobPlan } from '../jobs/store.js';
+import { recordDueOns } from '../learning/courses.js';
 import { storedManagerOf } from '../recipients/managers.js';
 import { readTeamPolicy } from './settings.js';
-import { forEachCourseRecord } from '../learning/store.js';
+import { forEachCoursePage } from '../learning/store.js';
 
 export const ESCALATION_JOB = 'escalation';
 
@@ -86,11 +86,7 @@ export async function escalationRecipient(
 /** The learner, the due date (an admin's, else the ALM instance's deadline) and how overdue it is. */
 export async function escalationFacts(tx: Tx, r: LearningRecord, zone: string, now: Date): Promise<EscalationFacts> {
   const { learner, learnerName } = await learnerOf(tx, r);
-  let dueOn = await courseDueOn(tx, courseIdsOf(r));
-  if (!dueOn && r.source === 'alm') {
-    const instance = await tx.almCatalog.findUnique({ where: { id: r.itemKey }, select: { completionDeadline: true } });
-    if (instance?.completionDeadline) dueOn = DateTime.fromJSDate(instance.completionDeadline, { zone }).toISODate();
-  }
+  const dueOn = (await recordDueOns(tx, [r], () => zone)).get(r.id) ?? null;
   const overdueDays = dueOn
     ? Math.round(DateTime.fromJSDate(now, { zone }).startOf('day').diff(DateTime.fromISO(dueOn, { zone }), 'days').days)
     : 0;
@@ -104,39 +100,66 @@ const keyPrefix = (recordId: string) => `escalation:${recordId}:`;
  * with a due date gets its two; anything else (completed, passed, unenrolled, no due date any more) has them
  * cancelled with the reason.
  */
-export async function planEscalations(tx: Tx, recordId: string, zone: string, now: Date): Promise<void> {
-  const r = await tx.learningRecord.findUnique({ where: { id: recordId } });
-  const facts = r && ACTIVE.has(r.state) && r.enrollSource === 'admin' ? await escalationFacts(tx, r, zone, now) : null;
-  const policy = facts?.dueOn ? await readTeamPolicy(tx) : null;
-  const planned: { key: string; level: 1 | 2; days: number }[] = [];
-  if (facts?.dueOn && policy) {
-    planned.push({ key: `${keyPrefix(recordId)}${facts.dueOn}:1`, level: 1, days: policy.escalateDays });
-    if (policy.skipLevelDays > 0)
-      planned.push({ key: `${keyPrefix(recordId)}${facts.dueOn}:2`, level: 2, days: policy.skipLevelDays });
-  }
-  const pending = await tx.job.findMany({
-    where: { subject: recordSubject(recordId), kind: ESCALATION_JOB, status: 'pending' },
-    select: { key: true },
-  });
-  const keep = new Set(planned.map((p) => p.key));
-  const stale = pending.map((j) => j.key).filter((k) => !keep.has(k));
-  if (stale.length > 0)
-    await cancelJobs(tx, { keys: stale }, r ? (ACTIVE.has(r.state) ? 'replanned' : r.state) : 'deleted');
-  for (const p of planned) {
-    const day = DateTime.fromISO(facts!.dueOn!, { zone }).plus({ days: p.days }).startOf('day');
-    await scheduleJob(tx, {
-      kind: ESCALATION_JOB,
-      key: p.key,
-      runAt: day.toJSDate(),
-      subject: recordSubject(recordId),
-      // The start of a local day: it moves to the manager's zone when the job finds it is another.
-      zone,
-      payload: { record: recordId, level: p.level, dueOn: facts!.dueOn! },
-    });
-  }
+export async function planEscalations(tx: Tx, recordId: string, zone: string): Promise<void> {
+  const record = await tx.learningRecord.findUnique({ where: { id: recordId } });
+  await planAll(tx, [{ recordId, record }], zone);
 }
 
-/** Plans again every record of a course (after its due date changed), in pages. */
-export async function planCourseEscalations(tx: Tx, courseId: string, zone: string, now: Date): Promise<number> {
-  return forEachCourseRecord(tx, courseId, (id) => planEscalations(tx, id, zone, now));
+/** Plans again every record of a course (after its due date changed), a page at a time; returns how many. */
+export async function planCourseEscalations(tx: Tx, courseId: string, zone: string): Promise<number> {
+  return forEachCoursePage(tx, courseId, (records) =>
+    planAll(
+      tx,
+      records.map((record) => ({ recordId: record.id, record })),
+      zone,
+    ),
+  );
+}
+
+/**
+ * Plans the escalations of records (a null record is gone): their due dates, their pending escalation jobs and the
+ * team policy read with one query each, those no longer called for cancelled with one statement per reason, the
+ * others scheduled or re-planned with one statement.
+ */
+async function planAll(tx: Tx, records: readonly { recordId: string; record: LearningRecord | null }[], zone: string) {
+  const open = records.flatMap(({ record: r }) => (r && ACTIVE.has(r.state) && r.enrollSource === 'admin' ? [r] : []));
+  const dueOns = await recordDueOns(tx, open, () => zone);
+  const policy = [...dueOns.values()].some(Boolean) ? await readTeamPolicy(tx) : null;
+  const pending = await tx.job.findMany({
+    where: { subject: { in: records.map((r) => recordSubject(r.recordId)) }, kind: ESCALATION_JOB, status: 'pending' },
+    select: { key: true, subject: true },
+  });
+  const pendingOf = new Map<string, string[]>();
+  for (const j of pending) pendingOf.set(j.subject!, [...(pendingOf.get(j.subject!) ?? []), j.key]);
+  const stale = new Map<string, string[]>();
+  const jobs: JobPlan[] = [];
+  for (const { recordId, record: r } of records) {
+    const dueOn = dueOns.get(recordId);
+    const planned: { key: string; level: 1 | 2; days: number }[] = [];
+    if (dueOn && policy) {
+      planned.push({ key: `${keyPrefix(recordId)}${dueOn}:1`, level: 1, days: policy.escalateDays });
+      if (policy.skipLevelDays > 0)
+        planned.push({ key: `${keyPrefix(recordId)}${dueOn}:2`, level: 2, days: policy.skipLevelDays });
+    }
+    const keep = new Set(planned.map((p) => p.key));
+    const gone = (pendingOf.get(recordSubject(recordId)) ?? []).filter((k) => !keep.has(k));
+    if (gone.length > 0) {
+      const reason = r ? (ACTIVE.has(r.state) ? 'replanned' : r.state) : 'deleted';
+      stale.set(reason, [...(stale.get(reason) ?? []), ...gone]);
+    }
+    for (const p of planned) {
+      const day = DateTime.fromISO(dueOn!, { zone }).plus({ days: p.days }).startOf('day');
+      jobs.push({
+        kind: ESCALATION_JOB,
+        key: p.key,
+        runAt: day.toJSDate(),
+        subject: recordSubject(recordId),
+        // The start of a local day: it moves to the manager's zone when the job finds it is another.
+        zone,
+        payload: { record: recordId, level: p.level, dueOn: dueOn! },
+      });
+    }
+  }
+  for (const [reason, keys] of stale) await cancelJobs(tx, { keys }, reason);
+  if (jobs.length > 0) await scheduleJobs(tx, jobs);
 }

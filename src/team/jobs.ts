@@ -19,7 +19,7 @@ import type { Config } from '../config.js';
 import type { Tx } from '../db/tx.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { recordSubject } from '../domain/keys.js';
-import type { JobPlan } from '../jobs/store.js';
+import { scheduleJobs, type JobPlan } from '../jobs/store.js';
 import type { JobKind, JobOutcome } from '../jobs/types.js';
 import { preferencesFor, zonesOf } from '../recipients/preferences.js';
 import { buildDigest, hasNews, sourceLabelOf } from './digest.js';
@@ -95,10 +95,12 @@ function planKind(): JobKind<{ week: string }> {
         for (let after: string | null = null; ;) {
           const page = await managersPage(tx, after, PAGE);
           const zones = await zonesOf(tx, { DEFAULT_TIME_ZONE: ctx.calendar.policy.zone }, page);
-          for (const manager of page) {
+          // The page's digests in one statement, in the run's transaction: a plan of thousands of managers stays
+          // a few statements, well inside the run's transaction time.
+          const digests = page.map((manager): JobPlan => {
             const zone = ctx.calendar.zoneFor(zones.get(manager));
             const { runAt, notAfter } = digestTime(week, zone, policy, ctx.calendar);
-            await ctx.schedule({
+            return {
               kind: DIGEST_JOB,
               key: digestKey(manager, week),
               runAt,
@@ -107,9 +109,10 @@ function planKind(): JobKind<{ week: string }> {
               // Local times: a manager whose own zone becomes known by then gets 09:30 in theirs.
               zone,
               payload: { week },
-            });
-            planned++;
-          }
+            };
+          });
+          if (digests.length > 0) await scheduleJobs(tx, digests);
+          planned += digests.length;
           if (page.length < PAGE) break;
           after = page[page.length - 1]!;
         }
