@@ -509,4 +509,5 @@ const peopleFormExample: PeopleFormInput = {
     },
   ],
   moreDesks: 0,
+  people: ['ou_demo_wangfang', 'ou_demo_zhangwei'],
 };

@@ -230,13 +230,21 @@ describe.each(LANES)('admin forms (%s)', (lane) => {
         { kind: 'completions', chatId: FEED, scope: '*', createdAt: now },
       ],
     });
-    const value = { action: 'form', form: 'people', chats: [HELPDESK, FEED], desks: [HELPDESK] };
+    const value = {
+      action: 'form',
+      form: 'people',
+      chats: [HELPDESK, FEED],
+      desks: [HELPDESK],
+      people: [DUTY, LEAD],
+      lists: [...['completions', 'exams', 'enrollments', 'tickets', 'seats', 'failures'].map((k) => `route_${k}`)],
+    };
     const res = await submit(h, {
       openId: ADMIN.open_id,
       value,
       form: {
-        route_completions: [], // multi_select_static: no chat any more
+        // route_completions emptied: Feishu leaves an emptied field out, the card named it among its lists
         route_failures: [FEED],
+        route_tickets: [HELPDESK],
         desk0_duty: [DUTY], // multi_select_person
         desk0_leads: [LEAD, DUTY],
       },
@@ -252,11 +260,40 @@ describe.each(LANES)('admin forms (%s)', (lane) => {
     expect(bad.body.toast?.type).toBe('error');
     const badPerson = await submit(h, { openId: ADMIN.open_id, value, form: { desk0_duty: ['<script>'] } });
     expect(badPerson.body.toast?.type).toBe('error');
+    // A person the card did not offer is refused; a card from before the people were listed is sent again.
+    const notOffered = await submit(h, {
+      openId: ADMIN.open_id,
+      value,
+      form: { route_tickets: [HELPDESK], desk0_duty: [OTHER.open_id] },
+    });
+    expect(notOffered.body.toast?.type).toBe('error');
+    expect(en(notOffered.body)).toContain('only those listed');
+    const { people: _offered, lists: _lists, ...old } = value;
+    const oldCard = await submit(h, { openId: ADMIN.open_id, value: old, form: { desk0_duty: [LEAD] } });
+    expect(en(oldCard.body)).toContain('out of date');
+    expect((await deskOf(h.db.prisma, h.config, HELPDESK)).duty).toEqual([DUTY]);
     expect(await routedChats(h.db.prisma, 'exams')).toEqual([]);
+
+    // The leads emptied: Feishu leaves the field out of the submit, and the card named it among its lists.
+    const cleared = await submit(h, {
+      openId: ADMIN.open_id,
+      value: { ...value, lists: [...value.lists, 'desk0_duty', 'desk0_leads'] },
+      form: { route_failures: [FEED], route_tickets: [HELPDESK], desk0_duty: [DUTY] },
+    });
+    expect(en(cleared.body)).toBe('Saved 1 change.');
+    expect(await deskOf(h.db.prisma, h.config, HELPDESK)).toMatchObject({ duty: [DUTY], leads: [] });
+    // Without the card naming it, a field left out changes nothing.
+    const kept = await submit(h, { openId: ADMIN.open_id, value: { ...value, lists: [] }, form: {} });
+    expect(kept.body.toast?.type).toBe('info');
+    expect(await routedChats(h.db.prisma, 'failures')).toEqual([FEED]);
 
     // A desk of a stale card (the chat no longer receives tickets) is refused with a clear toast.
     await h.db.prisma.route.deleteMany({ where: { kind: 'tickets', chatId: HELPDESK } });
-    const stale = await submit(h, { openId: ADMIN.open_id, value, form: { desk0_duty: [LEAD] } });
+    const stale = await submit(h, {
+      openId: ADMIN.open_id,
+      value: { ...value, lists: [] },
+      form: { desk0_duty: [LEAD] },
+    });
     expect(stale.body.toast?.type).toBe('error');
     expect(en(stale.body)).toContain('no longer receives tickets');
     expect((await deskOf(h.db.prisma, h.config, HELPDESK)).duty).toEqual([DUTY]);
