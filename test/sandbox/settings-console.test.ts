@@ -10,7 +10,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
-import { DEMO_ADMIN } from '../../src/sandbox/demo.js';
+import { DEMO_ADMIN, DEMO_DESK, DEMO_USERS } from '../../src/sandbox/demo.js';
+import { deskOf } from '../../src/recipients/desks.js';
+import { routedChats } from '../../src/recipients/routes.js';
 import { DAILY_CAP_SETTING } from '../../src/jobs/runner.js';
 import { notifySettingKey } from '../../src/domain/keys.js';
 import { fillForm, latestFormMessageId, messageCard, pressFormButton, readForm } from '../helpers/console-forms.js';
@@ -121,5 +123,96 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('admin forms in the co
     expect(await setting(DAILY_CAP_SETTING)).toEqual(capBefore);
     expect(await setting(notifySettingKey('exams'))).toBe(false);
     expect(await sandbox.bot.database.prisma.auditLog.count()).toBe(auditsBefore);
+  });
+
+  /** The value of the form's submit button on a card the bot sent (what the card offered and listed). */
+  const submitValue = (messageId: string): Record<string, unknown> => {
+    const content = sandbox.feishu.messages.find((m) => m.message_id === messageId)!.content;
+    const found: Record<string, unknown>[] = [];
+    JSON.parse(content, (_key, v: unknown) => {
+      const b = v as { form_action_type?: string; behaviors?: { value: Record<string, unknown> }[] };
+      if (b && b.form_action_type === 'submit' && b.behaviors) found.push(b.behaviors[0]!.value);
+      return v;
+    });
+    return found[0]!;
+  };
+  const nameOf = (openId: string) => DEMO_USERS.find((u) => u.open_id === openId)?.name ?? openId;
+
+  it("routes: a person picker in a direct chat offers the helpdesk chat's people; one is added", async () => {
+    await openAdminChat();
+    const messageId = await formAfter('settings routes');
+    const card = messageCard(page, messageId);
+    const desks = submitValue(messageId).desks as string[];
+    const i = desks.indexOf(DEMO_DESK.chatId);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const duty = card.locator(`select[name="desk${i}_duty"]`);
+    // Offered by name: the people in the helpdesk chat, not only the one on duty now (in a direct chat a picker
+    // without options would offer the admin alone).
+    const offered = await duty.locator('option').allTextContents();
+    const newcomer = DEMO_USERS.find((u) => u.open_id === 'ou_demo_wangfang')!;
+    expect(DEMO_DESK.duty).not.toContain(newcomer.open_id);
+    expect(offered).toEqual(expect.arrayContaining(['王芳', '张伟', '赵敏']));
+    expect(await readForm(card)).toMatchObject({ [`desk${i}_duty`]: DEMO_DESK.duty });
+
+    await clearToasts();
+    await duty.selectOption([...DEMO_DESK.duty.map(nameOf), newcomer.name].map((label) => ({ label })));
+    await pressFormButton(card, '保存');
+    await page.locator('.toast.toast-success').waitFor({ timeout: 30_000 });
+    await card.locator('.who:has-text("updated")').waitFor({ timeout: 30_000 });
+    expect((await deskOf(sandbox.bot.database.prisma, sandbox.config, DEMO_DESK.chatId)).duty).toEqual([
+      ...DEMO_DESK.duty,
+      newcomer.open_id,
+    ]);
+    // The answer's card shows the saved people chosen, and still offers the others.
+    await eventually(
+      async () =>
+        (await readForm(card))[`desk${i}_duty`]?.toString() === [...DEMO_DESK.duty, newcomer.open_id].toString(),
+      30_000,
+      'the answer card with the new person on duty',
+    );
+    expect(await card.locator(`select[name="desk${i}_leads"] option`).allTextContents()).toEqual(
+      expect.arrayContaining(['王芳', '张伟', '赵敏']),
+    );
+  });
+
+  it('emptying a person picker and a route clears them (Feishu leaves emptied fields out of a submit)', async () => {
+    await openAdminChat();
+    const messageId = await formAfter('settings routes');
+    const card = messageCard(page, messageId);
+    const desks = submitValue(messageId).desks as string[];
+    const i = desks.indexOf(DEMO_DESK.chatId);
+    const leadsBefore = (await deskOf(sandbox.bot.database.prisma, sandbox.config, DEMO_DESK.chatId)).leads;
+    expect(leadsBefore.length).toBeGreaterThan(0);
+    const ticketChats = await routedChats(sandbox.bot.database.prisma, 'tickets');
+    expect(ticketChats.length).toBeGreaterThan(1);
+    const dropped = ticketChats.find((c) => c !== DEMO_DESK.chatId)!;
+
+    await clearToasts();
+    await card.locator(`select[name="desk${i}_leads"]`).selectOption([]);
+    // Tickets stay routed to the helpdesk chat only.
+    const tickets = card.locator('select[name="route_tickets"]');
+    const keep = await tickets.locator(`option[value="${DEMO_DESK.chatId}"]`).innerText();
+    await tickets.selectOption([{ label: keep }]);
+    const callbacksBefore = (await (await fetch(`${sandbox.consoleUrl}/api/callbacks`)).json()) as unknown[];
+    await pressFormButton(card, '保存');
+    await page.locator('.toast.toast-success').waitFor({ timeout: 30_000 });
+    const callbacks = (await (await fetch(`${sandbox.consoleUrl}/api/callbacks`)).json()) as {
+      action: { form_value: Record<string, unknown> };
+    }[];
+    expect(callbacks.length).toBe(callbacksBefore.length + 1);
+    // The emptied picker was not submitted at all, as Feishu does.
+    expect(Object.keys(callbacks.at(-1)!.action.form_value)).not.toContain(`desk${i}_leads`);
+    expect((await deskOf(sandbox.bot.database.prisma, sandbox.config, DEMO_DESK.chatId)).leads).toEqual([]);
+    expect(await routedChats(sandbox.bot.database.prisma, 'tickets')).not.toContain(dropped);
+    await eventually(
+      async () => {
+        const shown = await readForm(card);
+        return (
+          JSON.stringify(shown[`desk${i}_leads`]) === '[]' && !JSON.stringify(shown.route_tickets).includes(dropped)
+        );
+      },
+      30_000,
+      'the answer card with no leads and the route removed',
+    );
   });
 });
