@@ -299,6 +299,33 @@ describe.each(LANES)('admin forms (%s)', (lane) => {
     expect((await deskOf(h.db.prisma, h.config, HELPDESK)).duty).toEqual([DUTY]);
   }, 30_000);
 
+  it('"settings routes" in a direct chat offers the people of the helpdesk chat on its person pickers', async () => {
+    h.emu!.addChat(HELPDESK, { members: [ADMIN.open_id, OTHER.open_id] });
+    await h.db.prisma.route.create({ data: { kind: 'tickets', chatId: HELPDESK, scope: '*' } });
+    const before = h.emu!.messages.length;
+    await say(
+      h.bot.url,
+      textMessage({ from: ADMIN.open_id, chatId: 'oc_p2p_admin', chatType: 'p2p', text: 'settings routes' }),
+    );
+    const message = await eventually(
+      () => h.emu!.messages.slice(before).find((m) => m.content.includes('people_form')),
+      15_000,
+      'routes card',
+    );
+    const pickers: { name: string; options: { value: string }[] }[] = [];
+    let button: { people?: string[]; lists?: string[] } = {};
+    JSON.parse(message.content, (_k, v: unknown) => {
+      const c = v as { tag?: string; name?: string; form_action_type?: string; behaviors?: { value: object }[] };
+      if (c?.tag === 'multi_select_person') pickers.push(v as (typeof pickers)[number]);
+      if (c?.form_action_type === 'submit') button = c.behaviors![0]!.value;
+      return v;
+    });
+    expect(pickers.map((p) => p.name)).toEqual(['desk0_duty', 'desk0_leads']);
+    for (const p of pickers) expect(p.options.map((o) => o.value)).toEqual(expect.arrayContaining([OTHER.open_id]));
+    expect(button.people).toEqual(expect.arrayContaining([ADMIN.open_id, OTHER.open_id]));
+    expect(button.lists).toEqual(expect.arrayContaining(['desk0_duty', 'desk0_leads', 'route_tickets']));
+  }, 30_000);
+
   it('courses: names and due dates set and cleared; a course that no longer exists is refused', async () => {
     await h.db.prisma.course.create({ data: { courseId: 'C-DUE', dueOn: '2026-12-01', dueSetBy: ADMIN.open_id } });
     await h.db.prisma.course.create({ data: { courseId: 'C-NEW' } });
