@@ -504,10 +504,10 @@ const peopleFormExample: PeopleFormInput = {
       chatId: 'oc_demo_helpdesk',
       name: 'IT 服务台 IT helpdesk',
       duty: ['ou_demo_zhaomin'],
-      leads: ['ou_demo_lead'],
-      rota: [{ day: 5, people: ['ou_demo_friday'] }],
+      leads: ['ou_demo_wangfang'],
+      rota: [{ day: 5, people: ['ou_demo_hanmeimei'] }],
     },
   ],
   moreDesks: 0,
-  people: ['ou_demo_wangfang', 'ou_demo_zhangwei'],
+  people: ['ou_demo_zhangwei', 'ou_demo_lilei'],
 };
