@@ -90,10 +90,17 @@ export function multiSelectStatic(spec: {
 }
 
 /**
- * Several people by open_id. Without `options`, Feishu offers the members of the chat the card is in; the people
- * chosen at first are also listed as options so that they show by name anywhere.
+ * Several people by open_id, chosen among `choices` (which should hold the people chosen at first). With options,
+ * Feishu offers only the people they name (and shows them by name anywhere); without options, or none naming a
+ * person of the tenant, it offers the members of the chat the card is in, which in a direct chat is the reader
+ * alone. So the choices are always listed.
  */
-export function multiSelectPerson(spec: { name: string; values: readonly string[]; placeholder?: I18nText }): Element {
+export function multiSelectPerson(spec: {
+  name: string;
+  values: readonly string[];
+  choices: readonly string[];
+  placeholder?: I18nText;
+}): Element {
   return {
     tag: 'multi_select_person',
     name: spec.name,
@@ -101,7 +108,7 @@ export function multiSelectPerson(spec: { name: string; values: readonly string[
     width: 'fill',
     required: false,
     ...(spec.placeholder && { placeholder: plainText(spec.placeholder) }),
-    options: spec.values.map((value) => ({ value })),
+    options: [...new Set([...spec.values, ...spec.choices])].map((value) => ({ value })),
     selected_values: [...spec.values],
   };
 }

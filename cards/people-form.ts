@@ -20,6 +20,8 @@ export interface PeopleFormInput {
     rota: { day: number; people: string[] }[];
   }[];
   moreDesks: number;
+  /** The people every person picker offers besides those it has chosen (open_ids): others the bot knows. */
+  people: string[];
   outcome?: I18nText;
 }
 
@@ -96,12 +98,18 @@ export function peopleFormCard(input: PeopleFormInput): Record<string, unknown> 
     elements.push(
       chatHeading(d),
       fieldLabel(t('值班人（每天）', 'On duty (every day)')),
-      multiSelectPerson({ name: PEOPLE_FIELDS.duty(i), values: d.duty, placeholder: t('选择值班人', 'Choose people') }),
+      multiSelectPerson({
+        name: PEOPLE_FIELDS.duty(i),
+        values: d.duty,
+        choices: input.people,
+        placeholder: t('选择值班人', 'Choose people'),
+      }),
       ...(d.rota.length > 0 ? [rotaNote(d.rota)] : []),
       fieldLabel(t('负责人', 'Leads')),
       multiSelectPerson({
         name: PEOPLE_FIELDS.leads(i),
         values: d.leads,
+        choices: input.people,
         placeholder: t('选择负责人', 'Choose people'),
       }),
     );
@@ -121,6 +129,13 @@ export function peopleFormCard(input: PeopleFormInput): Record<string, unknown> 
       form: 'people',
       chats: input.chats.map((c) => c.chatId),
       desks: input.desks.map((d) => d.chatId),
+      people: input.people,
+      // The list fields on this card: Feishu leaves a field out of the submit when it is emptied, so one of these
+      // missing from a submit was emptied.
+      lists: [
+        ...(input.chats.length > 0 ? input.routes.map((r) => PEOPLE_FIELDS.route(r.kind)) : []),
+        ...input.desks.flatMap((_, i) => [PEOPLE_FIELDS.duty(i), PEOPLE_FIELDS.leads(i)]),
+      ],
     }),
   );
   const title = t('路由与人员', 'Routes and people');

@@ -51,7 +51,7 @@ interface FormSpec {
     config: Config,
     openId: string,
     now: Date,
-    names: Map<string, string>,
+    found: Lookups,
     outcome: I18nText,
     /** The chat listed first on the submitted card, listed first again. */
     first: string | undefined,
@@ -61,37 +61,51 @@ interface FormSpec {
 const FORMS: Record<FormKind, FormSpec> = {
   settings: {
     changes: settingsChanges,
-    card: async (tx, config, openId, now, names, outcome, first) =>
-      settingsFormCard({ ...(await settingsFormInput(tx, config, openId, now, names, first)), outcome }),
+    card: async (tx, config, openId, now, found, outcome, first) =>
+      settingsFormCard({ ...(await settingsFormInput(tx, config, openId, now, found.names, first)), outcome }),
   },
   people: {
     changes: peopleChanges,
-    card: async (tx, config, _openId, _now, names, outcome, first) =>
-      peopleFormCard({ ...(await peopleFormInput(tx, config, names, first)), outcome }),
+    card: async (tx, config, _openId, _now, found, outcome, first) =>
+      peopleFormCard({ ...(await peopleFormInput(tx, config, found.names, first, found.members)), outcome }),
   },
   courses: {
     changes: coursesChanges,
-    card: async (tx, _config, _openId, _now, _names, outcome) =>
+    card: async (tx, _config, _openId, _now, _found, outcome) =>
       coursesFormCard({ ...(await coursesFormInput(tx)), outcome }),
   },
 };
 
-/** Chat names for the answer card, as far as they come within the click's lookup budget. */
-async function chatNames(services: Services, button: Record<string, unknown>): Promise<Map<string, string>> {
-  const ids = [button.chats, button.desks]
-    .flatMap((v) => (Array.isArray(v) ? v : []))
-    .filter((v): v is string => typeof v === 'string')
-    .slice(0, 60);
-  if (ids.length === 0) return new Map();
+/** What the answer card shows from Feishu: the chats' names, and the people in the helpdesk chats listed. */
+interface Lookups {
+  names: Map<string, string>;
+  members: Map<string, string[]>;
+}
+
+const stringsIn = (v: unknown) => (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === 'string');
+
+/** What `lookup` gives when it comes within the click's lookup budget, else `fallback`. */
+async function inBudget<T>(lookup: Promise<T>, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Map<string, string>>((resolve) => {
-    timer = setTimeout(() => resolve(new Map()), CLICK_LOOKUP_BUDGET_MS);
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), CLICK_LOOKUP_BUDGET_MS);
   });
   try {
-    return await Promise.race([services.chats.names([...new Set(ids)]).catch(() => new Map<string, string>()), late]);
+    return await Promise.race([lookup.catch(() => fallback), late]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The lookups for the answer card, each as far as it comes within the click's lookup budget. */
+async function lookups(services: Services, button: Record<string, unknown>): Promise<Lookups> {
+  const ids = [...new Set([...stringsIn(button.chats), ...stringsIn(button.desks)])].slice(0, 60);
+  const desks = stringsIn(button.desks).slice(0, 5);
+  const [names, members] = await Promise.all([
+    ids.length > 0 ? inBudget(services.chats.names(ids), new Map<string, string>()) : new Map<string, string>(),
+    Promise.all(desks.map(async (c) => [c, await inBudget(services.chats.members(c), [])] as const)),
+  ]);
+  return { names, members: new Map(members) };
 }
 
 /** The first chat the submitted card listed among the helpdesk chats. */
@@ -115,7 +129,7 @@ export async function submitForm(deps: FormDeps, action: CardAction, kind: FormK
     };
   }
   const spec = FORMS[kind];
-  const names = await chatNames(deps.services, action.value);
+  const found = await lookups(deps.services, action.value);
   let saved: number | null = null;
   try {
     const { card } = await audited(
@@ -140,7 +154,7 @@ export async function submitForm(deps: FormDeps, action: CardAction, kind: FormK
           changes.length > 0
             ? savedText(changes.length)
             : t('没有更改：所有值与当前设置相同。', 'Nothing changed: every value was already in force.');
-        const card = await spec.card(tx, config, openId, now, names, outcome, firstChat(action.value));
+        const card = await spec.card(tx, config, openId, now, found, outcome, firstChat(action.value));
         return { card, detail: changes.length > 0 ? changesDetail(kind, changes) : null };
       },
     );

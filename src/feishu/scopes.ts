@@ -74,9 +74,9 @@ export const SCOPES: ScopeNeed[] = [
   {
     scope: 'im:chat:readonly',
     alternatives: ['im:chat', 'im:chat:read'],
-    why: 'show group chats by name (settings) instead of by id',
-    whyZh: '按名称显示群聊（settings）而不是 ID',
-    calls: ['im.v1.chat.get'],
+    why: 'show group chats by name (settings) instead of by id, and offer their members on the routes form',
+    whyZh: '按名称显示群聊（settings）而不是 ID，并在路由表单中列出群成员供选择',
+    calls: ['im.v1.chat.get', 'im.v1.chatMembers.get'],
     events: [],
     required: 'optional',
   },

@@ -16,9 +16,15 @@ import { field, FormProblem, people, someOf } from './values.js';
 
 /** At most this many chats are offered, and this many helpdesk chats listed, on the form. */
 export const MAX_FORM_CHATS = 12;
-export const MAX_PEOPLE_DESKS = 3;
+export const MAX_PEOPLE_DESKS = 2;
 /** At most this many people on duty or leads per chat. */
 const MAX_PEOPLE = 10;
+/**
+ * At most this many people offered by the person pickers besides the ones chosen. Feishu's card docs give no limit
+ * for the options of `multi_select_person`; the card's own limit (30 KB) is what bounds them (every picker lists them,
+ * and the button's value too), and `test/unit/forms.test.ts` builds the card at this cap.
+ */
+export const MAX_PICKER_PEOPLE = 20;
 
 type Reader = Db | Tx;
 
@@ -36,12 +42,47 @@ async function knownChats(db: Reader, first: string | undefined): Promise<string
   return all.slice(0, MAX_FORM_CHATS);
 }
 
-/** The form's content; `firstChat`: the chat it was asked for in, listed first. */
+/**
+ * The people the person pickers offer besides those already chosen (up to `MAX_PICKER_PEOPLE`): the members of the
+ * listed helpdesk chats as far as they were read, then the people of the directory cache and the learners bound to
+ * a Feishu account. The card carries them in its button's value, and the submit accepts these and the people
+ * already chosen, nobody else.
+ */
+async function offeredPeople(
+  db: Reader,
+  desks: { chatId: string; duty: string[]; leads: string[] }[],
+  chatMembers: ReadonlyMap<string, readonly string[]>,
+): Promise<string[]> {
+  if (desks.length === 0) return [];
+  const directory = await db.feishuUser.findMany({
+    orderBy: [{ name: 'asc' }, { openId: 'asc' }],
+    take: MAX_PICKER_PEOPLE,
+    select: { openId: true },
+  });
+  const bound = await db.learnerIdentity.findMany({
+    where: { status: 'resolved', openId: { not: null } },
+    orderBy: { openId: 'asc' },
+    take: MAX_PICKER_PEOPLE,
+    select: { openId: true },
+  });
+  const people = [
+    ...desks.flatMap((d) => chatMembers.get(d.chatId) ?? []),
+    ...directory.map((u) => u.openId),
+    ...bound.flatMap((b) => (b.openId ? [b.openId] : [])),
+  ].filter(isOpenId);
+  return [...new Set(people)].slice(0, MAX_PICKER_PEOPLE);
+}
+
+/**
+ * The form's content; `firstChat`: the chat it was asked for in, listed first; `chatMembers`: the people in the
+ * helpdesk chats, by chat id, as far as they were read.
+ */
 export async function peopleFormInput(
   db: Reader,
   config: Config,
   chatNames: Map<string, string> = new Map(),
   firstChat?: string,
+  chatMembers: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Promise<PeopleFormInput> {
   const chats = await knownChats(db, firstChat);
   const all = await db.route.findMany({ where: { scope: '*' }, select: { kind: true, chatId: true } });
@@ -66,6 +107,7 @@ export async function peopleFormInput(
         .sort((a, b) => a.day - b.day),
     })),
     moreDesks: Math.max(0, ticketChats.length - MAX_PEOPLE_DESKS),
+    people: await offeredPeople(db, desks, chatMembers),
   };
 }
 
@@ -79,12 +121,20 @@ export async function peopleChanges(
   config: Config,
   openId: string,
   now: Date,
-  form: Record<string, unknown>,
+  submitted: Record<string, unknown>,
   button: Record<string, unknown>,
 ): Promise<FormChange[]> {
   // The chats the submitted card offered; a route to any other chat is refused.
   const offered = strings(button.chats ?? [], MAX_FORM_CHATS);
   const deskChats = strings(button.desks ?? [], MAX_PEOPLE_DESKS);
+  // The people its person pickers offered; anyone else is refused. A card without them is from before they were
+  // listed, when its pickers offered only the people already chosen: it is sent again.
+  if (deskChats.length > 0 && button.people === undefined) throw staleCard();
+  const offeredPeople = new Set(strings(button.people ?? [], MAX_PICKER_PEOPLE));
+  // Feishu submits only the fields that hold something: a list field the card had (it names them) and the submit
+  // leaves out was emptied, and is read as an empty list.
+  const lists = strings(button.lists ?? [], ROUTE_KINDS.length + 2 * MAX_PEOPLE_DESKS);
+  const form = { ...Object.fromEntries(lists.map((name) => [name, []])), ...submitted };
   const changes: FormChange[] = [];
   const all = await tx.route.findMany({ where: { scope: '*' }, select: { kind: true, chatId: true } });
   for (const kind of ROUTE_KINDS) {
@@ -115,9 +165,12 @@ export async function peopleChanges(
       ),
     );
   const desks = await desksOf(tx, config, deskChats);
-  const expected = t(`最多 ${MAX_PEOPLE} 人`, `at most ${MAX_PEOPLE} people`);
+  const expected = t(`最多 ${MAX_PEOPLE} 人，只能选择列出的人`, `at most ${MAX_PEOPLE} people, only those listed`);
+  // Besides the people offered, those chosen on the desk (each picker lists its own) may stay or move.
+  const someone = (d: { duty: string[]; leads: string[] }) =>
+    people(MAX_PEOPLE).refine((v) => v.every((p) => offeredPeople.has(p) || d.duty.includes(p) || d.leads.includes(p)));
   desks.forEach((d, i) => {
-    const duty = field(form, F.duty(i), t(`${d.chatId} 值班人`, `${d.chatId} on duty`), people(MAX_PEOPLE), expected);
+    const duty = field(form, F.duty(i), t(`${d.chatId} 值班人`, `${d.chatId} on duty`), someone(d), expected);
     if (duty && JSON.stringify(duty) !== JSON.stringify(d.duty))
       changes.push({
         field: `${d.chatId} duty`,
@@ -125,7 +178,7 @@ export async function peopleChanges(
         after: duty,
         write: (tx) => changeDesk(tx, d.chatId, { duty }, openId, now),
       });
-    const leads = field(form, F.leads(i), t(`${d.chatId} 负责人`, `${d.chatId} leads`), people(MAX_PEOPLE), expected);
+    const leads = field(form, F.leads(i), t(`${d.chatId} 负责人`, `${d.chatId} leads`), someone(d), expected);
     if (leads && JSON.stringify(leads) !== JSON.stringify(d.leads))
       changes.push({
         field: `${d.chatId} leads`,

@@ -2,7 +2,9 @@
  * A form's submitted values (`action.form_value`) read as untrusted input: each value is checked for its type,
  * range, known options and length with zod, and a problem is said in both languages. Feishu sends dates as
  * "2024-04-01 +0800", times as "09:30 +0800", people as open_ids, a multi select as an array of option values and
- * a checker as a boolean. A field that is absent was not on the submitted card, and changes nothing.
+ * a checker as a boolean. Feishu submits only the fields that hold something, so a field absent here was either not
+ * on the card or emptied; it changes nothing, unless the card named it as a list that is read as empty when absent
+ * (the routes form does).
  */
 import { z } from 'zod';
 import { t, type I18nText } from '../../cards/kit.js';

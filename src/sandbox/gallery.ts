@@ -505,8 +505,9 @@ const peopleFormExample: PeopleFormInput = {
       name: 'IT 服务台 IT helpdesk',
       duty: ['ou_demo_zhaomin'],
       leads: ['ou_demo_wangfang'],
-      rota: [{ day: 5, people: ['ou_demo_zhangwei'] }],
+      rota: [{ day: 5, people: ['ou_demo_hanmeimei'] }],
     },
   ],
   moreDesks: 0,
+  people: ['ou_demo_zhangwei', 'ou_demo_lilei'],
 };

@@ -96,7 +96,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     // The demo app is set up as the README says: every scope the bot asks for is granted, so `doctor` passes.
     grantedScopes: SCOPES.map((need) => need.scope),
   });
-  for (const group of DEMO_GROUPS) feishu.addChat(group.chat_id, { name: group.name });
+  for (const group of DEMO_GROUPS) feishu.addChat(group.chat_id, { name: group.name, members: group.members });
   const alm = await AlmEmulator.start({
     clientId: merged.ALM_CLIENT_ID!,
     clientSecret: merged.ALM_CLIENT_SECRET!,

@@ -275,6 +275,31 @@ describe('im.v1.message.create', () => {
     expect(emu.messages).toHaveLength(1);
   });
 
+  it("lists a group's members page by page; a group the bot is not in is 232011", async () => {
+    const { emu, client } = await start();
+    emu.addChat('oc_team', { members: ['ou_alice', 'ou_bob', 'ou_carol'] });
+    emu.addChat('oc_elsewhere', { botIsMember: false, members: ['ou_alice'] });
+    const first = await client.im.v1.chatMembers.get({
+      path: { chat_id: 'oc_team' },
+      params: { member_id_type: 'open_id', page_size: 2 },
+    });
+    expect(first.code).toBe(0);
+    expect(first.data).toMatchObject({ has_more: true, member_total: 3 });
+    expect(first.data?.items).toEqual([
+      { member_id_type: 'open_id', member_id: 'ou_alice', name: '爱丽丝', tenant_key: emu.tenantKey },
+      { member_id_type: 'open_id', member_id: 'ou_bob', name: 'Bob', tenant_key: emu.tenantKey },
+    ]);
+    const rest = await client.im.v1.chatMembers.get({
+      path: { chat_id: 'oc_team' },
+      params: { member_id_type: 'user_id', page_size: 2, page_token: first.data!.page_token! },
+    });
+    expect(rest.data).toMatchObject({ has_more: false, page_token: '' });
+    expect(rest.data?.items?.map((m) => m.member_id)).toEqual(['u_carol']);
+    const outside = await failure(client.im.v1.chatMembers.get({ path: { chat_id: 'oc_elsewhere' } }));
+    expect(outside.response?.status).toBe(400);
+    expect(outside.response?.data.code).toBe(232011);
+  });
+
   it('dedupes a uuid within an hour: same message_id, one message recorded', async () => {
     let now = 1_700_000_000_000;
     const { emu, client } = await start({ clock: () => now });

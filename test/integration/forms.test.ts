@@ -230,13 +230,21 @@ describe.each(LANES)('admin forms (%s)', (lane) => {
         { kind: 'completions', chatId: FEED, scope: '*', createdAt: now },
       ],
     });
-    const value = { action: 'form', form: 'people', chats: [HELPDESK, FEED], desks: [HELPDESK] };
+    const value = {
+      action: 'form',
+      form: 'people',
+      chats: [HELPDESK, FEED],
+      desks: [HELPDESK],
+      people: [DUTY, LEAD],
+      lists: [...['completions', 'exams', 'enrollments', 'tickets', 'seats', 'failures'].map((k) => `route_${k}`)],
+    };
     const res = await submit(h, {
       openId: ADMIN.open_id,
       value,
       form: {
-        route_completions: [], // multi_select_static: no chat any more
+        // route_completions emptied: Feishu leaves an emptied field out, the card named it among its lists
         route_failures: [FEED],
+        route_tickets: [HELPDESK],
         desk0_duty: [DUTY], // multi_select_person
         desk0_leads: [LEAD, DUTY],
       },
@@ -252,14 +260,70 @@ describe.each(LANES)('admin forms (%s)', (lane) => {
     expect(bad.body.toast?.type).toBe('error');
     const badPerson = await submit(h, { openId: ADMIN.open_id, value, form: { desk0_duty: ['<script>'] } });
     expect(badPerson.body.toast?.type).toBe('error');
+    // A person the card did not offer is refused; a card from before the people were listed is sent again.
+    const notOffered = await submit(h, {
+      openId: ADMIN.open_id,
+      value,
+      form: { route_tickets: [HELPDESK], desk0_duty: [OTHER.open_id] },
+    });
+    expect(notOffered.body.toast?.type).toBe('error');
+    expect(en(notOffered.body)).toContain('only those listed');
+    const { people: _offered, lists: _lists, ...old } = value;
+    const oldCard = await submit(h, { openId: ADMIN.open_id, value: old, form: { desk0_duty: [LEAD] } });
+    expect(en(oldCard.body)).toContain('out of date');
+    expect((await deskOf(h.db.prisma, h.config, HELPDESK)).duty).toEqual([DUTY]);
     expect(await routedChats(h.db.prisma, 'exams')).toEqual([]);
+
+    // The leads emptied: Feishu leaves the field out of the submit, and the card named it among its lists.
+    const cleared = await submit(h, {
+      openId: ADMIN.open_id,
+      value: { ...value, lists: [...value.lists, 'desk0_duty', 'desk0_leads'] },
+      form: { route_failures: [FEED], route_tickets: [HELPDESK], desk0_duty: [DUTY] },
+    });
+    expect(en(cleared.body)).toBe('Saved 1 change.');
+    expect(await deskOf(h.db.prisma, h.config, HELPDESK)).toMatchObject({ duty: [DUTY], leads: [] });
+    // Without the card naming it, a field left out changes nothing.
+    const kept = await submit(h, { openId: ADMIN.open_id, value: { ...value, lists: [] }, form: {} });
+    expect(kept.body.toast?.type).toBe('info');
+    expect(await routedChats(h.db.prisma, 'failures')).toEqual([FEED]);
 
     // A desk of a stale card (the chat no longer receives tickets) is refused with a clear toast.
     await h.db.prisma.route.deleteMany({ where: { kind: 'tickets', chatId: HELPDESK } });
-    const stale = await submit(h, { openId: ADMIN.open_id, value, form: { desk0_duty: [LEAD] } });
+    const stale = await submit(h, {
+      openId: ADMIN.open_id,
+      value: { ...value, lists: [] },
+      form: { desk0_duty: [LEAD] },
+    });
     expect(stale.body.toast?.type).toBe('error');
     expect(en(stale.body)).toContain('no longer receives tickets');
     expect((await deskOf(h.db.prisma, h.config, HELPDESK)).duty).toEqual([DUTY]);
+  }, 30_000);
+
+  it('"settings routes" in a direct chat offers the people of the helpdesk chat on its person pickers', async () => {
+    h.emu!.addChat(HELPDESK, { members: [ADMIN.open_id, OTHER.open_id] });
+    await h.db.prisma.route.create({ data: { kind: 'tickets', chatId: HELPDESK, scope: '*' } });
+    const before = h.emu!.messages.length;
+    await say(
+      h.bot.url,
+      textMessage({ from: ADMIN.open_id, chatId: 'oc_p2p_admin', chatType: 'p2p', text: 'settings routes' }),
+    );
+    const message = await eventually(
+      () => h.emu!.messages.slice(before).find((m) => m.content.includes('people_form')),
+      15_000,
+      'routes card',
+    );
+    const pickers: { name: string; options: { value: string }[] }[] = [];
+    let button: { people?: string[]; lists?: string[] } = {};
+    JSON.parse(message.content, (_k, v: unknown) => {
+      const c = v as { tag?: string; name?: string; form_action_type?: string; behaviors?: { value: object }[] };
+      if (c?.tag === 'multi_select_person') pickers.push(v as (typeof pickers)[number]);
+      if (c?.form_action_type === 'submit') button = c.behaviors![0]!.value;
+      return v;
+    });
+    expect(pickers.map((p) => p.name)).toEqual(['desk0_duty', 'desk0_leads']);
+    for (const p of pickers) expect(p.options.map((o) => o.value)).toEqual(expect.arrayContaining([OTHER.open_id]));
+    expect(button.people).toEqual(expect.arrayContaining([ADMIN.open_id, OTHER.open_id]));
+    expect(button.lists).toEqual(expect.arrayContaining(['desk0_duty', 'desk0_leads', 'route_tickets']));
   }, 30_000);
 
   it('courses: names and due dates set and cleared; a course that no longer exists is refused', async () => {

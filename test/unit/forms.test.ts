@@ -6,7 +6,7 @@ import { peopleFormCard } from '../../cards/people-form.js';
 import { settingsFormCard } from '../../cards/settings-form.js';
 import { cardActionFromV1, cardActionFromV2 } from '../../src/actions/callback.js';
 import { KIND_NAMES, NOTIFICATION_KINDS, ROUTE_KINDS } from '../../src/domain/notifications.js';
-import { MAX_FORM_CHATS, MAX_PEOPLE_DESKS } from '../../src/forms/people.js';
+import { MAX_FORM_CHATS, MAX_PEOPLE_DESKS, MAX_PICKER_PEOPLE } from '../../src/forms/people.js';
 import { MAX_FORM_DAYS, MAX_FORM_DESKS } from '../../src/forms/settings.js';
 import { calendarDate, field, FormProblem, intListText, intText, timeOfDay } from '../../src/forms/values.js';
 import { galleryCards } from '../../src/sandbox/gallery.js';
@@ -136,6 +136,10 @@ describe('admin form cards', () => {
           rota: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, people: [`ou_${'r'.repeat(30)}${day}`] })),
         })),
         moreDesks: 3,
+        people: Array.from(
+          { length: MAX_PICKER_PEOPLE },
+          (_, i) => `ou_${'o'.repeat(29)}${String(i).padStart(3, '0')}`,
+        ),
       }),
     );
     checkFormCard(

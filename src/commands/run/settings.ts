@@ -4,7 +4,7 @@ import { coursesFormCard } from '../../../cards/courses-form.js';
 import { peopleFormCard } from '../../../cards/people-form.js';
 import { settingsFormCard } from '../../../cards/settings-form.js';
 import { coursesFormInput } from '../../forms/courses.js';
-import { peopleFormInput } from '../../forms/people.js';
+import { MAX_PEOPLE_DESKS, peopleFormInput } from '../../forms/people.js';
 import { firstIn, MAX_FORM_DESKS, settingsFormInput } from '../../forms/settings.js';
 import { routedChats } from '../../recipients/routes.js';
 import { almApiConfigured, type Config } from '../../config.js';
@@ -58,7 +58,12 @@ export async function runSettings(
   const here = ctx.chat.chatType === 'group' ? ctx.chat.chatId : undefined;
   if (command.part === 'courses') return coursesFormCard(await coursesFormInput(ctx.db));
   if (command.part === 'routes') {
-    const input = await peopleFormInput(ctx.db, ctx.config, new Map(), here);
+    // The people in the helpdesk chats listed, to offer on the person pickers.
+    const deskChats = firstIn(await routedChats(ctx.db, 'tickets'), here).slice(0, MAX_PEOPLE_DESKS);
+    const members = new Map(
+      await Promise.all(deskChats.map(async (c) => [c, await ctx.services.chats.members(c)] as const)),
+    );
+    const input = await peopleFormInput(ctx.db, ctx.config, new Map(), here, members);
     const names = await ctx.services.chats.names(input.chats.map((c) => c.chatId));
     const named = <C extends { chatId: string }>(c: C) => ({ ...c, name: names.get(c.chatId) ?? null });
     return peopleFormCard({ ...input, chats: input.chats.map(named), desks: input.desks.map(named) });

@@ -35,6 +35,8 @@ export const ERR = {
   // --- im/v1/messages ---
   invalidParam: e(400, 230001, 'Your request contains an invalid request parameter.'),
   botNotInChat: e(400, 230002, 'Bot/User can NOT be out of the chat.'),
+  /** im/v1/chats/:chat_id/members: the bot (the operator) is not in the group. */
+  operatorNotInChat: e(400, 232011, 'Operator can NOT be out of the chat.'),
   noAvailability: e(400, 230013, 'Bot has NO availability to this user.'),
   tooFrequent: e(400, 230020, 'This operation triggers the frequency limit.'),
   contentTooLong: e(400, 230025, 'The length of the message content reaches its limit.'),

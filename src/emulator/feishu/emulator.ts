@@ -190,12 +190,16 @@ export class FeishuEmulator {
     this.directory.add(user);
   }
 
-  /** Register a group chat. botIsMember false makes sends to it fail with 230002. */
-  addChat(chatId: string, opts: { botIsMember?: boolean; name?: string } = {}): void {
+  /**
+   * Register a group chat. botIsMember false makes sends to it fail with 230002, and its members unreadable;
+   * `members`: the people in it (open_ids).
+   */
+  addChat(chatId: string, opts: { botIsMember?: boolean; name?: string; members?: string[] } = {}): void {
     this.messageService.addChat({
       chat_id: chatId,
       botIsMember: opts.botIsMember ?? true,
       ...(opts.name !== undefined && { name: opts.name }),
+      ...(opts.members !== undefined && { members: [...opts.members] }),
     });
   }
 

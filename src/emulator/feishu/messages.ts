@@ -313,6 +313,40 @@ export class MessageService {
     throw invalid(`chat_id ${chatId} not found`);
   }
 
+  /**
+   * GET /open-apis/im/v1/chats/:chat_id/members: the people in a group the bot is in (bots are never listed), as
+   * `member_id_type` asks (open_id by default), `page_size` at a time (default 20, at most 100) from `page_token`.
+   * Chosen: 230001 for a chat the emulator does not know.
+   */
+  handleChatMembers(req: ApiRequest, chatId: string): ApiReply {
+    const chat = this.chats.get(chatId);
+    if (!chat) throw invalid(`chat_id ${chatId} not found`);
+    if (!chat.botIsMember) throw new ApiError(ERR.operatorNotInChat);
+    const idType = req.query.get('member_id_type') ?? 'open_id';
+    if (idType !== 'open_id' && idType !== 'user_id' && idType !== 'union_id') throw invalid('member_id_type');
+    const size = Number(req.query.get('page_size') ?? 20);
+    if (!Number.isInteger(size) || size < 1 || size > 100) throw invalid('page_size must be 1 to 100');
+    const from = Number(req.query.get('page_token') || 0);
+    if (!Number.isInteger(from) || from < 0) throw invalid('page_token');
+    const people = (chat.members ?? []).flatMap((openId) => {
+      const user = this.deps.directory.find('open_id', openId);
+      return user ? [user] : [];
+    });
+    const page = people.slice(from, from + size);
+    const more = from + size < people.length;
+    return ok({
+      items: page.map((u) => ({
+        member_id_type: idType,
+        member_id: (idType === 'open_id' ? u.open_id : idType === 'user_id' ? u.user_id : u.union_id) ?? '',
+        name: u.name,
+        tenant_key: this.deps.tenantKey,
+      })),
+      page_token: more ? String(from + size) : '',
+      has_more: more,
+      member_total: people.length,
+    });
+  }
+
   /** PATCH /open-apis/im/v1/messages/:message_id */
   handlePatch(req: ApiRequest, messageId: string): ApiReply {
     this.gatewayLimit(this.deps.limits.app, 'im.v1.message.patch', req.at);

@@ -66,6 +66,12 @@ function routes(d: ServerDeps): Route[] {
     },
     {
       method: 'GET',
+      pattern: /^\/open-apis\/im\/v1\/chats\/([^/]+)\/members$/,
+      auth: true,
+      handle: (req, id) => d.messages.handleChatMembers(req, id),
+    },
+    {
+      method: 'GET',
       pattern: /^\/open-apis\/im\/v1\/chats\/([^/]+)$/,
       auth: true,
       handle: (req, id) => d.messages.handleGetChat(req, id),

@@ -22,6 +22,8 @@ export interface EmulatedChat {
   botIsMember: boolean;
   /** The group's name, as im/v1/chats/:chat_id answers it (a group without one has no `name`). */
   name?: string;
+  /** The people in the group (open_ids), as im/v1/chats/:chat_id/members lists them. */
+  members?: string[];
 }
 
 export interface FeishuEmulatorOptions {
