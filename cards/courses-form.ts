@@ -3,8 +3,8 @@
  * courses with a due date, each with a name input, a due date picker and a "clear the due date" checker. Lists are
  * capped; the rest is counted. One submit saves the whole form. Pure.
  */
-import { card, markdown, note, t, userText, type I18nText } from './kit.js';
-import { checker, datePicker, fieldLabel, form, submitButton, textInput } from './forms.js';
+import { markdown, note, t, userText, type I18nText } from './kit.js';
+import { checker, datePicker, fieldLabel, form, formCard, submitButton, textInput } from './forms.js';
 
 export interface CourseFormRow {
   courseId: string;
@@ -78,21 +78,15 @@ export function coursesFormCard(input: CoursesFormInput): Record<string, unknown
           ),
         ]
       : [];
-  return card({
-    title,
-    template: 'blue',
-    summary: title,
-    elements: [
-      ...(input.outcome ? [markdown(input.outcome, 'outcome')] : []),
-      ...(input.courses.length > 0
-        ? [form(COURSES_FORM, elements)]
-        : [
-            markdown(
-              t('没有未命名或设有截止日期的课程。', 'No course is without a name, and none has a due date.'),
-              'empty',
-            ),
-          ]),
-      ...more,
-    ],
-  });
+  return formCard(title, input.outcome, [
+    ...(input.courses.length > 0
+      ? [form(COURSES_FORM, elements)]
+      : [
+          markdown(
+            t('没有未命名或设有截止日期的课程。', 'No course is without a name, and none has a due date.'),
+            'empty',
+          ),
+        ]),
+    ...more,
+  ]);
 }

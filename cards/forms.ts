@@ -4,9 +4,22 @@
  * comes back under that name in the submit callback's `action.form_value`. A form needs a button with
  * `form_action_type: "submit"`. Pure functions.
  */
-import { markdown, plainText, userText, type I18nText } from './kit.js';
+import { card, markdown, plainText, userText, type I18nText } from './kit.js';
 
 type Element = Record<string, unknown>;
+
+/**
+ * A form card: the outcome of the last submit (when there is one) above the given body (the form at the root and
+ * notes around it).
+ */
+export function formCard(title: I18nText, outcome: I18nText | null | undefined, body: Element[]): Element {
+  return card({
+    title,
+    template: 'blue',
+    summary: title,
+    elements: [...(outcome ? [markdown(outcome, 'outcome')] : []), ...body],
+  });
+}
 
 /** The `form` container (root level only). */
 export function form(name: string, elements: Element[]): Element {

@@ -28,6 +28,20 @@ export const MAX_CARD_BYTES = 30 * 1024;
 
 export const t = (zh: string, en: string): I18nText => ({ zh, en });
 
+/** The days of the week, Monday first (ISO day 1 is index 0). */
+const WEEKDAY_TEXTS: readonly I18nText[] = [
+  t('周一', 'Monday'),
+  t('周二', 'Tuesday'),
+  t('周三', 'Wednesday'),
+  t('周四', 'Thursday'),
+  t('周五', 'Friday'),
+  t('周六', 'Saturday'),
+  t('周日', 'Sunday'),
+];
+
+/** A day of the week by its ISO number (1 = Monday … 7 = Sunday). */
+export const weekdayText = (isoDay: number): I18nText => WEEKDAY_TEXTS[(((isoDay - 1) % 7) + 7) % 7]!;
+
 function i18n(text: I18nText) {
   return { content: text.zh, i18n_content: { zh_cn: text.zh, en_us: text.en } };
 }

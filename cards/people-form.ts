@@ -2,8 +2,16 @@
  * The `settings routes` card: which chats receive each kind of notification, and who is on duty and who leads in
  * each chat that receives tickets (person pickers). One submit saves the whole form. Pure.
  */
-import { card, clip, markdown, note, t, type I18nText } from './kit.js';
-import { chatHeading, fieldLabel, form, multiSelectPerson, multiSelectStatic, submitButton } from './forms.js';
+import { clip, markdown, note, t, weekdayText, type I18nText } from './kit.js';
+import {
+  chatHeading,
+  fieldLabel,
+  form,
+  formCard,
+  multiSelectPerson,
+  multiSelectStatic,
+  submitButton,
+} from './forms.js';
 
 export interface PeopleFormInput {
   /** The chats the bot knows of (routed for anything, or set up as a helpdesk chat), with their names if known. */
@@ -40,16 +48,6 @@ const chatText = (c: { chatId: string; name: string | null }) => ({
   content: c.name ? `${clip(c.name, 20)} (…${c.chatId.slice(-6)})` : clip(c.chatId, 40),
 });
 
-const WEEKDAY_NAMES = [
-  t('周一', 'Monday'),
-  t('周二', 'Tuesday'),
-  t('周三', 'Wednesday'),
-  t('周四', 'Thursday'),
-  t('周五', 'Friday'),
-  t('周六', 'Saturday'),
-  t('周日', 'Sunday'),
-];
-
 /** The weekday rota as a note: on those days these people are on duty instead. */
 function rotaNote(rota: { day: number; people: string[] }[]) {
   // At most 3 people a day are named here, the others counted: the rota can be long, the card cannot.
@@ -59,7 +57,7 @@ function rotaNote(rota: { day: number; people: string[] }[]) {
       .map((id) => `<at id=${id}></at>`)
       .concat(ids.length > 3 ? [`+${ids.length - 3}`] : [])
       .join(' ');
-  const line = (lang: 'zh' | 'en') => rota.map((r) => `${WEEKDAY_NAMES[r.day - 1]![lang]} ${people(r.people)}`);
+  const line = (lang: 'zh' | 'en') => rota.map((r) => `${weekdayText(r.day)[lang]} ${people(r.people)}`);
   return note(
     t(
       `按星期排班（用「值班 周五 @…」修改）：${line('zh').join('，')}`,
@@ -139,20 +137,14 @@ export function peopleFormCard(input: PeopleFormInput): Record<string, unknown> 
     }),
   );
   const title = t('路由与人员', 'Routes and people');
-  return card({
-    title,
-    template: 'blue',
-    summary: title,
-    elements: [
-      ...(input.outcome ? [markdown(input.outcome, 'outcome')] : []),
-      form(PEOPLE_FORM, elements),
-      note(
-        t(
-          '按星期排班和按服务台路由工单：仍用「值班 周一 @…」和「路由 工单 这里 <服务台 ID>」。',
-          'Weekday rotas and routes per helpdesk: still "duty monday @…" and "route tickets here <helpdesk id>".',
-        ),
-        'more',
+  return formCard(title, input.outcome, [
+    form(PEOPLE_FORM, elements),
+    note(
+      t(
+        '按星期排班和按服务台路由工单：仍用「值班 周一 @…」和「路由 工单 这里 <服务台 ID>」。',
+        'Weekday rotas and routes per helpdesk: still "duty monday @…" and "route tickets here <helpdesk id>".',
       ),
-    ],
-  });
+      'more',
+    ),
+  ]);
 }

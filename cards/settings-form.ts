@@ -3,13 +3,14 @@
  * grouped (notifications, reminders, digests, working hours and holidays, helpdesk escalation, languages). One
  * submit saves the whole form. Pure: data in, card JSON out.
  */
-import { card, markdown, note, t, type I18nText } from './kit.js';
+import { markdown, note, t, weekdayText, type I18nText } from './kit.js';
 import {
   chatHeading,
   checker,
   datePicker,
   fieldLabel,
   form,
+  formCard,
   multiSelectStatic,
   selectStatic,
   submitButton,
@@ -87,15 +88,10 @@ export const SETTINGS_FIELDS = {
   lang: 'card_lang',
 } as const;
 
-export const WEEKDAY_OPTIONS: readonly Option[] = [
-  { value: '1', text: t('周一', 'Monday') },
-  { value: '2', text: t('周二', 'Tuesday') },
-  { value: '3', text: t('周三', 'Wednesday') },
-  { value: '4', text: t('周四', 'Thursday') },
-  { value: '5', text: t('周五', 'Friday') },
-  { value: '6', text: t('周六', 'Saturday') },
-  { value: '7', text: t('周日', 'Sunday') },
-];
+export const WEEKDAY_OPTIONS: readonly Option[] = [1, 2, 3, 4, 5, 6, 7].map((d) => ({
+  value: String(d),
+  text: weekdayText(d),
+}));
 
 const CLOCK_OPTIONS: readonly Option[] = [
   { value: 'working', text: t('只计工作时间', 'Working time only') },
@@ -219,24 +215,18 @@ export function settingsFormCard(input: SettingsFormInput): Record<string, unkno
     }),
   ];
   const title = t('设置', 'Settings');
-  return card({
-    title,
-    template: 'blue',
-    summary: title,
-    elements: [
-      ...(input.outcome ? [markdown(input.outcome, 'outcome')] : []),
-      form(SETTINGS_FORM, elements),
-      ...(input.info ? [markdown(input.info, 'info')] : []),
-      note(
-        t(
-          '路由、值班人和负责人：发送「设置 路由」。课程名称和截止日期：发送「设置 课程」。输入命令仍然可用。',
-          'Routes, people on duty and leads: send "settings routes". Course names and due dates: send ' +
-            '"settings courses". Typed commands keep working.',
-        ),
-        'more',
+  return formCard(title, input.outcome, [
+    form(SETTINGS_FORM, elements),
+    ...(input.info ? [markdown(input.info, 'info')] : []),
+    note(
+      t(
+        '路由、值班人和负责人：发送「设置 路由」。课程名称和截止日期：发送「设置 课程」。输入命令仍然可用。',
+        'Routes, people on duty and leads: send "settings routes". Course names and due dates: send ' +
+          '"settings courses". Typed commands keep working.',
       ),
-    ],
-  });
+      'more',
+    ),
+  ]);
 }
 
 function calendarElements(input: SettingsFormInput): Record<string, unknown>[] {

@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
 import type { Clock } from '../domain/clock.js';
-import { changesDetail, type FormChange } from '../forms/changes.js';
+import { changesDetail, type FormChange, type FormSubmit } from '../forms/changes.js';
 import { coursesChanges, coursesFormInput } from '../forms/courses.js';
 import { peopleChanges, peopleFormInput } from '../forms/people.js';
 import { settingsChanges, settingsFormInput } from '../forms/settings.js';
@@ -37,14 +37,7 @@ export type FormKind = (typeof FORM_KINDS)[number];
 export const isFormKind = (v: unknown): v is FormKind => FORM_KINDS.includes(v as FormKind);
 
 interface FormSpec {
-  changes: (
-    tx: Tx,
-    config: Config,
-    openId: string,
-    now: Date,
-    form: Record<string, unknown>,
-    button: Record<string, unknown>,
-  ) => Promise<FormChange[]>;
+  changes: (submit: FormSubmit) => Promise<FormChange[]>;
   /** The form as it is now, with the outcome of the submit at its top. */
   card: (
     tx: Tx,
@@ -146,7 +139,14 @@ export async function submitForm(deps: FormDeps, action: CardAction, kind: FormK
       },
       `form ${kind}`,
       async (tx, now) => {
-        const changes = await spec.changes(tx, config, openId, now, action.formValue, action.value);
+        const changes = await spec.changes({
+          tx,
+          config,
+          openId,
+          now,
+          form: action.formValue,
+          button: action.value,
+        });
         for (const change of changes) await change.write(tx);
         saved = changes.length;
         await recordAction(tx, action, 'form', kind, changes.length > 0 ? 'saved' : 'unchanged');

@@ -9,12 +9,11 @@ import {
   type CourseFormRow,
   type CoursesFormInput,
 } from '../../cards/courses-form.js';
-import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
 import { changeCourseDue } from '../learning/course-due.js';
 import { MAX_COURSE_NAME, setCourseName, unnamedCourses } from '../learning/courses.js';
-import type { FormChange } from './changes.js';
+import type { FormChange, FormSubmit } from './changes.js';
 import { staleCard } from './settings.js';
 import { bool, calendarDate, field, FormProblem, text } from './values.js';
 
@@ -59,14 +58,8 @@ async function courseRows(db: Reader, ids: readonly string[]): Promise<CourseFor
     });
 }
 
-export async function coursesChanges(
-  tx: Tx,
-  config: Config,
-  openId: string,
-  now: Date,
-  form: Record<string, unknown>,
-  button: Record<string, unknown>,
-): Promise<FormChange[]> {
+export async function coursesChanges(submit: FormSubmit): Promise<FormChange[]> {
+  const { tx, config, openId, now, form, button } = submit;
   const ids = button.courses;
   if (
     !Array.isArray(ids) ||

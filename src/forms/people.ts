@@ -10,7 +10,7 @@ import type { Tx } from '../db/tx.js';
 import { KIND_NAMES, ROUTE_KINDS } from '../domain/notifications.js';
 import { changeDesk, desksOf } from '../recipients/desks.js';
 import { addRoute, removeRoutes, routedChats } from '../recipients/routes.js';
-import type { FormChange } from './changes.js';
+import type { FormChange, FormSubmit } from './changes.js';
 import { firstIn, staleCard } from './settings.js';
 import { field, FormProblem, people, someOf } from './values.js';
 
@@ -116,14 +116,8 @@ const strings = (v: unknown, most: number): string[] => {
   return v;
 };
 
-export async function peopleChanges(
-  tx: Tx,
-  config: Config,
-  openId: string,
-  now: Date,
-  submitted: Record<string, unknown>,
-  button: Record<string, unknown>,
-): Promise<FormChange[]> {
+export async function peopleChanges(submit: FormSubmit): Promise<FormChange[]> {
+  const { tx, config, openId, now, form: submitted, button } = submit;
   // The chats the submitted card offered; a route to any other chat is refused.
   const offered = strings(button.chats ?? [], MAX_FORM_CHATS);
   const deskChats = strings(button.desks ?? [], MAX_PEOPLE_DESKS);

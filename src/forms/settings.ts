@@ -18,7 +18,7 @@ import { routedChats } from '../recipients/routes.js';
 import { policySettingKey, readPolicy } from '../reminders/policy.js';
 import { writeSetting } from '../settings/store.js';
 import { readTeamPolicy, TEAM_SETTINGS } from '../team/settings.js';
-import type { FormChange } from './changes.js';
+import type { FormChange, FormSubmit } from './changes.js';
 import {
   bool,
   calendarDate,
@@ -119,14 +119,8 @@ const WEEKDAYS = ['1', '2', '3', '4', '5', '6', '7'];
  * What a submit changes, checked in full before anything is written: one change per field whose value differs
  * from the one in force. Throws FormProblem for the first value that does not fit.
  */
-export async function settingsChanges(
-  tx: Tx,
-  config: Config,
-  openId: string,
-  now: Date,
-  form: Record<string, unknown>,
-  button: Record<string, unknown>,
-): Promise<FormChange[]> {
+export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]> {
+  const { tx, config, openId, now, form } = submit;
   const current = await settingsFormInput(tx, config, openId, now);
   const changes: FormChange[] = [];
   const add = <T>(name: string, before: T, after: T | undefined, write: (tx: Tx, v: T) => Promise<void>) => {
@@ -274,7 +268,7 @@ export async function settingsChanges(
     });
   }
 
-  await deskChanges(tx, config, openId, now, form, button, add);
+  await deskChanges(submit, add);
 
   const lang = field(
     form,
@@ -292,15 +286,8 @@ export async function settingsChanges(
 type Add = <T>(name: string, before: T, after: T | undefined, write: (tx: Tx, v: T) => Promise<void>) => void;
 
 /** The helpdesk chats' escalation settings. The chats come from the submitted card; each must still receive tickets. */
-async function deskChanges(
-  tx: Tx,
-  config: Config,
-  openId: string,
-  now: Date,
-  form: Record<string, unknown>,
-  button: Record<string, unknown>,
-  add: Add,
-): Promise<void> {
+async function deskChanges(submit: FormSubmit, add: Add): Promise<void> {
+  const { tx, config, openId, now, form, button } = submit;
   const chats = Array.isArray(button.chats) ? button.chats.slice(0, MAX_FORM_DESKS) : [];
   if (!chats.every((c): c is string => typeof c === 'string')) throw staleCard();
   const routed = new Set(await routedChats(tx, 'tickets'));

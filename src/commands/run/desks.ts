@@ -3,7 +3,7 @@
  * who leads, and how the chat's unclaimed tickets escalate. The `settings` forms show and change them too.
  */
 import { ageText } from '../../../cards/escalation.js';
-import { t, userText, type I18nText } from '../../../cards/kit.js';
+import { t, userText, weekdayText, type I18nText } from '../../../cards/kit.js';
 import { changeDesk, desksOf, type DeskChange } from '../../recipients/desks.js';
 import { routedChats } from '../../recipients/routes.js';
 import type { CommandContext } from '../context.js';
@@ -11,16 +11,6 @@ import type { ParsedCommand } from '../parse.js';
 import type { EscalationChange } from '../parse/parsers.js';
 import { audited } from './common.js';
 import { join, receiptCard, refusalCard, type Card } from './replies.js';
-
-const WEEKDAYS: readonly I18nText[] = [
-  t('周一', 'Monday'),
-  t('周二', 'Tuesday'),
-  t('周三', 'Wednesday'),
-  t('周四', 'Thursday'),
-  t('周五', 'Friday'),
-  t('周六', 'Saturday'),
-  t('周日', 'Sunday'),
-];
 
 const mentions = (ids: readonly string[]) =>
   ids.map((id) => (/^[A-Za-z0-9_-]{1,100}$/.test(id) ? `<at id=${id}></at>` : userText(id, 64))).join(' ');
@@ -64,7 +54,7 @@ export async function runDuty(ctx: CommandContext, command: Extract<ParsedComman
   const ids = command.people.map((p) => p.openId);
   if (command.weekday !== null) {
     const desk = (await desksOf(ctx.db, ctx.config, [ctx.chat.chatId]))[0]!;
-    const day = WEEKDAYS[command.weekday - 1]!;
+    const day = weekdayText(command.weekday);
     const rota = { ...desk.rota, [String(command.weekday)]: ids };
     if (ids.length === 0) delete rota[String(command.weekday)];
     const body =

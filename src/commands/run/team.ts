@@ -2,7 +2,7 @@
  * `team` (managers): the team digest now, at any time and not counted against any cap, with the same "Nudge"
  * buttons as the weekly one. Someone with no reports is told so.
  */
-import { t, type I18nText } from '../../../cards/kit.js';
+import { t, weekdayText, type I18nText } from '../../../cards/kit.js';
 import { DIGEST_MAX_PEOPLE, teamDigestCard } from '../../../cards/team.js';
 import { buildDigest, hasNews } from '../../team/digest.js';
 import { readPolicy } from '../../reminders/policy.js';
@@ -50,9 +50,6 @@ export async function runTeam(ctx: CommandContext): Promise<Card> {
   });
 }
 
-const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
-
 /** `digest day|time|escalate|skip-level <value>` (admins): when digests go, and when escalations do. */
 export async function runTeamPolicy(
   ctx: CommandContext,
@@ -78,8 +75,8 @@ export async function runTeamPolicy(
 export function teamPolicyText(p: TeamPolicy): I18nText {
   const digest = p.digestOn
     ? t(
-        `经理周报：每${WEEKDAY_ZH[p.digestDay]} ${p.digestTime}（经理所在时区，遇休息日顺延到下一个工作日）。`,
-        `Weekly digest: ${WEEKDAY_NAMES[p.digestDay]} at ${p.digestTime} in each manager's zone ` +
+        `经理周报：每${weekdayText(p.digestDay).zh} ${p.digestTime}（经理所在时区，遇休息日顺延到下一个工作日）。`,
+        `Weekly digest: ${weekdayText(p.digestDay).en} at ${p.digestTime} in each manager's zone ` +
           '(a day off moves it to the next working day).',
       )
     : t('经理周报：已关闭。', 'Weekly digest: off.');
