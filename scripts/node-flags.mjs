@@ -8,6 +8,7 @@
 // semi-spaces, which spare the main thread most of its scavenges under an intake flood; on PostgreSQL every MB of
 // semi-space shows in idle memory, which is at its target, so it keeps 2 MB.
 import { existsSync } from 'node:fs';
+import process from 'node:process';
 
 // The bot reads `.env` the same way (values already in the environment win), and takes an empty DATABASE_URL for
 // none.
