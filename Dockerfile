@@ -25,6 +25,7 @@ COPY package.json package-lock.json ./
 # The compiled client is in dist/, so the postinstall generation is not needed here.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY scripts/node-flags.mjs ./scripts/
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
@@ -32,7 +33,8 @@ EXPOSE 3000
 # Liveness: /healthz is 200 while the database answers (503 while stopping).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# node runs as the container's main process (no shell, no npm), so `docker stop`'s SIGTERM reaches the bot, which stops gracefully.
-# The flags are the start script's (package.json): a small young generation, WebAssembly compiled once, one V8 helper thread.
+# The shell only picks the node flags for the database lane (scripts/node-flags.mjs, as `npm start` does) and then
+# execs node, which becomes the container's main process, so `docker stop`'s SIGTERM reaches the bot, which stops
+# gracefully.
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=2", "--liftoff-only", "--v8-pool-size=1", "dist/src/main.js"]
+CMD ["/bin/sh", "-c", "exec node $(node scripts/node-flags.mjs) dist/src/main.js"]

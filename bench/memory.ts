@@ -108,16 +108,24 @@ export function treeRss(root: number): TreeRss {
 }
 
 /**
- * The node arguments of `npm start` (package.json: `exec node <flags> dist/src/main.js`), so the bench runs the same;
- * BENCH_BOT_NODE_FLAGS replaces the flags (the script stays).
+ * The node arguments of `npm start` (package.json: `exec node $(node scripts/node-flags.mjs) dist/src/main.js`) for
+ * a database lane (`databaseUrl` empty for the embedded one), so the bench runs the same: the flags are the ones that
+ * script prints for that configuration. BENCH_BOT_NODE_FLAGS replaces the flags (the script stays).
  */
-export function startCommand(): string[] {
+export function startCommand(databaseUrl = ''): string[] {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const m = /^(?:exec )?node (.*)$/.exec(pkg.scripts.start);
+  const m = /^(?:exec )?node \$\(node (\S+)\) (.*)$/.exec(pkg.scripts.start);
   if (!m) throw new Error(`unexpected start script: ${pkg.scripts.start}`);
-  const args = m[1]!.split(/\s+/);
-  const flags = botNodeFlags();
-  return flags ? [...flags, ...args.filter((a) => !a.startsWith('-'))] : args;
+  const script = m[2]!.split(/\s+/);
+  const override = botNodeFlags();
+  if (override) return [...override, ...script];
+  const r = spawnSync(process.execPath, [m[1]!], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`${m[1]} failed: ${r.stderr}`);
+  return [...r.stdout.trim().split(/\s+/).filter(Boolean), ...script];
 }
 
 /** Builds dist/ when it is missing or older than the sources (the bench measures the production start). */
@@ -295,7 +303,7 @@ async function runLane(
   }
   const port = await freePort();
   const t0 = Date.now();
-  const bot = spawnNode(startCommand(), {
+  const bot = spawnNode(startCommand(databaseUrl), {
     PORT: String(port),
     HOST,
     DATA_DIR: join(work, 'data'),
@@ -393,8 +401,8 @@ export function formatMemory(lanes: MemoryLane[]): string[] {
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const lines = [
     '',
-    `memory (RSS of the whole process tree of \`node ${startCommand().join(' ')}\` as \`npm start\` runs it, ` +
-      'from /proc; MB = MiB)',
+    `memory (RSS of the whole process tree of \`node ${startCommand().join(' ')}\` on the embedded database, ` +
+      `\`node ${startCommand('postgresql://').join(' ')}\` on PostgreSQL, as \`npm start\` runs it; from /proc; MB = MiB)`,
   ];
   lines.push(
     'lane'.padEnd(10) +

@@ -1,8 +1,9 @@
 /* global process, console, fetch, setTimeout */
 // CI check of the production image's steps, without a container engine (`node scripts/check-production.mjs`):
 //   1. build stage   the repository's files (as git lists them) in a scratch copy, `npm run build` there
-//   2. run stage     package.json, package-lock.json and dist/ only; `npm ci --omit=dev --ignore-scripts`
-//   3. start         `node <flags> dist/src/main.js` exactly as the start script has it, on a fresh data directory,
+//   2. run stage     package.json, package-lock.json, dist/ and scripts/node-flags.mjs only; `npm ci --omit=dev
+//                    --ignore-scripts`
+//   3. start         the start script's command through `/bin/sh -c`, as the image runs it, on a fresh data directory,
 //                    with no dev dependency (no TypeScript, no test runner) installed
 //   4. check         GET /healthz is 200; a signed Feishu event is stored (200, then 200 duplicate on a resend);
 //                    SIGTERM stops it with exit 0 and releases the data directory's lock
@@ -102,6 +103,9 @@ try {
   mkdirSync(app);
   for (const f of ['package.json', 'package-lock.json']) cpSync(join(build, f), join(app, f));
   cpSync(join(build, 'dist'), join(app, 'dist'), { recursive: true });
+  // The image copies the script that picks the node flags for the database lane (the start command runs it).
+  mkdirSync(join(app, 'scripts'));
+  cpSync(join(build, 'scripts', 'node-flags.mjs'), join(app, 'scripts', 'node-flags.mjs'));
   run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], app);
   // (typescript and @types/node stay: the lockfile marks them devOptional, optional peers of production packages.)
   for (const dev of ['vitest', 'eslint']) {
@@ -110,8 +114,7 @@ try {
 
   step('start: node dist/src/main.js as the start script runs it');
   const start = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).scripts.start;
-  const m = /^(?:exec )?node (.*)$/.exec(start);
-  if (!m) fail(`unexpected start script: ${start}`);
+  if (!/^exec node /.test(start)) fail(`unexpected start script: ${start}`);
   const port = await freePort();
   const dataDir = join(work, 'data');
   const keys = {
@@ -119,7 +122,8 @@ try {
     token: `tok-${randomBytes(6).toString('hex')}`,
   };
   let output = '';
-  bot = spawn(process.execPath, m[1].split(/\s+/), {
+  // Through the shell as the image's command runs it; `exec` makes node the process that gets SIGTERM.
+  bot = spawn('/bin/sh', ['-c', start], {
     cwd: app,
     env: {
       PATH: process.env.PATH,
