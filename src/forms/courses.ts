@@ -11,7 +11,7 @@ import {
 } from '../../cards/courses-form.js';
 import type { Db } from '../db/index.js';
 import type { Tx } from '../db/tx.js';
-import { changeCourseDue } from '../learning/course-due.js';
+import { changeCourseDue } from '../team/course-due.js';
 import { MAX_COURSE_NAME, setCourseName, unnamedCourses } from '../learning/courses.js';
 import type { FormChange, FormSubmit } from './changes.js';
 import { staleCard } from './settings.js';

@@ -1,7 +1,7 @@
 /** `course name <course id> <name>` and `due <course id> <YYYY-MM-DD|off>`: what admins say about a course. */
 import { t, userText } from '../../../cards/kit.js';
 import { setCourseName } from '../../learning/courses.js';
-import { changeCourseDue } from '../../learning/course-due.js';
+import { changeCourseDue } from '../../team/course-due.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited } from './common.js';

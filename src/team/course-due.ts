@@ -5,8 +5,8 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db/tx.js';
 import { planCourseReminders } from '../reminders/schedule.js';
-import { planCourseEscalations } from '../team/escalation.js';
-import { setCourseDue } from './courses.js';
+import { planCourseEscalations } from './escalation.js';
+import { setCourseDue } from '../learning/courses.js';
 
 /** Sets or clears (null) the due date; returns the previous one and how many records had reminders re-planned. */
 export async function changeCourseDue(
