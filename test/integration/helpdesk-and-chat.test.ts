@@ -367,7 +367,13 @@ describe.each(LANES)('helpdesk, card actions and chat commands (%s)', (lane) => 
       finished_at: 1708428972,
     });
     await postEvent(h.eventUrl, passed, { encryptKey: ENCRYPT_KEY });
-    await eventually(() => h.emu!.messagesTo(BOSS.open_id).length === 1, 10_000, 'manager notice');
+    // The learner's own result card and the manager's notice come from the same event, in either order: both are
+    // in before the emulator is reset, so the learner's next message can only be the congratulations.
+    await eventually(
+      () => h.emu!.messagesTo(BOSS.open_id).length === 1 && h.emu!.messagesTo(LEARNER.open_id).length === 1,
+      10_000,
+      'manager notice and learner card',
+    );
     const notice = h.emu!.messagesTo(BOSS.open_id)[0]!;
     const value = JSON.parse(/"value":(\{"action":"congratulate"[^}]*\})/.exec(text(notice.card))![1]!) as Record<
       string,
