@@ -12,10 +12,10 @@
 import { t } from '../../cards/kit.js';
 import { toast } from '../../cards/reply.js';
 import type { Db } from '../db/index.js';
-import type { Tx } from '../db/tx.js';
 import { ticketSubject } from '../domain/keys.js';
 import type { Clock } from '../domain/clock.js';
-import { buildTicketCard, type TicketPayload } from '../helpdesk/ticket.js';
+import { lockTicket, type TicketRow } from '../helpdesk/store.js';
+import { buildTicketCard } from '../helpdesk/ticket.js';
 import { cancelEscalation } from '../jobs/helpdesk-escalation.js';
 import { patchMessage, updateCards } from '../outbox/card-updates.js';
 import type { FeishuDirectory } from '../identity/directory.js';
@@ -35,22 +35,6 @@ interface ClaimDeps {
   onClaimed?: (seconds: number) => void;
   budgetMs?: number;
 }
-
-interface TicketRow {
-  ticket: TicketPayload;
-  version: number;
-  claimed_by: string | null;
-  claimed_at: Date | null;
-  opened_at: Date | null;
-  escalated: number;
-}
-
-const lockTicket = async (tx: Tx, ticketId: string): Promise<TicketRow | undefined> =>
-  (
-    await tx.$queryRaw<TicketRow[]>`
-      SELECT ticket, version, claimed_by, claimed_at, opened_at, escalated FROM helpdesk_ticket
-       WHERE ticket_id = ${ticketId} FOR UPDATE`
-  )[0];
 
 /** The card of a ticket row as it stands. */
 const cardOf = (row: TicketRow, timeZone: string, claim?: { by: string; at: Date }) =>

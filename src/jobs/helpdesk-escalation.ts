@@ -20,7 +20,8 @@ import type { Tx } from '../db/tx.js';
 import type { NotificationDraft } from '../domain/draft.js';
 import { dedupeKey, ticketSubject } from '../domain/keys.js';
 import { addCountedMinutes } from '../domain/working-time.js';
-import { buildTicketCard, ticketAbout, ticketClosed, type TicketPayload } from '../helpdesk/ticket.js';
+import { lockTicket } from '../helpdesk/store.js';
+import { buildTicketCard, ticketAbout, ticketClosed } from '../helpdesk/ticket.js';
 import { updateCards } from '../outbox/card-updates.js';
 import { deskOf, desksOf, onDuty, type DeskDefaults } from '../recipients/desks.js';
 import { cancelJobs, scheduleJob, type ClaimedJob } from './store.js';
@@ -75,15 +76,6 @@ export function cancelEscalation(tx: Tx, ticketId: string, reason: 'claimed' | '
   return cancelJobs(tx, { subject: ticketSubject(ticketId) }, `ticket ${reason}`);
 }
 
-interface TicketRow {
-  ticket: TicketPayload;
-  version: number;
-  claimed_by: string | null;
-  claimed_at: Date | null;
-  opened_at: Date | null;
-  escalated: number;
-}
-
 export function escalationKinds(deps: { config: Config }): JobKind<EscalationPayload>[] {
   const defaults = deps.config;
   const zone = deps.config.DEFAULT_TIME_ZONE;
@@ -105,9 +97,7 @@ async function runStep(
   zone: string,
 ): Promise<JobOutcome> {
   const { ticketId, chatId } = job.payload;
-  const [row] = await tx.$queryRaw<TicketRow[]>`
-    SELECT ticket, version, claimed_by, claimed_at, opened_at, escalated FROM helpdesk_ticket
-     WHERE ticket_id = ${ticketId} FOR UPDATE`;
+  const row = await lockTicket(tx, ticketId);
   if (!row) return { status: 'skipped', reason: 'the ticket is unknown' };
   if (row.claimed_by) return { status: 'skipped', reason: 'the ticket was claimed' };
   if (ticketClosed(row.ticket)) return { status: 'skipped', reason: 'the ticket is closed' };
