@@ -26,6 +26,7 @@ import type { SendStats } from '../src/emulator/feishu/send-stats.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { startHarness, type Harness } from '../test/helpers/harness.js';
 import { untilIdle } from '../test/helpers/idle.js';
+import { countingClient } from '../test/helpers/counting-client.js';
 
 export interface ScheduleOptions {
   learners: number;
@@ -44,28 +45,6 @@ const openId = (prefix: string, i: number) => `ou_${prefix}${i.toString(16).padS
 const mb = (bytes: number) => bytes / 1024 / 1024;
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'NOT met');
-
-/** Wraps a Prisma client so each model call counts as one query (the integration test's method). */
-function countingClient(db: PrismaClient): { client: PrismaClient; count: () => number } {
-  let queries = 0;
-  const client = new Proxy(db, {
-    get(target, prop) {
-      const model = Reflect.get(target, prop) as unknown;
-      if (typeof prop !== 'string' || typeof model !== 'object' || model === null) return model;
-      return new Proxy(model, {
-        get(m, method) {
-          const fn = Reflect.get(m, method) as unknown;
-          if (typeof fn !== 'function') return fn;
-          return (...args: unknown[]) => {
-            queries++;
-            return (fn as (...a: unknown[]) => unknown).apply(m, args);
-          };
-        },
-      });
-    },
-  });
-  return { client, count: () => queries };
-}
 
 /** Learning records in bulk: one per learner per course, admin-assigned, in progress, last progress long ago. */
 async function insertRecords(db: PrismaClient, prefix: string, learners: number, courses: string[], since: Date) {

@@ -8,6 +8,7 @@ import { cardActionFromV2 } from '../../src/actions/callback.js';
 import { LANES } from '../helpers/databases.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { untilIdle } from '../helpers/idle.js';
+import { countingClient } from '../helpers/counting-client.js';
 import { click, say, textMessage } from '../helpers/chat.js';
 import { handleEvent } from '../helpers/drive.js';
 
@@ -174,29 +175,14 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
         },
       });
     }
-    let queries = 0;
-    const counting = new Proxy(db, {
-      get(target, prop) {
-        const model = Reflect.get(target, prop) as unknown;
-        if (typeof prop !== 'string' || typeof model !== 'object' || model === null) return model;
-        return new Proxy(model, {
-          get(m, method) {
-            const fn = Reflect.get(m, method) as unknown;
-            if (typeof fn !== 'function') return fn;
-            return (...args: unknown[]) => {
-              queries++;
-              return (fn as (...a: unknown[]) => unknown).apply(m, args);
-            };
-          },
-        });
-      },
-    });
+    const { client: counting, count } = countingClient(db);
     const model = await buildDigest(counting, 'ou_bigboss', {
       now: clock.now(),
       zone: SH,
       stalledDays: 7,
       maxPeople: 10,
     });
+    const queries = count();
     console.log(`digest for a team of ${model.reports}: ${queries} queries`);
     expect(model.reports).toBe(50);
     expect(model.people).toHaveLength(10);
