@@ -18,7 +18,6 @@
 import { DateTime } from 'luxon';
 import { SettableClock } from '../src/domain/clock.js';
 import { startBot, type Bot } from '../src/bot.js';
-import { planCourseReminders } from '../src/reminders/schedule.js';
 import { REMINDER_JOB } from '../src/reminders/schedule.js';
 import { DIGEST_JOB } from '../src/team/jobs.js';
 import { buildDigest } from '../src/team/digest.js';
@@ -27,6 +26,7 @@ import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { startHarness, type Harness } from '../test/helpers/harness.js';
 import { untilIdle } from '../test/helpers/idle.js';
 import { countingClient } from '../test/helpers/counting-client.js';
+import { replanCourse } from '../test/helpers/replan.js';
 
 export interface ScheduleOptions {
   learners: number;
@@ -182,10 +182,7 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
       try {
         for (const c of courses) {
           peak = process.memoryUsage().heapUsed;
-          records += await db.$transaction((tx) => planCourseReminders(tx, h.config, c, clock.now()), {
-            timeout: 3_600_000,
-            maxWait: 60_000,
-          });
+          records += await replanCourse(db, h.config, c, clock.now());
           peaks.push(Math.max(peak, process.memoryUsage().heapUsed));
           heaps.push(heapNow());
         }
@@ -198,8 +195,9 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
       out.push(
         `1. planning: ${records} records (${o.learners} learners × ${o.records} courses, ` +
           `${courses.filter((_, k) => k % 5 < 2).length} with a due date) inserted in ${f(insertSeconds)} s; ` +
-          `planned in ${f(seconds)} s (${f(records / seconds, 0)} records/s), one transaction per course ` +
-          `(${o.learners} records each), keyset pages of 200; ${jobs} reminder jobs created; database ${o.lane}`,
+          `planned in ${f(seconds)} s (${f(records / seconds, 0)} records/s), as a due-date change's jobs do: ` +
+          `one transaction per keyset page of 200 (${o.learners} records per course); ` +
+          `${jobs} reminder jobs created; database ${o.lane}`,
         `   heap used (${gc ? 'after a forced full GC' : 'no forced GC: NODE_OPTIONS=--expose-gc for that'}): ` +
           `before ${f(mb(heap0))} MB; after each course ${mbs(heaps)} MB; highest while a course was planned ` +
           `(garbage included, sampled every 50 ms) ${mbs(peaks)} MB; peak RSS of this process ` +
@@ -226,9 +224,7 @@ export async function runSchedule(o: ScheduleOptions, progress: (msg: string) =>
       const db = h.db.prisma;
       await db.course.create({ data: { courseId: 'c-send', name: 'Stalled course' } });
       await insertRecords(db, 'send', o.sendLearners, ['c-send'], at('2026-10-01T10:00'));
-      await db.$transaction((tx) => planCourseReminders(tx, h.config, 'c-send', clock.now()), {
-        timeout: 3_600_000,
-      });
+      await replanCourse(db, h.config, 'c-send', clock.now());
       progress(
         `schedule: sending ${o.sendLearners} reminders from the 09:00 opening on ${o.instances} bot(s) ` +
           `(about ${Math.ceil(o.sendLearners / 50)} s at 50/s, more past 1,000 in a minute) ...`,

@@ -59,7 +59,7 @@ async function courseRows(db: Reader, ids: readonly string[]): Promise<CourseFor
 }
 
 export async function coursesChanges(submit: FormSubmit): Promise<FormChange[]> {
-  const { tx, config, openId, now, form, button } = submit;
+  const { tx, openId, now, form, button } = submit;
   const ids = button.courses;
   if (
     !Array.isArray(ids) ||
@@ -113,7 +113,7 @@ export async function coursesChanges(submit: FormSubmit): Promise<FormChange[]> 
         before: row.dueOn,
         after,
         write: async (tx) => {
-          await changeCourseDue(tx, config, id, after, openId, now);
+          await changeCourseDue(tx, id, after, openId, now);
         },
       });
   });

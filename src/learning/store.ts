@@ -71,14 +71,31 @@ export function toState(r: LearningRecord): RecordState {
 }
 
 /** Records in a page of a course's keyset walk. */
-const PAGE = 200;
+export const COURSE_PAGE = 200;
+
+const courseRecordIds = (tx: Tx, courseId: string, after: string | null): Promise<{ id: string }[]> => {
+  const from: Prisma.Sql = after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty;
+  return tx.$queryRaw`
+    SELECT id FROM (
+      (SELECT id FROM learning_record WHERE item_key = ${courseId} ${from} ORDER BY id LIMIT ${COURSE_PAGE}::int)
+      UNION
+      (SELECT id FROM learning_record WHERE item_id = ${courseId} ${from} ORDER BY id LIMIT ${COURSE_PAGE}::int)
+    ) AS course_page ORDER BY id LIMIT ${COURSE_PAGE}::int`;
+};
 
 /**
- * Calls `each` with every page of a course's records (by its key or its id at the source), at most 200 in id
- * order, so a course with many learners is never loaded whole; returns how many records there were. A page's ids
- * are the union of two index range scans, (item_key, id) and (item_id, id), so a page reads about one page of rows
- * however large the table or the course.
+ * A page of a course's records (by its key or its id at the source): at most COURSE_PAGE, in id order, after the
+ * record `after` (null: from the first). A page's ids are the union of two index range scans, (item_key, id) and
+ * (item_id, id), so a page reads about one page of rows however large the table or the course. A page shorter
+ * than COURSE_PAGE is the last.
  */
+export async function coursePage(tx: Tx, courseId: string, after: string | null): Promise<LearningRecord[]> {
+  const ids = await courseRecordIds(tx, courseId, after);
+  if (ids.length === 0) return [];
+  return tx.learningRecord.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: { id: 'asc' } });
+}
+
+/** Calls `each` with every page of a course's records (see `coursePage`); returns how many records there were. */
 export async function forEachCoursePage(
   tx: Tx,
   courseId: string,
@@ -87,19 +104,17 @@ export async function forEachCoursePage(
   let after: string | null = null;
   let count = 0;
   for (;;) {
-    const from: Prisma.Sql = after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty;
-    const page: { id: string }[] = await tx.$queryRaw`
-      SELECT id FROM (
-        (SELECT id FROM learning_record WHERE item_key = ${courseId} ${from} ORDER BY id LIMIT ${PAGE}::int)
-        UNION
-        (SELECT id FROM learning_record WHERE item_id = ${courseId} ${from} ORDER BY id LIMIT ${PAGE}::int)
-      ) AS course_page ORDER BY id LIMIT ${PAGE}::int`;
-    if (page.length > 0)
-      await each(
-        await tx.learningRecord.findMany({ where: { id: { in: page.map((r) => r.id) } }, orderBy: { id: 'asc' } }),
-      );
+    const page = await coursePage(tx, courseId, after);
+    if (page.length > 0) await each(page);
     count += page.length;
-    if (page.length < PAGE) return count;
+    if (page.length < COURSE_PAGE) return count;
     after = page[page.length - 1]!.id;
   }
+}
+
+/** How many records a course has (by its key or its id at the source). */
+export async function countCourseRecords(tx: Tx, courseId: string): Promise<number> {
+  const [row] = await tx.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM learning_record WHERE item_key = ${courseId} OR item_id = ${courseId}`;
+  return row?.n ?? 0;
 }

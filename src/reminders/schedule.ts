@@ -14,7 +14,6 @@ import { planReminders, type PlanInput, type PlannedReminder } from './plan.js';
 import { readPolicy, type ReminderPolicy } from './policy.js';
 import { reminderStates, type ReminderStateRow } from './store.js';
 import type { LearningRecord } from '../generated/prisma/client.js';
-import { forEachCoursePage } from '../learning/store.js';
 
 export const REMINDER_JOB = 'reminder';
 
@@ -128,17 +127,19 @@ export async function planRecordReminders(
   return (await planAll(tx, [{ recordId, facts }], now))[0]!;
 }
 
-/** Plans again every record of a course (after its due date changed), a page at a time; returns how many records. */
-export async function planCourseReminders(tx: Tx, config: Config, courseId: string, now: Date): Promise<number> {
-  const policy = await readPolicy(tx);
-  return forEachCoursePage(tx, courseId, async (records) => {
-    const facts = await reminderFactsOf(tx, config, records, policy);
-    await planAll(
-      tx,
-      facts.map((f) => ({ recordId: f.record.id, facts: f })),
-      now,
-    );
-  });
+/** Plans the reminders of these records again (a page of a course whose due date changed). */
+export async function planRecordsReminders(
+  tx: Tx,
+  config: Config,
+  records: readonly LearningRecord[],
+  now: Date,
+): Promise<void> {
+  const facts = await reminderFactsOf(tx, config, records, await readPolicy(tx));
+  await planAll(
+    tx,
+    facts.map((f) => ({ recordId: f.record.id, facts: f })),
+    now,
+  );
 }
 
 /**

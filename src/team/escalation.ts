@@ -12,7 +12,6 @@ import { cancelJobs, scheduleJobs, type JobPlan } from '../jobs/store.js';
 import { recordDueOns } from '../learning/courses.js';
 import { storedManagerOf } from '../recipients/managers.js';
 import { readTeamPolicy } from './settings.js';
-import { forEachCoursePage } from '../learning/store.js';
 
 export const ESCALATION_JOB = 'escalation';
 
@@ -105,14 +104,12 @@ export async function planEscalations(tx: Tx, recordId: string, zone: string): P
   await planAll(tx, [{ recordId, record }], zone);
 }
 
-/** Plans again every record of a course (after its due date changed), a page at a time; returns how many. */
-export async function planCourseEscalations(tx: Tx, courseId: string, zone: string): Promise<number> {
-  return forEachCoursePage(tx, courseId, (records) =>
-    planAll(
-      tx,
-      records.map((record) => ({ recordId: record.id, record })),
-      zone,
-    ),
+/** Plans the escalations of these records again (a page of a course whose due date changed). */
+export function planRecordsEscalations(tx: Tx, records: readonly LearningRecord[], zone: string): Promise<void> {
+  return planAll(
+    tx,
+    records.map((record) => ({ recordId: record.id, record })),
+    zone,
   );
 }
 

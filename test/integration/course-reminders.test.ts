@@ -9,10 +9,12 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SettableClock } from '../../src/domain/clock.js';
 import { recordSubject } from '../../src/domain/keys.js';
-import { planCourseReminders, planRecordReminders, REMINDER_JOB } from '../../src/reminders/schedule.js';
-import { ESCALATION_JOB, planCourseEscalations, planEscalations } from '../../src/team/escalation.js';
+import { planRecordReminders, REMINDER_JOB } from '../../src/reminders/schedule.js';
+import { ESCALATION_JOB, planEscalations } from '../../src/team/escalation.js';
+import { changeCourseDue, COURSE_REPLAN_JOB } from '../../src/team/course-due.js';
 import { LANES } from '../helpers/databases.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { replanCourse } from '../helpers/replan.js';
 
 const SH = 'Asia/Shanghai';
 const at = (local: string) => DateTime.fromISO(local, { zone: SH }).toJSDate();
@@ -129,10 +131,7 @@ describe.each(LANES)("a course's reminders and escalations planned page by page 
     const db = h.db.prisma;
     const before = await db.job.findMany();
     await setUp();
-    const records = await db.$transaction(async (tx) => {
-      await planCourseEscalations(tx, COURSE, SH);
-      return planCourseReminders(tx, h.config, COURSE, clock.now());
-    }, LONG);
+    const records = await replanCourse(db, h.config, COURSE, clock.now());
     const all = await plannedJobs();
     await db.job.deleteMany();
     await db.job.createMany({ data: before.map((j) => ({ ...j, payload: j.payload as object })) });
@@ -148,51 +147,96 @@ describe.each(LANES)("a course's reminders and escalations planned page by page 
     return { records, all, alone, paged: ofKind(REMINDER_JOB), escalations: ofKind(ESCALATION_JOB) };
   }
 
-  it('plans every record once, as planning it alone does, and cancels what is no longer called for', async () => {
-    // First the ALM deadline is the only due date: only ALM learners have one (in their own zone).
-    const first = await bothWays(async () => {});
-    expect(first.records).toBe(FEISHU + ALM);
-    expect(first.all).toEqual(first.alone);
-    // Escalations go by the due date alone, whoever the learner: every open assigned ALM record, both levels.
-    expect(first.escalations.map((j) => j.key.split(':').slice(2).join(':'))).toEqual(
-      Array.from({ length: ALM }, () => ['2026-12-23:1', '2026-12-23:2']).flat(),
-    );
-    const pending = first.paged.filter((j) => j.status === 'pending');
-    const stalledFor = new Set(pending.filter((j) => j.key.includes(':stalled:')).map((j) => j.subject));
-    // Every active admin-assigned record of a matched learner: all but the self-enrolled, completed and stopped
-    // ones and the unmatched ALM learners.
-    expect(stalledFor.size).toBe(FEISHU - 3 + (ALM * 3) / 4);
-    const due = pending.filter((j) => j.key.includes(':due:'));
-    expect(new Set(due.map((j) => j.key.split(':')[3]))).toEqual(new Set(['2026-12-22', '2026-12-23']));
-    expect(due.filter((j) => j.key.includes(':due:2026-12-22:')).length).toBe((ALM / 4) * 4);
-    expect(first.paged.filter((j) => j.status === 'cancelled').map((j) => [j.key.split(':')[0], j.reason])).toEqual(
-      expect.arrayContaining([
-        ['reminder', 'completed'],
-        ['reminder', 'stopped by the learner'],
-      ]),
-    );
-    expect(first.paged.filter((j) => j.status === 'cancelled')).toHaveLength(2);
+  it(
+    'plans every record once, as planning it alone does, and cancels what is no longer called for',
+    async () => {
+      // First the ALM deadline is the only due date: only ALM learners have one (in their own zone).
+      const first = await bothWays(async () => {});
+      expect(first.records).toBe(FEISHU + ALM);
+      expect(first.all).toEqual(first.alone);
+      // Escalations go by the due date alone, whoever the learner: every open assigned ALM record, both levels.
+      expect(first.escalations.map((j) => j.key.split(':').slice(2).join(':'))).toEqual(
+        Array.from({ length: ALM }, () => ['2026-12-23:1', '2026-12-23:2']).flat(),
+      );
+      const pending = first.paged.filter((j) => j.status === 'pending');
+      const stalledFor = new Set(pending.filter((j) => j.key.includes(':stalled:')).map((j) => j.subject));
+      // Every active admin-assigned record of a matched learner: all but the self-enrolled, completed and stopped
+      // ones and the unmatched ALM learners.
+      expect(stalledFor.size).toBe(FEISHU - 3 + (ALM * 3) / 4);
+      const due = pending.filter((j) => j.key.includes(':due:'));
+      expect(new Set(due.map((j) => j.key.split(':')[3]))).toEqual(new Set(['2026-12-22', '2026-12-23']));
+      expect(due.filter((j) => j.key.includes(':due:2026-12-22:')).length).toBe((ALM / 4) * 4);
+      expect(first.paged.filter((j) => j.status === 'cancelled').map((j) => [j.key.split(':')[0], j.reason])).toEqual(
+        expect.arrayContaining([
+          ['reminder', 'completed'],
+          ['reminder', 'stopped by the learner'],
+        ]),
+      );
+      expect(first.paged.filter((j) => j.status === 'cancelled')).toHaveLength(2);
 
-    // Then the admin sets a due date for the course: every matched learner's due reminders follow it, and the
-    // deadline's are cancelled as re-planned.
-    const second = await bothWays(() =>
-      h.db.prisma.course.update({ where: { courseId: COURSE }, data: { dueOn: '2026-12-20' } }),
-    );
-    expect(second.records).toBe(FEISHU + ALM);
-    expect(second.all).toEqual(second.alone);
-    const escalated = second.escalations.filter((j) => j.status === 'pending');
-    expect(new Set(escalated.map((j) => j.key.split(':')[2]))).toEqual(new Set(['2026-12-20']));
-    // Every open admin-assigned record: all but the self-enrolled and the completed one (stopping reminders does
-    // not stop an escalation), two levels each.
-    expect(escalated).toHaveLength((FEISHU - 2 + ALM) * 2);
-    expect(second.escalations.filter((j) => j.status === 'cancelled' && j.reason === 'replanned')).toHaveLength(
-      ALM * 2,
-    );
-    const dueNow = second.paged.filter((j) => j.status === 'pending' && j.key.includes(':due:'));
-    expect(new Set(dueNow.map((j) => j.key.split(':')[3]))).toEqual(new Set(['2026-12-20']));
-    expect(new Set(dueNow.map((j) => j.subject)).size).toBe(FEISHU - 3 + 1 + (ALM * 3) / 4);
-    const replanned = second.paged.filter((j) => j.status === 'cancelled' && j.reason === 'replanned');
-    expect(replanned.every((j) => /:due:2026-12-2[23]:/.test(j.key))).toBe(true);
-    expect(replanned).toHaveLength(due.length);
-  });
+      // Then the admin sets a due date for the course: every matched learner's due reminders follow it, and the
+      // deadline's are cancelled as re-planned.
+      const second = await bothWays(() =>
+        h.db.prisma.course.update({ where: { courseId: COURSE }, data: { dueOn: '2026-12-20' } }),
+      );
+      expect(second.records).toBe(FEISHU + ALM);
+      expect(second.all).toEqual(second.alone);
+      const escalated = second.escalations.filter((j) => j.status === 'pending');
+      expect(new Set(escalated.map((j) => j.key.split(':')[2]))).toEqual(new Set(['2026-12-20']));
+      // Every open admin-assigned record: all but the self-enrolled and the completed one (stopping reminders does
+      // not stop an escalation), two levels each.
+      expect(escalated).toHaveLength((FEISHU - 2 + ALM) * 2);
+      expect(second.escalations.filter((j) => j.status === 'cancelled' && j.reason === 'replanned')).toHaveLength(
+        ALM * 2,
+      );
+      const dueNow = second.paged.filter((j) => j.status === 'pending' && j.key.includes(':due:'));
+      expect(new Set(dueNow.map((j) => j.key.split(':')[3]))).toEqual(new Set(['2026-12-20']));
+      expect(new Set(dueNow.map((j) => j.subject)).size).toBe(FEISHU - 3 + 1 + (ALM * 3) / 4);
+      const replanned = second.paged.filter((j) => j.status === 'cancelled' && j.reason === 'replanned');
+      expect(replanned.every((j) => /:due:2026-12-2[23]:/.test(j.key))).toBe(true);
+      expect(replanned).toHaveLength(due.length);
+    },
+    LONG.timeout,
+  );
+  it(
+    'a due date change re-plans the course in the background, a page per job; a later change starts over',
+    async () => {
+      const db = h.db.prisma;
+      const change = (dueOn: string) =>
+        db.$transaction((tx) => changeCourseDue(tx, COURSE, dueOn, 'ou_admin', clock.now()));
+      const before = await plannedJobs();
+      // The admin's transaction stores the date and schedules the first step; it plans nothing itself.
+      expect(await change('2026-12-20')).toEqual({ previous: null, records: FEISHU + ALM });
+      expect(await plannedJobs()).toEqual(before);
+      // Changed again before the first chain ran: that chain is cancelled and a new one starts from the first page.
+      expect(await change('2026-12-21')).toEqual({ previous: '2026-12-20', records: FEISHU + ALM });
+      const steps = () =>
+        db.job.findMany({
+          where: { kind: COURSE_REPLAN_JOB },
+          orderBy: { createdAt: 'asc' },
+          select: { status: true, reason: true, payload: true },
+        });
+      expect((await steps()).map((j) => [j.status, j.reason])).toEqual([
+        ['cancelled', 'the due date changed again'],
+        ['pending', null],
+      ]);
+      // The same date again changes nothing and schedules nothing.
+      expect(await change('2026-12-21')).toEqual({ previous: '2026-12-21', records: 0 });
+      expect(await steps()).toHaveLength(2);
+
+      await h.bot.jobs.runDue();
+      // 470 records: pages of 200, 200 and 70, one job each, all of the second chain.
+      const ran = (await steps()).slice(1);
+      expect(ran.map((j) => j.status)).toEqual(['done', 'done', 'done']);
+      expect(new Set(ran.map((j) => (j.payload as { chain: string }).chain)).size).toBe(1);
+      const jobs = await plannedJobs();
+      const escalated = jobs.filter((j) => j.kind === ESCALATION_JOB && j.status === 'pending');
+      expect(new Set(escalated.map((j) => j.key.split(':')[2]))).toEqual(new Set(['2026-12-21']));
+      expect(escalated).toHaveLength((FEISHU - 2 + ALM) * 2);
+      const due = jobs.filter((j) => j.kind === REMINDER_JOB && j.status === 'pending' && j.key.includes(':due:'));
+      expect(new Set(due.map((j) => j.key.split(':')[3]))).toEqual(new Set(['2026-12-21']));
+      expect(new Set(due.map((j) => j.subject)).size).toBe(FEISHU - 3 + 1 + (ALM * 3) / 4);
+    },
+    LONG.timeout,
+  );
 });

@@ -35,10 +35,10 @@ export async function runDue(ctx: CommandContext, command: Extract<ParsedCommand
   const { courseId, dueOn } = command;
   const id = userText(courseId, 128);
   const { card } = await audited(ctx, 'due', async (tx, now) => {
-    const { previous, records } = await changeCourseDue(tx, ctx.config, courseId, dueOn, ctx.actor.openId, now);
+    const { previous, records } = await changeCourseDue(tx, courseId, dueOn, ctx.actor.openId, now);
     const learners = t(
-      `已为 ${records} 条学习记录重新安排提醒。`,
-      `Reminders re-planned for ${records} learning ${records === 1 ? 'record' : 'records'}.`,
+      `正在后台为 ${records} 条学习记录重新安排提醒。`,
+      `Reminders for ${records} learning ${records === 1 ? 'record are' : 'records are'} re-planned in the background.`,
     );
     if (dueOn === null) {
       const body = previous
