@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import type { Services } from './services/index.js';
 import { teamJobKinds } from './team/jobs.js';
 import { reminderJob } from './reminders/job.js';
-import { courseReplanJob } from './team/course-due.js';
+import { replanJob } from './team/replan.js';
 import { escalationKinds } from './jobs/helpdesk-escalation.js';
 import { summaryKind } from './jobs/helpdesk-summary.js';
 import { JobKinds, type JobKind } from './jobs/types.js';
@@ -16,7 +16,7 @@ export function defaultJobKinds(deps: { config: Config; services: Services }): J
   return new JobKinds([
     reminderJob({ config: deps.config }),
     ...teamJobKinds(deps.config),
-    courseReplanJob(deps.config),
+    replanJob(deps.config),
     ...escalationKinds(deps),
     summaryKind(deps),
   ] as JobKind<never>[]);

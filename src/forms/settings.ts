@@ -18,6 +18,8 @@ import { routedChats } from '../recipients/routes.js';
 import { policySettingKey, readPolicy } from '../reminders/policy.js';
 import { writeSetting } from '../settings/store.js';
 import { readTeamPolicy, TEAM_SETTINGS } from '../team/settings.js';
+import { replanAfterTeamPolicy } from '../team/policy-change.js';
+import { scheduleReplan } from '../team/replan.js';
 import type { FormChange, FormSubmit } from './changes.js';
 import {
   bool,
@@ -128,10 +130,21 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
     changes.push({ field: name, before, after, write: (tx) => write(tx, after) });
   };
   const setting = (key: string) => (tx: Tx, v: unknown) => writeSetting(tx, key, v as never, openId);
+  // A reminder rule re-plans every record's reminders in the background; a team policy moves this week's digests or
+  // re-plans escalations (see replanAfterTeamPolicy).
+  const reminderRule = (key: string) => async (tx: Tx, v: unknown) => {
+    await writeSetting(tx, key, v as never, openId);
+    await scheduleReplan(tx, null, now);
+  };
+  const teamSetting = (key: string) => async (tx: Tx, v: unknown) => {
+    const before = await readTeamPolicy(tx);
+    await writeSetting(tx, key, v as never, openId);
+    await replanAfterTeamPolicy(tx, before, await readTeamPolicy(tx), now);
+  };
 
   for (const k of current.notify) {
     const on = field(form, F.notify(k.kind), k.name, bool, t('应为勾选或不勾选', 'checked or not'));
-    add(F.notify(k.kind), k.on, on, setting(notifySettingKey(k.kind as (typeof NOTIFICATION_KINDS)[number])));
+    add(F.notify(k.kind), k.on, on, teamSetting(notifySettingKey(k.kind as (typeof NOTIFICATION_KINDS)[number])));
   }
 
   const r = current.reminders;
@@ -141,19 +154,19 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
     F.stalledDays,
     r.stalledDays,
     days(F.stalledDays, t('未学习提醒天数', 'Days without progress'), 1, 365),
-    setting(policySettingKey('stalled-days')),
+    reminderRule(policySettingKey('stalled-days')),
   );
   add(
     F.repeatDays,
     r.repeatDays,
     days(F.repeatDays, t('再次提醒间隔天数', 'Days between reminders'), 1, 365),
-    setting(policySettingKey('repeat-days')),
+    reminderRule(policySettingKey('repeat-days')),
   );
   add(
     F.maxStalled,
     r.maxStalled,
     days(F.maxStalled, t('每门课程最多提醒次数', 'Reminders per course'), 0, 20),
-    setting(policySettingKey('max')),
+    reminderRule(policySettingKey('max')),
   );
   add(
     F.dailyCap,
@@ -168,7 +181,7 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
     intListText(-30, 90, 10),
     t('应为逗号分隔的整数（-30 到 90，最多 10 个）', 'whole numbers −30 to 90, comma-separated, at most 10'),
   );
-  add(F.dueDays, r.dueDays, dueDays, setting(policySettingKey('due-days')));
+  add(F.dueDays, r.dueDays, dueDays, reminderRule(policySettingKey('due-days')));
   const self = field(
     form,
     F.selfEnrolled,
@@ -176,7 +189,7 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
     bool,
     t('应为勾选或不勾选', 'checked or not'),
   );
-  add(F.selfEnrolled, r.selfEnrolled, self, setting(policySettingKey('self-enrolled')));
+  add(F.selfEnrolled, r.selfEnrolled, self, reminderRule(policySettingKey('self-enrolled')));
 
   const day = field(
     form,
@@ -185,7 +198,12 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
     oneOf(WEEKDAYS),
     t('应为周一到周日', 'a weekday'),
   );
-  add(F.digestDay, current.digest.day, day === undefined ? undefined : Number(day), setting(TEAM_SETTINGS.digestDay));
+  add(
+    F.digestDay,
+    current.digest.day,
+    day === undefined ? undefined : Number(day),
+    teamSetting(TEAM_SETTINGS.digestDay),
+  );
   const time = field(
     form,
     F.digestTime,
@@ -193,18 +211,18 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
     timeOfDay,
     t('应为时间，如 09:30', 'a time such as 09:30'),
   );
-  add(F.digestTime, current.digest.time, time, setting(TEAM_SETTINGS.digestTime));
+  add(F.digestTime, current.digest.time, time, teamSetting(TEAM_SETTINGS.digestTime));
   add(
     F.managerDays,
     current.escalation.managerDays,
     days(F.managerDays, t('逾期告知经理天数', 'Days before the manager'), 1, 365),
-    setting(TEAM_SETTINGS.escalateDays),
+    teamSetting(TEAM_SETTINGS.escalateDays),
   );
   add(
     F.skipLevelDays,
     current.escalation.skipLevelDays,
     days(F.skipLevelDays, t('逾期告知上级天数', "Days before the manager's manager"), 0, 365),
-    setting(TEAM_SETTINGS.skipLevelDays),
+    teamSetting(TEAM_SETTINGS.skipLevelDays),
   );
 
   const timeExpected = t('应为时间，如 09:00', 'a time such as 09:00');

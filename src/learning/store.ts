@@ -70,46 +70,35 @@ export function toState(r: LearningRecord): RecordState {
   };
 }
 
-/** Records in a page of a course's keyset walk. */
-export const COURSE_PAGE = 200;
+/** Records in a page of a keyset walk over a course's records, or over all of them. */
+export const RECORD_PAGE = 200;
 
 const courseRecordIds = (tx: Tx, courseId: string, after: string | null): Promise<{ id: string }[]> => {
   const from: Prisma.Sql = after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty;
   return tx.$queryRaw`
     SELECT id FROM (
-      (SELECT id FROM learning_record WHERE item_key = ${courseId} ${from} ORDER BY id LIMIT ${COURSE_PAGE}::int)
+      (SELECT id FROM learning_record WHERE item_key = ${courseId} ${from} ORDER BY id LIMIT ${RECORD_PAGE}::int)
       UNION
-      (SELECT id FROM learning_record WHERE item_id = ${courseId} ${from} ORDER BY id LIMIT ${COURSE_PAGE}::int)
-    ) AS course_page ORDER BY id LIMIT ${COURSE_PAGE}::int`;
+      (SELECT id FROM learning_record WHERE item_id = ${courseId} ${from} ORDER BY id LIMIT ${RECORD_PAGE}::int)
+    ) AS course_page ORDER BY id LIMIT ${RECORD_PAGE}::int`;
 };
 
 /**
- * A page of a course's records (by its key or its id at the source): at most COURSE_PAGE, in id order, after the
- * record `after` (null: from the first). A page's ids are the union of two index range scans, (item_key, id) and
- * (item_id, id), so a page reads about one page of rows however large the table or the course. A page shorter
- * than COURSE_PAGE is the last.
+ * A page of records: at most RECORD_PAGE, in id order, after the record `after` (null: from the first); a page
+ * shorter than that is the last. `courseId` limits them to a course's records (by its key or its id at the
+ * source): the page's ids are then the union of two index range scans, (item_key, id) and (item_id, id), so a page
+ * reads about one page of rows however large the table or the course. Null: every record, by the primary key.
  */
-export async function coursePage(tx: Tx, courseId: string, after: string | null): Promise<LearningRecord[]> {
+export async function recordPage(tx: Tx, courseId: string | null, after: string | null): Promise<LearningRecord[]> {
+  if (courseId === null)
+    return tx.learningRecord.findMany({
+      where: after ? { id: { gt: after } } : {},
+      orderBy: { id: 'asc' },
+      take: RECORD_PAGE,
+    });
   const ids = await courseRecordIds(tx, courseId, after);
   if (ids.length === 0) return [];
   return tx.learningRecord.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: { id: 'asc' } });
-}
-
-/** Calls `each` with every page of a course's records (see `coursePage`); returns how many records there were. */
-export async function forEachCoursePage(
-  tx: Tx,
-  courseId: string,
-  each: (records: LearningRecord[]) => Promise<unknown>,
-): Promise<number> {
-  let after: string | null = null;
-  let count = 0;
-  for (;;) {
-    const page = await coursePage(tx, courseId, after);
-    if (page.length > 0) await each(page);
-    count += page.length;
-    if (page.length < COURSE_PAGE) return count;
-    after = page[page.length - 1]!.id;
-  }
 }
 
 /** How many records a course has (by its key or its id at the source). */

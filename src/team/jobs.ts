@@ -10,6 +10,7 @@
  *   learner's send window and under their daily cap of reminders.
  * - `escalation` (key `escalation:<record>:<due date>:<level>`): see escalation.ts.
  */
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { asNudge, escalationCard, teamDigestCard, DIGEST_MAX_PEOPLE } from '../../cards/team.js';
 import { reminderCardFor } from '../reminders/card.js';
@@ -19,7 +20,7 @@ import type { Config } from '../config.js';
 import type { Tx } from '../db/tx.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { recordSubject } from '../domain/keys.js';
-import { scheduleJobs, type JobPlan } from '../jobs/store.js';
+import { scheduleJob, scheduleJobs, type JobPlan } from '../jobs/store.js';
 import type { JobKind, JobOutcome } from '../jobs/types.js';
 import { preferencesFor, zonesOf } from '../recipients/preferences.js';
 import { buildDigest, hasNews, sourceLabelOf } from './digest.js';
@@ -61,6 +62,17 @@ export function digestPlanJob(week: string): JobPlan {
 
 /** The current week's plan (scheduled at start: kept when it exists). */
 export const currentDigestPlan = (now: Date): JobPlan => digestPlanJob(weekOf(DateTime.fromJSDate(now).toUTC()));
+
+/**
+ * After the digest's day or time changed, or digests were turned back on: the plans of this week and the next run
+ * again now, in the caller's transaction, so their digests not yet sent move to the new day and time. A digest
+ * already sent stays sent (its job is done); one whose new day is already over is skipped when it comes up.
+ */
+export async function replanDigests(tx: Tx, now: Date): Promise<void> {
+  const current = DateTime.fromJSDate(now).toUTC();
+  for (const week of [weekOf(current), weekOf(current.plus({ weeks: 1 }))])
+    await scheduleJob(tx, { ...digestPlanJob(week), key: `digest-plan:${week}:${randomUUID()}`, runAt: now });
+}
 
 export const digestKey = (manager: string, week: string): string => `digest:${manager}:${week}`;
 

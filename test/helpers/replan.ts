@@ -2,16 +2,21 @@
  * of a due-date change do, without a job runner (nothing else due runs meanwhile). */
 import type { Config } from '../../src/config.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
-import { replanCoursePage } from '../../src/team/course-due.js';
+import { replanPage } from '../../src/team/replan.js';
 
-/** Returns how many records the course has. */
-export async function replanCourse(db: PrismaClient, config: Config, courseId: string, now: Date): Promise<number> {
+/** A course's records, or every record (null); returns how many there were. */
+export async function replanCourse(
+  db: PrismaClient,
+  config: Config,
+  courseId: string | null,
+  now: Date,
+): Promise<number> {
   let after: string | null = null;
   let records = 0;
   do {
     const from: string | null = after;
     const page: { records: number; next: string | null } = await db.$transaction((tx) =>
-      replanCoursePage(tx, config, courseId, from, now),
+      replanPage(tx, config, courseId, from, now),
     );
     records += page.records;
     after = page.next;

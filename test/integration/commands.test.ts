@@ -812,8 +812,15 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     it('shows and changes the reminder rules; a learner lists their coming reminders', async () => {
       expect(JSON.stringify((await run('settings'))?.card)).toContain('"name":"due_days","label"');
       expect(JSON.stringify((await run('settings'))?.card)).toContain('"default_value":"7,3,1,-1"');
+      const replans = () => db.job.count({ where: { kind: 'replan', subject: 'replan:all', status: 'pending' } });
       expect(await say('reminder due-days 5,1')).toContain('The reminder rule due-days is now **5,1** (was 7,3,1,-1)');
+      // Every planned reminder is re-planned by the new rule in the background: one chain, the newest change's.
+      expect(await replans()).toBe(1);
       expect(await say('reminder self-enrolled on')).toContain('is now **on** (was off)');
+      expect(await replans()).toBe(1);
+      expect(await db.job.count({ where: { kind: 'replan', reason: 'started over after a newer change' } })).toBe(1);
+      expect(await say('reminder self-enrolled on')).toContain('is already **on**; nothing changed');
+      expect(await replans()).toBe(1);
       expect(await say('reminder stalled-days 0')).toContain('is not a valid value for stalled-days');
       expect(JSON.stringify((await run('settings'))?.card)).toContain('"name":"self_enrolled","checked":true');
       expect(await say('reminders', { actor: ALICE })).toContain('No learning reminders are planned for you.');
@@ -824,6 +831,7 @@ describe.each(LANES)('chat commands (%s)', (lane) => {
     it('sets and clears a due date, refusing dates that do not exist', async () => {
       expect(await say(`due ${COURSE} 2026-02-30`)).toContain('is not a valid date');
       expect(await say(`due ${COURSE} 2026-12-01`)).toContain(`is due to finish by **2026-12-01**`);
+      expect(await db.job.count({ where: { kind: 'replan', subject: `replan:course:${COURSE}` } })).toBe(1);
       expect(await db.course.findUnique({ where: { courseId: COURSE } })).toMatchObject({
         dueOn: '2026-12-01',
         dueSetBy: ENV_ADMIN,

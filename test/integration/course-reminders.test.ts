@@ -3,7 +3,8 @@
  * records at a time; it must plan every record exactly as planning that record alone does. A course of more than
  * two pages, known by its key (eLearning records) and by its id (ALM records of one of its instances), with
  * learners in two zones, ALM learners not matched to anyone, a completed and a stopped record whose pending
- * reminders must be cancelled, and a due date that moves from the ALM deadline to the admin's.
+ * reminders must be cancelled, and a due date that moves from the ALM deadline to the admin's. A due-date change or
+ * a rule change re-plans in the background: a chain of jobs, one page each, that a newer change starts over.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,10 @@ import { SettableClock } from '../../src/domain/clock.js';
 import { recordSubject } from '../../src/domain/keys.js';
 import { planRecordReminders, REMINDER_JOB } from '../../src/reminders/schedule.js';
 import { ESCALATION_JOB, planEscalations } from '../../src/team/escalation.js';
-import { changeCourseDue, COURSE_REPLAN_JOB } from '../../src/team/course-due.js';
+import { changeCourseDue } from '../../src/team/course-due.js';
+import { REPLAN_JOB, scheduleReplan } from '../../src/team/replan.js';
+import { writeSetting } from '../../src/settings/store.js';
+import { policySettingKey } from '../../src/reminders/policy.js';
 import { LANES } from '../helpers/databases.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { replanCourse } from '../helpers/replan.js';
@@ -212,12 +216,12 @@ describe.each(LANES)("a course's reminders and escalations planned page by page 
       expect(await change('2026-12-21')).toEqual({ previous: '2026-12-20', records: FEISHU + ALM });
       const steps = () =>
         db.job.findMany({
-          where: { kind: COURSE_REPLAN_JOB },
+          where: { kind: REPLAN_JOB },
           orderBy: { createdAt: 'asc' },
           select: { status: true, reason: true, payload: true },
         });
       expect((await steps()).map((j) => [j.status, j.reason])).toEqual([
-        ['cancelled', 'the due date changed again'],
+        ['cancelled', 'started over after a newer change'],
         ['pending', null],
       ]);
       // The same date again changes nothing and schedules nothing.
@@ -236,6 +240,34 @@ describe.each(LANES)("a course's reminders and escalations planned page by page 
       const due = jobs.filter((j) => j.kind === REMINDER_JOB && j.status === 'pending' && j.key.includes(':due:'));
       expect(new Set(due.map((j) => j.key.split(':')[3]))).toEqual(new Set(['2026-12-21']));
       expect(new Set(due.map((j) => j.subject)).size).toBe(FEISHU - 3 + 1 + (ALM * 3) / 4);
+    },
+    LONG.timeout,
+  );
+  it(
+    'a reminder rule change re-plans every record by it, in the background',
+    async () => {
+      const db = h.db.prisma;
+      await db.course.update({ where: { courseId: COURSE }, data: { dueOn: '2026-12-20' } });
+      await replanCourse(db, h.config, COURSE, clock.now());
+      const offsets = async () =>
+        new Set(
+          (await plannedJobs())
+            .filter((j) => j.kind === REMINDER_JOB && j.status === 'pending' && j.key.includes(':due:'))
+            .map((j) => j.key.split(':').at(-1)),
+        );
+      expect(await offsets()).toContain('3');
+      try {
+        await db.$transaction(async (tx) => {
+          await writeSetting(tx, policySettingKey('due-days'), [4, 2], 'ou_admin');
+          await scheduleReplan(tx, null, clock.now());
+        });
+        expect(await offsets()).toContain('3');
+        await h.bot.jobs.runDue();
+        expect(await offsets()).toEqual(new Set(['4', '2']));
+        expect(await db.job.count({ where: { kind: REPLAN_JOB, status: 'done' } })).toBe(3);
+      } finally {
+        await db.setting.deleteMany({ where: { key: policySettingKey('due-days') } });
+      }
     },
     LONG.timeout,
   );

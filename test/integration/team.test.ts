@@ -263,6 +263,41 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
     expect(await job('digest-plan:2027-W01')).toMatchObject({ status: 'pending' });
   });
 
+  it("a new digest day or time moves the digests not yet sent; the week's digest already sent stays sent", async () => {
+    // Tuesday 29 December: this week's digest went out on Monday; next week's is planned for Monday 4 January.
+    await prisma().admin.upsert({
+      where: { openId: 'ou_wangfang' },
+      create: { openId: 'ou_wangfang', addedBy: 'test' },
+      update: {},
+    });
+    const local = async (key: string) => {
+      const j = await job(key);
+      return j && { status: j.status, at: DateTime.fromJSDate(j.runAt, { zone: SH }).toFormat('ccc yyyy-MM-dd HH:mm') };
+    };
+    const admin = async (command: string) => {
+      const replies = () =>
+        h.emu!.messages.filter(
+          (m) => (m.chat_id === 'oc_wf' || m.receive_id === 'oc_wf') && text(m.card).includes('Team setting changed'),
+        );
+      const before = replies().length;
+      await say(h.bot.url, textMessage({ from: 'ou_wangfang', chatId: 'oc_wf', chatType: 'p2p', text: command }));
+      await eventually(() => replies().length > before || null, 15_000, `the reply to ${command}`);
+      await runDue();
+    };
+    await runDue();
+    const sent = cardsTo('ou_wangfang', 'Weekly team digest').length;
+    expect(await local('digest:ou_wangfang:2026-W53')).toMatchObject({ status: 'done' });
+    await admin('digest day wed');
+    expect(await local('digest:ou_wangfang:2026-W53')).toMatchObject({ status: 'done' });
+    expect(await local('digest:ou_wangfang:2027-W01')).toEqual({ status: 'pending', at: 'Wed 2027-01-06 09:30' });
+    await admin('digest time 11:15');
+    expect(await local('digest:ou_wangfang:2027-W01')).toEqual({ status: 'pending', at: 'Wed 2027-01-06 11:15' });
+    await admin('digest day mon');
+    await admin('digest time 09:30');
+    expect(await local('digest:ou_wangfang:2027-W01')).toEqual({ status: 'pending', at: 'Mon 2027-01-04 09:30' });
+    expect(cardsTo('ou_wangfang', 'Weekly team digest')).toHaveLength(sent);
+  });
+
   it("overdue escalation: manager after 3 days, manager's manager after 10; completion cancels both", async () => {
     clock.set(at('2027-01-04T08:00'));
     await prisma().course.create({ data: { courseId: 'c-esc', name: 'Compliance', dueOn: '2027-01-05' } });

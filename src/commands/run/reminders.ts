@@ -4,6 +4,7 @@ import { itemTypeName } from '../../../cards/learning.js';
 import { isSource, SOURCE_NAMES } from '../../domain/sources.js';
 import { preferencesFor } from '../../recipients/preferences.js';
 import { policySettingKey, readPolicy, showPolicy } from '../../reminders/policy.js';
+import { scheduleReplan } from '../../team/replan.js';
 import { REMINDER_JOB } from '../../reminders/schedule.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
@@ -69,15 +70,22 @@ export async function runReminderPolicy(
   command: Extract<ParsedCommand, { name: 'reminder' }>,
 ): Promise<Card> {
   const key = policySettingKey(command.policy);
-  const { card } = await audited(ctx, 'reminder', async (tx) => {
+  const { card } = await audited(ctx, 'reminder', async (tx, now) => {
     const before = showPolicy(await readPolicy(tx), command.policy);
     await writeSetting(tx, key, command.value, ctx.actor.openId);
     const after = showPolicy(await readPolicy(tx), command.policy);
-    const body = t(
-      `提醒规则 ${command.policy} 已设为 **${after}**（之前是 ${before}）。已安排的提醒在下次学习记录变化或发送时按新规则重新安排。`,
-      `The reminder rule ${command.policy} is now **${after}** (was ${before}). Planned reminders follow it ` +
-        'the next time their learning record changes or a reminder is sent.',
-    );
+    const changed = after !== before;
+    if (changed) await scheduleReplan(tx, null, now);
+    const body = changed
+      ? t(
+          `提醒规则 ${command.policy} 已设为 **${after}**（之前是 ${before}）。已安排的提醒正在后台按新规则重新安排。`,
+          `The reminder rule ${command.policy} is now **${after}** (was ${before}). Planned reminders are being ` +
+            're-planned by it in the background.',
+        )
+      : t(
+          `提醒规则 ${command.policy} 已经是 **${after}**，没有改变。`,
+          `The reminder rule ${command.policy} is already **${after}**; nothing changed.`,
+        );
     return {
       card: receiptCard(t('提醒规则已修改', 'Reminder rule changed'), body),
       detail: { policy: command.policy, value: command.value, previous: before },

@@ -15,6 +15,8 @@ import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { audited, nowOf } from './common.js';
 import { writeSetting } from '../../settings/store.js';
+import { readTeamPolicy } from '../../team/settings.js';
+import { replanAfterTeamPolicy } from '../../team/policy-change.js';
 import { capital, join, receiptCard, type Card } from './replies.js';
 
 export async function runNotify(
@@ -23,10 +25,12 @@ export async function runNotify(
 ): Promise<Card> {
   const key = notifySettingKey(command.kind);
   const kind = KIND_NAMES[command.kind];
-  const { card: reply } = await audited(ctx, 'notify', async (tx) => {
+  const { card: reply } = await audited(ctx, 'notify', async (tx, now) => {
     const before = await tx.setting.findUnique({ where: { key } });
     const wasOn = before?.value !== false;
+    const team = await readTeamPolicy(tx);
     await writeSetting(tx, key, command.on, ctx.actor.openId);
+    await replanAfterTeamPolicy(tx, team, await readTeamPolicy(tx), now);
     const state = command.on ? t('开启', 'on') : t('关闭', 'off');
     const same = wasOn === command.on;
     const body = same

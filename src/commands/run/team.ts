@@ -8,6 +8,7 @@ import { buildDigest, hasNews } from '../../team/digest.js';
 import { readPolicy } from '../../reminders/policy.js';
 import { digestCardInput, saveDigest } from '../../team/store.js';
 import { readTeamPolicy, TEAM_SETTINGS, type TeamPolicy } from '../../team/settings.js';
+import { replanAfterTeamPolicy } from '../../team/policy-change.js';
 import type { ParsedCommand } from '../parse.js';
 import type { CommandContext } from '../context.js';
 import { actorTimeZone, audited, nowOf } from './common.js';
@@ -61,8 +62,10 @@ export async function runTeamPolicy(
     escalate: TEAM_SETTINGS.escalateDays,
     'skip-level': TEAM_SETTINGS.skipLevelDays,
   }[command.field];
-  const { card } = await audited(ctx, command.name, async (tx) => {
+  const { card } = await audited(ctx, command.name, async (tx, now) => {
+    const before = await readTeamPolicy(tx);
     await writeSetting(tx, key, command.value, ctx.actor.openId);
+    await replanAfterTeamPolicy(tx, before, await readTeamPolicy(tx), now);
     return {
       card: receiptCard(t('团队设置已修改', 'Team setting changed'), teamPolicyText(await readTeamPolicy(tx))),
       detail: { key, value: command.value },
