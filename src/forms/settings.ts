@@ -18,7 +18,7 @@ import { routedChats } from '../recipients/routes.js';
 import { policySettingKey, readPolicy } from '../reminders/policy.js';
 import { writeSetting } from '../settings/store.js';
 import { readTeamPolicy, TEAM_SETTINGS } from '../team/settings.js';
-import { replanAfterTeamPolicy } from '../team/policy-change.js';
+import { replanAfterCalendarChange, replanAfterTeamPolicy } from '../team/policy-change.js';
 import { scheduleReplan } from '../team/replan.js';
 import type { FormChange, FormSubmit } from './changes.js';
 import {
@@ -130,8 +130,8 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
     changes.push({ field: name, before, after, write: (tx) => write(tx, after) });
   };
   const setting = (key: string) => (tx: Tx, v: unknown) => writeSetting(tx, key, v as never, openId);
-  // A reminder rule re-plans every record's reminders in the background; a team policy moves this week's digests or
-  // re-plans escalations (see replanAfterTeamPolicy).
+  // A reminder rule re-plans every record's reminders in the background; a team policy moves the digests not yet
+  // sent or re-plans escalations (see replanAfterTeamPolicy).
   const reminderRule = (key: string) => async (tx: Tx, v: unknown) => {
     await writeSetting(tx, key, v as never, openId);
     await scheduleReplan(tx, null, now);
@@ -267,6 +267,7 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
     if (!date) continue;
     add<string | null>(`calendar ${date}`, kindOf(date), kind, async (tx) => {
       await addCalendarDay(tx, date, kind, openId);
+      await replanAfterCalendarChange(tx, now);
     });
   }
   const offered = current.calendar.days.map((d) => d.date);
@@ -283,6 +284,7 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
     if (!kind) continue;
     add<string | null>(`calendar ${date}`, kind, null, async (tx) => {
       await removeCalendarDay(tx, date, kind === 'workday' ? 'workday' : 'holiday');
+      await replanAfterCalendarChange(tx, now);
     });
   }
 

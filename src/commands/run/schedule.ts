@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { t, userText, type I18nText } from '../../../cards/kit.js';
 import { addCalendarDay, removeCalendarDay, type DayKind } from '../../jobs/calendar-days.js';
 import { countPendingJobs, upcomingJobs, type UpcomingJob } from '../../jobs/store.js';
+import { replanAfterCalendarChange } from '../../team/policy-change.js';
 import type { CommandContext } from '../context.js';
 import type { ParsedCommand } from '../parse.js';
 import { actorTimeZone, audited, nowOf } from './common.js';
@@ -63,9 +64,10 @@ export async function runCalendarDay(
   const kind: DayKind = command.name;
   const { date } = command;
   const word = DAY_WORDS[kind];
-  const { card } = await audited(ctx, command.name, async (tx) => {
+  const { card } = await audited(ctx, command.name, async (tx, now) => {
     if (command.action === 'add') {
       const before = await addCalendarDay(tx, date, kind, ctx.actor.openId);
+      if (before !== kind) await replanAfterCalendarChange(tx, now);
       const body =
         before === kind
           ? t(`${date} 已经是${word.zh}，没有改变。`, `${date} was already ${word.en}; nothing changed.`)
@@ -76,6 +78,7 @@ export async function runCalendarDay(
       return { card: receiptCard(t('日历已更新', 'Calendar updated'), body), detail: { date, kind, before } };
     }
     const removed = await removeCalendarDay(tx, date, kind);
+    if (removed) await replanAfterCalendarChange(tx, now);
     const body = removed
       ? t(
           `已取消：${date} 不再被设为${word.zh}，按节假日日历处理。`,
