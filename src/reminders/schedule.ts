@@ -127,7 +127,7 @@ export async function planRecordReminders(
   return (await planAll(tx, [{ recordId, facts }], now))[0]!;
 }
 
-/** Plans the reminders of these records again (a page of a course whose due date changed). */
+/** Plans the reminders of these records again (a page of a re-plan after a due date or a rule changed). */
 export async function planRecordsReminders(
   tx: Tx,
   config: Config,

@@ -104,7 +104,7 @@ export async function planEscalations(tx: Tx, recordId: string, zone: string): P
   await planAll(tx, [{ recordId, record }], zone);
 }
 
-/** Plans the escalations of these records again (a page of a course whose due date changed). */
+/** Plans the escalations of these records again (a page of a re-plan after a due date or a rule changed). */
 export function planRecordsEscalations(tx: Tx, records: readonly LearningRecord[], zone: string): Promise<void> {
   return planAll(
     tx,
