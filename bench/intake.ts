@@ -1,17 +1,19 @@
 /**
- * Figure 1: intake throughput. The baseline (SDK sample receiver) and the bot (the built `dist/src/main.js`, embedded
- * PGlite on disk, worker running) each run in a child process and get the same load from a generator in a third
- * process. The bot runs in one or more variants (node flags and environment, e.g. `npm start`'s flags and none),
- * each round taking every receiver in turn. Afterwards the bot's database is opened and every event id answered
- * 200 is looked up.
+ * Figure 1: intake throughput. The baseline (SDK sample receiver) and the bot (the built `dist/src/main.js`, worker
+ * running) each run in a child process and get the same load from a generator in a third process. The bot runs in
+ * one or more variants (database lane, node flags and environment, e.g. `npm start`'s flags and none), each round
+ * taking every receiver in turn. The embedded lane's variants share one PGlite data directory on disk; the
+ * PostgreSQL lane's share one scratch database on the given server (on this machine, so the server's processes
+ * compete for the same cores). Afterwards each database is opened and every event id answered 200 is looked up.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openDatabase } from '../src/db/index.js';
+import { openDatabase, type DatabaseOptions } from '../src/db/index.js';
 import { cpuSeconds, freePort, spawnNode, spawnTs, stopChild, waitForHealth, type Child } from './child.js';
 import { buildIfStale, startCommand } from './memory.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
 import { eventBody, signedRequest, type SigningKeys } from './events.js';
 import type { LoadOptions, LoadResult } from './load.js';
 
@@ -25,11 +27,15 @@ export interface IntakeOptions {
   rounds: number;
   /** How the bot is started; every round runs each (in turn, the order reversed every other round). */
   variants: BotVariant[];
+  /** A PostgreSQL server for the variants on that lane (a scratch database is created on it). */
+  postgresUrl?: string;
 }
 
 export interface BotVariant {
   /** As printed, e.g. `npm start's flags`. */
   name: string;
+  /** The embedded database (PGlite on disk) or a PostgreSQL server (`IntakeOptions.postgresUrl`). */
+  lane: 'pglite' | 'postgres';
   /** Node flags before the script. */
   flags: string[];
   /** Added to the bot's environment. */
@@ -52,6 +58,8 @@ export interface IntakeResult {
   workerStatus: Record<string, number>;
   notifications: number;
   dataDir: string;
+  /** The PostgreSQL lane's scratch database, when a variant ran there (kept when an event is missing). */
+  postgresDatabase?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -115,6 +123,12 @@ export async function runIntake(opts: IntakeOptions, progress: (msg: string) => 
   const botRounds: IntakeResult['bot'] = opts.variants.map(() => []);
   buildIfStale();
   const ackFiles: string[] = [];
+  let scratch: ScratchDatabase | undefined;
+  if (opts.variants.some((v) => v.lane === 'postgres')) {
+    if (!opts.postgresUrl)
+      throw new Error('a variant on PostgreSQL needs a server (BENCH_DATABASE_URL or TEST_DATABASE_URL)');
+    scratch = await createScratchDatabase(opts.postgresUrl, 'bench_intake');
+  }
 
   // The machine's speed drifts over minutes (shared CPUs), so the receivers take turns: baseline, bot, baseline, bot...
   // and each figure is the sum over its rounds. Only one receiver process is alive at a time.
@@ -127,32 +141,29 @@ export async function runIntake(opts: IntakeOptions, progress: (msg: string) => 
     if (round % 2 === 1) order.reverse();
     for (const v of order) {
       const variant = opts.variants[v]!;
-      progress(`intake ${label}: bot, ${variant.name} (built, embedded PGlite on disk, worker running) ...`);
+      const where = variant.lane === 'postgres' ? 'PostgreSQL' : 'embedded PGlite on disk';
+      progress(`intake ${label}: bot, ${variant.name} (built, ${where}, worker running) ...`);
       const ackFile = join(work, `bot-acks-${round}-${v}.txt`);
       ackFiles.push(ackFile);
-      botRounds[v]!.push(await botRound(opts, variant, keys, `b07${v}${round}000`, ackFile, dataDir, progress));
+      const databaseUrl = variant.lane === 'postgres' ? scratch!.url : '';
+      const tag = `b07${v}${round}000`;
+      botRounds[v]!.push(await botRound(opts, variant, keys, tag, ackFile, dataDir, databaseUrl, progress));
     }
   }
 
   // --- every acknowledged event stored? ---
   progress('intake: checking the bot database ...');
   const acked = ackFiles.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter(Boolean));
-  const db = await openDatabase({ dataDir, migrate: false });
-  let storedIds: Set<string>;
-  let workerStatus: Record<string, number>;
-  let notifications: number;
-  try {
-    const rows = await db.prisma.$queryRaw<
-      { external_id: string }[]
-    >`SELECT external_id FROM inbound_event WHERE source = 'feishu'`;
-    storedIds = new Set(rows.map((r) => r.external_id));
-    const byStatus = await db.prisma.$queryRaw<{ status: string; n: number }[]>`
-      SELECT status, count(*)::int AS n FROM inbound_event WHERE source = 'feishu' GROUP BY status ORDER BY status`;
-    workerStatus = Object.fromEntries(byStatus.map((r) => [r.status, r.n]));
-    notifications = await db.prisma.notification.count();
-  } finally {
-    await db.close();
-  }
+  const lanes = [
+    ...(opts.variants.some((v) => v.lane === 'pglite') ? [readStored({ dataDir, migrate: false })] : []),
+    ...(scratch ? [readStored({ url: scratch.url, dataDir, migrate: false })] : []),
+  ];
+  const read = await Promise.all(lanes);
+  const storedIds = new Set(read.flatMap((r) => r.ids));
+  const workerStatus: Record<string, number> = {};
+  for (const r of read)
+    for (const [status, n] of Object.entries(r.byStatus)) workerStatus[status] = (workerStatus[status] ?? 0) + n;
+  const notifications = sum(read.map((r) => r.notifications));
   const ackedSet = new Set(acked);
   const missing = acked.filter((id) => !storedIds.has(id));
   const unacknowledgedStored = [...storedIds].filter((id) => !ackedSet.has(id)).length;
@@ -163,9 +174,41 @@ export async function runIntake(opts: IntakeOptions, progress: (msg: string) => 
     unacknowledgedStored,
     sampleMissing: missing.slice(0, 5),
   };
-  if (missing.length === 0) rmSync(work, { recursive: true, force: true });
-  return { baseline: baselineRounds, bot: botRounds, stored, workerStatus, notifications, dataDir };
+  if (missing.length === 0) {
+    rmSync(work, { recursive: true, force: true });
+    await scratch?.drop();
+  }
+  return {
+    baseline: baselineRounds,
+    bot: botRounds,
+    stored,
+    workerStatus,
+    notifications,
+    dataDir,
+    ...(scratch && { postgresDatabase: scratch.name }),
+  };
 }
+
+/** The Feishu event ids stored in one lane's database, its rows by status, and its notification count. */
+async function readStored(where: DatabaseOptions) {
+  const db = await openDatabase(where);
+  try {
+    const rows = await db.prisma.$queryRaw<
+      { external_id: string }[]
+    >`SELECT external_id FROM inbound_event WHERE source = 'feishu'`;
+    const byStatus = await db.prisma.$queryRaw<{ status: string; n: number }[]>`
+      SELECT status, count(*)::int AS n FROM inbound_event WHERE source = 'feishu' GROUP BY status ORDER BY status`;
+    return {
+      ids: rows.map((r) => r.external_id),
+      byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+      notifications: await db.prisma.notification.count(),
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+const sum = (xs: number[]) => xs.reduce((n, x) => n + x, 0);
 
 async function baselineRound(
   opts: IntakeOptions,
@@ -198,6 +241,7 @@ async function botRound(
   tag: string,
   ackFile: string,
   dataDir: string,
+  databaseUrl: string,
   progress: (msg: string) => void,
 ): Promise<IntakeResult['bot'][number][number]> {
   const port = await freePort();
@@ -212,7 +256,7 @@ async function botRound(
     PORT: String(port),
     HOST,
     DATA_DIR: dataDir,
-    DATABASE_URL: '',
+    DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
     FEISHU_ENCRYPT_KEY: keys.encryptKey,
     FEISHU_VERIFICATION_TOKEN: keys.verificationToken,

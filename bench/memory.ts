@@ -26,6 +26,7 @@ import {
   type Child,
 } from './child.js';
 import { eventBody, signedRequest, type SigningKeys } from './events.js';
+import { createScratchDatabase } from './scratch-db.js';
 import type { LoadOptions, LoadResult } from './load.js';
 
 export interface MemoryOptions {
@@ -283,24 +284,8 @@ async function runLane(
     verificationToken: `tok-${randomBytes(8).toString('hex')}`,
   };
   const work = mkdtempSync(join(tmpdir(), 'bench-memory-'));
-  let databaseUrl = '';
-  let dropDb = async () => {};
-  if (lane === 'postgres') {
-    const name = `bench_mem_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: opts.postgresUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(opts.postgresUrl);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: opts.postgresUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  }
+  const scratch = lane === 'postgres' ? await createScratchDatabase(opts.postgresUrl, 'bench_mem') : undefined;
+  const databaseUrl = scratch?.url ?? '';
   const port = await freePort();
   const t0 = Date.now();
   const bot = spawnNode(startCommand(databaseUrl), {
@@ -344,7 +329,7 @@ async function runLane(
   } finally {
     const code = await stopChild(bot);
     if (code !== 0) progress(`memory ${lane}: the bot exited with code ${code}\n${bot.tail()}`);
-    await dropDb().catch(() => {});
+    await scratch?.drop().catch(() => {});
     rmSync(work, { recursive: true, force: true });
   }
 }

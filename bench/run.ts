@@ -17,9 +17,12 @@
  *   npm run bench -- --only memory     RSS of the built bot's process tree per lane: idle, flood, soak
  *   npm run bench -- --only memory --soak 60 --flood 10    a shorter soak (default 600 s) and flood (default 20 s)
  * The memory figures' PostgreSQL lane uses BENCH_DATABASE_URL, else TEST_DATABASE_URL (a scratch database on it).
- * The intake figure runs the built bot twice per round: with `npm start`'s node flags and with none.
- *   npm run bench -- --only intake --bot="--max-semi-space-size=4" --bot=""    other variants instead: node flags,
- *                                      optionally preceded by NAME=value settings for the bot's environment
+ * The intake figure runs the built bot on the embedded database twice per round, with `npm start`'s node flags and
+ * with none, and on PostgreSQL with `npm start`'s flags for that lane when a server is given (BENCH_DATABASE_URL, else
+ * TEST_DATABASE_URL: a scratch database on it).
+ *   npm run bench -- --only intake --bot="--max-semi-space-size=4" --bot="@postgres"    other variants instead: node
+ *                                      flags, optionally preceded by NAME=value settings for the bot's environment
+ *                                      and by @postgres to run that variant on PostgreSQL
  * BENCH_BOT_NODE_FLAGS="..." starts the bot with those node flags ("" for none) instead of the figure's default
  * (intake: both variants above; memory: `npm start`'s).
  * BENCH_CPU_PROF_DIR=dir writes V8 CPU profiles of the bot's threads (main and database) there, one folder per variant.
@@ -95,7 +98,8 @@ function printIntake(
   const storedOk = r.stored.missing === 0;
   const storedVerdict = storedOk
     ? 'PASS'
-    : `FAIL, ${r.stored.missing} missing e.g. ${r.stored.sampleMissing.join(', ')}; data kept in ${r.dataDir}`;
+    : `FAIL, ${r.stored.missing} missing e.g. ${r.stored.sampleMissing.join(', ')}; data kept in ${r.dataDir}` +
+      (r.postgresDatabase ? ` and PostgreSQL database ${r.postgresDatabase}` : '');
   const badSignatureReached = r.baseline.some((x) => x.badSignatureHandled);
   const rounds = r.baseline.map((y, i) => {
     const each = r.bot.map(
@@ -114,19 +118,19 @@ function printIntake(
       'the load generator in another (raw keep-alive HTTP/1.1, requests pre-built)',
     ...variants.map((v, i) => {
       const command = [...Object.entries(v.env).map(([k, x]) => `${k}=${x}`), 'node', ...v.flags, 'dist/src/main.js'];
-      return `bot ${i + 1}: ${command.join(' ')} (${v.name})`;
+      return `bot ${i + 1}: ${command.join(' ')} (${v.name}, ${v.lane === 'postgres' ? 'PostgreSQL' : 'embedded'})`;
     }),
     `${''.padEnd(18)}${pad('events/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}` +
       `${pad('recv cores', 11)}${pad('gen cores', 11)}`,
     row('baseline (sdk)', b),
-    ...bots.map((x, i) => row(`bot ${i + 1} (pglite)`, x)),
+    ...bots.map((x, i) => row(`bot ${i + 1} (${variants[i]!.lane})`, x)),
     "(events/s over all measured windows; p50 the median round's, p99 the worst round's; " +
       'non-2xx over whole runs: warm-up, window and drain)',
     ...rounds,
     ...bots.map((x, i) => {
       const ratio = x.eventsPerSecond / b.eventsPerSecond;
       return (
-        `ratio bot ${i + 1}/baseline (${variants[i]!.name}): ${f(ratio, 2)}   ` +
+        `ratio bot ${i + 1}/baseline (${variants[i]!.lane}, ${variants[i]!.name}): ${f(ratio, 2)}   ` +
         `target >= 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'};  p99 < 50 ms: ${x.p99 < 50 ? 'met' : 'NOT met'}`
       );
     }),
@@ -188,6 +192,8 @@ function printDrain(d: DrainResult): boolean {
 const cpuModel = cpus()[0]?.model ?? 'unknown cpu';
 console.log(`bench: node ${process.version}, ${availableParallelism()} cores (${cpuModel}); all on 127.0.0.1`);
 const botFlags = botNodeFlags();
+/** The PostgreSQL server for the intake's and the memory figure's PostgreSQL lane (a scratch database on it). */
+const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
 if (botFlags) console.log(`bot node flags (BENCH_BOT_NODE_FLAGS): ${botFlags.length ? botFlags.join(' ') : '(none)'}`);
 if (availableParallelism() <= 2) {
   console.log(
@@ -200,22 +206,25 @@ if (availableParallelism() <= 2) {
  * The bot variants of the intake figure: `--bot` values, else BENCH_BOT_NODE_FLAGS alone, else `npm start`'s flags
  * and none. A value is node flags, optionally preceded by NAME=value settings for the bot's environment.
  */
-function intakeVariants(): BotVariant[] {
+function intakeVariants(postgresUrl: string): BotVariant[] {
   const parse = (spec: string, name: string): BotVariant => {
     const words = spec.split(/\s+/).filter(Boolean);
+    const isSetting = (w: string) => /^[A-Z_][A-Z0-9_]*=/.test(w);
     const env = Object.fromEntries(
-      words
-        .filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w))
-        .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+      words.filter(isSetting).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
     );
-    return { name, flags: words.filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w)), env };
+    const lane = words.includes('@postgres') ? 'postgres' : 'pglite';
+    return { name, lane, flags: words.filter((w) => !isSetting(w) && w !== '@postgres'), env };
   };
   if (args.bot?.length) return args.bot.map((spec, i) => parse(spec, `variant ${i + 1}`));
-  if (botFlags) return [{ name: 'BENCH_BOT_NODE_FLAGS', flags: botFlags, env: {} }];
-  const startFlags = startCommand().filter((a) => a.startsWith('-'));
+  if (botFlags) return [{ name: 'BENCH_BOT_NODE_FLAGS', lane: 'pglite', flags: botFlags, env: {} }];
+  const startFlags = (url: string) => startCommand(url).filter((a) => a.startsWith('-'));
   return [
-    { name: "npm start's flags", flags: startFlags, env: {} },
-    { name: 'no flags', flags: [], env: {} },
+    { name: "npm start's flags", lane: 'pglite', flags: startFlags(''), env: {} },
+    { name: 'no flags', lane: 'pglite', flags: [], env: {} },
+    ...(postgresUrl
+      ? [{ name: "npm start's flags", lane: 'postgres' as const, flags: startFlags(postgresUrl), env: {} }]
+      : []),
   ];
 }
 
@@ -224,7 +233,7 @@ if (args.only === undefined || args.only === 'intake') {
   const seconds = Number(args.duration);
   const warmup = Number(args.warmup);
   const connections = Number(args.connections);
-  const variants = intakeVariants();
+  const variants = intakeVariants(postgresUrl);
   const result = await runIntake(
     {
       connections,
@@ -234,6 +243,7 @@ if (args.only === undefined || args.only === 'intake') {
       prebuild: Number(args.prebuild),
       rounds: Number(args.rounds),
       variants,
+      postgresUrl,
     },
     progress,
   );
@@ -310,7 +320,7 @@ if (args.only === undefined || args.only === 'memory') {
       floodConnections: Number(args.connections),
       soakSeconds: Number(args.soak),
       soakRate: Number(args['soak-rate']),
-      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '',
+      postgresUrl,
     },
     progress,
   );

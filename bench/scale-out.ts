@@ -8,10 +8,10 @@
  *   3. takeover: another batch is queued, and once every instance holds claimed cards one is SIGKILLed; the time
  *      until every card claimed at that moment is sent.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { FeishuEmulator } from '../src/emulator/feishu/index.js';
 import type { SendStats } from '../src/emulator/feishu/send-stats.js';
+import { createScratchDatabase } from './scratch-db.js';
 import { queueCards, spawnInstances, stopInstance, waitHealthy, type Instance } from '../test/helpers/instances.js';
 
 export interface ScaleOptions {
@@ -62,21 +62,16 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
   const emu = await FeishuEmulator.start({
     users: Array.from({ length: total }, (_, i) => ({ open_id: openId(i), user_id: `scale${i}`, name: `Scale ${i}` })),
   });
-  const name = `bot_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: opts.serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
   // Per-function call counts and times (pg_stat_user_functions), for the cost of the shared limit.
-  await admin.query(`ALTER DATABASE ${name} SET track_functions = 'all'`);
-  const url = new URL(opts.serverUrl);
-  url.pathname = `/${name}`;
-  const db = new pg.Client({ connectionString: url.toString() });
+  const scratch = await createScratchDatabase(opts.serverUrl, 'bot_bench', { track_functions: 'all' });
+  const url = scratch.url;
+  const db = new pg.Client({ connectionString: url });
   let instances: Instance[] = [];
   try {
     progress(`scale: starting ${opts.instances} instances at once on a fresh database ...`);
     const t0 = performance.now();
     instances = await spawnInstances(opts.instances, {
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: url,
       FEISHU_APP_ID: emu.appId,
       FEISHU_APP_SECRET: emu.appSecret,
       FEISHU_DOMAIN: emu.url,
@@ -130,7 +125,7 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
     progress(`scale: draining ${opts.cards} cards (about ${Math.ceil(opts.cards / LIMIT)} s at ${LIMIT}/s) ...`);
     const d0 = performance.now();
     const drainUuids = await queueCards(
-      url.toString(),
+      url,
       'scale',
       Array.from({ length: opts.cards }, (_, i) => openId(i)),
     );
@@ -174,7 +169,7 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
       progress(`scale: takeover: ${opts.takeoverCards} more cards, then SIGKILL of one instance ...`);
       emu.reset();
       const ids = Array.from({ length: opts.takeoverCards }, (_, i) => openId(opts.cards + i));
-      const tkUuids = await queueCards(url.toString(), 'takeover', ids);
+      const tkUuids = await queueCards(url, 'takeover', ids);
       // Wait until the work is spread: rows claimed by as many dispatchers as there are instances (or 3 s).
       const spreadBy = performance.now() + 3000;
       while (performance.now() < spreadBy) {
@@ -219,8 +214,7 @@ export async function runScaleOut(opts: ScaleOptions, progress: (msg: string) =>
   } finally {
     await Promise.all(instances.map((i) => stopInstance(i)));
     await db.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
     await emu.stop();
   }
 }
