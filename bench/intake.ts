@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { openDatabase, type DatabaseOptions } from '../src/db/index.js';
 import { cpuSeconds, freePort, spawnNode, spawnTs, stopChild, waitForHealth, type Child } from './child.js';
 import { buildIfStale, startCommand } from './memory.js';
-import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
+import { createScratchDatabase, type ScratchDatabase } from '../test/helpers/scratch-db.js';
 import { eventBody, signedRequest, type SigningKeys } from './events.js';
 import type { LoadOptions, LoadResult } from './load.js';
 

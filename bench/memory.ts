@@ -26,7 +26,7 @@ import {
   type Child,
 } from './child.js';
 import { eventBody, signedRequest, type SigningKeys } from './events.js';
-import { createScratchDatabase } from './scratch-db.js';
+import { createScratchDatabase } from '../test/helpers/scratch-db.js';
 import type { LoadOptions, LoadResult } from './load.js';
 
 export interface MemoryOptions {

@@ -11,7 +11,7 @@
 import pg from 'pg';
 import { FeishuEmulator } from '../src/emulator/feishu/index.js';
 import type { SendStats } from '../src/emulator/feishu/send-stats.js';
-import { createScratchDatabase } from './scratch-db.js';
+import { createScratchDatabase } from '../test/helpers/scratch-db.js';
 import { queueCards, spawnInstances, stopInstance, waitHealthy, type Instance } from '../test/helpers/instances.js';
 
 export interface ScaleOptions {

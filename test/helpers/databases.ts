@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/index.js';
+import { createScratchDatabase } from './scratch-db.js';
 
 /**
  * The storage lanes the integration tests run in: the embedded database always, and a PostgreSQL server when
@@ -33,22 +32,11 @@ export async function createTestDatabase(lane: Lane, dataDir = 'memory://'): Pro
   if (lane === 'pglite') {
     return { url: undefined, dataDir, open: () => openDatabase({ dataDir }), dispose: async () => {} };
   }
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  const name = `bot_test_${randomBytes(6).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL!);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(POSTGRES_URL!, 'bot_test');
   return {
-    url: url.toString(),
+    url: scratch.url,
     dataDir,
-    open: () => openDatabase({ url: url.toString(), dataDir }),
-    async dispose() {
-      const c = new pg.Client({ connectionString: POSTGRES_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
+    open: () => openDatabase({ url: scratch.url, dataDir }),
+    dispose: scratch.drop,
   };
 }

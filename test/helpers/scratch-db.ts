@@ -1,4 +1,4 @@
-/** A fresh PostgreSQL database for one bench run, on a given server, dropped when the run is done with it. */
+/** A fresh PostgreSQL database on a given server, for one test file or one bench run, dropped when done with. */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
