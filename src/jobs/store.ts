@@ -185,17 +185,46 @@ export type JobSelector = { keys: string[] } | { subject: string } | { keyPrefix
  * it cancelled and writes nothing. Returns how many.
  */
 export function cancelJobs(tx: Sql, which: JobSelector, reason: string): Promise<number> {
-  const where =
-    'keys' in which
-      ? Prisma.sql`key = ANY(${which.keys}::text[])`
-      : 'subject' in which
-        ? Prisma.sql`subject = ${which.subject}`
-        : Prisma.sql`starts_with(key, ${which.keyPrefix})`;
   return tx.$executeRaw`
     UPDATE job SET status = 'cancelled', reason = ${reasonOf(JOB_QUEUE, reason)}, locked_by = NULL,
                    locked_until = NULL, settled_at = now(), updated_at = now()
-     WHERE ${where} AND status IN ('pending', 'running')`;
+     WHERE ${selected(which)} AND status IN ('pending', 'running')`;
 }
+
+/**
+ * `cancelJobs` for jobs that schedule their successor when they run (a chain of steps). A step running elsewhere
+ * holds its row locked, so the cancel waits for it; when it commits, it leaves a successor that the waiting statement
+ * cannot see (a statement sees only what was committed before it started). So the cancel is repeated, each time a
+ * new statement, until one finds nothing pending or running: a running step's successor is the only row that can
+ * appear meanwhile, one per round, and the next round cancels it. The bound is only a guard. Returns how many were
+ * cancelled.
+ */
+export async function cancelChain(tx: Sql, which: JobSelector, reason: string): Promise<number> {
+  let cancelled = 0;
+  for (let round = 0; round < MAX_CHAIN_CANCEL_ROUNDS; round++) {
+    // `found` is what the statement saw at its start; `cancelled`, what it cancelled after any wait for a lock.
+    const [r] = await tx.$queryRaw<{ found: number; cancelled: number }[]>`
+      WITH found AS (SELECT id FROM job WHERE ${selected(which)} AND status IN ('pending', 'running')),
+           cancelled AS (
+             UPDATE job SET status = 'cancelled', reason = ${reasonOf(JOB_QUEUE, reason)}, locked_by = NULL,
+                            locked_until = NULL, settled_at = now(), updated_at = now()
+              WHERE id IN (SELECT id FROM found) AND status IN ('pending', 'running')
+             RETURNING id)
+      SELECT (SELECT count(*) FROM found)::int AS found, (SELECT count(*) FROM cancelled)::int AS cancelled`;
+    cancelled += r!.cancelled;
+    if (r!.found === 0) break;
+  }
+  return cancelled;
+}
+
+const MAX_CHAIN_CANCEL_ROUNDS = 20;
+
+const selected = (which: JobSelector) =>
+  'keys' in which
+    ? Prisma.sql`key = ANY(${which.keys}::text[])`
+    : 'subject' in which
+      ? Prisma.sql`subject = ${which.subject}`
+      : Prisma.sql`starts_with(key, ${which.keyPrefix})`;
 
 /** pending → running: due jobs (`run_at` ≤ the clock's now) and jobs whose lease expired. */
 export async function claimJobs(

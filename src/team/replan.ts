@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Tx } from '../db/tx.js';
-import { cancelJobs, scheduleJob, type JobPlan } from '../jobs/store.js';
+import { cancelChain, scheduleJob, type JobPlan } from '../jobs/store.js';
 import type { JobKind } from '../jobs/types.js';
 import { RECORD_PAGE, recordPage } from '../learning/store.js';
 import { planRecordsReminders } from '../reminders/schedule.js';
@@ -43,10 +43,11 @@ const step = (payload: ReplanPayload, runAt: Date): JobPlan => ({
 
 /**
  * Starts re-planning a course's records (or every record: null), in the caller's transaction, from the first page;
- * a chain of the same scope still under way is cancelled. The steps run as soon as a job runner is free.
+ * a chain of the same scope still under way is cancelled, including a step running on another instance meanwhile
+ * and the next step it schedules (see cancelChain). The steps run as soon as a job runner is free.
  */
 export async function scheduleReplan(tx: Tx, course: string | null, now: Date): Promise<void> {
-  await cancelJobs(tx, { subject: scopeSubject(course) }, 'started over after a newer change');
+  await cancelChain(tx, { subject: scopeSubject(course) }, 'started over after a newer change');
   await scheduleJob(tx, step({ course, chain: randomUUID(), after: null }, now));
 }
 
