@@ -18,8 +18,7 @@ import { routedChats } from '../recipients/routes.js';
 import { policySettingKey, readPolicy } from '../reminders/policy.js';
 import { writeSetting } from '../settings/store.js';
 import { readTeamPolicy, TEAM_SETTINGS } from '../team/settings.js';
-import { replanAfterCalendarChange, replanAfterTeamPolicy } from '../team/policy-change.js';
-import { scheduleReplan } from '../team/replan.js';
+import { replanAfterCalendarChange, replanAfterTeamPolicy, replanRecordsOnce } from '../team/policy-change.js';
 import type { FormChange, FormSubmit } from './changes.js';
 import {
   bool,
@@ -131,15 +130,16 @@ export async function settingsChanges(submit: FormSubmit): Promise<FormChange[]>
   };
   const setting = (key: string) => (tx: Tx, v: unknown) => writeSetting(tx, key, v as never, openId);
   // A reminder rule re-plans every record's reminders in the background; a team policy moves the digests not yet
-  // sent or re-plans escalations (see replanAfterTeamPolicy).
+  // sent or re-plans escalations (see replanAfterTeamPolicy). One re-plan of the records serves the whole submit.
+  const replanRecords = replanRecordsOnce();
   const reminderRule = (key: string) => async (tx: Tx, v: unknown) => {
     await writeSetting(tx, key, v as never, openId);
-    await scheduleReplan(tx, null, now);
+    await replanRecords(tx, now);
   };
   const teamSetting = (key: string) => async (tx: Tx, v: unknown) => {
     const before = await readTeamPolicy(tx);
     await writeSetting(tx, key, v as never, openId);
-    await replanAfterTeamPolicy(tx, before, await readTeamPolicy(tx), now);
+    await replanAfterTeamPolicy(tx, before, await readTeamPolicy(tx), now, replanRecords);
   };
 
   for (const k of current.notify) {
