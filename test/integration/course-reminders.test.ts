@@ -273,69 +273,71 @@ describe.each(LANES)("a course's reminders and escalations planned page by page 
     },
     LONG.timeout,
   );
-  // Two connections at once: only a server has them (the embedded database is one session).
-  it.runIf(lane === 'postgres')(
-    'a change cancels the step running on another instance and the next step that step schedules',
-    async () => {
-      const db = h.db.prisma;
-      await db.$transaction((tx) => scheduleReplan(tx, COURSE, clock.now()));
-      const claimed = await claimJobs(db, 'runner-elsewhere', 50, clock.now(), 60);
-      const first = claimed.find((j) => j.kind === REPLAN_JOB)!;
-      // The runner elsewhere runs the first page, as its job runner does, and keeps its transaction open.
-      let ran!: () => void;
-      let release!: () => void;
-      const pageDone = new Promise<void>((r) => (ran = r));
-      const released = new Promise<void>((r) => (release = r));
-      const elsewhere = db.$transaction(
-        async (tx) => {
-          expect(await lockOwnJob(tx, first.id, 'runner-elsewhere')).toBe(true);
-          const ctx = { now: clock.now(), schedule: (plan) => scheduleJob(tx, plan) } as Pick<
-            JobContext,
-            'now' | 'schedule'
-          >;
-          const kind = replanJob(h.config);
-          const step = first as unknown as Parameters<typeof kind.run>[1];
-          expect(await kind.run(tx, step, ctx as JobContext)).toEqual({ status: 'done' });
-          expect(
-            await markJobDone(tx, first.id, 'runner-elsewhere', { now: clock.now(), doneOn: null, capped: false }),
-          ).toBe(true);
-          ran();
-          await released;
-        },
-        { timeout: 60_000 },
-      );
-      await pageDone;
-      // The admin's change, on another connection, waits for the running step's row.
-      const change = db.$transaction((tx) => scheduleReplan(tx, COURSE, clock.now()), { timeout: 60_000 });
-      await eventually(
-        async () =>
-          (
-            await db.$queryRaw<{ n: number }[]>`
+  // Two connections at once: only a server has them (the embedded database is one session, where a change and a
+  // step never overlap), so the embedded lane has no such test.
+  if (lane === 'postgres')
+    it(
+      'a change cancels the step running on another instance and the next step that step schedules',
+      async () => {
+        const db = h.db.prisma;
+        await db.$transaction((tx) => scheduleReplan(tx, COURSE, clock.now()));
+        const claimed = await claimJobs(db, 'runner-elsewhere', 50, clock.now(), 60);
+        const first = claimed.find((j) => j.kind === REPLAN_JOB)!;
+        // The runner elsewhere runs the first page, as its job runner does, and keeps its transaction open.
+        let ran!: () => void;
+        let release!: () => void;
+        const pageDone = new Promise<void>((r) => (ran = r));
+        const released = new Promise<void>((r) => (release = r));
+        const elsewhere = db.$transaction(
+          async (tx) => {
+            expect(await lockOwnJob(tx, first.id, 'runner-elsewhere')).toBe(true);
+            const ctx = { now: clock.now(), schedule: (plan) => scheduleJob(tx, plan) } as Pick<
+              JobContext,
+              'now' | 'schedule'
+            >;
+            const kind = replanJob(h.config);
+            const step = first as unknown as Parameters<typeof kind.run>[1];
+            expect(await kind.run(tx, step, ctx as JobContext)).toEqual({ status: 'done' });
+            expect(
+              await markJobDone(tx, first.id, 'runner-elsewhere', { now: clock.now(), doneOn: null, capped: false }),
+            ).toBe(true);
+            ran();
+            await released;
+          },
+          { timeout: 60_000 },
+        );
+        await pageDone;
+        // The admin's change, on another connection, waits for the running step's row.
+        const change = db.$transaction((tx) => scheduleReplan(tx, COURSE, clock.now()), { timeout: 60_000 });
+        await eventually(
+          async () =>
+            (
+              await db.$queryRaw<{ n: number }[]>`
               SELECT count(*)::int AS n FROM pg_stat_activity
                WHERE datname = current_database() AND wait_event_type = 'Lock'`
-          )[0]!.n > 0,
-        10_000,
-        'the change to wait for the running step',
-      );
-      release();
-      await elsewhere;
-      await change;
-      const steps = await db.job.findMany({ where: { kind: REPLAN_JOB } });
-      const payloadOf = (j: (typeof steps)[number]) => j.payload as { chain: string; after: string | null };
-      const [done, cancelled, pending] = ['done', 'cancelled', 'pending'].map((status) =>
-        steps.filter((j) => j.status === status),
-      );
-      expect(steps).toHaveLength(3);
-      expect(done!.map((j) => j.id)).toEqual([first.id]);
-      // The page the running step scheduled belongs to the old chain, and the change cancelled it.
-      expect(cancelled).toHaveLength(1);
-      expect(payloadOf(cancelled![0]!)).toEqual({ ...payloadOf(done![0]!), after: expect.any(String) });
-      expect(cancelled![0]!.reason).toBe('started over after a newer change');
-      // The new chain starts from the first page.
-      expect(pending).toHaveLength(1);
-      expect(payloadOf(pending![0]!).chain).not.toBe(payloadOf(done![0]!).chain);
-      expect(payloadOf(pending![0]!).after).toBeNull();
-    },
-    LONG.timeout,
-  );
+            )[0]!.n > 0,
+          10_000,
+          'the change to wait for the running step',
+        );
+        release();
+        await elsewhere;
+        await change;
+        const steps = await db.job.findMany({ where: { kind: REPLAN_JOB } });
+        const payloadOf = (j: (typeof steps)[number]) => j.payload as { chain: string; after: string | null };
+        const [done, cancelled, pending] = ['done', 'cancelled', 'pending'].map((status) =>
+          steps.filter((j) => j.status === status),
+        );
+        expect(steps).toHaveLength(3);
+        expect(done!.map((j) => j.id)).toEqual([first.id]);
+        // The page the running step scheduled belongs to the old chain, and the change cancelled it.
+        expect(cancelled).toHaveLength(1);
+        expect(payloadOf(cancelled![0]!)).toEqual({ ...payloadOf(done![0]!), after: expect.any(String) });
+        expect(cancelled![0]!.reason).toBe('started over after a newer change');
+        // The new chain starts from the first page.
+        expect(pending).toHaveLength(1);
+        expect(payloadOf(pending![0]!).chain).not.toBe(payloadOf(done![0]!).chain);
+        expect(payloadOf(pending![0]!).after).toBeNull();
+      },
+      LONG.timeout,
+    );
 });
