@@ -103,10 +103,11 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     clock,
   });
   // The embedded database is one session, so a worker transaction holds up the inserts that requests wait for,
-  // and the worker's Prisma work takes the thread that answers them. While events keep arriving, the worker waits
-  // up to 500 ms for a 50 ms lull, then works for a 20 ms slice: acknowledgements come first (the worker has at most
-  // a twenty-fifth of the time), processing keeps going, and after the burst it runs at full speed.
-  const pace = database.kind === 'pglite' ? () => inbox.quiet(50, 500) : undefined;
+  // and the worker's Prisma work takes the thread that answers them. During a flood (events piling up into large
+  // writes) the worker waits up to 500 ms for 50 ms without one, then works for a 20 ms slice: acknowledgements
+  // come first (the worker has at least a twenty-fifth of the time), and after the flood it runs at full speed. A
+  // steady stream that is written a few events at a time does not hold it back.
+  const pace = database.kind === 'pglite' ? () => inbox.uncrowded(50, 500) : undefined;
   const worker = new InboxWorker({
     db: database.prisma,
     handlers,

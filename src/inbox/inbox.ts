@@ -44,6 +44,13 @@ const INSERT_BATCH = `
   ON CONFLICT (source, external_id) DO NOTHING
   RETURNING id`;
 
+/**
+ * A write of this many events or more means they arrive faster than the database stores them one insert at a time.
+ * A steady stream of a few hundred events a second is written one to three at a time, even behind a transaction of
+ * the worker's (a few milliseconds); a flood fills writes of tens.
+ */
+export const CROWDED_BATCH = 8;
+
 interface Waiter {
   event: NewInboundEvent;
   /** The id the row gets if this event is inserted. */
@@ -65,7 +72,8 @@ export class Inbox extends EventEmitter {
   private queue: Waiter[] = [];
   private inFlight = 0;
   private scheduled = false;
-  private lastAcceptAt = 0;
+  /** When a write last carried a crowd (CROWDED_BATCH events or more): events arriving faster than one insert. */
+  private lastCrowdAt = 0;
 
   constructor(
     private readonly db: Pick<Database, 'query'>,
@@ -75,7 +83,6 @@ export class Inbox extends EventEmitter {
   }
 
   accept(event: NewInboundEvent): Promise<AcceptResult> {
-    this.lastAcceptAt = Date.now();
     const depth =
       event.payloadJson === undefined
         ? valueDepth(event.payload, MAX_JSON_DEPTH)
@@ -98,16 +105,18 @@ export class Inbox extends EventEmitter {
   }
 
   /**
-   * Resolves once no event has arrived for `quietMs`, or after `maxWaitMs` at the latest. The inbox worker awaits
-   * it before each slice of its work on a single-session database: during a burst acknowledgements come first, and
-   * processing still gets a share of the database; once the burst is over it runs at full speed.
+   * Resolves once no write has carried a crowd for `quietMs`, or after `maxWaitMs` at the latest. The inbox worker
+   * awaits it before each slice of its work on a single-session database. During a flood (events arriving faster
+   * than an insert takes, so that they pile up into large writes) acknowledgements come first and processing still
+   * gets a share of the database; a steady stream whose events are written a few at a time does not hold processing
+   * back, and after a flood processing runs at full speed.
    */
-  quiet(quietMs: number, maxWaitMs: number): Promise<void> {
+  uncrowded(quietMs: number, maxWaitMs: number): Promise<void> {
     const deadline = Date.now() + maxWaitMs;
     return new Promise((resolve) => {
       const check = () => {
         const now = Date.now();
-        const quietAt = this.lastAcceptAt + quietMs;
+        const quietAt = this.lastCrowdAt + quietMs;
         if (now >= quietAt || now >= deadline) return resolve();
         setTimeout(check, Math.min(quietAt, deadline) - now);
       };
@@ -124,6 +133,7 @@ export class Inbox extends EventEmitter {
     const maxBatch = this.opts.maxBatch ?? 500;
     while (this.queue.length > 0 && this.inFlight < maxConcurrent) {
       const batch = this.queue.splice(0, maxBatch);
+      if (batch.length >= CROWDED_BATCH) this.lastCrowdAt = Date.now();
       this.inFlight++;
       void this.writeOrSplit(batch).finally(() => {
         this.inFlight--;

@@ -34,7 +34,7 @@ export interface InboxWorkerDeps {
   batchSize?: number;
   /**
    * Awaited before each slice of work (see SLICE_MS). On the embedded database, which has one session, it waits
-   * (for a bounded time) while events keep arriving, so acknowledgements are not held up by processing.
+   * (for a bounded time) while a flood of events keeps arriving, so acknowledgements are not held up by processing.
    */
   pace?: () => Promise<void>;
   /** What wakes the worker besides its poll (an event was stored); created by whoever wires the bot. */
