@@ -137,7 +137,10 @@ describe.each(LANES)('admin forms (%s)', (lane) => {
     // chain for the whole submit, though it changed three reminder rules), and the plans of this week's and next
     // week's digests run again.
     const jobs = await h.db.prisma.job.findMany({ where: { kind: { in: ['replan', 'digest-plan'] } } });
-    expect(jobs.filter((j) => j.kind === 'replan').map((j) => j.status)).toEqual(['pending']);
+    // (The job runner may already have run it: pending or done, never cancelled.)
+    const replans = jobs.filter((j) => j.kind === 'replan');
+    expect(replans).toHaveLength(1);
+    expect(['pending', 'running', 'done']).toContain(replans[0]!.status);
     expect(jobs.filter((j) => j.kind === 'digest-plan' && j.key.split(':').length === 3).length).toBeGreaterThan(1);
     expect(await h.db.prisma.userPreference.findUnique({ where: { openId: ADMIN.open_id } })).toMatchObject({
       lang: 'en',
