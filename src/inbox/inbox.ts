@@ -46,8 +46,8 @@ const INSERT_BATCH = `
 
 /**
  * A write of this many events or more means they arrive faster than the database stores them one insert at a time.
- * A steady stream of a few hundred events a second is written one to three at a time, even behind a transaction of
- * the worker's (a few milliseconds); a flood fills writes of tens.
+ * Events that arrive more slowly than that are written one or a few at a time, even when an insert waits behind a
+ * transaction of the worker's (a few milliseconds); a flood fills writes of tens (20 to 50 under the intake bench).
  */
 export const CROWDED_BATCH = 8;
 

@@ -186,9 +186,7 @@ export type JobSelector = { keys: string[] } | { subject: string } | { keyPrefix
  */
 export function cancelJobs(tx: Sql, which: JobSelector, reason: string): Promise<number> {
   return tx.$executeRaw`
-    UPDATE job SET status = 'cancelled', reason = ${reasonOf(JOB_QUEUE, reason)}, locked_by = NULL,
-                   locked_until = NULL, settled_at = now(), updated_at = now()
-     WHERE ${selected(which)} AND status IN ('pending', 'running')`;
+    UPDATE job SET ${cancelling(reason)} WHERE ${selected(which)} AND status IN ('pending', 'running')`;
 }
 
 /**
@@ -206,8 +204,7 @@ export async function cancelChain(tx: Sql, which: JobSelector, reason: string): 
     const [r] = await tx.$queryRaw<{ found: number; cancelled: number }[]>`
       WITH found AS (SELECT id FROM job WHERE ${selected(which)} AND status IN ('pending', 'running')),
            cancelled AS (
-             UPDATE job SET status = 'cancelled', reason = ${reasonOf(JOB_QUEUE, reason)}, locked_by = NULL,
-                            locked_until = NULL, settled_at = now(), updated_at = now()
+             UPDATE job SET ${cancelling(reason)}
               WHERE id IN (SELECT id FROM found) AND status IN ('pending', 'running')
              RETURNING id)
       SELECT (SELECT count(*) FROM found)::int AS found, (SELECT count(*) FROM cancelled)::int AS cancelled`;
@@ -218,6 +215,11 @@ export async function cancelChain(tx: Sql, which: JobSelector, reason: string): 
 }
 
 const MAX_CHAIN_CANCEL_ROUNDS = 20;
+
+/** The columns a cancel sets. */
+const cancelling = (reason: string) =>
+  Prisma.sql`status = 'cancelled', reason = ${reasonOf(JOB_QUEUE, reason)}, locked_by = NULL, locked_until = NULL,
+             settled_at = now(), updated_at = now()`;
 
 const selected = (which: JobSelector) =>
   'keys' in which
