@@ -116,11 +116,7 @@ export async function startBot(opts: StartOptions): Promise<Bot> {
     services,
     pace,
     waker: wakers.inbox,
-    // What an event's handler wrote: messages to send, and jobs that may be due at once (a command's re-plan).
-    onProcessed: () => {
-      wakeOutbox();
-      wakers.jobs.wake();
-    },
+    onProcessed: wakeOutbox,
   });
   const waiting = new WaitingResolver({
     db: database.prisma,

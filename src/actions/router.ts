@@ -113,10 +113,7 @@ export class CardActions implements CardActionHandler {
         return await reminderClick({ db, config, clock: services.clock, onQueued }, action, value.record, what);
       }
       if (value.action === 'form' && isFormKind(value.form)) {
-        const result = await submitForm({ db, config, clock: services.clock, services }, action, value.form);
-        // A saved form may have scheduled jobs due at once (re-plans of reminders and digests).
-        this.deps.wakeJobs?.();
-        return result;
+        return await submitForm({ db, config, clock: services.clock, services }, action, value.form);
       }
       await db.$transaction((tx) => recordAction(tx, action, 'unknown', String(value.action ?? ''), 'unknown_action'));
       return { toast: toast('warning', t('这个按钮已不再可用。', 'This button is no longer available.')) };

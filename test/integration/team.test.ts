@@ -7,7 +7,6 @@ import { CardActions } from '../../src/actions/router.js';
 import { cardActionFromV2 } from '../../src/actions/callback.js';
 import { LANES } from '../helpers/databases.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
-import { policySettingKey } from '../../src/reminders/policy.js';
 import { untilIdle } from '../helpers/idle.js';
 import { countingClient } from '../helpers/counting-client.js';
 import { click, say, textMessage } from '../helpers/chat.js';
@@ -366,25 +365,5 @@ describe.each(LANES)('team digest, nudges and escalation (%s)', (lane) => {
     expect(text(toBoss[0]!.card)).toContain('王芳');
     expect(cardsTo('ou_wangfang', 'Overdue learning in your team')).toHaveLength(1);
     expect(h.emu!.messagesTo('ou_carol').filter((m) => text(m.card).includes('Overdue'))).toHaveLength(0);
-  });
-
-  it('a command that re-plans wakes the job runner: the re-plan runs without waiting for its next poll', async () => {
-    await prisma().admin.upsert({
-      where: { openId: 'ou_wangfang' },
-      create: { openId: 'ou_wangfang', addedBy: 'test' },
-      update: {},
-    });
-    const done = () => prisma().job.count({ where: { kind: 'replan', status: 'done' } });
-    const before = await done();
-    try {
-      // The job runner polls every ten minutes here, and nothing else runs due jobs in this test.
-      await say(
-        h.bot.url,
-        textMessage({ from: 'ou_wangfang', chatId: 'oc_wf', chatType: 'p2p', text: 'reminder repeat-days 4' }),
-      );
-      await eventually(async () => (await done()) > before || null, 15_000, 'the re-plan to run');
-    } finally {
-      await prisma().setting.deleteMany({ where: { key: policySettingKey('repeat-days') } });
-    }
   });
 });
